@@ -1,0 +1,102 @@
+"""Every command in process, through the core and the real SQLite store, beside a no-op
+command taking the same path. Prints p50/p99 per command and the ratio to the no-op.
+
+    .venv/bin/python bench/bench_core.py [--iterations N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.app import load_pack, open_core
+from bot.core.commands import Command, Group, build_registry
+from bot.core.reply import Draft, Part
+from bot.core.service import Core, Invocation
+from bot.core.store import Scope
+
+SCOPE = Scope("bench", "local")
+HOST = Invocation(SCOPE, "club", "host", is_admin=True)
+MEMBER = Invocation(SCOPE, "club", "member")
+
+
+async def _noop(call) -> Draft:  # the least a command can do on the same path
+    return Draft(parts=(Part("ok"),))
+
+
+LINES = [
+    "/film cast", "/film crew", "/film release", "/film reception", "/film awards",
+    "/film locations", "/film watch", "/book about", "/book structure", "/book honours",
+    "/character kathy", "/character Tommy D.", "/character rut", "/setting hailsham",
+    "/glossary carer", "/theme", "/theme agency", "/theme what makes us human", "/compare",
+    "/compare tape", "/prompt", "/prompt agency", "/search score", "/search Hailsham donation",
+    "/progress", "/progress novel 7", "/progress film 1:10", "/club info", "/help",
+    "/help club", "/about", "/nonsense",
+]
+HOST_LINES = ["/club progress novel 9", "/club spoilers tag", "/club spoilers hide"]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def timed(core: Core, inv: Invocation, line: str, n: int) -> list[float]:
+    for _ in range(20):  # warm up
+        await core.run_text(inv, line)
+    out = []
+    for _ in range(n):
+        start = time.perf_counter_ns()
+        await core.run_text(inv, line)
+        out.append((time.perf_counter_ns() - start) / 1e6)
+    return out
+
+
+async def startup(tmp: Path, runs: int = 7) -> float:
+    times = []
+    for i in range(runs):
+        start = time.perf_counter()
+        pack = load_pack()
+        async with open_core(tmp / f"start{i}.db", content=pack):
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+async def main(n: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        start_s = await startup(Path(tmp))
+        registry = build_registry().with_command(
+            Command("noop", None, "does nothing", _noop), Group("noop", "does nothing"))
+        async with open_core(Path(tmp) / "bench.db", registry=registry,
+                             rng=random.Random(1)) as core:
+            await core.run_text(HOST, "/club create both")
+            await core.run_text(HOST, "/club progress novel 12")
+            await core.run_text(MEMBER, "/club join")
+            noop = await timed(core, MEMBER, "/noop", n)
+            base = statistics.median(noop)
+            print(f"start-up (load + validate content, open + migrate store): "
+                  f"{start_s * 1000:.0f} ms")
+            print(f"{'command':32} {'p50 ms':>8} {'p99 ms':>8} {'x no-op':>8}")
+            print(f"{'/noop':32} {base:8.3f} {percentile(noop, 0.99):8.3f} {1.0:8.2f}")
+            worst = 0.0
+            for inv, lines in ((MEMBER, LINES), (HOST, HOST_LINES)):
+                for line in lines:
+                    t = await timed(core, inv, line, n)
+                    p50, p99 = statistics.median(t), percentile(t, 0.99)
+                    worst = max(worst, p99)
+                    print(f"{line:32} {p50:8.3f} {p99:8.3f} {p50 / base:8.2f}")
+            print(f"worst p99: {worst:.3f} ms (aim: under 2 ms)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--iterations", type=int, default=500)
+    asyncio.run(main(parser.parse_args().iterations))

@@ -1,0 +1,100 @@
+"""`python -m bot console|check`: the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot import __version__
+from bot.config import content_root, default_db_path
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="A spoiler-aware discussion bot for Never Let Me Go clubs.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    console = sub.add_parser("console", help="talk to the bot on this terminal (no token)")
+    console.add_argument("--db", default=None,
+                         help="SQLite file (default: in your data directory; ':memory:' for none)")
+    console.add_argument("--json", action="store_true",
+                         help="print one JSON object per reply, for scripts")
+    check = sub.add_parser("check", help="validate facts/ and prompts/ and build the bot once")
+    check.add_argument("--content", type=Path, default=None,
+                       help="folder holding facts/ and prompts/ (default: this checkout)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.command == "console":
+        return asyncio.run(_console(args.db, args.json))
+    if args.command == "check":
+        return asyncio.run(_check(args.content))
+    _parser().print_help()
+    return 2
+
+
+async def _console(db: str | None, as_json: bool) -> int:
+    from bot.adapters.console import Console
+    from bot.app import load_pack, open_core
+    from bot.core.content import ContentInvalid
+
+    path = db or default_db_path()
+    try:
+        content = load_pack()
+    except ContentInvalid as err:
+        print(f"The content does not load; run `python -m bot check`.\n{err}", file=sys.stderr)
+        return 1
+    try:
+        async with open_core(path, content=content) as core:
+            await Console(core, as_json=as_json).run()
+    except OSError as err:
+        print(f"Cannot open the database at {path}: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _check(root: Path | None) -> int:
+    from bot.app import open_core
+    from bot.core.content import check_content, load_content
+
+    root = root or content_root()
+    issues = check_content(root / "facts", root / "prompts")
+    if issues:
+        print(f"{len(issues)} problem(s) in {root}:", file=sys.stderr)
+        for issue in issues:
+            print(f"  - {issue}", file=sys.stderr)
+        return 1
+    content = load_content(root / "facts", root / "prompts")
+    # A smoke boot: the registry builds and the core answers on an in-memory store.
+    async with open_core(":memory:", content=content) as core:
+        from bot.core.service import Invocation
+        from bot.core.store import Scope
+
+        reply = await core.run_text(Invocation(Scope("check", "check"), "check", "check"),
+                                    "/about")
+        if reply.kind != "ok":
+            print("The bot did not answer /about: " + " ".join(reply.texts()), file=sys.stderr)
+            return 1
+    cards = sum(len(c) for c in content.cards.values())
+    print(f"Content OK: {len(content.sources)} sources, {len(content.people)} people, "
+          f"{len(content.facts)} facts, {cards} cards, {len(content.prompts)} prompts.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

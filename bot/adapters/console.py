@@ -1,0 +1,210 @@
+"""The console adapter: the whole bot on a terminal or a pipe, no token, no network.
+
+A line may start with ``@NAME`` (act as another user) and ``#NAME`` (act in another channel);
+the default user ``you`` is the console's admin and the default channel is ``general``.
+Bad input never ends the console: it answers and reads on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from bot.core.reply import GatedPart, PartState, Reply, Visibility
+from bot.core.service import Core, Invocation
+from bot.core.store import Scope
+from bot.core.timeline import Reveal, describe_film, describe_novel
+
+log = logging.getLogger(__name__)
+
+SCOPE = Scope("console", "local")
+ADMIN = "you"
+DEFAULT_CHANNEL = "general"
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_MENTION = re.compile(r"<@([A-Za-z0-9_.-]{1,64})>")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_QUIT = {"quit", "exit", "/quit", "/exit"}
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    user: str
+    channel: str
+    text: str
+
+
+def split_line(raw: str, *, user: str = ADMIN, channel: str = DEFAULT_CHANNEL) -> Line:
+    """Peel ``@user`` and ``#channel`` prefixes off a console line."""
+    words = raw.strip().split(maxsplit=1)
+    while words and words[0][:1] in "@#" and len(words[0]) > 1:
+        name = words[0][1:]
+        if not _NAME.match(name):
+            raise ValueError(
+                f"`{words[0][:40]}` is not a name I can use: letters, digits, `.`, `_` and `-`, "
+                "up to 64 characters."
+            )
+        if words[0][0] == "@":
+            user = name
+        else:
+            channel = name
+        words = words[1].split(maxsplit=1) if len(words) > 1 else []
+    return Line(user, channel, " ".join(words))
+
+
+def render_text(reply: Reply) -> str:
+    """A reply as plain text. Tagged parts are wrapped in ||…||, as Discord marks spoilers."""
+    lines: list[str] = []
+    if reply.title:
+        lines.append(f"== {_plain(reply.title)} ==")
+    for part in reply.parts:
+        lines.append(_part(part))
+    for part in reply.fields:
+        lines.append(_part(part))
+    if reply.withheld:
+        lines.append(f"[{reply.withheld.describe()}]")
+    if reply.footer:
+        lines.append(_plain(reply.footer))
+    if reply.sources:
+        lines.append("Sources: " + "; ".join(reply.sources))
+    if reply.kind == "ok" and reply.command not in {"help", "about"}:
+        lines.append(_audience_line(reply))
+    return "\n".join(lines)
+
+
+def _part(part: GatedPart) -> str:
+    text = _plain(part.text)
+    if part.state is PartState.TAG:
+        text = f"||{text}|| (spoiler: {_opens(part.opens)})"
+    if part.label:
+        sep = "\n  " if "\n" in text else " "
+        text = f"{_plain(part.label)}:{sep}{text.replace(chr(10), chr(10) + '  ')}"
+    return text
+
+
+def _opens(reveal: Reveal | None) -> str:
+    return f"opens at {reveal.describe()}" if reveal else "held back"
+
+
+def _plain(text: str) -> str:
+    return _BOLD.sub(r"\1", _MENTION.sub(r"@\1", text))
+
+
+def _audience_line(reply: Reply) -> str:
+    a = reply.audience
+    where = "only you see this" if reply.visibility is Visibility.PRIVATE else "posted here"
+    return (f"({where}; cut to {a.who}'s progress: {describe_novel(a.progress_novel)}, "
+            f"{describe_film(a.progress_film)}; spoilers {a.mode.value})").replace(
+                "you's", "your")
+
+
+def render_json(reply: Reply, line: Line) -> str:
+    def part(p: GatedPart) -> dict[str, Any]:
+        out: dict[str, Any] = {"label": p.label, "text": p.text, "state": p.state.value}
+        if p.opens:
+            out["opens"] = {"novel": p.opens.novel, "film": p.opens.film}
+        return out
+
+    withheld = reply.withheld
+    return json.dumps(
+        {
+            "command": reply.command,
+            "user": line.user,
+            "channel": line.channel,
+            "kind": reply.kind.value,
+            "visibility": reply.visibility.value,
+            "title": reply.title,
+            "text": render_text(reply),
+            "parts": [part(p) for p in reply.parts],
+            "fields": [part(p) for p in reply.fields],
+            "withheld": {"count": withheld.count, "novel": withheld.novel, "film": withheld.film}
+            if withheld else None,
+            "footer": reply.footer,
+            "sources": list(reply.sources),
+            "audience": {"who": reply.audience.who, "novel": reply.audience.progress_novel,
+                         "film": reply.audience.progress_film,
+                         "mode": reply.audience.mode.value},
+        },
+        ensure_ascii=False,
+    )
+
+
+class Console:
+    def __init__(self, core: Core, *, as_json: bool = False, out: TextIO | None = None) -> None:
+        self.core = core
+        self.as_json = as_json
+        self.out = out or sys.stdout
+
+    async def handle(self, raw: str) -> str | None:
+        """One line in, the rendered reply out (None for a blank line)."""
+        if not raw.strip():
+            return None
+        try:
+            line = split_line(raw)
+        except ValueError as err:
+            line = Line(ADMIN, DEFAULT_CHANNEL, "")
+            reply = self.core.error_reply(_bad(str(err)))
+            return self._render(reply, line)
+        if not line.text:
+            reply = self.core.error_reply(_bad("Type a command after the name, like "
+                                               "`@sam /progress`."))
+            return self._render(reply, line)
+        inv = Invocation(SCOPE, line.channel, line.user, is_admin=line.user == ADMIN)
+        reply = await self.core.run_text(inv, line.text)
+        return self._render(reply, line)
+
+    def _render(self, reply: Reply, line: Line) -> str:
+        return render_json(reply, line) if self.as_json else render_text(reply)
+
+    def emit(self, text: str) -> None:
+        self.out.write(text + ("\n" if self.as_json else "\n\n"))
+        self.out.flush()  # a script (or a test) reads each reply as soon as it is made
+
+    async def run(self, stdin: TextIO | None = None, *, interactive: bool | None = None) -> None:
+        stdin = stdin or sys.stdin
+        if interactive is None:
+            interactive = stdin.isatty()
+        read = _prompter() if interactive else stdin.readline
+        if interactive and not self.as_json:
+            self.emit("Never Let Me Go club bot, on the console. Type /help for the commands, "
+                      "/quit to leave.\nStart a line with @NAME to act as someone else, #NAME to "
+                      "act in another channel.")
+        while True:
+            try:
+                raw = await asyncio.to_thread(read)
+            except (EOFError, KeyboardInterrupt):
+                break
+            if raw == "" and not interactive:
+                break  # end of the pipe
+            if raw.strip().lower() in _QUIT:
+                break
+            try:
+                rendered = await self.handle(raw)
+            except Exception:  # the console never dies on a line
+                log.exception("console line failed: %r", raw[:200])
+                rendered = render_text(self.core.error_reply(_bad(
+                    "Sorry, something went wrong on my side. It has been logged.")))
+            if rendered is not None:
+                self.emit(rendered)
+
+
+def _bad(message: str):
+    from bot.core.errors import BadInput
+
+    return BadInput(message)
+
+
+def _prompter() -> Callable[[], str]:
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing and history for input())
+
+    def read() -> str:
+        return input("> ")
+
+    return read

@@ -1,0 +1,40 @@
+"""The composition root: load the content, open the store, build the core, hand it over.
+
+Every entry point (console, tests, benchmarks, and later Discord and Slack) builds the core
+here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from os import PathLike
+from pathlib import Path
+
+from bot.config import content_root
+from bot.core.commands import Registry, build_registry
+from bot.core.content import Content, load_content
+from bot.core.service import Core
+from bot.store.sqlite import SqliteStore
+
+
+def load_pack(root: Path | None = None) -> Content:
+    root = root or content_root()
+    return load_content(root / "facts", root / "prompts")
+
+
+@asynccontextmanager
+async def open_core(
+    db_path: str | PathLike[str],
+    *,
+    content: Content | None = None,
+    registry: Registry | None = None,
+    rng: random.Random | None = None,
+) -> AsyncIterator[Core]:
+    content = content or load_pack()
+    store = await SqliteStore.open(db_path)
+    try:
+        yield Core(content, store, registry or build_registry(), rng=rng or random.Random())
+    finally:
+        await store.close()

@@ -1,0 +1,69 @@
+"""`/character`, `/setting`, `/glossary`, `/theme`, `/compare`: cards whose parts open in turn."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core.commands.common import CARD_COMMAND, card_draft
+from bot.core.commands.registry import Command, Group, Option, OptionKind
+from bot.core.content.model import CardKind
+from bot.core.reply import Draft, Part
+
+if TYPE_CHECKING:
+    from bot.core.service import Call
+
+
+def _name(kind: CardKind, description: str, *, required: bool = True) -> Option:
+    name = "topic" if kind is CardKind.DIFFERENCE else kind.value
+    return Option(name, description, OptionKind.NAME, required=required, complete=kind,
+                  max_length=100)
+
+
+def _card_handler(kind: CardKind, option: Option, listing: str | None = None):
+    """Look a card up by the option's value; with no value, list the cards (`/theme`)."""
+
+    async def handler(call: Call, **args: str | None) -> Draft:
+        name = args.get(option.name)
+        if name:
+            return card_draft(call, call.find(kind, name))
+        # Each line is gated by its card's own point, so a listing never names too much.
+        parts = tuple(
+            Part(card.summary or f"/{CARD_COMMAND[kind]} {card.name}", label=card.name,
+                 reveal=card.reveal)
+            for card in call.content.cards_of(kind)
+        )
+        return Draft(title=listing, parts=parts or (Part(f"No {kind.noun}s yet."),),
+                     footer=f"Ask about one: /{CARD_COMMAND[kind]} {option.name.upper()}")
+
+    return handler
+
+
+_CHARACTER = _name(CardKind.CHARACTER, "Who: Kathy, Ruth, Tommy...")
+_SETTING = _name(CardKind.SETTING, "Where: Hailsham, the Cottages...")
+_TERM = _name(CardKind.TERM, "A word from the story: carer, possible...")
+_THEME = _name(CardKind.THEME, "A theme (leave empty to list them)", required=False)
+_TOPIC = _name(CardKind.DIFFERENCE, "What to compare (leave empty to list)", required=False)
+
+GROUPS = (
+    Group("character", "A character, cut to what you have read or watched"),
+    Group("setting", "A place in the story"),
+    Group("glossary", "What a word from the story means"),
+    Group("theme", "The themes, or one theme and its key moments"),
+    Group("compare", "How the novel and the film differ"),
+)
+COMMANDS = (
+    Command("character", None, "A character, cut to what you have read or watched",
+            _card_handler(CardKind.CHARACTER, _CHARACTER), (_CHARACTER,),
+            examples=("/character kathy", "/character Tommy D.")),
+    Command("setting", None, "A place in the story", _card_handler(CardKind.SETTING, _SETTING),
+            (_SETTING,), examples=("/setting hailsham",)),
+    Command("glossary", None, "What a word from the story means",
+            _card_handler(CardKind.TERM, _TERM),
+            (_TERM,), examples=("/glossary carer",)),
+    Command("theme", None, "The themes, or one theme and its key moments",
+            _card_handler(CardKind.THEME, _THEME, "Themes"),
+            (_THEME,), examples=("/theme", "/theme agency", "/theme what makes us human")),
+    Command("compare", None, "How the novel and the film differ",
+            _card_handler(CardKind.DIFFERENCE, _TOPIC, "Book and film: what differs"),
+            (_TOPIC,), examples=("/compare", "/compare tape")),
+)

@@ -1,0 +1,163 @@
+"""`/club`: one club per channel, with hosts, a shared progress and a spoiler mode."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.commands.progress import progress_fields
+from bot.core.commands.registry import Command, Group, Option, OptionKind, quote
+from bot.core.errors import BadInput, NotFound, UserError
+from bot.core.reply import Draft, Part, SpoilerMode, Visibility
+from bot.core.store import Club, ClubExists, LastHost, Medium
+from bot.core.timeline import ProgressError, parse_chapter, parse_minute
+
+if TYPE_CHECKING:
+    from bot.core.service import Call
+
+_MODE_TEXT = {
+    SpoilerMode.HIDE: "hide: parts beyond the club's progress are left out, and replies say "
+                      "how many and when they open",
+    SpoilerMode.TAG: "tag: parts beyond the club's progress are shown hidden behind a spoiler",
+    SpoilerMode.OFF: "off: nothing is held back in this channel (for clubs that have finished)",
+}
+
+
+def mention(user: str) -> str:
+    """A member reference in the neutral markup adapters turn into their own mention."""
+    return f"<@{user}>"
+
+
+def _club(call: Call) -> Club:
+    if call.ctx.club is None:
+        raise NotFound("There is no club in this channel yet.",
+                       hint="Start one with `/club create` (you become its host).")
+    return call.ctx.club
+
+
+def _info(club: Club, title: str) -> Draft:
+    fields = (
+        Part(club.medium.value, label="Reading"),
+        *progress_fields(club.progress),
+        Part(club.mode.value, label="Spoilers"),
+        Part(", ".join(mention(h) for h in club.hosts) or "none", label="Hosts"),
+        Part(str(club.member_count), label="Members"),
+        Part(club.tz, label="Time zone"),
+    )
+    return Draft(title=title, fields=fields, footer=_MODE_TEXT[club.mode])
+
+
+async def create(call: Call, medium: str | None = None, timezone: str | None = None) -> Draft:
+    tz = timezone or "UTC"
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"{quote(tz)} is not a time zone I know.",
+                       hint="Use an IANA name such as `Europe/London` or `America/New_York`."
+                       ) from None
+    try:
+        club = await call.store.create_club(call.inv.scope, call.inv.channel,
+                                            medium=Medium(medium or "both"), tz=tz,
+                                            host=call.inv.user)
+    except ClubExists:
+        raise UserError("This channel already has a club.",
+                        hint="See it with `/club info`, or join it with `/club join`.") from None
+    draft = _info(club, "Club created")
+    return Draft(
+        title=draft.title,
+        parts=(Part(f"{mention(call.inv.user)} is its host. Members join with `/club join`; "
+                    "a host sets how far the club has got with `/club progress`."),),
+        fields=draft.fields,
+        footer=draft.footer,
+    )
+
+
+async def info(call: Call) -> Draft:
+    return _info(_club(call), "This channel's club")
+
+
+async def join(call: Call) -> Draft:
+    club = _club(call)
+    if not await call.store.join_club(club.id, call.inv.user):
+        return Draft(parts=(Part("You are already a member of this club."),),
+                     visibility=Visibility.PRIVATE)
+    return Draft(parts=(Part(f"Welcome to the club, {mention(call.inv.user)}. Replies here are "
+                             "cut to the club's progress; set your own with `/progress`."),),
+                 visibility=Visibility.PRIVATE)
+
+
+async def leave(call: Call) -> Draft:
+    club = _club(call)
+    try:
+        left = await call.store.leave_club(club.id, call.inv.user)
+    except LastHost:
+        raise UserError("You are this club's only host, so you cannot leave yet.",
+                        hint="Add another host first with `/club hosts add @member`.") from None
+    text = "You have left this club." if left else "You are not a member of this club."
+    return Draft(parts=(Part(text),), visibility=Visibility.PRIVATE)
+
+
+async def set_progress(call: Call, timeline: str, point: str) -> Draft:
+    club = _club(call)
+    try:
+        if timeline == "novel":
+            progress = await call.store.set_club_progress(club.id, novel=parse_chapter(point))
+        else:
+            progress = await call.store.set_club_progress(club.id, film=parse_minute(point))
+    except ProgressError as err:
+        raise BadInput(str(err)) from None
+    return Draft(title="The club's progress", fields=progress_fields(progress),
+                 footer="Replies in this channel are now cut to this point.")
+
+
+async def spoilers(call: Call, mode: str) -> Draft:
+    club = _club(call)
+    chosen = SpoilerMode(mode)
+    await call.store.set_spoiler_mode(club.id, chosen)
+    return Draft(title="Spoiler mode", parts=(Part(_MODE_TEXT[chosen]),))
+
+
+async def hosts(call: Call, action: str, member: str) -> Draft:
+    club = _club(call)
+    who = mention(member)
+    if action == "add":
+        added = await call.store.add_host(club.id, member)
+        text = f"{who} is now a host." if added else f"{who} is already a host."
+    else:
+        try:
+            removed = await call.store.remove_host(club.id, member)
+        except LastHost:
+            raise UserError(f"{who} is the only host, and a club needs one.",
+                            hint="Add another host first with `/club hosts add @member`."
+                            ) from None
+        text = f"{who} is no longer a host." if removed else f"{who} is not a host."
+    return Draft(parts=(Part(text),))
+
+
+GROUPS = (Group("club", "This channel's club: create, join, and (hosts) progress and spoilers"),)
+COMMANDS = (
+    Command("club", "create", "Start a club in this channel; you become its host", create,
+            (Option("medium", "What the club follows", OptionKind.CHOICE, required=False,
+                    choices=("novel", "film", "both")),
+             Option("timezone", "The club's time zone, such as Europe/London (default UTC)",
+                    required=False, max_length=64, rest=False)),
+            examples=("/club create both", "/club create novel Europe/London")),
+    Command("club", "info", "This channel's club: progress, spoiler mode, hosts", info,
+            examples=("/club info",)),
+    Command("club", "join", "Join this channel's club", join, examples=("/club join",)),
+    Command("club", "leave", "Leave this channel's club", leave, examples=("/club leave",)),
+    Command("club", "progress", "Hosts: set how far the club has read or watched",
+            set_progress,
+            (Option("timeline", "novel or film", OptionKind.CHOICE, choices=("novel", "film")),
+             Option("point", "Chapter 0-23, or minutes / H:MM, or done", max_length=20,
+                    rest=False)),
+            host_only=True, examples=("/club progress novel 9", "/club progress film 1:00")),
+    Command("club", "spoilers", "Hosts: how spoilers are shown in this channel", spoilers,
+            (Option("mode", "hide, tag or off", OptionKind.CHOICE,
+                    choices=("hide", "tag", "off")),),
+            host_only=True, examples=("/club spoilers tag",)),
+    Command("club", "hosts", "Hosts: add or remove a host", hosts,
+            (Option("action", "add or remove", OptionKind.CHOICE, choices=("add", "remove")),
+             Option("member", "The member", OptionKind.MEMBER, max_length=100)),
+            host_only=True, examples=("/club hosts add @sam",)),
+)

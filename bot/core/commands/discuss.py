@@ -1,0 +1,89 @@
+"""`/prompt` and `/search`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core.commands.registry import Command, Group, Option, OptionKind, quote
+from bot.core.content.model import CardKind, Depth, Prompt
+from bot.core.errors import NotFound, UserError
+from bot.core.reply import Draft, Part, SpoilerMode, Visibility
+from bot.core.store import Medium
+
+if TYPE_CHECKING:
+    from bot.core.service import Call
+
+_DEPTH_ORDER = (Depth.WARM_UP, Depth.DEEP, Depth.DEBATE)
+SEARCH_SHOWN = 8
+
+
+def _fits(prompt: Prompt, medium: Medium) -> bool:
+    return medium is Medium.BOTH or prompt.medium in (medium, Medium.BOTH)
+
+
+async def prompt(call: Call, theme: str | None = None) -> Draft:
+    club = call.ctx.club
+    medium = club.medium if club else Medium.BOTH
+    wanted = call.find(CardKind.THEME, theme) if theme else None
+    # Only prompts the audience may read are candidates; tagging a prompt would defeat it.
+    eligible = [
+        p for p in call.content.prompts
+        if call.sees(p.reveal) and _fits(p, medium) and (wanted is None or wanted.id in p.themes)
+    ]
+    if not eligible:
+        about = f" on {wanted.name}" if wanted else ""
+        raise UserError(f"No discussion prompts{about} are open yet at this point.",
+                        hint="A host can move the club on with `/club progress`.")
+    # A private prompt is the member's own: it does not use up the club's.
+    shared = club is not None and call.visibility is Visibility.PUBLIC
+    used = await call.store.used_prompts(club.id) if shared and club else frozenset()
+    fresh = [p for p in eligible if p.id not in used]
+    pool = fresh or eligible
+    # Warm-up before deep before debate: the shallowest depth left comes first.
+    depth = next(d for d in _DEPTH_ORDER if any(p.depth is d for p in pool))
+    chosen = call.core.rng.choice([p for p in pool if p.depth is depth])
+    if shared and club:
+        await call.store.mark_prompt_used(club.id, chosen.id)
+    names = [call.content.card(CardKind.THEME, t).name for t in chosen.themes]
+    footer = None if fresh else "Every prompt open at this point has been used here; repeating."
+    return Draft(
+        title=f"Discussion prompt · {chosen.depth.value}",
+        parts=(Part(chosen.text, reveal=chosen.reveal),),
+        fields=(Part(", ".join(names), label="Themes"),),
+        footer=footer,
+    )
+
+
+async def search(call: Call, words: str) -> Draft:
+    hits = call.core.search.search(words)
+    if not hits:
+        raise NotFound(f"Nothing matches {quote(words)}.",
+                       hint="Try fewer or shorter words, or `/help` for what you can look up.")
+    seen = [h for h in hits if call.sees(h.reveal)]
+    unseen = [h for h in hits if not call.sees(h.reveal)]
+    shown = seen[:SEARCH_SHOWN]
+    if call.mode is SpoilerMode.TAG:
+        shown += unseen[: max(0, SEARCH_SHOWN - len(shown))]
+    else:
+        shown += unseen  # counted, never shown: the engine withholds them
+    parts = tuple(Part(h.text, label=h.label, reveal=h.reveal, sources=h.sources) for h in shown)
+    footer = None
+    if len(seen) > SEARCH_SHOWN:
+        footer = f"Showing {SEARCH_SHOWN} of {len(seen)} matches: add words to narrow it."
+    return Draft(title=f"Search: {quote(words, 40)}", parts=parts, footer=footer)
+
+
+GROUPS = (
+    Group("prompt", "A discussion prompt safe for this channel, not repeated in the club"),
+    Group("search", "Find facts and cards that match your words"),
+)
+COMMANDS = (
+    Command("prompt", None, "A discussion prompt safe for this channel, not repeated here",
+            prompt,
+            (Option("theme", "Only prompts on this theme", OptionKind.NAME, required=False,
+                    complete=CardKind.THEME, max_length=100),),
+            examples=("/prompt", "/prompt agency")),
+    Command("search", None, "Find facts and cards that match your words", search,
+            (Option("words", "What to look for", max_length=200),),
+            examples=("/search score", "/search Hailsham")),
+)

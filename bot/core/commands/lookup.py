@@ -1,0 +1,94 @@
+"""`/film` and `/book`: facts about the film and the novel, by topic."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core.commands.registry import Command, Group
+from bot.core.content.model import CREW_ROLES, TOPICS
+from bot.core.reply import Draft, Part
+
+if TYPE_CHECKING:
+    from bot.core.service import Call
+
+FILM_TITLE = "Never Let Me Go (2010 film)"
+BOOK_TITLE = "Never Let Me Go (2005 novel)"
+
+_FILM_DESCRIPTIONS = {
+    "cast": "Who plays whom, adults and children",
+    "crew": "Director, writer, producers, score and the rest of the crew",
+    "release": "Premieres, release dates, runtime, ratings, budget and box office",
+    "reception": "Reviews and scores",
+    "awards": "Awards won and nominations",
+    "locations": "Where it was filmed",
+    "watch": "Where to watch it, with dates",
+}
+_BOOK_DESCRIPTIONS = {
+    "about": "The author, publishers and dates, the narrator and the setting",
+    "structure": "Parts and chapters",
+    "honours": "The Booker shortlist and other honours",
+}
+_TOPIC_TITLES = {"watch": "Where to watch", "about": "About the novel"}
+
+
+def _facts(call: Call, topic: str) -> list[Part]:
+    return [
+        Part(f.text, label=f.label, reveal=f.reveal, sources=f.sources)
+        for f in call.content.facts_for(topic)
+    ]
+
+
+def _cast(call: Call) -> list[Part]:
+    parts = []
+    for person in call.content.people:
+        for credit in person.credits:
+            if credit.role == "cast":
+                note = f" ({credit.note})" if credit.note else ""
+                parts.append(Part(f"{credit.as_}{note}", label=person.name,
+                                  sources=person.sources + credit.sources))
+    return parts
+
+
+def _crew(call: Call) -> list[Part]:
+    parts = []
+    for role, role_name in CREW_ROLES.items():
+        names, sources = [], []
+        for person in call.content.people:
+            for credit in person.credits:
+                if credit.role == role:
+                    names.append(person.name + (f" ({credit.note})" if credit.note else ""))
+                    sources.extend(person.sources + credit.sources)
+        if names:
+            parts.append(Part("; ".join(names), label=role_name,
+                              sources=tuple(dict.fromkeys(sources))))
+    return parts
+
+
+def _topic_handler(group: str, topic: str):
+    async def handler(call: Call) -> Draft:
+        parts: list[Part] = []
+        if (group, topic) == ("film", "cast"):
+            parts = _cast(call)
+        elif (group, topic) == ("film", "crew"):
+            parts = _crew(call)
+        parts += _facts(call, f"{group}.{topic}")
+        title = FILM_TITLE if group == "film" else BOOK_TITLE
+        heading = _TOPIC_TITLES.get(topic, topic.capitalize())
+        return Draft(title=f"{title} · {heading}", parts=tuple(parts))
+
+    return handler
+
+
+GROUPS = (
+    Group("film", "The 2010 film: cast, crew, release, reception, awards, locations"),
+    Group("book", "The 2005 novel: about it, its structure, its honours"),
+)
+COMMANDS = tuple(
+    Command("film", topic, _FILM_DESCRIPTIONS[topic], _topic_handler("film", topic),
+            examples=(f"/film {topic}",))
+    for topic in TOPICS["film"]
+) + tuple(
+    Command("book", topic, _BOOK_DESCRIPTIONS[topic], _topic_handler("book", topic),
+            examples=(f"/book {topic}",))
+    for topic in TOPICS["book"]
+)

@@ -1,0 +1,105 @@
+"""`/help` (generated from the declarations) and `/about`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from bot.core.commands.registry import Command, Group, Option, quote
+from bot.core.content.model import CardKind
+from bot.core.errors import NotFound
+from bot.core.reply import Draft, Part
+
+if TYPE_CHECKING:
+    from bot.core.service import Call
+
+HOW_SPOILERS_WORK = (
+    "Every part of every answer knows the chapter of the novel and the minute of the film "
+    "where it is first revealed. A reply in a channel is cut to the club's progress there (set "
+    "by a host); a reply only you see is cut to your own (`/progress`). Seen in either medium "
+    "counts as known. A host picks how held-back parts are shown: `hide` leaves them out and "
+    "says when they open, `tag` hides them behind a spoiler, `off` shows everything."
+)
+
+
+def _line(command: Command) -> str:
+    notes = [n for n, on in (("hosts only", command.host_only),
+                             ("only you see the reply", command.private)) if on]
+    extra = f" ({', '.join(notes)})" if notes else ""
+    return f"`{command.usage()}`: {command.description}{extra}"
+
+
+async def help_(call: Call, command: str | None = None) -> Draft:
+    registry = call.core.registry
+    if not command:
+        parts = tuple(
+            Part("\n".join(_line(c) for c in registry.in_group(g.name)), label=f"/{g.name}")
+            for g in registry.groups()
+        )
+        return Draft(title="Commands", parts=parts,
+                     footer="Type `/help COMMAND` for details, for example `/help club`.")
+    words = command.removeprefix("/").lower().split()
+    group = registry.group(words[0]) if words else None
+    if group is None:
+        names = [g.name for g in registry.groups()]
+        close = [n for n, score, _i in process.extract(words[0] if words else "", names,
+                                                       scorer=fuzz.WRatio, limit=3) if score >= 60]
+        raise NotFound(f"There is no command {quote(command)}.",
+                       hint=("Did you mean " + " or ".join(f"`/help {n}`" for n in close) + "?")
+                       if close else "Type `/help` to see every command.")
+    commands = registry.in_group(group.name)
+    if len(words) > 1 and (one := registry.get(f"{group.name} {words[1]}")):
+        commands = (one,)
+    parts = []
+    for c in commands:
+        lines = [c.description + "."]
+        lines += [f"{o.name.upper()}: {o.description}" for o in c.options]
+        if c.host_only:
+            lines.append("Only a club host (or a server admin) may run it.")
+        if c.private:
+            lines.append("Only you see the reply, cut to your own progress.")
+        if c.examples:
+            lines.append("For example: " + ", ".join(f"`{e}`" for e in c.examples))
+        parts.append(Part("\n".join(lines), label=f"/{c.path}"))
+    return Draft(title=f"/{group.name}: {group.description}", parts=tuple(parts))
+
+
+async def about(call: Call) -> Draft:
+    content = call.content
+    counts = (
+        f"{len(content.facts)} facts, {len(content.people)} people, "
+        f"{len(content.cards_of(CardKind.CHARACTER))} characters, "
+        f"{len(content.cards_of(CardKind.SETTING))} settings, "
+        f"{len(content.cards_of(CardKind.TERM))} glossary terms, "
+        f"{len(content.cards_of(CardKind.THEME))} themes, "
+        f"{len(content.cards_of(CardKind.DIFFERENCE))} book-film differences, "
+        f"{len(content.prompts)} discussion prompts"
+    )
+    return Draft(
+        title="About this bot",
+        parts=(
+            Part("A discussion bot for clubs reading Kazuo Ishiguro's *Never Let Me Go* (2005) "
+                 "and watching Mark Romanek's film of it (2010). It never tells anyone what "
+                 "they have not yet read or watched."),
+            Part(HOW_SPOILERS_WORK, label="How spoilers work"),
+            Part(f"{counts}. Every fact names its sources ({len(content.sources)} in all); "
+                 "answers list the ones they used. All text is our own words.",
+                 label="Content"),
+        ),
+        fields=(Part(call.core.version, label="Version"),),
+    )
+
+
+GROUPS = (
+    Group("help", "Every command, or one command in detail"),
+    Group("about", "Version, content sources, and how spoilers work"),
+)
+COMMANDS = (
+    Command("help", None, "Every command, or one command in detail", help_,
+            (Option("command", "A command, such as club or film", required=False,
+                    max_length=60),),
+            examples=("/help", "/help club")),
+    Command("about", None, "Version, content sources, and how spoilers work", about,
+            examples=("/about",)),
+)

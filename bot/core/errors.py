@@ -1,0 +1,24 @@
+"""Errors a person caused: their text is safe to show them as it is."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input or a refused action. The message is polite, complete and spoiler-safe."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class NotFound(UserError):
+    pass
+
+
+class BadInput(UserError):
+    pass
+
+
+class NotAllowed(UserError):
+    pass

@@ -1,0 +1,126 @@
+"""Forgiving name lookup: aliases, case, accents, punctuation and typos.
+
+Only names the reader may see can be found by a guess or offered as "did you mean": a gated
+alias (Madame's first name, say) finds nothing until it opens, so the lookup itself never
+gives it away. A card's own name typed exactly still finds the card; the card's parts are then
+gated like any reply.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.core.content.model import Card
+from bot.core.timeline import Reveal
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_LEADING = ("the ", "a ", "an ")
+
+# A guess is taken as the answer at this WRatio score, if no other card comes close.
+ACCEPT = 88
+SUGGEST = 60
+CLEAR_LEAD = 6
+
+
+def normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = plain.replace("'s ", " ").replace("’s ", " ")
+    words = _NON_WORD.sub(" ", plain).strip()
+    for lead in _LEADING:
+        if words.startswith(lead) and len(words) > len(lead):
+            words = words[len(lead):]
+            break
+    return words
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    key: str
+    card: Card
+    reveal: Reveal  # when this name may be used to find the card
+    gated_alias: bool  # an alias that gives something away (its own reveal point)
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    card: Card | None
+    suggestions: tuple[str, ...] = ()
+
+
+class NameIndex:
+    """Names and aliases of one kind of card."""
+
+    def __init__(self, cards: Iterable[Card]) -> None:
+        self.cards = tuple(cards)
+        entries: list[_Entry] = []
+        for card in self.cards:
+            entries.append(_Entry(normalise(card.name), card, card.reveal, False))
+            for alias in card.aliases:
+                entries.append(_Entry(normalise(alias.name), card,
+                                      card.reveal.later(alias.reveal), not alias.reveal.safe))
+        self.entries = tuple(e for e in entries if e.key)
+        self._exact: dict[str, list[_Entry]] = {}
+        for entry in self.entries:
+            self._exact.setdefault(entry.key, []).append(entry)
+
+    def find(self, query: str, visible: Callable[[Reveal], bool],
+             suggestable: Callable[[Reveal], bool]) -> Lookup:
+        """``visible``: may the reply's audience see a name; ``suggestable``: may the caller be
+        offered it as a hint (hints reach them privately)."""
+        key = normalise(query)
+        if not key:
+            return Lookup(None, self.suggest("", suggestable, limit=5))
+        for entry in self._exact.get(key, ()):
+            # A name typed exactly tells the reader nothing they did not bring; only an alias
+            # that gives something away must wait for its point.
+            if not entry.gated_alias or visible(entry.reveal):
+                return Lookup(entry.card)
+        seen = [e for e in self.entries if visible(e.reveal)]
+        if not seen:
+            return Lookup(None)
+        keys = [e.key for e in seen]
+        # Whole-word containment first: "/theme human" finds "what makes us human".
+        words = set(key.split())
+        containing = {e.card.id: e for e in seen if words <= set(e.key.split())}
+        if len(containing) == 1:
+            return Lookup(next(iter(containing.values())).card)
+        scored = process.extract(key, keys, scorer=fuzz.WRatio, limit=8)
+        best_by_card: dict[str, tuple[float, _Entry]] = {}
+        for _key, score, index in scored:
+            entry = seen[index]
+            if entry.card.id not in best_by_card or best_by_card[entry.card.id][0] < score:
+                best_by_card[entry.card.id] = (score, entry)
+        ranked = sorted(best_by_card.values(), key=lambda pair: -pair[0])
+        if ranked and ranked[0][0] >= ACCEPT and (
+            len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= CLEAR_LEAD
+        ):
+            return Lookup(ranked[0][1].card)
+        names = tuple(
+            e.card.name for score, e in ranked if score >= SUGGEST and suggestable(e.reveal)
+        )[:5]
+        return Lookup(None, names)
+
+    def suggest(self, prefix: str, visible: Callable[[Reveal], bool], limit: int = 25
+                ) -> tuple[str, ...]:
+        """Card names for autocomplete and empty lookups: visible ones only, best first."""
+        key = normalise(prefix)
+        out: dict[str, None] = {}
+        for entry in self.entries:
+            if not visible(entry.reveal) or entry.card.name in out:
+                continue
+            if not key or entry.key.startswith(key) or f" {key}" in f" {entry.key}":
+                out[entry.card.name] = None
+        if not out and key:
+            seen = [e for e in self.entries if visible(e.reveal)]
+            for _k, score, index in process.extract(
+                key, [e.key for e in seen], scorer=fuzz.WRatio, limit=limit
+            ):
+                if score >= SUGGEST:
+                    out.setdefault(seen[index].card.name, None)
+        return tuple(out)[:limit]

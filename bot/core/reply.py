@@ -1,0 +1,127 @@
+"""The neutral reply: what a command returns before and after the spoiler gate.
+
+Handlers build a ``Draft`` whose parts carry reveal points. The core passes it through the
+spoiler engine (``spoilers.gate``), which turns it into a ``Reply``: withheld parts are gone
+(only a count and the point at which they open remain), tagged parts are marked. Adapters only
+ever see a ``Reply``, so they can choose *how* to hide a tagged part but never *whether*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core.timeline import SAFE, Reveal
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"  # a channel message: gated by the club's progress
+    PRIVATE = "private"  # ephemeral / one user: gated by that member's own progress
+
+
+class SpoilerMode(StrEnum):
+    HIDE = "hide"  # gated parts are left out; the reply says how many and when they open
+    TAG = "tag"  # gated parts are shown hidden (Discord ||spoiler||, Slack Reveal button)
+    OFF = "off"  # everything, for clubs that have finished
+
+
+class Kind(StrEnum):
+    OK = "ok"
+    ERROR = "error"
+
+
+class PartState(StrEnum):
+    SHOW = "show"
+    TAG = "tag"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A piece of a draft reply: text (light markdown), an optional label, its reveal point."""
+
+    text: str
+    label: str | None = None
+    reveal: Reveal = SAFE
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button. Its label and value are always safe: they never carry story text."""
+
+    id: str
+    label: str
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    title: str | None = None
+    parts: tuple[Part, ...] = ()
+    fields: tuple[Part, ...] = ()
+    footer: str | None = None
+    actions: tuple[Action, ...] = ()
+    visibility: Visibility = Visibility.PUBLIC
+    kind: Kind = Kind.OK
+
+
+@dataclass(frozen=True, slots=True)
+class GatedPart:
+    text: str
+    label: str | None
+    state: PartState
+    # For a tagged part: where it opens, so an adapter can say "opens at chapter 7".
+    opens: Reveal | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Withheld:
+    """What the hide mode left out: how many parts and the earliest point on each timeline."""
+
+    count: int
+    novel: int | None
+    film: int | None
+
+    def describe(self) -> str:
+        noun = "part" if self.count == 1 else "parts"
+        opens = Reveal(novel=self.novel, film=self.film).describe()
+        verb = "opens" if self.count == 1 else "open from"
+        return f"{self.count} {noun} held back for spoilers: {verb} {opens}."
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Whose progress cut this reply, and how spoilers are shown to them."""
+
+    progress_novel: int
+    progress_film: int
+    mode: SpoilerMode
+    who: str  # "the club", "you", "everyone here"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    title: str | None
+    parts: tuple[GatedPart, ...]
+    fields: tuple[GatedPart, ...]
+    footer: str | None
+    actions: tuple[Action, ...]
+    visibility: Visibility
+    kind: Kind
+    withheld: Withheld | None
+    audience: Audience
+    command: str = ""
+    # Display names of the sources behind the parts shown (never of withheld ones).
+    sources: tuple[str, ...] = ()
+
+    def texts(self) -> list[str]:
+        """Every string this reply carries (for tests and length checks)."""
+        out = [self.title or "", self.footer or ""]
+        for part in (*self.parts, *self.fields):
+            out.extend((part.label or "", part.text))
+        out.extend(a.label for a in self.actions)
+        out.extend(self.sources)
+        if self.withheld:
+            out.append(self.withheld.describe())
+        return out

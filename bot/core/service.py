@@ -1,0 +1,197 @@
+"""The core's one entry point: an invocation in, a gated reply out.
+
+Adapters build an ``Invocation`` and call ``Core.run_text`` (Slack, console) or ``Core.run``
+(Discord, with typed options). The core reads what the command needs from the store in one
+query, checks who may run it, decides whose progress cuts the reply, calls the handler and
+passes its draft through the spoiler engine. Errors become polite replies; nothing raises out.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import __version__
+from bot.core.commands.registry import Command, HelpRequested, Registry, coerce, quote
+from bot.core.content.model import CardKind, Content
+from bot.core.errors import BadInput, NotAllowed, UserError
+from bot.core.names import NameIndex
+from bot.core.reply import Draft, Kind, Part, Reply, SpoilerMode, Visibility
+from bot.core.search import SearchIndex
+from bot.core.spoilers import effective_mode, gate
+from bot.core.store import Context, Scope, Store
+from bot.core.timeline import START, Progress, Reveal
+
+log = logging.getLogger(__name__)
+
+MAX_INPUT = 2000  # characters in one command line; Discord's own message limit
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """Who ran a command, where. Built by adapters from a platform event."""
+
+    scope: Scope
+    channel: str
+    user: str
+    is_admin: bool = False  # Discord Manage Server, Slack workspace admin, the console's `you`
+    private: bool = False  # the member asked for a reply only they see ("Just me")
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """What a handler is given: the core, the invocation, the store context, the audience."""
+
+    core: Core
+    inv: Invocation
+    ctx: Context
+    command: Command
+    visibility: Visibility
+    progress: Progress  # whose progress cuts this reply
+    mode: SpoilerMode
+    who: str
+
+    @property
+    def content(self) -> Content:
+        return self.core.content
+
+    @property
+    def store(self) -> Store:
+        return self.core.store
+
+    def sees(self, reveal: Reveal) -> bool:
+        """May the audience of this reply see something with this reveal point?"""
+        return self.mode is SpoilerMode.OFF or reveal.visible_at(self.progress)
+
+    def may_name(self, reveal: Reveal) -> bool:
+        """May a name be offered as a hint? Hints reach the caller privately, so they must be
+        safe for the audience *and* for the caller's own progress."""
+        return reveal.visible_at(self.progress) and reveal.visible_at(self.ctx.member)
+
+    def find(self, kind: CardKind, query: str):  # -> Card
+        from bot.core.commands.common import find_card
+
+        return find_card(self, kind, query)
+
+
+@dataclass
+class Core:
+    content: Content
+    store: Store
+    registry: Registry
+    rng: random.Random = field(default_factory=random.Random)
+    version: str = __version__
+
+    def __post_init__(self) -> None:
+        self.names = {kind: NameIndex(self.content.cards_of(kind)) for kind in CardKind}
+        self.search = SearchIndex(self.content)
+
+    # -- entry points --------------------------------------------------------------------
+    async def run_text(self, inv: Invocation, text: str) -> Reply:
+        """Slack and the console: the words after the slash, as typed."""
+        try:
+            text = check_input(text)
+            command, raw = self.registry.parse(text)
+        except HelpRequested as wanted:
+            return await self.run(inv, "help", {"command": wanted.group})
+        except UserError as err:
+            return self.error_reply(err)
+        return await self._execute(inv, command, raw)
+
+    async def run(self, inv: Invocation, path: str, args: Mapping[str, Any]) -> Reply:
+        """Discord: a command path and typed option values."""
+        command = self.registry.get(path)
+        if command is None:
+            return self.error_reply(BadInput(f"I don't know the command {quote('/' + path)}."))
+        return await self._execute(inv, command, dict(args))
+
+    async def audience(self, inv: Invocation, *, private: bool) -> tuple[Progress, SpoilerMode]:
+        """The progress and mode a reply would be cut to (adapters use it for autocomplete)."""
+        ctx = await self.store.context(inv.scope, inv.channel, inv.user)
+        progress, mode, _who = _audience(ctx, Visibility.PRIVATE if private else Visibility.PUBLIC)
+        return progress, mode
+
+    # -- the pipeline ----------------------------------------------------------------------
+    async def _execute(self, inv: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
+        try:
+            args = coerce(command, raw)
+            ctx = await self.store.context(inv.scope, inv.channel, inv.user)
+            if command.host_only and not (ctx.is_host or inv.is_admin):
+                raise NotAllowed(_refusal(command, ctx))
+            private = command.private or inv.private
+            visibility = Visibility.PRIVATE if private else Visibility.PUBLIC
+            progress, mode, who = _audience(ctx, visibility)
+            call = Call(self, inv, ctx, command, visibility, progress, mode, who)
+            draft = await command.handler(call, **args)
+            if private and draft.visibility is not Visibility.PRIVATE:
+                draft = _private(draft)
+            if draft.visibility is Visibility.PRIVATE and not private:
+                # A handler may only narrow who reads: re-cut to the caller's own progress.
+                progress, mode, who = _audience(ctx, Visibility.PRIVATE)
+            reply = gate(draft, progress, mode, who=who, command=command.path)
+            return self._cite(reply)
+        except UserError as err:
+            return self.error_reply(err, command.path)
+        except Exception:
+            log.exception("command /%s failed for %s in %s/%s", command.path, inv.user,
+                          inv.scope.platform, inv.channel)
+            return self.error_reply(
+                UserError("Sorry, something went wrong on my side. It has been logged; "
+                          "please try again in a moment."),
+                command.path,
+            )
+
+    def _cite(self, reply: Reply) -> Reply:
+        ids: dict[str, None] = {}
+        for part in (*reply.parts, *reply.fields):
+            ids.update(dict.fromkeys(part.sources))
+        if not ids:
+            return reply
+        from dataclasses import replace
+
+        return replace(reply, sources=tuple(self.content.source_title(i) for i in ids))
+
+    def error_reply(self, err: UserError, command: str = "") -> Reply:
+        parts = [Part(err.message)]
+        if err.hint:
+            parts.append(Part(err.hint))
+        draft = Draft(parts=tuple(parts), visibility=Visibility.PRIVATE, kind=Kind.ERROR)
+        return gate(draft, START, SpoilerMode.HIDE, who="you", command=command)
+
+
+def check_input(text: str) -> str:
+    text = text.rstrip("\r\n")
+    if len(text) > MAX_INPUT:
+        raise BadInput(f"That is too long for a command ({len(text):,} characters; the most is "
+                       f"{MAX_INPUT:,}).")
+    if any(not c.isprintable() and c not in "\t" for c in text):
+        raise BadInput("That command has control characters in it. Please type it again "
+                       "as plain text.")
+    return text
+
+
+def _audience(ctx: Context, visibility: Visibility) -> tuple[Progress, SpoilerMode, str]:
+    channel_mode = ctx.club.mode if ctx.club else SpoilerMode.HIDE
+    mode = effective_mode(channel_mode, visibility)
+    if visibility is Visibility.PRIVATE:
+        return ctx.member, mode, "you"
+    if ctx.club:
+        return ctx.club.progress, mode, "the club"
+    return START, mode, "this channel"
+
+
+def _private(draft: Draft) -> Draft:
+    from dataclasses import replace
+
+    return replace(draft, visibility=Visibility.PRIVATE)
+
+
+def _refusal(command: Command, ctx: Context) -> str:
+    if ctx.club is None:
+        return (f"`/{command.path}` is for club hosts, and there is no club in this channel yet. "
+                "Start one with `/club create`.")
+    return (f"Only a host of this channel's club can use `/{command.path}`. "
+            "Ask a host, or a server admin, to do it.")

@@ -1,0 +1,100 @@
+"""The spoiler engine: pure decisions about what a reader may see.
+
+``decide`` answers for one part; ``gate`` applies it to every part and field of a draft and
+returns the reply adapters may render. Withheld text never leaves this module.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.core.reply import (
+    Audience,
+    Draft,
+    GatedPart,
+    Part,
+    PartState,
+    Reply,
+    SpoilerMode,
+    Visibility,
+    Withheld,
+)
+from bot.core.timeline import Progress, Reveal
+
+
+class Decision(StrEnum):
+    SHOW = "show"
+    TAG = "tag"
+    WITHHOLD = "withhold"
+
+
+def decide(reveal: Reveal, progress: Progress, mode: SpoilerMode) -> Decision:
+    if mode is SpoilerMode.OFF or reveal.visible_at(progress):
+        return Decision.SHOW
+    return Decision.TAG if mode is SpoilerMode.TAG else Decision.WITHHOLD
+
+
+def effective_mode(channel_mode: SpoilerMode, visibility: Visibility) -> SpoilerMode:
+    """``off`` lifts the gate for a club's channel replies only.
+
+    A private reply is always cut to that member's own progress (PRODUCT.md), so there ``off``
+    falls back to the default, ``hide``.
+    """
+    if visibility is Visibility.PRIVATE and channel_mode is SpoilerMode.OFF:
+        return SpoilerMode.HIDE
+    return channel_mode
+
+
+def _earliest(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def gate(
+    draft: Draft, progress: Progress, mode: SpoilerMode, *, who: str, command: str = ""
+) -> Reply:
+    count = 0
+    novel: int | None = None
+    film: int | None = None
+    sources: list[str] = []
+
+    def run(parts: tuple[Part, ...]) -> tuple[GatedPart, ...]:
+        nonlocal count, novel, film
+        kept: list[GatedPart] = []
+        for part in parts:
+            decision = decide(part.reveal, progress, mode)
+            if decision is Decision.WITHHOLD:
+                count += 1
+                novel = _earliest(novel, part.reveal.novel)
+                film = _earliest(film, part.reveal.film)
+                continue
+            tagged = decision is Decision.TAG
+            kept.append(
+                GatedPart(
+                    text=part.text,
+                    label=part.label,
+                    state=PartState.TAG if tagged else PartState.SHOW,
+                    opens=part.reveal if tagged else None,
+                    sources=part.sources,
+                )
+            )
+            sources.extend(s for s in part.sources if s not in sources)
+        return tuple(kept)
+
+    parts = run(draft.parts)
+    fields = run(draft.fields)
+    return Reply(
+        title=draft.title,
+        parts=parts,
+        fields=fields,
+        footer=draft.footer,
+        actions=draft.actions,
+        visibility=draft.visibility,
+        kind=draft.kind,
+        withheld=Withheld(count, novel, film) if count else None,
+        audience=Audience(progress.novel, progress.film, mode, who),
+        command=command,
+    )

@@ -1,0 +1,41 @@
+"""Shared fixtures: the real content pack, and a core on a real SQLite file under tmp_path."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import load_pack, open_core
+from bot.core.content import Content
+from bot.core.reply import Reply
+from bot.core.service import Core, Invocation
+from bot.core.store import Scope
+
+ROOT = Path(__file__).resolve().parent.parent
+CONSOLE = Scope("console", "local")
+
+
+@pytest.fixture(scope="session")
+def pack() -> Content:
+    return load_pack(ROOT)
+
+
+@pytest.fixture
+async def core(pack: Content, tmp_path: Path) -> AsyncIterator[Core]:
+    async with open_core(tmp_path / "club.db", content=pack, rng=random.Random(7)) as core:
+        yield core
+
+
+async def say(core: Core, text: str, *, user: str = "you", channel: str = "general",
+              admin: bool | None = None, private: bool = False) -> Reply:
+    """Run a line as the console would (the default user `you` is its admin)."""
+    inv = Invocation(CONSOLE, channel, user, is_admin=(user == "you") if admin is None else admin,
+                     private=private)
+    return await core.run_text(inv, text)
+
+
+def flat(reply: Reply) -> str:
+    return "\n".join(reply.texts())

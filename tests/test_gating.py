@@ -1,0 +1,229 @@
+"""No spoiler leaks: property tests over all content and all progress points, on every surface
+(card replies, listings, search hits, prompts, "did you mean" hints, errors, titles, footers)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.adapters.console import render_json, render_text, split_line
+from bot.app import load_pack, open_core
+from bot.core.content import CardKind, Content
+from bot.core.reply import Draft, Part, PartState, Reply, SpoilerMode, Visibility
+from bot.core.service import Core, Invocation
+from bot.core.spoilers import Decision, decide, gate
+from bot.core.store import Club, Medium, Scope
+from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, Progress, Reveal
+
+ROOT = Path(__file__).resolve().parent.parent
+SCOPE = Scope("test", "leaks")
+PACK = load_pack(ROOT)
+
+
+@dataclass(frozen=True)
+class Secret:
+    text: str
+    reveal: Reveal
+    name_only: bool = False  # a gated alias: the text is a name
+
+
+def secrets(pack: Content) -> list[Secret]:
+    out = [Secret(f.text, f.reveal) for f in pack.facts if not f.reveal.safe]
+    out += [Secret(p.text, p.reveal) for p in pack.prompts if not p.reveal.safe]
+    for cards in pack.cards.values():
+        for card in cards:
+            out += [Secret(p.text, p.reveal) for p in card.parts if not p.reveal.safe]
+            out += [Secret(a.name, card.reveal.later(a.reveal), True)
+                    for a in card.aliases if not a.reveal.safe]
+    return out
+
+
+SECRETS = secrets(PACK)
+COMMAND_FOR = {CardKind.CHARACTER: "character", CardKind.SETTING: "setting",
+               CardKind.TERM: "glossary", CardKind.THEME: "theme",
+               CardKind.DIFFERENCE: "compare"}
+
+
+def lines(pack: Content) -> list[str]:
+    out = ["/theme", "/compare", "/prompt", "/help", "/about"]
+    out += [f"/film {t}" for t in ("cast", "crew", "release", "reception", "awards",
+                                   "locations", "watch")]
+    out += [f"/book {t}" for t in ("about", "structure", "honours")]
+    for kind, cards in pack.cards.items():
+        for card in cards:
+            names = [card.name, *(a.name for a in card.aliases)]
+            out += [f"/{COMMAND_FOR[kind]} {n}" for n in names]
+            out += [f"/{COMMAND_FOR[kind]} {n[:-1]}" for n in names if len(n) > 4]  # typos
+            if kind is CardKind.THEME:
+                out.append(f"/prompt {card.name}")
+    return out
+
+
+LINES = lines(PACK)
+WORDS = sorted({w for s in SECRETS for w in re.findall(r"[A-Za-z]{4,}", s.text)})
+
+
+def check(reply: Reply, audience: Progress, mode: SpoilerMode) -> None:
+    rendered = render_text(reply) + "\n" + render_json(reply, split_line("/x"))
+    shown = [p for p in (*reply.parts, *reply.fields) if p.state is PartState.SHOW]
+    chrome = "\n".join(t for t in (reply.title, reply.footer, *reply.sources,
+                                   *(a.label for a in reply.actions)) if t)
+    for secret in SECRETS:
+        if secret.reveal.visible_at(audience) or mode is SpoilerMode.OFF:
+            continue
+        where = f"{secret.text[:50]!r} ({secret.reveal}) leaked at {audience} in {mode}"
+        if secret.name_only:
+            pattern = re.compile(rf"\b{re.escape(secret.text)}\b", re.IGNORECASE)
+            assert not pattern.search(chrome), where
+            assert not any(pattern.search(p.text) or pattern.search(p.label or "")
+                           for p in shown), where
+            if mode is SpoilerMode.HIDE:
+                assert not pattern.search(rendered), where
+            continue
+        if mode is SpoilerMode.HIDE:
+            assert secret.text not in rendered, where
+        else:  # tag: it may appear, but only inside a tagged part
+            assert secret.text not in chrome, where
+            assert not any(secret.text in p.text for p in shown), where
+            if secret.text in rendered:
+                assert f"||{secret.text}" in render_text(reply) or any(
+                    secret.text in p.text for p in reply.parts if p.state is PartState.TAG), where
+    if mode is SpoilerMode.OFF:
+        assert reply.withheld is None
+    if mode is SpoilerMode.TAG:
+        assert reply.withheld is None
+        for part in (*reply.parts, *reply.fields):
+            assert (part.state is PartState.TAG) == (part.opens is not None)
+
+
+# -- the pure engine, exhaustively -------------------------------------------------------------
+
+def all_progress() -> Iterator[Progress]:
+    for novel, film in itertools.product(range(NOVEL_CHAPTERS + 1), range(FILM_MINUTES + 1)):
+        yield Progress(novel, film)
+
+
+def test_engine_over_every_card_and_every_progress_point() -> None:
+    drafts = [
+        Draft(title=card.name,
+              parts=tuple(Part(p.text, label=p.label, reveal=p.reveal) for p in card.parts))
+        for cards in PACK.cards.values() for card in cards
+    ]
+    assert drafts
+    for progress in all_progress():
+        for draft in drafts:
+            for mode in SpoilerMode:
+                reply = gate(draft, progress, mode, who="test")
+                hidden = [p for p in draft.parts if not p.reveal.visible_at(progress)]
+                if mode is SpoilerMode.HIDE:
+                    kept = {p.text for p in reply.parts}
+                    assert not kept & {p.text for p in hidden}
+                    assert (reply.withheld.count if reply.withheld else 0) == len(hidden)
+                    if hidden:
+                        novels = [p.reveal.novel for p in hidden if p.reveal.novel is not None]
+                        films = [p.reveal.film for p in hidden if p.reveal.film is not None]
+                        assert reply.withheld.novel == (min(novels) if novels else None)
+                        assert reply.withheld.film == (min(films) if films else None)
+                elif mode is SpoilerMode.TAG:
+                    tagged = {p.text for p in reply.parts if p.state is PartState.TAG}
+                    assert tagged == {p.text for p in hidden}
+                else:
+                    assert reply.withheld is None
+                    assert all(p.state is PartState.SHOW for p in reply.parts)
+
+
+@given(novel=st.integers(0, NOVEL_CHAPTERS), film=st.integers(0, FILM_MINUTES),
+       point_novel=st.one_of(st.none(), st.integers(1, NOVEL_CHAPTERS)),
+       point_film=st.one_of(st.none(), st.integers(1, FILM_MINUTES)),
+       mode=st.sampled_from(SpoilerMode))
+def test_decide_is_the_product_rule(novel: int, film: int, point_novel: int | None,
+                                    point_film: int | None, mode: SpoilerMode) -> None:
+    if point_novel is None and point_film is None:
+        return
+    reveal = Reveal(point_novel, point_film)
+    known = (point_novel is not None and point_novel <= novel) or (
+        point_film is not None and point_film <= film)
+    decision = decide(reveal, Progress(novel, film), mode)
+    if known or mode is SpoilerMode.OFF:
+        assert decision is Decision.SHOW
+    else:
+        assert decision is (Decision.TAG if mode is SpoilerMode.TAG else Decision.WITHHOLD)
+
+
+# -- every command, through the real core and store ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[asyncio.AbstractEventLoop,
+                                                                     Core, Club]]:
+    loop = asyncio.new_event_loop()
+    manager = open_core(tmp_path_factory.mktemp("leaks") / "club.db", content=PACK,
+                        rng=random.Random(3))
+    core = loop.run_until_complete(manager.__aenter__())
+    club = loop.run_until_complete(
+        core.store.create_club(SCOPE, "room", medium=Medium.BOTH, tz="UTC", host="host"))
+    try:
+        yield loop, core, club
+    finally:
+        loop.run_until_complete(manager.__aexit__(None, None, None))
+        loop.close()
+
+
+async def _run(core: Core, club: Club, line: str, club_at: Progress, member_at: Progress,
+               mode: SpoilerMode, private: bool) -> Reply:
+    await core.store.set_club_progress(club.id, novel=club_at.novel, film=club_at.film)
+    await core.store.set_spoiler_mode(club.id, mode)
+    await core.store.set_member_progress(SCOPE, "sam", novel=member_at.novel, film=member_at.film)
+    return await core.run_text(Invocation(SCOPE, "room", "sam", private=private), line)
+
+
+progress = st.builds(Progress, st.integers(0, NOVEL_CHAPTERS), st.integers(0, FILM_MINUTES))
+line = st.one_of(
+    st.sampled_from(LINES),
+    st.sampled_from(WORDS).map(lambda w: f"/search {w}"),
+    st.lists(st.sampled_from(WORDS), min_size=2, max_size=3).map(
+        lambda ws: "/search " + " ".join(ws)),
+    st.sampled_from(WORDS).map(lambda w: f"/character {w}"),
+    st.sampled_from(WORDS).map(lambda w: f"/glossary {w}"),
+    st.text(min_size=1, max_size=30).map(lambda t: f"/theme {t}"),
+)
+
+
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(line=line, club_at=progress, member_at=progress, mode=st.sampled_from(SpoilerMode),
+       private=st.booleans())
+def test_no_reply_leaks_on_any_surface(live, line: str, club_at: Progress, member_at: Progress,
+                                       mode: SpoilerMode, private: bool) -> None:
+    loop, core, club = live
+    reply = loop.run_until_complete(_run(core, club, line, club_at, member_at, mode, private))
+    assert "Traceback" not in render_text(reply)
+    if reply.visibility is Visibility.PRIVATE:
+        # Private replies (and every error) are cut to the member; `off` does not apply there.
+        check(reply, member_at, SpoilerMode.TAG if mode is SpoilerMode.TAG else SpoilerMode.HIDE)
+    else:
+        check(reply, club_at, mode)
+
+
+def test_every_line_at_every_section_boundary(live) -> None:
+    """Deterministic sweep: each command at the start, each part and section edge, the end."""
+    loop, core, club = live
+    points = [Progress(n, f) for n, f in ((0, 0), (1, 4), (6, 20), (7, 25), (9, 30), (12, 45),
+                                          (13, 42), (17, 60), (18, 61), (19, 76), (21, 88),
+                                          (22, 90), (23, 103), (0, 103), (23, 0))]
+    for p in points:
+        for text in LINES:
+            for mode in SpoilerMode:
+                reply = loop.run_until_complete(_run(core, club, text, p, Progress(), mode, False))
+                if reply.visibility is Visibility.PRIVATE:
+                    check(reply, Progress(), SpoilerMode.HIDE)
+                else:
+                    check(reply, p, mode)

@@ -1,0 +1,62 @@
+"""The starter pack: big enough to exercise every command, and fit for the leak tests."""
+
+from __future__ import annotations
+
+from bot.core.content import CardKind, Content
+from bot.core.content.model import CREW_ROLES
+
+
+def story_texts(pack: Content) -> list[str]:
+    texts = [f.text for f in pack.facts] + [p.text for p in pack.prompts]
+    for cards in pack.cards.values():
+        for card in cards:
+            texts += [p.text for p in card.parts]
+            if card.summary:
+                texts.append(card.summary)
+    return texts
+
+
+def test_starter_pack_sizes(pack: Content) -> None:
+    cast = {p.id for p in pack.people for c in p.credits if c.role == "cast"}
+    crew_roles = {c.role for p in pack.people for c in p.credits if c.role in CREW_ROLES}
+    assert len(cast) >= 14
+    assert crew_roles >= {"director", "screenplay", "producer", "music", "cinematography",
+                          "editing", "production-design", "costume", "casting"}
+    assert len(pack.cards_of(CardKind.CHARACTER)) >= 3
+    assert len(pack.cards_of(CardKind.THEME)) >= 2
+    assert len(pack.cards_of(CardKind.TERM)) >= 3
+    assert len(pack.cards_of(CardKind.DIFFERENCE)) >= 2
+    assert len(pack.cards_of(CardKind.SETTING)) >= 1
+    for theme in pack.cards_of(CardKind.THEME):
+        assert theme.prompts, f"theme {theme.id} has no prompts"
+    for topic in ("film.release", "film.reception", "film.awards", "film.locations",
+                  "film.watch", "book.about", "book.structure", "book.honours"):
+        assert pack.facts_for(topic), f"no facts for {topic}"
+
+
+def test_every_story_item_has_a_reveal_and_every_fact_a_source(pack: Content) -> None:
+    for fact in pack.facts:
+        assert fact.sources and all(s in pack.sources for s in fact.sources)
+    for cards in pack.cards.values():
+        for card in cards:
+            assert card.sources
+            for part in card.parts:
+                assert part.sources
+                assert part.reveal.safe or part.reveal.novel or part.reveal.film
+
+
+def test_texts_are_distinct_so_leak_checks_mean_something(pack: Content) -> None:
+    texts = story_texts(pack)
+    assert len(texts) == len(set(texts))
+    for a in texts:
+        for b in texts:
+            assert a is b or a not in b, f"{a!r} is inside {b!r}"
+
+
+def test_no_known_seed_error_is_repeated(pack: Content) -> None:
+    everything = " ".join(story_texts(pack)).lower()
+    assert "64 million" not in everything and "$64" not in everything
+    awards = " ".join(f.text for f in pack.facts_for("film.awards")).lower()
+    # Saturn: Garfield won Best Supporting Actor; the film was up for Science Fiction Film.
+    assert "saturn" in awards and "science fiction film" in awards
+    assert "national board of review" in awards

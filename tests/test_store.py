@@ -1,0 +1,747 @@
+"""The SQLite store: pragmas, migrations, every port method, concurrency, closing, backup.
+
+Every test uses real SQLite files under pytest's ``tmp_path`` and closes every store it opens
+(``async with``), because an unclosed aiosqlite connection leaves a non-daemon thread behind.
+Check ids (E-Q1...) refer to platform-contract.md §E.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import closing, contextmanager
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core.reply import SpoilerMode
+from bot.core.store import Club, ClubExists, LastHost, Medium, Scope, Store
+from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, Progress
+from bot.store.sqlite import (
+    LATEST_VERSION,
+    MIGRATIONS,
+    MigrationFailed,
+    SchemaTooNew,
+    SqliteStore,
+    StoreError,
+    UnknownClub,
+    split_sql,
+)
+
+DISCORD = Scope("discord", "guild-1")
+DISCORD_OTHER_GUILD = Scope("discord", "guild-2")
+SLACK = Scope("slack", "guild-1")  # same workspace id, different platform
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "club.db"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[SqliteStore]:
+    async with await SqliteStore.open(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+async def club(store: SqliteStore) -> Club:
+    return await store.create_club(DISCORD, "chan-1", medium=Medium.BOTH, tz="UTC", host="hana")
+
+
+@contextmanager
+def raw(path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection, to look at the file from outside the store."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        yield conn
+
+
+def user_version(path: Path) -> int:
+    with raw(path) as conn:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def schema(path: Path) -> list[tuple[str, str, str | None]]:
+    with raw(path) as conn:
+        return conn.execute(
+            "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+
+
+def exists(path: Path) -> bool:
+    return path.exists()
+
+
+def worker_threads() -> list[threading.Thread]:
+    # aiosqlite's worker threads are unnamed, so Python names them after their target.
+    return [
+        t for t in threading.enumerate() if "_connection_worker_thread" in t.name and t.is_alive()
+    ]
+
+
+def test_sqlite_store_matches_the_port_exactly() -> None:
+    # Same names, parameters, defaults and annotations, so a drift in either shows up here.
+    port_methods = [name for name in vars(Store) if not name.startswith("_")]
+    assert port_methods
+    for name in port_methods:
+        port = inspect.signature(getattr(Store, name))
+        ours = inspect.signature(getattr(SqliteStore, name))
+        assert ours == port, name
+        assert inspect.iscoroutinefunction(getattr(SqliteStore, name)), name
+
+
+# -- E-Q1: pragmas -------------------------------------------------------------------------------
+
+
+async def test_pragmas_on_open(store: SqliteStore, db_path: Path) -> None:
+    assert await store.pragmas() == {
+        "journal_mode": "wal",
+        "synchronous": 2,  # FULL: commits survive power loss, not only a crash
+        "busy_timeout": 5000,
+        "foreign_keys": 1,
+        "user_version": LATEST_VERSION,
+    }
+    with raw(db_path) as conn:  # WAL is persistent: another connection sees it too
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_open_creates_the_parent_directory(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "club.db"
+    async with await SqliteStore.open(path):
+        pass
+    assert path.is_file()
+
+
+@pytest.fixture
+def not_a_database(db_path: Path) -> Path:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"this is not an SQLite database, just some text " * 100)
+    return db_path
+
+
+async def test_a_file_that_is_not_a_database_is_refused_cleanly(not_a_database: Path) -> None:
+    with pytest.raises(StoreError, match="not a database") as raised:
+        await SqliteStore.open(not_a_database)
+    assert not isinstance(raised.value, sqlite3.Error)
+    assert worker_threads() == []
+
+
+async def test_in_memory_store_works() -> None:
+    async with await SqliteStore.open(":memory:") as store:
+        pragmas = await store.pragmas()
+        assert pragmas["journal_mode"] == "memory"
+        assert pragmas["foreign_keys"] == 1
+        assert pragmas["user_version"] == LATEST_VERSION
+        await store.set_member_progress(DISCORD, "u", novel=2)
+        assert await store.member_progress(DISCORD, "u") == Progress(2, 0)
+
+
+# -- E-Q5 / E-Q6: migrations ---------------------------------------------------------------------
+
+
+def test_migration_files_are_numbered_and_explained() -> None:
+    names = sorted(
+        entry.name
+        for entry in resources.files("bot.store").joinpath("migrations").iterdir()
+        if entry.name.endswith(".sql")
+    )
+    assert names, "no migrations packaged"
+    for number, name in enumerate(names, start=1):
+        assert re.fullmatch(rf"{number:04d}_[a-z0-9_]+\.sql", name)
+        text = resources.files("bot.store").joinpath("migrations", name).read_text("utf-8")
+        assert text.startswith("-- why: "), f"{name} needs a one-line '-- why:' header"
+    assert [version for version, _ in MIGRATIONS] == list(range(1, LATEST_VERSION + 1))
+
+
+async def test_fresh_database_reaches_latest_version(db_path: Path) -> None:
+    async with await SqliteStore.open(db_path):
+        pass
+    assert user_version(db_path) == LATEST_VERSION
+    tables = {name for kind, name, _ in schema(db_path) if kind == "table"}
+    assert {"members", "clubs", "club_members", "club_prompts"} <= tables
+
+
+async def test_reopening_is_a_no_op(db_path: Path) -> None:
+    async with await SqliteStore.open(db_path) as store:
+        await store.set_member_progress(DISCORD, "u", novel=5)
+    before = schema(db_path)
+    async with await SqliteStore.open(db_path) as store:
+        assert await store.member_progress(DISCORD, "u") == Progress(5, 0)
+    assert schema(db_path) == before
+    assert user_version(db_path) == LATEST_VERSION
+
+
+async def test_several_stores_opening_a_new_file_at_once_all_succeed(tmp_path: Path) -> None:
+    # Two bot processes starting together. Switching a new file to WAL can fail at once with
+    # "locked" (no busy handler), so open() retries it; each migration re-reads user_version
+    # under the write lock, so the losers skip it. 20 rounds: the race is a few percent a round.
+    for round_ in range(20):
+        path = tmp_path / f"race{round_}.db"
+        results = await asyncio.gather(
+            *(SqliteStore.open(path) for _ in range(3)), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, SqliteStore):
+                await result.close()
+        assert [r for r in results if isinstance(r, BaseException)] == []
+        assert user_version(path) == LATEST_VERSION
+
+
+async def test_newer_schema_refuses_to_open(db_path: Path) -> None:
+    async with await SqliteStore.open(db_path):
+        pass
+    with raw(db_path) as conn:
+        conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    before = schema(db_path)
+    with pytest.raises(SchemaTooNew, match="newer version"):
+        await SqliteStore.open(db_path)
+    assert user_version(db_path) == LATEST_VERSION + 1
+    assert schema(db_path) == before
+    assert worker_threads() == []  # the refused open closed its connection
+
+
+async def test_failing_migration_on_a_fresh_database_changes_nothing(db_path: Path) -> None:
+    broken = [(1, "CREATE TABLE half_done (x INTEGER);\nINSERT INTO no_such_table VALUES (1);")]
+    with pytest.raises(MigrationFailed, match="migration 1"):
+        await SqliteStore.open(db_path, migrations=broken)
+    assert user_version(db_path) == 0
+    assert schema(db_path) == []
+    assert worker_threads() == []
+
+
+async def test_failing_migration_leaves_version_and_schema_unchanged(db_path: Path) -> None:
+    async with await SqliteStore.open(db_path) as store:
+        await store.set_member_progress(DISCORD, "u", film=9)
+    before = schema(db_path)
+    broken = [
+        *MIGRATIONS,
+        (
+            LATEST_VERSION + 1,
+            "-- why: a migration that fails half way\n"
+            "CREATE TABLE extra (x INTEGER);\n"
+            "ALTER TABLE members ADD COLUMN nickname TEXT;\n"
+            "INSERT INTO extra VALUES ('oops'); SELECT * FROM missing_table;\n",
+        ),
+    ]
+    with pytest.raises(MigrationFailed):
+        await SqliteStore.open(db_path, migrations=broken)
+    assert user_version(db_path) == LATEST_VERSION
+    assert schema(db_path) == before
+    async with await SqliteStore.open(db_path) as store:
+        assert await store.member_progress(DISCORD, "u") == Progress(0, 9)
+
+
+async def test_a_later_migration_is_applied_with_its_version(db_path: Path) -> None:
+    async with await SqliteStore.open(db_path):
+        pass
+    extra = [*MIGRATIONS, (LATEST_VERSION + 1, "CREATE TABLE extra (x INTEGER);")]
+    async with await SqliteStore.open(db_path, migrations=extra) as store:
+        assert (await store.pragmas())["user_version"] == LATEST_VERSION + 1
+    assert "extra" in {name for _, name, _ in schema(db_path)}
+    with pytest.raises(SchemaTooNew):  # and the old code now refuses the file
+        await SqliteStore.open(db_path)
+
+
+async def test_migration_numbers_must_have_no_gaps(db_path: Path) -> None:
+    with pytest.raises(ValueError, match="no gaps"):
+        await SqliteStore.open(db_path, migrations=[(1, "SELECT 1;"), (3, "SELECT 1;")])
+    assert not exists(db_path)  # refused before touching the disk
+
+
+def test_split_sql_respects_strings_comments_and_triggers() -> None:
+    script = """-- why: header; with a semicolon
+    CREATE TABLE t (x TEXT DEFAULT ';');
+    /* block; comment */
+    CREATE TRIGGER tr AFTER INSERT ON t BEGIN
+        UPDATE t SET x = 'a;b';
+        DELETE FROM t WHERE x = '';
+    END;
+    SELECT 1
+    """
+    statements = split_sql(script)
+    assert len(statements) == 3
+    assert statements[1].startswith("/* block; comment */")
+    assert statements[1].rstrip().endswith("END;")
+    assert statements[2] == "SELECT 1\n    ;"
+    with pytest.raises(ValueError, match="incomplete"):
+        split_sql("SELECT 'unterminated")
+
+
+# -- members -------------------------------------------------------------------------------------
+
+
+async def test_member_progress_defaults_to_not_started(store: SqliteStore) -> None:
+    assert await store.member_progress(DISCORD, "nobody") == Progress(0, 0)
+
+
+async def test_partial_progress_updates_keep_the_other_timeline(store: SqliteStore) -> None:
+    assert await store.set_member_progress(DISCORD, "u", novel=4) == Progress(4, 0)
+    assert await store.set_member_progress(DISCORD, "u", film=61) == Progress(4, 61)
+    assert await store.set_member_progress(DISCORD, "u", novel=9) == Progress(9, 61)
+    assert await store.set_member_progress(DISCORD, "u", novel=0, film=0) == Progress(0, 0)
+    assert await store.member_progress(DISCORD, "u") == Progress(0, 0)
+
+
+async def test_progress_update_with_nothing_changes_nothing(
+    store: SqliteStore, db_path: Path
+) -> None:
+    assert await store.set_member_progress(DISCORD, "u") == Progress(0, 0)
+    with raw(db_path) as conn:  # no row was created for a no-op
+        assert conn.execute("SELECT count(*) FROM members").fetchone()[0] == 0
+
+
+async def test_out_of_range_progress_is_refused_before_writing(store: SqliteStore) -> None:
+    with pytest.raises(ValueError, match="outside"):
+        await store.set_member_progress(DISCORD, "u", novel=NOVEL_CHAPTERS + 1)
+    with pytest.raises(ValueError, match="outside"):
+        await store.set_member_progress(DISCORD, "u", film=-1)
+    assert await store.set_member_progress(
+        DISCORD, "u", novel=NOVEL_CHAPTERS, film=FILM_MINUTES
+    ) == Progress(NOVEL_CHAPTERS, FILM_MINUTES)
+
+
+async def test_member_progress_is_per_scope(store: SqliteStore) -> None:
+    await store.set_member_progress(DISCORD, "u", novel=3)
+    await store.set_member_progress(DISCORD_OTHER_GUILD, "u", novel=7)
+    await store.set_member_progress(SLACK, "u", film=20)
+    assert await store.member_progress(DISCORD, "u") == Progress(3, 0)
+    assert await store.member_progress(DISCORD_OTHER_GUILD, "u") == Progress(7, 0)
+    assert await store.member_progress(SLACK, "u") == Progress(0, 20)
+
+
+async def test_reset_member_progress(store: SqliteStore) -> None:
+    await store.set_member_progress(DISCORD, "u", novel=3, film=30)
+    await store.set_member_progress(SLACK, "u", novel=5)
+    await store.reset_member_progress(DISCORD, "u")
+    assert await store.member_progress(DISCORD, "u") == Progress(0, 0)
+    assert await store.member_progress(SLACK, "u") == Progress(5, 0)
+    await store.reset_member_progress(DISCORD, "never-seen")  # not an error
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    updates=st.lists(
+        st.tuples(
+            st.none() | st.integers(0, NOVEL_CHAPTERS), st.none() | st.integers(0, FILM_MINUTES)
+        ),
+        max_size=8,
+    )
+)
+async def test_progress_updates_match_a_simple_model(
+    updates: list[tuple[int | None, int | None]],
+) -> None:
+    async with await SqliteStore.open(":memory:") as store:
+        model = Progress()
+        for novel, film in updates:
+            model = Progress(
+                model.novel if novel is None else novel, model.film if film is None else film
+            )
+            assert await store.set_member_progress(SLACK, "u", novel=novel, film=film) == model
+        assert await store.member_progress(SLACK, "u") == model
+
+
+# -- clubs ---------------------------------------------------------------------------------------
+
+
+async def test_context_without_a_club(store: SqliteStore) -> None:
+    ctx = await store.context(DISCORD, "chan-1", "u")
+    assert ctx.club is None
+    assert ctx.member == Progress(0, 0)
+    assert (ctx.is_host, ctx.is_member) == (False, False)
+    await store.set_member_progress(DISCORD, "u", novel=6)
+    assert (await store.context(DISCORD, "chan-1", "u")).member == Progress(6, 0)
+
+
+async def test_create_club_makes_the_creator_its_host(store: SqliteStore, club: Club) -> None:
+    assert club.scope == DISCORD
+    assert club.channel == "chan-1"
+    assert club.medium is Medium.BOTH
+    assert club.progress == Progress(0, 0)
+    assert club.mode is SpoilerMode.HIDE
+    assert club.tz == "UTC"
+    assert club.hosts == ("hana",)
+    assert club.member_count == 1
+    assert club.created_by == "hana"
+    assert club.created_at.endswith("+00:00")
+    assert await store.club(DISCORD, "chan-1") == club  # what it returned is what is stored
+
+
+async def test_context_for_host_member_and_outsider(store: SqliteStore, club: Club) -> None:
+    await store.join_club(club.id, "mo")
+    await store.set_member_progress(DISCORD, "mo", novel=2, film=15)
+
+    host = await store.context(DISCORD, "chan-1", "hana")
+    assert (host.is_host, host.is_member) == (True, True)
+    assert host.club is not None
+    assert host.club.member_count == 2
+
+    member = await store.context(DISCORD, "chan-1", "mo")
+    assert (member.is_host, member.is_member) == (False, True)
+    assert member.member == Progress(2, 15)
+
+    outsider = await store.context(DISCORD, "chan-1", "zed")
+    assert (outsider.is_host, outsider.is_member) == (False, False)
+    assert outsider.club == host.club
+    assert outsider.member == Progress(0, 0)
+
+
+async def test_club_is_none_for_a_channel_without_one(store: SqliteStore, club: Club) -> None:
+    assert await store.club(DISCORD, "chan-2") is None
+
+
+async def test_create_club_twice_raises_club_exists_and_changes_nothing(
+    store: SqliteStore, club: Club
+) -> None:
+    with pytest.raises(ClubExists) as raised:
+        await store.create_club(
+            DISCORD, "chan-1", medium=Medium.NOVEL, tz="Europe/London", host="x"
+        )
+    assert not isinstance(raised.value, sqlite3.Error)
+    assert await store.club(DISCORD, "chan-1") == club
+    assert not (await store.context(DISCORD, "chan-1", "x")).is_member
+
+
+async def test_same_channel_id_in_other_scopes_is_another_club(
+    store: SqliteStore, club: Club
+) -> None:
+    other_guild = await store.create_club(
+        DISCORD_OTHER_GUILD, "chan-1", medium=Medium.NOVEL, tz="UTC", host="ann"
+    )
+    slack = await store.create_club(SLACK, "chan-1", medium=Medium.FILM, tz="UTC", host="bo")
+    assert len({club.id, other_guild.id, slack.id}) == 3
+    await store.set_club_progress(slack.id, film=40)
+    assert (await store.club(DISCORD, "chan-1")) == club
+    slack_now = await store.club(SLACK, "chan-1")
+    assert slack_now is not None
+    assert slack_now.progress == Progress(0, 40)
+    assert slack_now.hosts == ("bo",)
+    assert not (await store.context(SLACK, "chan-1", "hana")).is_member
+
+
+async def test_join_and_leave(store: SqliteStore, club: Club) -> None:
+    assert await store.join_club(club.id, "mo") is True
+    assert await store.join_club(club.id, "mo") is False
+    assert (await store.context(DISCORD, "chan-1", "mo")).is_member
+    assert await store.leave_club(club.id, "mo") is True
+    assert await store.leave_club(club.id, "mo") is False
+    assert not (await store.context(DISCORD, "chan-1", "mo")).is_member
+
+
+async def test_the_only_host_cannot_leave(store: SqliteStore, club: Club) -> None:
+    await store.join_club(club.id, "mo")
+    with pytest.raises(LastHost):
+        await store.leave_club(club.id, "hana")
+    after = await store.club(DISCORD, "chan-1")
+    assert after is not None
+    assert after.hosts == ("hana",)
+    assert after.member_count == 2
+
+
+async def test_a_host_can_leave_when_another_host_remains(store: SqliteStore, club: Club) -> None:
+    assert await store.add_host(club.id, "mo") is True
+    assert await store.leave_club(club.id, "hana") is True
+    after = await store.club(DISCORD, "chan-1")
+    assert after is not None
+    assert after.hosts == ("mo",)
+    assert after.member_count == 1
+
+
+async def test_add_host(store: SqliteStore, club: Club) -> None:
+    assert await store.add_host(club.id, "new") is True  # not a member yet: becomes both
+    ctx = await store.context(DISCORD, "chan-1", "new")
+    assert (ctx.is_host, ctx.is_member) == (True, True)
+    await store.join_club(club.id, "mo")
+    assert await store.add_host(club.id, "mo") is True  # member promoted
+    assert await store.add_host(club.id, "mo") is False  # already a host
+    after = await store.club(DISCORD, "chan-1")
+    assert after is not None
+    assert after.hosts == ("hana", "new", "mo")  # in the order they joined
+    assert after.member_count == 3
+
+
+async def test_remove_host(store: SqliteStore, club: Club) -> None:
+    assert await store.remove_host(club.id, "stranger") is False
+    await store.join_club(club.id, "mo")
+    assert await store.remove_host(club.id, "mo") is False  # a member, not a host
+    with pytest.raises(LastHost):
+        await store.remove_host(club.id, "hana")
+    await store.add_host(club.id, "mo")
+    assert await store.remove_host(club.id, "hana") is True
+    ctx = await store.context(DISCORD, "chan-1", "hana")
+    assert (ctx.is_host, ctx.is_member) == (False, True)  # still a member
+    assert ctx.club is not None
+    assert ctx.club.hosts == ("mo",)
+
+
+async def test_set_club_progress_changes_only_the_given_timeline(
+    store: SqliteStore, club: Club
+) -> None:
+    assert await store.set_club_progress(club.id, novel=5) == Progress(5, 0)
+    assert await store.set_club_progress(club.id, film=33) == Progress(5, 33)
+    assert await store.set_club_progress(club.id) == Progress(5, 33)
+    with pytest.raises(ValueError, match="outside"):
+        await store.set_club_progress(club.id, film=FILM_MINUTES + 1)
+    after = await store.club(DISCORD, "chan-1")
+    assert after is not None
+    assert after.progress == Progress(5, 33)
+
+
+async def test_set_spoiler_mode(store: SqliteStore, club: Club) -> None:
+    for mode in (SpoilerMode.TAG, SpoilerMode.OFF, SpoilerMode.HIDE):
+        await store.set_spoiler_mode(club.id, mode)
+        after = await store.club(DISCORD, "chan-1")
+        assert after is not None
+        assert after.mode is mode
+
+
+async def test_unknown_club_ids_raise_unknown_club(store: SqliteStore) -> None:
+    for call in (
+        store.join_club(999, "u"),
+        store.add_host(999, "u"),
+        store.set_club_progress(999, novel=1),
+        store.set_spoiler_mode(999, SpoilerMode.TAG),
+        store.mark_prompt_used(999, "p"),
+    ):
+        with pytest.raises(UnknownClub):
+            await call
+    assert await store.leave_club(999, "u") is False
+    assert await store.remove_host(999, "u") is False
+    assert await store.used_prompts(999) == frozenset()
+
+
+async def test_prompts(store: SqliteStore, club: Club) -> None:
+    other = await store.create_club(DISCORD, "chan-2", medium=Medium.NOVEL, tz="UTC", host="x")
+    assert await store.used_prompts(club.id) == frozenset()
+    await store.mark_prompt_used(club.id, "p1")
+    await store.mark_prompt_used(club.id, "p1")  # idempotent
+    await store.mark_prompt_used(club.id, "p2")
+    used = await store.used_prompts(club.id)
+    assert used == frozenset({"p1", "p2"})
+    assert isinstance(used, frozenset)
+    assert await store.used_prompts(other.id) == frozenset()
+
+
+async def test_mark_prompt_used_again_refreshes_used_at(
+    store: SqliteStore, club: Club, db_path: Path
+) -> None:
+    await store.mark_prompt_used(club.id, "p1")
+    with raw(db_path) as conn:
+        first = conn.execute("SELECT used_at FROM club_prompts").fetchall()
+    await store.mark_prompt_used(club.id, "p1")
+    with raw(db_path) as conn:
+        second = conn.execute("SELECT used_at FROM club_prompts").fetchall()
+    assert len(first) == len(second) == 1
+    assert second[0][0] > first[0][0]
+
+
+async def test_schema_checks_back_up_the_code(store: SqliteStore, db_path: Path) -> None:
+    # Values the code already refuses are refused by the schema too, and foreign keys cascade.
+    club = await store.create_club(DISCORD, "c", medium=Medium.FILM, tz="UTC", host="h")
+    await store.mark_prompt_used(club.id, "p")
+    with raw(db_path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        for sql in (
+            "UPDATE clubs SET novel = 24",
+            "UPDATE clubs SET film = 104",
+            "UPDATE clubs SET medium = 'audiobook'",
+            "UPDATE clubs SET spoiler_mode = 'maybe'",
+            "INSERT INTO members VALUES ('discord', 'g', 'u', -1, 0, 'now')",
+            "INSERT INTO club_members VALUES (12345, 'u', 0, 'now')",
+        ):
+            with pytest.raises(sqlite3.IntegrityError):
+                conn.execute(sql)
+        conn.execute("DELETE FROM clubs WHERE id = ?", (club.id,))
+        assert conn.execute("SELECT count(*) FROM club_members").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM club_prompts").fetchone()[0] == 0
+
+
+# -- E-Q2: concurrency ---------------------------------------------------------------------------
+
+
+async def test_fifty_concurrent_writes_all_succeed(store: SqliteStore, club: Club) -> None:
+    writes = [
+        *(store.set_member_progress(DISCORD, f"u{i}", novel=i % 24, film=i) for i in range(25)),
+        *(store.join_club(club.id, f"m{i}") for i in range(20)),
+        *(store.mark_prompt_used(club.id, f"p{i % 3}") for i in range(5)),
+    ]
+    results = await asyncio.gather(*writes, return_exceptions=True)
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    for i in range(25):
+        assert await store.member_progress(DISCORD, f"u{i}") == Progress(i % 24, i)
+    after = await store.club(DISCORD, "chan-1")
+    assert after is not None
+    assert after.member_count == 21
+    assert await store.used_prompts(club.id) == frozenset({"p0", "p1", "p2"})
+
+
+async def test_two_stores_on_one_file_read_then_write_without_locking_errors(
+    db_path: Path,
+) -> None:
+    async with (
+        await SqliteStore.open(db_path) as first,
+        await SqliteStore.open(db_path) as second,
+    ):
+        club = await first.create_club(DISCORD, "c", medium=Medium.BOTH, tz="UTC", host="owner")
+
+        async def churn(store: SqliteStore, name: str) -> None:
+            # leave_club and remove_host read the host count, then write: the race E-Q2 is about.
+            for i in range(15):
+                await store.join_club(club.id, name)
+                await store.add_host(club.id, name)
+                await store.set_member_progress(DISCORD, name, novel=i % 24)
+                await store.remove_host(club.id, name)
+                await store.leave_club(club.id, name)
+
+        results = await asyncio.gather(
+            *(
+                churn(store, f"{tag}{n}")
+                for n in range(4)
+                for tag, store in (("a", first), ("b", second))
+            ),
+            return_exceptions=True,
+        )
+        assert [r for r in results if isinstance(r, BaseException)] == []
+        final = await second.club(DISCORD, "c")
+        assert final is not None
+        assert final.hosts == ("owner",)
+        assert final.member_count == 1
+
+
+async def test_racing_hosts_across_processes_never_leave_a_club_hostless(db_path: Path) -> None:
+    async with (
+        await SqliteStore.open(db_path) as first,
+        await SqliteStore.open(db_path) as second,
+    ):
+        for round_ in range(10):
+            club = await first.create_club(
+                DISCORD, f"c{round_}", medium=Medium.NOVEL, tz="UTC", host="a"
+            )
+            await first.add_host(club.id, "b")
+            results = await asyncio.gather(
+                first.leave_club(club.id, "a"),
+                second.remove_host(club.id, "b"),
+                return_exceptions=True,
+            )
+            assert sorted(type(r).__name__ for r in results) == ["LastHost", "bool"]
+            after = await second.club(DISCORD, f"c{round_}")
+            assert after is not None
+            assert len(after.hosts) == 1
+
+
+async def test_a_write_waits_for_another_connections_lock(
+    store: SqliteStore, db_path: Path
+) -> None:
+    # busy_timeout: a write blocked by another process's transaction waits instead of failing.
+    with raw(db_path) as other:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO members VALUES ('slack', 'T', 'x', 1, 1, 'now')")
+        asyncio.get_running_loop().call_later(0.3, other.execute, "COMMIT")
+        started = time.monotonic()
+        assert await store.set_member_progress(DISCORD, "u", novel=1) == Progress(1, 0)
+        assert time.monotonic() - started >= 0.25
+    assert await store.member_progress(Scope("slack", "T"), "x") == Progress(1, 1)
+
+
+def test_a_deferred_transaction_would_fail_where_immediate_waits(db_path: Path) -> None:
+    # Why the store says BEGIN IMMEDIATE: a deferred read-then-write transaction that another
+    # connection commits under fails at once, busy_timeout or not (SQLITE_BUSY_SNAPSHOT).
+    db_path.parent.mkdir(parents=True)
+    with raw(db_path) as a, raw(db_path) as b:
+        a.execute("PRAGMA journal_mode = WAL")
+        a.execute("CREATE TABLE t (x INTEGER)")
+        a.execute("INSERT INTO t VALUES (0)")
+        for conn in (a, b):
+            conn.execute("PRAGMA busy_timeout = 5000")
+        a.execute("BEGIN")
+        a.execute("SELECT x FROM t").fetchall()
+        b.execute("UPDATE t SET x = 1")
+        started = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            a.execute("UPDATE t SET x = 2")
+        assert time.monotonic() - started < 1  # no waiting: the timeout does not help
+        a.execute("ROLLBACK")
+
+
+# -- E-Q3: closing -------------------------------------------------------------------------------
+
+
+async def test_close_leaves_no_worker_thread(db_path: Path) -> None:
+    store = await SqliteStore.open(db_path)
+    assert worker_threads() != []
+    await store.set_member_progress(DISCORD, "u", novel=1)
+    await store.close()
+    assert worker_threads() == []
+    assert store.closed
+    await store.close()  # a second close is harmless
+    with pytest.raises(StoreError, match="closed"):
+        await store.member_progress(DISCORD, "u")
+
+
+async def test_an_error_inside_async_with_still_closes(db_path: Path) -> None:
+    opened: list[SqliteStore] = []
+
+    async def use_then_fail() -> None:
+        async with await SqliteStore.open(db_path) as store:
+            opened.append(store)
+            await store.set_member_progress(DISCORD, "u", novel=1)
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        await use_then_fail()
+    assert opened[0].closed
+    assert worker_threads() == []
+
+
+async def test_a_failed_write_rolls_back_and_the_store_stays_usable(
+    store: SqliteStore, club: Club
+) -> None:
+    with pytest.raises(LastHost):
+        await store.leave_club(club.id, "hana")
+    # The rolled-back transaction is not left open: the next write works.
+    assert await store.join_club(club.id, "mo") is True
+
+
+async def test_a_cancelled_write_leaves_no_open_transaction(store: SqliteStore, club: Club) -> None:
+    for _ in range(20):
+        task = asyncio.create_task(store.join_club(club.id, "mo"))
+        await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await store.leave_club(club.id, "mo")
+    assert await store.join_club(club.id, "mo") is True
+
+
+# -- E-Q7: backup --------------------------------------------------------------------------------
+
+
+async def test_backup_while_writing_is_consistent_and_restores(
+    store: SqliteStore, club: Club, tmp_path: Path
+) -> None:
+    async def keep_writing() -> None:
+        for i in range(40):
+            await store.set_member_progress(DISCORD, f"w{i}", novel=i % 24)
+
+    target = tmp_path / "backups" / "club-backup.db"
+    writer = asyncio.create_task(keep_writing())
+    await asyncio.sleep(0)
+    await store.backup(target)
+    await writer
+
+    with raw(target) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    await store.backup(tmp_path / "backups" / "after.db")
+    async with await SqliteStore.open(tmp_path / "backups" / "after.db") as restored:
+        assert await restored.integrity_check() == "ok"
+        assert await restored.club(DISCORD, "chan-1") == club
+        for i in range(40):
+            assert await restored.member_progress(DISCORD, f"w{i}") == Progress(i % 24, 0)
