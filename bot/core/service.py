@@ -126,6 +126,9 @@ class Core:
             progress, mode, who = _audience(ctx, visibility)
             call = Call(self, inv, ctx, command, visibility, progress, mode, who)
             draft = await command.handler(call, **args)
+            if command.moves_audience:
+                ctx = await self.store.context(inv.scope, inv.channel, inv.user)
+                progress, mode, who = _audience(ctx, visibility)
             if private and draft.visibility is not Visibility.PRIVATE:
                 draft = _private(draft)
             if draft.visibility is Visibility.PRIVATE and not private:

@@ -59,7 +59,7 @@ def card_draft(call: Call, card: Card) -> Draft:
         if credited:
             # Who played whom carries no story knowledge (PRODUCT.md): always safe.
             fields.append(Part(
-                "; ".join(f"{p.name} ({c.as_})" for p, c in credited),
+                "; ".join(f"{p.name} as {c.as_}" for p, c in credited),
                 label="In the film",
                 sources=tuple(dict.fromkeys(s for p, c in credited for s in p.sources + c.sources)),
             ))

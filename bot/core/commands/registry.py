@@ -61,6 +61,8 @@ class Command:
     # The subcommand run when the group is typed on its own (`/progress` = `/progress show`).
     default: bool = False
     examples: tuple[str, ...] = ()
+    # It changes whose progress or which mode cuts replies: its own reply follows the new one.
+    moves_audience: bool = False
 
     @property
     def path(self) -> str:
