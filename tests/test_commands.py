@@ -263,3 +263,27 @@ async def test_an_unexpected_error_is_logged_not_shown(core: Core, caplog) -> No
     assert reply.kind is Kind.ERROR and "something went wrong" in flat(reply)
     assert "disk on fire" not in flat(reply)
     assert any("disk on fire" in r.getMessage() or r.exc_info for r in caplog.records)
+
+
+async def test_typed_options_take_the_same_path(core: Core) -> None:
+    """Discord passes a command path and typed values; they are checked like typed text."""
+    from bot.core.service import Invocation
+    from tests.conftest import CONSOLE
+
+    inv = Invocation(CONSOLE, "general", "sam")
+    saved = await core.run(inv, "progress novel", {"chapter": "5"})
+    assert saved.kind is Kind.OK
+    assert "chapter 5" in flat(saved)
+    assert (await core.run(inv, "progress novel", {"chapter": "30"})).kind is Kind.ERROR
+    assert "no option" in flat(await core.run(inv, "progress novel", {"page": "2"}))
+    assert "don't know the command" in flat(await core.run(inv, "film trivia", {}))
+    card = await core.run(inv, "character", {"character": "tommy"})
+    assert card.title == "Tommy"
+
+
+async def test_a_reply_that_moves_the_audience_reports_under_the_new_one(core: Core) -> None:
+    await say(core, "/club create both")
+    moved = await say(core, "/club progress novel 9")
+    assert moved.audience.progress_novel == 9
+    tagged = await say(core, "/club spoilers tag")
+    assert tagged.audience.mode.value == "tag"

@@ -142,3 +142,43 @@ def test_console_reads_from_an_in_memory_stream(tmp_path: Path) -> None:
     asyncio.run(go())
     assert "About this bot" in out.getvalue()
     assert "Commands" not in out.getvalue()  # stopped at /quit
+
+
+def test_interactive_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal the console greets, prompts, answers and leaves on /quit."""
+    import pty
+    import select
+
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--db", str(tmp_path / "t.db")],
+        stdin=terminal, stdout=terminal, stderr=subprocess.PIPE, cwd=tmp_path,
+        env=_env(tmp_path), close_fds=True,
+    )
+    os.close(terminal)
+    seen = b""
+
+    def read_until(marker: bytes, timeout: float = 30) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while marker not in seen:
+            left = deadline - time.monotonic()
+            assert left > 0, seen.decode(errors="replace")
+            ready, _, _ = select.select([controller], [], [], left)
+            if ready:
+                seen += os.read(controller, 65536)
+
+    try:
+        read_until(b"> ")
+        assert b"Type /help" in seen
+        os.write(controller, b"/about\n")
+        read_until(b"About this bot")
+        os.write(controller, b"/quit\n")
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(controller)
+        if proc.stderr:
+            proc.stderr.close()

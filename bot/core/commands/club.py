@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.commands.progress import progress_fields
+from bot.core.commands.progress import parsed, progress_fields
 from bot.core.commands.registry import Command, Group, Option, OptionKind, quote
 from bot.core.errors import BadInput, NotFound, UserError
 from bot.core.reply import Draft, Part, SpoilerMode, Visibility
 from bot.core.store import Club, ClubExists, LastHost, Medium
-from bot.core.timeline import ProgressError, parse_chapter, parse_minute
+from bot.core.timeline import parse_chapter, parse_minute
 
 if TYPE_CHECKING:
     from bot.core.service import Call
@@ -99,13 +99,10 @@ async def leave(call: Call) -> Draft:
 
 async def set_progress(call: Call, timeline: str, point: str) -> Draft:
     club = _club(call)
-    try:
-        if timeline == "novel":
-            progress = await call.store.set_club_progress(club.id, novel=parse_chapter(point))
-        else:
-            progress = await call.store.set_club_progress(club.id, film=parse_minute(point))
-    except ProgressError as err:
-        raise BadInput(str(err)) from None
+    if timeline == "novel":
+        progress = await call.store.set_club_progress(club.id, novel=parsed(parse_chapter, point))
+    else:
+        progress = await call.store.set_club_progress(club.id, film=parsed(parse_minute, point))
     return Draft(title="The club's progress", fields=progress_fields(progress),
                  footer="Replies in this channel are now cut to this point.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.core.commands.registry import Command, Group, Option
@@ -39,21 +40,23 @@ async def show(call: Call) -> Draft:
     return _draft("Your progress", call.ctx.member)
 
 
-async def novel(call: Call, chapter: str) -> Draft:
+def parsed(parse: Callable[[str], int], text: str) -> int:
+    """A point someone typed, or a polite error naming what was wrong with it."""
     try:
-        value = parse_chapter(chapter)
+        return parse(text)
     except ProgressError as err:
         raise BadInput(str(err)) from None
-    saved = await call.store.set_member_progress(call.inv.scope, call.inv.user, novel=value)
+
+
+async def novel(call: Call, chapter: str) -> Draft:
+    saved = await call.store.set_member_progress(
+        call.inv.scope, call.inv.user, novel=parsed(parse_chapter, chapter))
     return _draft("Saved your novel progress", saved)
 
 
 async def film(call: Call, time: str) -> Draft:
-    try:
-        value = parse_minute(time)
-    except ProgressError as err:
-        raise BadInput(str(err)) from None
-    saved = await call.store.set_member_progress(call.inv.scope, call.inv.user, film=value)
+    saved = await call.store.set_member_progress(
+        call.inv.scope, call.inv.user, film=parsed(parse_minute, time))
     return _draft("Saved your film progress", saved)
 
 

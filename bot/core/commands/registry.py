@@ -197,6 +197,10 @@ def quote(text: str, limit: int = 60) -> str:
 
 def coerce(command: Command, raw: dict[str, Any]) -> dict[str, Any]:
     """Check and convert option values (text from Slack/console, typed values from Discord)."""
+    unknown = set(raw) - {o.name for o in command.options}
+    if unknown:
+        raise BadInput(f"`/{command.path}` has no option {quote(sorted(unknown)[0])}.",
+                       hint=f"Usage: `{command.usage()}`")
     out: dict[str, Any] = {}
     for option in command.options:
         value = raw.get(option.name)
@@ -209,10 +213,6 @@ def coerce(command: Command, raw: dict[str, Any]) -> dict[str, Any]:
             out[option.name] = None
             continue
         out[option.name] = _coerce_one(command, option, value)
-    unknown = set(raw) - {o.name for o in command.options}
-    if unknown:
-        raise BadInput(f"`/{command.path}` has no option {quote(sorted(unknown)[0])}.",
-                       hint=f"Usage: `{command.usage()}`")
     return out
 
 
