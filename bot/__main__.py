@@ -9,9 +9,25 @@ import sys
 from pathlib import Path
 
 from bot import __version__
-from bot.config import content_root, default_db_path
+from bot.config import content_root, default_db_path, log_file_path
 
 log = logging.getLogger("bot")
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def _log_to_file(verbose: bool) -> None:
+    """On the console the terminal is the user's: tracebacks go to a log file, not to them."""
+    handlers: list[logging.Handler] = []
+    try:
+        path = log_file_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(path, encoding="utf-8"))
+    except OSError:
+        handlers.append(logging.NullHandler())
+    if verbose:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format=_LOG_FORMAT,
+                        handlers=handlers)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,11 +51,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    if args.command == "console":
+        _log_to_file(args.verbose)
+    else:
+        logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                            format=_LOG_FORMAT, stream=sys.stderr)
     if args.command == "console":
         return asyncio.run(_console(args.db, args.json))
     if args.command == "check":
@@ -52,6 +68,7 @@ async def _console(db: str | None, as_json: bool) -> int:
     from bot.adapters.console import Console
     from bot.app import load_pack, open_core
     from bot.core.content import ContentInvalid
+    from bot.store.sqlite import StoreError
 
     path = db or default_db_path()
     try:
@@ -60,11 +77,15 @@ async def _console(db: str | None, as_json: bool) -> int:
         print(f"The content does not load; run `python -m bot check`.\n{err}", file=sys.stderr)
         return 1
     try:
-        async with open_core(path, content=content) as core:
-            await Console(core, as_json=as_json).run()
-    except OSError as err:
+        manager = open_core(path, content=content)
+        core = await manager.__aenter__()
+    except (OSError, StoreError) as err:
         print(f"Cannot open the database at {path}: {err}", file=sys.stderr)
         return 1
+    try:
+        await Console(core, as_json=as_json).run()
+    finally:
+        await manager.__aexit__(None, None, None)
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_data_path, user_log_path
 
 APP_NAME = "nlmg-club-bot"
 
@@ -28,3 +28,11 @@ def default_db_path() -> Path:
     if env:
         return Path(env).expanduser()
     return user_data_path(APP_NAME, appauthor=False) / "club.db"
+
+
+def log_file_path() -> Path:
+    """``BOT_LOG_FILE``, or a file in the user's log directory."""
+    env = os.environ.get("BOT_LOG_FILE")
+    if env:
+        return Path(env).expanduser()
+    return user_log_path(APP_NAME, appauthor=False) / "bot.log"

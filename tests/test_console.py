@@ -182,3 +182,32 @@ def test_interactive_on_a_terminal(tmp_path: Path) -> None:
         os.close(controller)
         if proc.stderr:
             proc.stderr.close()
+
+
+def test_a_database_that_cannot_open_gets_a_plain_message(tmp_path: Path) -> None:
+    bad = tmp_path / "not-a-db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    result = run_console(tmp_path, ["/about"], "--db", str(bad))
+    assert result.returncode == 1
+    assert "Cannot open the database" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_unexpected_errors_go_to_the_log_file_not_the_terminal(tmp_path: Path) -> None:
+    log_file = tmp_path / "bot.log"
+    script = (
+        # Inject a fault deep in the core, after the handler has run.
+        "import sys; from bot.__main__ import main; import bot.core.service as s;\n"
+        "s.Core._cite = lambda self, reply: (_ for _ in ()).throw(RuntimeError('disk on fire'))\n"
+        "sys.exit(main(['console', '--db', ':memory:']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], input="/about\n/about\n",
+                            capture_output=True, text=True, timeout=60, cwd=ROOT,
+                            env=dict(_env(tmp_path), BOT_LOG_FILE=str(log_file)), check=False)
+    assert result.returncode == 0
+    assert result.stdout.count("something went wrong") == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "disk on fire" not in result.stdout + result.stderr
+    logged = log_file.read_text()
+    assert "Traceback" in logged
+    assert "disk on fire" in logged
