@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import open_core
 from bot.core.content import CardKind, Content
-from bot.core.reply import Kind, PartState, Visibility
+from bot.core.reply import Action, Kind, PartState, Visibility
 from bot.core.service import Core
 from tests.conftest import flat, say
 
@@ -287,3 +287,23 @@ async def test_a_reply_that_moves_the_audience_reports_under_the_new_one(core: C
     assert moved.audience.progress_novel == 9
     tagged = await say(core, "/club spoilers tag")
     assert tagged.audience.mode.value == "tag"
+
+
+async def test_just_me_runs_the_same_command_privately(core: Core) -> None:
+    await say(core, "/club create both")
+    await say(core, "/progress novel 23", user="sam")
+    public = await say(core, "/character ruth", user="sam")
+    just_me = [a for a in public.actions if a.label == "Just me"]
+    assert just_me == [Action("Just me", "/character ruth", private=True)]
+    clicked = await say(core, just_me[0].command, user="sam", private=True)
+    assert clicked.visibility is Visibility.PRIVATE
+    assert clicked.withheld is None
+    assert not any(a.label == "Just me" for a in clicked.actions)
+    safe = await say(core, "/about", user="sam")
+    assert not safe.actions  # nothing held back: nothing to ask for
+
+
+async def test_a_prompt_offers_another(core: Core) -> None:
+    await say(core, "/club create both")
+    reply = await say(core, "/prompt human")
+    assert reply.actions == (Action("Another prompt", "/prompt What makes us human"),)

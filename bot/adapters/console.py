@@ -73,6 +73,10 @@ def render_text(reply: Reply) -> str:
         lines.append(_plain(reply.footer))
     if reply.sources:
         lines.append("Sources: " + "; ".join(reply.sources))
+    # The console has no private clicks, so only shared buttons are shown, as what they run.
+    buttons = [f"[{a.label}: {a.command}]" for a in reply.actions if not a.private]
+    if buttons:
+        lines.append("Buttons: " + " ".join(buttons))
     if reply.kind == "ok" and reply.command not in {"help", "about"}:
         lines.append(_audience_line(reply))
     return "\n".join(lines)
@@ -126,6 +130,8 @@ def render_json(reply: Reply, line: Line) -> str:
             "withheld": {"count": withheld.count, "novel": withheld.novel, "film": withheld.film}
             if withheld else None,
             "footer": reply.footer,
+            "actions": [{"label": a.label, "command": a.command, "private": a.private}
+                        for a in reply.actions],
             "sources": list(reply.sources),
             "audience": {"who": reply.audience.who, "novel": reply.audience.progress_novel,
                          "film": reply.audience.progress_film,

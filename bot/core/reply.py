@@ -47,11 +47,15 @@ class Part:
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """A button. Its label and value are always safe: they never carry story text."""
+    """A button: a fixed, spoiler-free label and the command line a click runs.
 
-    id: str
+    ``private``: the click runs the command for the clicker alone, cut to their own progress
+    (Discord's "Just me", an ephemeral Slack answer). Labels never carry story text.
+    """
+
     label: str
-    value: str = ""
+    command: str
+    private: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +124,7 @@ class Reply:
         out = [self.title or "", self.footer or ""]
         for part in (*self.parts, *self.fields):
             out.extend((part.label or "", part.text))
-        out.extend(a.label for a in self.actions)
+        out.extend(s for a in self.actions for s in (a.label, a.command))
         out.extend(self.sources)
         if self.withheld:
             out.append(self.withheld.describe())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot import __version__
@@ -19,7 +19,7 @@ from bot.core.commands.registry import Command, HelpRequested, Registry, coerce,
 from bot.core.content.model import CardKind, Content
 from bot.core.errors import BadInput, NotAllowed, UserError
 from bot.core.names import NameIndex
-from bot.core.reply import Draft, Kind, Part, Reply, SpoilerMode, Visibility
+from bot.core.reply import Action, Draft, Kind, Part, PartState, Reply, SpoilerMode, Visibility
 from bot.core.search import SearchIndex
 from bot.core.spoilers import effective_mode, gate
 from bot.core.store import Context, Scope, Store
@@ -135,6 +135,11 @@ class Core:
                 # A handler may only narrow who reads: re-cut to the caller's own progress.
                 progress, mode, who = _audience(ctx, Visibility.PRIVATE)
             reply = gate(draft, progress, mode, who=who, command=command.path)
+            if reply.visibility is Visibility.PUBLIC and (reply.withheld or any(
+                    p.state is PartState.TAG for p in reply.parts)):
+                # Someone further along than the channel can see the rest for themselves.
+                line = " ".join((f"/{command.path}", *(str(v) for v in args.values() if v)))
+                reply = replace(reply, actions=(*reply.actions, Action("Just me", line, True)))
             return self._cite(reply)
         except UserError as err:
             return self.error_reply(err, command.path)
@@ -153,8 +158,6 @@ class Core:
             ids.update(dict.fromkeys(part.sources))
         if not ids:
             return reply
-        from dataclasses import replace
-
         return replace(reply, sources=tuple(self.content.source_title(i) for i in ids))
 
     def error_reply(self, err: UserError, command: str = "") -> Reply:
@@ -187,8 +190,6 @@ def _audience(ctx: Context, visibility: Visibility) -> tuple[Progress, SpoilerMo
 
 
 def _private(draft: Draft) -> Draft:
-    from dataclasses import replace
-
     return replace(draft, visibility=Visibility.PRIVATE)
 
 

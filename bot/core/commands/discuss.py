@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from bot.core.commands.registry import Command, Group, Option, OptionKind, quote
 from bot.core.content.model import CardKind, Depth, Prompt
 from bot.core.errors import NotFound, UserError
-from bot.core.reply import Draft, Part, SpoilerMode, Visibility
+from bot.core.reply import Action, Draft, Part, SpoilerMode, Visibility
 from bot.core.store import Medium
 
 if TYPE_CHECKING:
@@ -46,11 +46,13 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
         await call.store.mark_prompt_used(club.id, chosen.id)
     names = [call.content.card(CardKind.THEME, t).name for t in chosen.themes]
     footer = None if fresh else "Every prompt open at this point has been used here; repeating."
+    again = f"/prompt {wanted.name}" if wanted else "/prompt"
     return Draft(
         title=f"Discussion prompt · {chosen.depth.value}",
         parts=(Part(chosen.text, reveal=chosen.reveal),),
         fields=(Part(", ".join(names), label="Themes"),),
         footer=footer,
+        actions=(Action("Another prompt", again),),
     )
 
 
