@@ -30,6 +30,9 @@ async def test_every_declared_example_answers(core: Core) -> None:
 
 
 async def test_every_card_answers_by_name_and_alias(core: Core, pack: Content) -> None:
+    await say(core, "/club create both")
+    await say(core, "/club progress novel 23")
+    await say(core, "/club progress film done")
     commands = {CardKind.CHARACTER: "character", CardKind.SETTING: "setting",
                 CardKind.TERM: "glossary", CardKind.THEME: "theme",
                 CardKind.DIFFERENCE: "compare"}
@@ -40,6 +43,16 @@ async def test_every_card_answers_by_name_and_alias(core: Core, pack: Content) -
                 reply = await say(core, f"/{command} {name}")
                 assert reply.kind is Kind.OK, (command, name, flat(reply))
                 assert reply.title == card.name
+                assert reply.withheld is None
+
+
+async def test_a_card_not_yet_open_is_titled_by_what_was_typed(core: Core, pack: Content) -> None:
+    gated = [(c, a) for c in pack.cards_of(CardKind.DIFFERENCE) + pack.cards_of(CardKind.TERM)
+             if not c.reveal.safe for a in c.aliases if a.reveal.safe]
+    for card, alias in gated:
+        reply = await say(core, f"/glossary {alias.name}" if card.kind is CardKind.TERM
+                          else f"/compare {alias.name}")
+        assert reply.title == alias.name
 
 
 @pytest.mark.parametrize("line", [

@@ -41,7 +41,9 @@ def _or_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def card_draft(call: Call, card: Card) -> Draft:
+def card_draft(call: Call, card: Card, asked: str | None = None) -> Draft:
+    """A card as a draft reply. Until the card opens for this audience its title is the name
+    the reader typed: an alias must not lead to a title that gives something away."""
     parts: list[Part] = []
     if card.summary:
         parts.append(Part(card.summary, reveal=SAFE, sources=card.sources))
@@ -65,4 +67,7 @@ def card_draft(call: Call, card: Card) -> Draft:
             ))
     if card.kind is CardKind.THEME and card.prompts:
         footer = f"For a discussion prompt on this theme: /prompt {card.name}"
-    return Draft(title=card.name, parts=tuple(parts), fields=tuple(fields), footer=footer)
+    title = card.name
+    if asked and not call.sees(card.reveal):
+        title = " ".join("".join(c for c in asked if c.isprintable()).split())[:100]
+    return Draft(title=title, parts=tuple(parts), fields=tuple(fields), footer=footer)
