@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot import __version__
+from bot.core.ask import Answerer
 from bot.core.commands.registry import Command, HelpRequested, Registry, coerce, quote
 from bot.core.content.model import CardKind, Content
 from bot.core.errors import BadInput, NotAllowed, UserError
@@ -88,6 +89,7 @@ class Core:
     def __post_init__(self) -> None:
         self.names = {kind: NameIndex(self.content.cards_of(kind)) for kind in CardKind}
         self.search = SearchIndex(self.content)
+        self.answerer = Answerer(self.content, self.names)
 
     # -- entry points --------------------------------------------------------------------
     async def run_text(self, inv: Invocation, text: str) -> Reply:

@@ -56,6 +56,22 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
     )
 
 
+async def ask(call: Call, question: str) -> Draft:
+    answer = call.core.answerer.answer(question, call.sees)
+    title = f"Q: {quote(question, 100).strip('`')}"
+    if not answer.snippets:
+        return Draft(
+            title=title,
+            parts=(Part("I can't answer that from what I know, and I won't guess. These might "
+                        "help: `/search WORDS` for anything that matches, `/film` and `/book` "
+                        "for facts by topic, `/character`, `/setting` and `/glossary` for "
+                        "the story."),),
+        )
+    parts = tuple(Part(s.text, label=s.label, reveal=s.reveal, sources=s.sources)
+                  for s in answer.snippets)
+    return Draft(title=title, parts=parts)
+
+
 async def search(call: Call, words: str) -> Draft:
     hits = call.core.search.search(words)
     if not hits:
@@ -76,10 +92,14 @@ async def search(call: Call, words: str) -> Draft:
 
 
 GROUPS = (
+    Group("ask", "Ask a question in plain words; answered from the facts, with sources"),
     Group("prompt", "A discussion prompt safe for this channel, not repeated in the club"),
     Group("search", "Find facts and cards that match your words"),
 )
 COMMANDS = (
+    Command("ask", None, "Ask a question in plain words; answered from the facts, with sources",
+            ask, (Option("question", "Your question", max_length=300),),
+            examples=("/ask who wrote the score?", "/ask what is a carer?")),
     Command("prompt", None, "A discussion prompt safe for this channel, not repeated here",
             prompt,
             (Option("theme", "Only prompts on this theme", OptionKind.NAME, required=False,

@@ -1,0 +1,369 @@
+"""`/ask`: answers to questions in plain words, drawn from the facts and cards, offline.
+
+No model and no network: a question is routed by what it asks for (who played someone, who did a
+job on the film, what a word means, who someone is), and anything else goes to a BM25 ranking over
+every fact and card part, with synonyms for the ways members phrase things ("movie", "score",
+"came out"). Every answer part keeps its own reveal point, so the spoiler engine gates an answer
+like any reply, and the sources it used are named.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.core.content.model import CREW_ROLES, Card, CardKind, Content
+from bot.core.names import normalise
+from bot.core.timeline import SAFE, Reveal
+
+_STOP = frozenset({
+    "a", "an", "and", "much", "many", "are", "as", "at", "be", "been", "by", "can", "could",
+    "did", "do", "does",
+    "for", "from", "had", "has", "have", "how", "i", "in", "is", "it", "its", "me", "my", "of",
+    "on", "or", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "to", "was", "were", "what", "when", "where", "which", "who", "whom", "whose", "why",
+    "will", "with", "would", "you", "your", "about", "any", "anything", "tell", "know",
+})
+# Words members use, mapped onto the words the content uses.
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "movie": ("film",), "films": ("film",), "flick": ("film",),
+    "book": ("novel",), "books": ("novel",),
+    "score": ("music", "composer"), "soundtrack": ("music",), "composed": ("music",),
+    "composer": ("music",), "compose": ("music",),
+    "director": ("directed", "direct"), "directed": ("director",),
+    "script": ("screenplay",), "screenwriter": ("screenplay",),
+    "came": ("release", "released", "opened"), "come": ("release", "released"),
+    "open": ("opened", "release"), "opened": ("release",), "premiere": ("premiered",),
+    "premiered": ("premiere",), "out": ("release",), "cinemas": ("release", "theatres"),
+    "theaters": ("theatres",), "uk": ("british", "britain"), "britain": ("uk",),
+    "england": ("uk",), "us": ("american", "united", "states"), "usa": ("us",),
+    "america": ("us",), "american": ("us",),
+    "win": ("won", "award"), "won": ("win", "award"), "awards": ("award",),
+    "prize": ("award",), "prizes": ("award",), "nominated": ("nomination",),
+    "nominations": ("nomination",), "oscar": ("academy", "oscars"),
+    "oscars": ("academy",), "bafta": ("bafta",),
+    "money": ("gross", "box", "office"), "earn": ("gross",), "earned": ("gross",),
+    "make": ("gross",), "made": ("gross",), "gross": ("box", "office"),
+    "cost": ("budget",), "expensive": ("budget",),
+    "long": ("runtime", "minutes"), "length": ("runtime",), "runtime": ("minutes",),
+    "filmed": ("filming", "location", "shot"), "shot": ("filming", "location"),
+    "where": ("location",), "locations": ("location",),
+    "stream": ("watch", "streaming"), "streaming": ("watch",), "dvd": ("watch", "dvd"),
+    "bluray": ("watch",), "rated": ("rating",), "rating": ("rated",), "age": ("rating",),
+    "reviews": ("review", "critics"), "critics": ("review",), "rotten": ("rotten", "tomatoes"),
+    "published": ("publisher", "publication"), "publisher": ("published",),
+    "chapters": ("chapter",), "parts": ("part",), "long_book": ("chapter",),
+    "wrote": ("author", "written"), "writer": ("author",), "written": ("author",),
+    "booker": ("booker", "prize"), "narrator": ("narrates", "narrator"), "narrates": ("narrator",),
+    "when": ("date", "release"), "year": ("date",),
+    "dies": ("completes", "completion"), "die": ("completes", "completion"),
+    "died": ("completes", "completion"), "death": ("completion",), "dead": ("completion",),
+    "organ": ("donation", "organs"), "organs": ("donation",), "clones": ("clone", "copied"),
+    "clone": ("copied",), "kids": ("students", "children"), "children": ("students",),
+    "teachers": ("guardians",), "teacher": ("guardians",), "school": ("hailsham",),
+    "song": ("tape", "song"), "tape": ("cassette",), "cassette": ("tape",),
+    "distributed": ("distributor",), "distribute": ("distributor",),
+    "postpone": ("deferral",), "delay": ("deferral",), "original": ("possible",),
+    "lookalike": ("possible",), "saw": ("seen",), "see": ("seen",),
+}
+_CAST_WORDS = frozenset({"play", "plays", "played", "playing", "actor", "actress", "portray",
+                         "portrays", "portrayed", "star", "starred", "stars", "cast", "casted"})
+_CREW_WORDS: dict[str, tuple[str, ...]] = {
+    "music": ("score", "music", "composer", "composed", "compose", "soundtrack"),
+    "director": ("direct", "directed", "director", "directs"),
+    "screenplay": ("screenplay", "script", "screenwriter", "adapted", "adapt"),
+    "cinematography": ("cinematographer", "cinematography", "photography"),
+    "editing": ("editor", "edited", "editing"),
+    "producer": ("produce", "produced", "producer", "producers"),
+    "casting": ("casting",),
+    "costume": ("costume", "costumes"),
+    "production-design": ("designer", "design"),
+}
+_MEANING = re.compile(r"^(what|whats)\s+(is|are|was|were|s)\s+(a|an|the)?\s*(?P<term>.+)$|"
+                      r"^(what\s+does|what\s+do)\s+(?P<term2>.+?)\s+mean$|"
+                      r"^(define|meaning\s+of)\s+(?P<term3>.+)$")
+_WHO_IS = re.compile(r"^(who)\s+(is|was|are)\s+(?P<name>.+)$")
+MIN_SCORE = 2.2  # below this the best match is a guess, and we say we do not know
+MIN_COVERAGE = 0.5  # the share of the question's words an answer must speak to
+# Words that say which facts a question is about; those facts rank higher.
+_TOPIC_HINTS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
+    (frozenset({"filmed", "shot", "filming", "location", "locations"}), ("film.locations",)),
+    (frozenset({"budget", "cost", "gross", "box", "money", "earn", "earned", "worldwide",
+                "rated", "rating", "mpaa", "bbfc", "runtime", "long", "length",
+                "premiere", "premiered", "release", "released", "opened", "open", "came",
+                "come", "festival"}), ("film.release",)),
+    (frozenset({"published", "publisher", "publish", "publication"}), ("book.about",)),
+    (frozenset({"award", "awards", "win", "won", "nominated", "nomination", "nominations",
+                "oscar", "oscars", "bafta", "saturn", "bifa", "prize"}),
+     ("film.awards", "book.honours")),
+    (frozenset({"review", "reviews", "critics", "rotten", "metacritic", "reception", "like"}),
+     ("film.reception",)),
+    (frozenset({"stream", "streaming", "dvd", "watch", "bluray", "netflix"}), ("film.watch",)),
+    (frozenset({"chapters", "parts", "structure", "sections"}), ("book.structure",)),
+)
+_DATE = re.compile(r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|"
+                   r"september|october|november|december)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    label: str
+    text: str
+    reveal: Reveal
+    sources: tuple[str, ...]
+    topic: str = ""  # a fact's topic ("film.release"), or the card it belongs to ("difference:x")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    snippets: tuple[Snippet, ...]
+    how: str  # which route answered: "cast", "crew", "glossary", "character", "search", "none"
+
+
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    snippet: Snippet
+    terms: Counter[str]
+    length: int
+
+
+def stem(word: str) -> str:
+    for suffix in ("ings", "ing", "ies", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def terms_of(text: str) -> list[str]:
+    return [stem(w) for w in normalise(text).split() if w not in _STOP]
+
+
+def query_terms(text: str) -> dict[str, float]:
+    """The question's own words weigh 1; the synonyms they bring in weigh half."""
+    weights: dict[str, float] = {}
+    for w in normalise(text).split():
+        if w in _STOP:
+            continue
+        weights[stem(w)] = 1.0
+        for s in _SYNONYMS.get(w, ()):
+            weights.setdefault(stem(s), 0.5)
+    return weights
+
+
+class Answerer:
+    """Built once at start-up from the content; answering is in memory."""
+
+    def __init__(self, content: Content, names: dict[CardKind, object]) -> None:
+        self.content = content
+        self.names = names
+        docs: list[Snippet] = []
+        for fact in content.facts:
+            group, topic = fact.topic.split(".")
+            label = f"{'Film' if group == 'film' else 'Novel'} · {fact.label or topic.capitalize()}"
+            docs.append(Snippet(label, fact.text, fact.reveal, fact.sources, fact.topic))
+        for person in content.people:
+            for credit in person.credits:
+                docs.append(self._credit_snippet(person.name, credit, person.sources))
+        for cards in content.cards.values():
+            for card in cards:
+                docs.extend(_card_snippets(card))
+        self.docs = [self._index(s) for s in docs]
+        self.avg_len = sum(d.length for d in self.docs) / max(1, len(self.docs))
+        df: Counter[str] = Counter()
+        for doc in self.docs:
+            df.update(set(doc.terms))
+        n = len(self.docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        # Character names and aliases (safe ones, and gated ones with their points) for routing.
+        self.character_names: list[tuple[str, Card, Reveal]] = []
+        for card in content.cards_of(CardKind.CHARACTER):
+            self.character_names.append((normalise(card.name), card, card.reveal))
+            for alias in card.aliases:
+                self.character_names.append((normalise(alias.name), card,
+                                             card.reveal.later(alias.reveal)))
+        self.character_names.sort(key=lambda t: -len(t[0]))
+
+    @staticmethod
+    def _credit_snippet(name: str, credit, sources: tuple[str, ...]) -> Snippet:
+        note = f" ({credit.note})" if credit.note else ""
+        if credit.role == "cast":
+            text = f"{name} plays {credit.as_} in the film{note}."
+            label = "Film · Cast"
+        elif credit.role == "author":
+            text = f"{name} wrote the novel{note}."
+            label = "Novel · Author"
+        else:
+            text = f"{name}: {CREW_ROLES[credit.role].lower()} on the film{note}."
+            label = f"Film · {CREW_ROLES[credit.role]}"
+        return Snippet(label, text, SAFE, sources + credit.sources)
+
+    def _index(self, snippet: Snippet) -> _Doc:
+        # The label counts twice: "Film · Budget" says what a fact is about; so does its topic.
+        topic = snippet.topic.replace(".", " ") if "." in snippet.topic else ""
+        words = terms_of(snippet.label) * 2 + terms_of(snippet.text) + terms_of(topic)
+        return _Doc(snippet, Counter(words), len(words))
+
+    # -- answering ---------------------------------------------------------------------------
+    def answer(self, question: str, sees: Callable[[Reveal], bool]) -> Answer:
+        text = normalise(question.replace("?", " "))
+        words = set(text.split())
+        for route in (self._cast, self._crew, self._meaning, self._who_is):
+            found = route(text, words, sees)
+            if found:
+                return found
+        return self._search(question)
+
+    def _character_in(self, text: str, sees: Callable[[Reveal], bool]) -> Card | None:
+        padded = f" {text} "
+        for key, card, reveal in self.character_names:
+            if key and f" {key} " in padded and (reveal.safe or sees(reveal)):
+                return card
+        return None
+
+    def _cast(self, text: str, words: set[str], sees) -> Answer | None:
+        # "who played Ruth", "who is Ruth in the film": not "who gives Kathy the tape".
+        in_film = _WHO_IS.match(text) and words & {"film", "movie"}
+        if not words & _CAST_WORDS and not in_film:
+            return None
+        card = self._character_in(text, sees)
+        if card is None:
+            return None
+        young = bool(words & {"young", "younger", "child", "kid", "girl", "boy"})
+        adult = bool(words & {"adult", "older", "grown"})
+        snippets = []
+        for person in self.content.people:
+            for credit in person.credits:
+                if credit.character != card.id:
+                    continue
+                is_young = "young" in (credit.as_ or "").lower()
+                if (young and not is_young) or (adult and is_young):
+                    continue
+                snippets.append(self._credit_snippet(person.name, credit, person.sources))
+        return Answer(tuple(snippets), "cast") if snippets else None
+
+    def _crew(self, text: str, words: set[str], sees) -> Answer | None:
+        if "who" not in words and "whose" not in words:
+            return None
+        # The job named wins ("who wrote the score" is the composer); then "wrote" alone.
+        role = next((name for name, keys in _CREW_WORDS.items() if words & set(keys)), None)
+        if role is None and words & {"wrote", "write", "writer", "written", "author"}:
+            film = words & {"film", "movie", "adaptation"}
+            role = "screenplay" if film else "author"
+        if role == "production-design" and "costume" in words:
+            role = "costume"
+        if role is None:
+            return None
+        snippets = tuple(
+            self._credit_snippet(person.name, credit, person.sources)
+            for person in self.content.people
+            for credit in person.credits
+            if credit.role == role or (role == "producer" and credit.role == "executive-producer")
+        )
+        return Answer(snippets, "crew") if snippets else None
+
+    def _meaning(self, text: str, words: set[str], sees) -> Answer | None:
+        match = _MEANING.match(text)
+        if not match:
+            return None
+        term = match["term"] or match["term2"] or match["term3"]
+        for kind in (CardKind.TERM, CardKind.SETTING, CardKind.THEME):
+            lookup = self.names[kind].find(term, sees, sees)  # type: ignore[attr-defined]
+            # Only a name the question really used: a fuzzy guess here would answer a
+            # question nobody asked ("what is the title" is not "the tape").
+            if lookup.card and _stems(term) in {_stems(k) for k in _card_keys(lookup.card)}:
+                return Answer(_card_snippets(lookup.card), "glossary")
+        return None
+
+    def _who_is(self, text: str, words: set[str], sees) -> Answer | None:
+        match = _WHO_IS.match(text)
+        if not match:
+            return None
+        name = match["name"]
+        card = self._character_in(name, sees)
+        if card is None or len(normalise(name).split()) > len(normalise(card.name).split()) + 2:
+            return None
+        return Answer(_card_snippets(card), "character")
+
+    def _search(self, question: str) -> Answer:
+        query = query_terms(question)
+        if not query:
+            return Answer((), "none")
+        words = set(normalise(question).split())
+        hinted = {t for keys, topics in _TOPIC_HINTS if words & keys for t in topics}
+        when = "when" in words
+        # "Did the film win anything?" is about the film, not the novel's prizes.
+        medium = None
+        if words & {"film", "movie", "films", "movies"} and not words & {"book", "novel"}:
+            medium = "Film"
+        elif words & {"book", "novel", "books"} and not words & {"film", "movie"}:
+            medium = "Novel"
+        k1, b = 1.4, 0.6
+        scored: list[tuple[float, int]] = []
+        for i, doc in enumerate(self.docs):
+            if medium and doc.snippet.label.split(" · ")[0] in {"Film", "Novel"} - {medium}:
+                continue
+            score = 0.0
+            for term, weight in query.items():
+                tf = doc.terms.get(term, 0)
+                if tf:
+                    idf = self.idf.get(term, 0.0) * weight
+                    score += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc.length /
+                                                               self.avg_len))
+            if score:
+                if doc.snippet.topic in hinted:
+                    score *= 2.0
+                if when and _DATE.search(doc.snippet.text):
+                    score *= 2.5  # "when" wants a date
+                scored.append((score, i))
+        if not scored:
+            return Answer((), "none")
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        best, top = scored[0]
+        if best < MIN_SCORE or _coverage(question, self.docs[top]) < MIN_COVERAGE:
+            return Answer((), "none")
+        chosen = [self.docs[i].snippet for s, i in scored[:4] if s >= 0.8 * best]
+        # "Saturn, Best ..." facts answer together: a question about one body's awards wants all.
+        family = chosen[0].label.split(",")[0] if "," in chosen[0].label else None
+        if family:
+            chosen = [self.docs[i].snippet for s, i in scored
+                      if self.docs[i].snippet.label.split(",")[0] == family][:6]
+        # A book-and-film difference answers with both of its sides.
+        lead = chosen[0].topic
+        if lead.startswith("difference:"):
+            chosen = [d.snippet for d in self.docs if d.snippet.topic == lead]
+        return Answer(tuple(chosen), "search")
+
+
+def _coverage(question: str, doc: _Doc) -> float:
+    """The share of the question's own words that the answer speaks to (or a synonym of them):
+    "who won the world cup" shares only "won" with the film's awards, and gets no answer."""
+    words = [w for w in normalise(question).split() if w not in _STOP]
+    if not words:
+        return 0.0
+    hit = sum(
+        1 for w in words
+        if any(t in doc.terms for t in (stem(w), *(stem(s) for s in _SYNONYMS.get(w, ()))))
+    )
+    return hit / len(words)
+
+
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in normalise(text).split())
+
+
+def _card_keys(card: Card) -> set[str]:
+    return {normalise(card.name), *(normalise(a.name) for a in card.aliases)}
+
+
+def _card_snippets(card: Card) -> tuple[Snippet, ...]:
+    label = f"{card.kind.noun.capitalize()} · {card.name}"
+    topic = f"{card.kind.value}:{card.id}"
+    out = []
+    if card.summary:
+        out.append(Snippet(label, card.summary, card.reveal, card.sources, topic))
+    out.extend(Snippet(f"{label} · {p.label}" if p.label else label, p.text, p.reveal, p.sources,
+                       topic) for p in card.parts)
+    return tuple(out)

@@ -1,0 +1,62 @@
+"""`/ask`: a question set as members would phrase it, and answers gated like any reply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.core.reply import Kind
+from bot.core.service import Core
+from tests.conftest import flat, say
+
+QUESTIONS = yaml.safe_load(
+    (Path(__file__).parent / "data" / "ask_questions.yaml").read_text(encoding="utf-8"))
+CANNOT = "can't answer that"
+
+
+def right(reply_text: str, expect: list[str] | str) -> bool:
+    text = reply_text.lower()
+    if expect == "none":
+        return CANNOT in text
+    return CANNOT not in text and all(str(e).lower() in text for e in expect)
+
+
+async def test_the_question_set(core: Core, capsys) -> None:
+    assert len(QUESTIONS) >= 80
+    await say(core, "/club create both")
+    await say(core, "/club spoilers off")
+    wrong = []
+    for item in QUESTIONS:
+        reply = await say(core, f"/ask {item['q']}")
+        assert reply.kind is Kind.OK
+        body = "\n".join(f"{p.label or ''} {p.text}" for p in reply.parts)
+        if not right(body, item["expect"]):
+            wrong.append(f"{item['q']!r}: expected {item['expect']}, got {body[:160]!r}")
+    share = 1 - len(wrong) / len(QUESTIONS)
+    with capsys.disabled():
+        print(f"\n/ask question set: {share:.1%} right ({len(QUESTIONS) - len(wrong)}"
+              f"/{len(QUESTIONS)})")
+        for line in wrong:
+            print("  wrong:", line)
+    assert share >= 0.95
+
+
+async def test_answers_name_their_sources(core: Core) -> None:
+    reply = await say(core, "/ask who composed the score?")
+    assert reply.sources
+
+
+async def test_answers_are_gated(core: Core) -> None:
+    await say(core, "/club create both")
+    reply = await say(core, "/ask do deferrals really exist?")
+    assert "never existed" not in flat(reply)
+    assert reply.withheld is not None
+    await say(core, "/club progress novel 22")
+    assert "never existed" in flat(await say(core, "/ask do deferrals really exist?"))
+
+
+async def test_a_gated_name_does_not_route_a_question(core: Core) -> None:
+    """Before Madame's first name opens, asking by it must not find her card."""
+    reply = await say(core, "/ask who is marie-claude")
+    assert "Madame" not in flat(reply)
