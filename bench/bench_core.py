@@ -39,7 +39,10 @@ LINES = [
     "/glossary carer", "/theme", "/theme agency", "/theme what makes us human", "/compare",
     "/compare tape", "/prompt", "/prompt agency", "/search score", "/search Hailsham donation",
     "/progress", "/progress novel 7", "/progress film 1:10", "/club info", "/help",
-    "/help club", "/about", "/nonsense",
+    "/help club", "/about", "/nonsense", "/ask who composed the score?",
+    "/ask when did it open in the UK?", "/ask what is a deferral?",
+    "/ask who claimed to have seen Ruth's possible?", "/ask did the film win anything?",
+    "/ask whats the weather in london",
 ]
 HOST_LINES = ["/club progress novel 9", "/club spoilers tag", "/club spoilers hide"]
 
@@ -84,15 +87,15 @@ async def main(n: int) -> None:
             base = statistics.median(noop)
             print(f"start-up (load + validate content, open + migrate store): "
                   f"{start_s * 1000:.0f} ms")
-            print(f"{'command':32} {'p50 ms':>8} {'p99 ms':>8} {'x no-op':>8}")
-            print(f"{'/noop':32} {base:8.3f} {percentile(noop, 0.99):8.3f} {1.0:8.2f}")
+        XX
+            print(f"{'/noop':50} {base:8.3f} {percentile(noop, 0.99):8.3f} {1.0:8.2f}")
             worst = 0.0
             for inv, lines in ((MEMBER, LINES), (HOST, HOST_LINES)):
                 for line in lines:
                     t = await timed(core, inv, line, n)
                     p50, p99 = statistics.median(t), percentile(t, 0.99)
                     worst = max(worst, p99)
-                    print(f"{line:32} {p50:8.3f} {p99:8.3f} {p50 / base:8.2f}")
+                    print(f"{line:50} {p50:8.3f} {p99:8.3f} {p50 / base:8.2f}")
             print(f"worst p99: {worst:.3f} ms (aim: under 2 ms)")
 
 

@@ -60,3 +60,10 @@ async def test_a_gated_name_does_not_route_a_question(core: Core) -> None:
     """Before Madame's first name opens, asking by it must not find her card."""
     reply = await say(core, "/ask who is marie-claude")
     assert "Madame" not in flat(reply)
+
+
+def test_every_crew_role_has_a_sentence() -> None:
+    from bot.core.ask import _ROLE_SENTENCES
+    from bot.core.content.model import CREW_ROLES
+
+    assert set(_ROLE_SENTENCES) == set(CREW_ROLES)

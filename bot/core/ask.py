@@ -86,6 +86,14 @@ _MEANING = re.compile(r"^(what|whats)\s+(is|are|was|were|s)\s+(a|an|the)?\s*(?P<
                       r"^(what\s+does|what\s+do)\s+(?P<term2>.+?)\s+mean$|"
                       r"^(define|meaning\s+of)\s+(?P<term3>.+)$")
 _WHO_IS = re.compile(r"^(who)\s+(is|was|are)\s+(?P<name>.+)$")
+_ROLE_SENTENCES = {
+    "director": "directed the film", "screenplay": "wrote the screenplay",
+    "producer": "produced the film", "executive-producer": "was an executive producer",
+    "music": "composed the score", "cinematography": "was the cinematographer",
+    "editing": "edited the film", "production-design": "was the production designer",
+    "art-direction": "did the art direction", "set-decoration": "did the set decoration",
+    "costume": "designed the costumes", "casting": "did the casting",
+}
 MIN_SCORE = 2.2  # below this the best match is a guess, and we say we do not know
 MIN_COVERAGE = 0.5  # the share of the question's words an answer must speak to
 # Words that say which facts a question is about; those facts rank higher.
@@ -196,7 +204,7 @@ class Answerer:
             text = f"{name} wrote the novel{note}."
             label = "Novel · Author"
         else:
-            text = f"{name}: {CREW_ROLES[credit.role].lower()} on the film{note}."
+            text = f"{name} {_ROLE_SENTENCES[credit.role]}{note}."
             label = f"Film · {CREW_ROLES[credit.role]}"
         return Snippet(label, text, SAFE, sources + credit.sources)
 
