@@ -87,7 +87,7 @@ async def main(n: int) -> None:
             base = statistics.median(noop)
             print(f"start-up (load + validate content, open + migrate store): "
                   f"{start_s * 1000:.0f} ms")
-        XX
+            print(f"{'command':50} {'p50 ms':>8} {'p99 ms':>8} {'x no-op':>8}")
             print(f"{'/noop':50} {base:8.3f} {percentile(noop, 0.99):8.3f} {1.0:8.2f}")
             worst = 0.0
             for inv, lines in ((MEMBER, LINES), (HOST, HOST_LINES)):

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from bot.core.errors import BadInput
 from bot.core.reply import GatedPart, PartState, Reply, Visibility
 from bot.core.service import Core, Invocation
 from bot.core.store import Scope
@@ -200,9 +201,7 @@ class Console:
                 self.emit(rendered)
 
 
-def _bad(message: str):
-    from bot.core.errors import BadInput
-
+def _bad(message: str) -> BadInput:
     return BadInput(message)
 
 

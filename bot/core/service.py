@@ -16,8 +16,9 @@ from typing import Any
 
 from bot import __version__
 from bot.core.ask import Answerer
+from bot.core.commands.common import find_card
 from bot.core.commands.registry import Command, HelpRequested, Registry, coerce, quote
-from bot.core.content.model import CardKind, Content
+from bot.core.content.model import Card, CardKind, Content
 from bot.core.errors import BadInput, NotAllowed, UserError
 from bot.core.names import NameIndex
 from bot.core.reply import Action, Draft, Kind, Part, PartState, Reply, SpoilerMode, Visibility
@@ -72,9 +73,7 @@ class Call:
         safe for the audience *and* for the caller's own progress."""
         return reveal.visible_at(self.progress) and reveal.visible_at(self.ctx.member)
 
-    def find(self, kind: CardKind, query: str):  # -> Card
-        from bot.core.commands.common import find_card
-
+    def find(self, kind: CardKind, query: str) -> Card:
         return find_card(self, kind, query)
 
 
