@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from bot.core.content.model import CREW_ROLES, Card, CardKind, Content
 from bot.core.names import normalise
 from bot.core.timeline import SAFE, Reveal
@@ -85,7 +87,8 @@ _CREW_WORDS: dict[str, tuple[str, ...]] = {
 _MEANING = re.compile(r"^(what|whats)\s+(is|are|was|were|s)\s+(a|an|the)?\s*(?P<term>.+)$|"
                       r"^(what\s+does|what\s+do)\s+(?P<term2>.+?)\s+mean$|"
                       r"^(define|meaning\s+of)\s+(?P<term3>.+)$")
-_WHO_IS = re.compile(r"^(who)\s+(is|was|are)\s+(?P<name>.+)$")
+_WHO_IS = re.compile(r"^(who\s+(is|was|are)|whos|what\s+happens\s+to|what\s+happened\s+to|"
+                     r"tell\s+me\s+about|what\s+becomes\s+of)\s+(?P<name>.+)$")
 _ROLE_SENTENCES = {
     "director": "directed the film", "screenplay": "wrote the screenplay",
     "producer": "produced the film", "executive-producer": "was an executive producer",
@@ -94,6 +97,9 @@ _ROLE_SENTENCES = {
     "art-direction": "did the art direction", "set-decoration": "did the set decoration",
     "costume": "designed the costumes", "casting": "did the casting",
 }
+# Question words typed in a hurry.
+_TYPOS = {"wat": "what", "wot": "what", "waht": "what", "hwo": "who", "woh": "who",
+          "wich": "which", "wen": "when", "wher": "where", "whn": "when", "u": "you"}
 MIN_SCORE = 2.2  # below this the best match is a guess, and we say we do not know
 MIN_COVERAGE = 0.5  # the share of the question's words an answer must speak to
 # Words that say which facts a question is about; those facts rank higher.
@@ -193,6 +199,23 @@ class Answerer:
                 self.character_names.append((normalise(alias.name), card,
                                              card.reveal.later(alias.reveal)))
         self.character_names.sort(key=lambda t: -len(t[0]))
+        # Every word the content uses, to put a member's typos right ("musc", "posible").
+        vocabulary = {w for d in docs for w in normalise(f"{d.label} {d.text}").split()}
+        vocabulary |= set(_SYNONYMS) | _CAST_WORDS | {"define", "meaning", "mean", "explain"}
+        vocabulary |= {w for keys in _CREW_WORDS.values() for w in keys}
+        self.vocabulary = frozenset(vocabulary)
+        self._spellings = sorted(w for w in vocabulary if len(w) >= 4)
+
+    def correct(self, question: str) -> str:
+        words = []
+        for w in normalise(question.replace("?", " ")).split():
+            w = _TYPOS.get(w, w)
+            if len(w) >= 4 and w not in self.vocabulary and w not in _STOP:
+                best = process.extractOne(w, self._spellings, scorer=fuzz.ratio, score_cutoff=80)
+                if best:
+                    w = best[0]
+            words.append(w)
+        return " ".join(words)
 
     @staticmethod
     def _credit_snippet(name: str, credit, sources: tuple[str, ...]) -> Snippet:
@@ -216,13 +239,13 @@ class Answerer:
 
     # -- answering ---------------------------------------------------------------------------
     def answer(self, question: str, sees: Callable[[Reveal], bool]) -> Answer:
-        text = normalise(question.replace("?", " "))
+        text = self.correct(question)
         words = set(text.split())
         for route in (self._cast, self._crew, self._meaning, self._who_is):
             found = route(text, words, sees)
             if found:
                 return found
-        return self._search(question)
+        return self._search(text)
 
     def _character_in(self, text: str, sees: Callable[[Reveal], bool]) -> Card | None:
         padded = f" {text} "
@@ -291,7 +314,14 @@ class Answerer:
             return None
         name = match["name"]
         card = self._character_in(name, sees)
-        if card is None or len(normalise(name).split()) > len(normalise(card.name).split()) + 2:
+        if card is None:
+            # "What happened to Hailsham?": a place or a term by its exact name.
+            for kind in (CardKind.SETTING, CardKind.TERM):
+                lookup = self.names[kind].find(name, sees, sees)  # type: ignore[attr-defined]
+                if lookup.card and _stems(name) in {_stems(k) for k in _card_keys(lookup.card)}:
+                    return Answer(_card_snippets(lookup.card), "card")
+            return None
+        if len(normalise(name).split()) > len(normalise(card.name).split()) + 2:
             return None
         return Answer(_card_snippets(card), "character")
 

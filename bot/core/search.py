@@ -6,6 +6,7 @@ gates any other reply.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from bot.core.content.model import Content
@@ -72,32 +73,49 @@ class SearchIndex:
                     sub = f"{label} · {part.label}" if part.label else label
                     add(sub, part.text, part.reveal, part.sources, command)
         self.hits = tuple(hits)
+        # Inverted indexes (word -> hits), and the sorted words for prefix look-ups.
+        self._in_label: dict[str, set[int]] = {}
+        self._in_any: dict[str, set[int]] = {}
+        for n, hit in enumerate(self.hits):
+            for word in hit.label_words:
+                self._in_label.setdefault(word, set()).add(n)
+                self._in_any.setdefault(word, set()).add(n)
+            for word in hit.words:
+                self._in_any.setdefault(word, set()).add(n)
+        self._words = sorted(self._in_any)
+
+    def _postings(self, term: str, index: dict[str, set[int]]) -> set[int]:
+        if len(term) < 4:  # short words must match whole
+            return index.get(term, set())
+        found: set[int] = set()
+        start = bisect_left(self._words, term)
+        for word in self._words[start:]:
+            if not word.startswith(term):
+                break
+            found |= index.get(word, set())
+        return found
 
     def search(self, query: str) -> list[Hit]:
         terms = [w for w in normalise(query).split() if w not in _STOPWORDS] or normalise(
             query).split()
         if not terms:
             return []
-        scored: list[tuple[int, int, Hit]] = []
-        for n, hit in enumerate(self.hits):
-            score = 0
-            for term in terms:
-                in_label = _matches(term, hit.label_words)
-                if not in_label and not _matches(term, hit.words):
-                    break
-                score += 3 if in_label else 1
-            else:
-                scored.append((-score, n, hit))
-        scored.sort(key=lambda t: (t[0], t[1]))
-        return [hit for _s, _n, hit in scored]
+        scores: dict[int, int] | None = None
+        for term in terms:
+            anywhere = self._postings(term, self._in_any)
+            in_label = self._postings(term, self._in_label)
+            step = {n: 3 if n in in_label else 1 for n in anywhere}
+            if scores is None:
+                scores = step
+            else:  # every term must match
+                scores = {n: s + step[n] for n, s in scores.items() if n in step}
+            if not scores:
+                return []
+        ranked = sorted((scores or {}).items(), key=lambda t: (-t[1], t[0]))
+        return [self.hits[n] for n, _s in ranked]
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(normalise(text).split())
 
 
-def _matches(term: str, words: frozenset[str]) -> bool:
-    if term in words:
-        return True
-    # Prefixes of four letters or more: "donat" finds "donation", "donations".
-    return len(term) >= 4 and any(w.startswith(term) for w in words)
