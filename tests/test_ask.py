@@ -63,7 +63,7 @@ async def test_a_gated_name_does_not_route_a_question(core: Core) -> None:
 
 
 def test_every_crew_role_has_a_sentence() -> None:
-    from bot.core.ask import _ROLE_SENTENCES
     from bot.core.content.model import CREW_ROLES
+    from bot.core.passages import _ROLE_SENTENCES
 
     assert set(_ROLE_SENTENCES) == set(CREW_ROLES)

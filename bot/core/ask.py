@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.core.content.model import CREW_ROLES, Card, CardKind, Content
+from bot.core.content.model import Card, CardKind, Content
 from bot.core.names import normalise
-from bot.core.timeline import SAFE, Reveal
+from bot.core.passages import Passage, card_passages, credit_passage, passages
+from bot.core.timeline import Reveal
 
 _STOP = frozenset({
     "a", "an", "and", "much", "many", "are", "as", "at", "be", "been", "by", "can", "could",
@@ -89,14 +90,6 @@ _MEANING = re.compile(r"^(what|whats)\s+(is|are|was|were|s)\s+(a|an|the)?\s*(?P<
                       r"^(define|meaning\s+of)\s+(?P<term3>.+)$")
 _WHO_IS = re.compile(r"^(who\s+(is|was|are)|whos|what\s+happens\s+to|what\s+happened\s+to|"
                      r"tell\s+me\s+about|what\s+becomes\s+of)\s+(?P<name>.+)$")
-_ROLE_SENTENCES = {
-    "director": "directed the film", "screenplay": "wrote the screenplay",
-    "producer": "produced the film", "executive-producer": "was an executive producer",
-    "music": "composed the score", "cinematography": "was the cinematographer",
-    "editing": "edited the film", "production-design": "was the production designer",
-    "art-direction": "did the art direction", "set-decoration": "did the set decoration",
-    "costume": "designed the costumes", "casting": "did the casting",
-}
 # Question words typed in a hurry.
 _TYPOS = {"wat": "what", "wot": "what", "waht": "what", "hwo": "who", "woh": "who",
           "wich": "which", "wen": "when", "wher": "where", "whn": "when", "u": "you"}
@@ -123,23 +116,14 @@ _DATE = re.compile(r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|j
 
 
 @dataclass(frozen=True, slots=True)
-class Snippet:
-    label: str
-    text: str
-    reveal: Reveal
-    sources: tuple[str, ...]
-    topic: str = ""  # a fact's topic ("film.release"), or the card it belongs to ("difference:x")
-
-
-@dataclass(frozen=True, slots=True)
 class Answer:
-    snippets: tuple[Snippet, ...]
+    snippets: tuple[Passage, ...]
     how: str  # which route answered: "cast", "crew", "glossary", "character", "search", "none"
 
 
 @dataclass(frozen=True, slots=True)
 class _Doc:
-    snippet: Snippet
+    snippet: Passage
     terms: Counter[str]
     length: int
 
@@ -173,17 +157,7 @@ class Answerer:
     def __init__(self, content: Content, names: dict[CardKind, object]) -> None:
         self.content = content
         self.names = names
-        docs: list[Snippet] = []
-        for fact in content.facts:
-            group, topic = fact.topic.split(".")
-            label = f"{'Film' if group == 'film' else 'Novel'} · {fact.label or topic.capitalize()}"
-            docs.append(Snippet(label, fact.text, fact.reveal, fact.sources, fact.topic))
-        for person in content.people:
-            for credit in person.credits:
-                docs.append(self._credit_snippet(person.name, credit, person.sources))
-        for cards in content.cards.values():
-            for card in cards:
-                docs.extend(_card_snippets(card))
+        docs = passages(content)
         self.docs = [self._index(s) for s in docs]
         self.avg_len = sum(d.length for d in self.docs) / max(1, len(self.docs))
         df: Counter[str] = Counter()
@@ -217,21 +191,7 @@ class Answerer:
             words.append(w)
         return " ".join(words)
 
-    @staticmethod
-    def _credit_snippet(name: str, credit, sources: tuple[str, ...]) -> Snippet:
-        note = f" ({credit.note})" if credit.note else ""
-        if credit.role == "cast":
-            text = f"{name} plays {credit.as_} in the film{note}."
-            label = "Film · Cast"
-        elif credit.role == "author":
-            text = f"{name} wrote the novel{note}."
-            label = "Novel · Author"
-        else:
-            text = f"{name} {_ROLE_SENTENCES[credit.role]}{note}."
-            label = f"Film · {CREW_ROLES[credit.role]}"
-        return Snippet(label, text, SAFE, sources + credit.sources)
-
-    def _index(self, snippet: Snippet) -> _Doc:
+    def _index(self, snippet: Passage) -> _Doc:
         # The label counts twice: "Film · Budget" says what a fact is about; so does its topic.
         topic = snippet.topic.replace(".", " ") if "." in snippet.topic else ""
         words = terms_of(snippet.label) * 2 + terms_of(snippet.text) + terms_of(topic)
@@ -272,7 +232,7 @@ class Answerer:
                 is_young = "young" in (credit.as_ or "").lower()
                 if (young and not is_young) or (adult and is_young):
                     continue
-                snippets.append(self._credit_snippet(person.name, credit, person.sources))
+                snippets.append(credit_passage(person, credit))
         return Answer(tuple(snippets), "cast") if snippets else None
 
     def _crew(self, text: str, words: set[str], sees) -> Answer | None:
@@ -288,7 +248,7 @@ class Answerer:
         if role is None:
             return None
         snippets = tuple(
-            self._credit_snippet(person.name, credit, person.sources)
+            credit_passage(person, credit)
             for person in self.content.people
             for credit in person.credits
             if credit.role == role or (role == "producer" and credit.role == "executive-producer")
@@ -305,7 +265,7 @@ class Answerer:
             # Only a name the question really used: a fuzzy guess here would answer a
             # question nobody asked ("what is the title" is not "the tape").
             if lookup.card and _stems(term) in {_stems(k) for k in _card_keys(lookup.card)}:
-                return Answer(_card_snippets(lookup.card), "glossary")
+                return Answer(card_passages(lookup.card), "glossary")
         return None
 
     def _who_is(self, text: str, words: set[str], sees) -> Answer | None:
@@ -319,11 +279,11 @@ class Answerer:
             for kind in (CardKind.SETTING, CardKind.TERM):
                 lookup = self.names[kind].find(name, sees, sees)  # type: ignore[attr-defined]
                 if lookup.card and _stems(name) in {_stems(k) for k in _card_keys(lookup.card)}:
-                    return Answer(_card_snippets(lookup.card), "card")
+                    return Answer(card_passages(lookup.card), "card")
             return None
         if len(normalise(name).split()) > len(normalise(card.name).split()) + 2:
             return None
-        return Answer(_card_snippets(card), "character")
+        return Answer(card_passages(card), "character")
 
     def _search(self, question: str) -> Answer:
         query = query_terms(question)
@@ -335,13 +295,14 @@ class Answerer:
         # "Did the film win anything?" is about the film, not the novel's prizes.
         medium = None
         if words & {"film", "movie", "films", "movies"} and not words & {"book", "novel"}:
-            medium = "Film"
+            medium = "film."
         elif words & {"book", "novel", "books"} and not words & {"film", "movie"}:
-            medium = "Novel"
+            medium = "book."
         k1, b = 1.4, 0.6
         scored: list[tuple[float, int]] = []
         for i, doc in enumerate(self.docs):
-            if medium and doc.snippet.label.split(" · ")[0] in {"Film", "Novel"} - {medium}:
+            other = {"film.", "book."} - {medium}
+            if medium and doc.snippet.topic.startswith(tuple(other)):
                 continue
             score = 0.0
             for term, weight in query.items():
@@ -394,14 +355,3 @@ def _stems(text: str) -> tuple[str, ...]:
 
 def _card_keys(card: Card) -> set[str]:
     return {normalise(card.name), *(normalise(a.name) for a in card.aliases)}
-
-
-def _card_snippets(card: Card) -> tuple[Snippet, ...]:
-    label = f"{card.kind.noun.capitalize()} · {card.name}"
-    topic = f"{card.kind.value}:{card.id}"
-    out = []
-    if card.summary:
-        out.append(Snippet(label, card.summary, card.reveal, card.sources, topic))
-    out.extend(Snippet(f"{label} · {p.label}" if p.label else label, p.text, p.reveal, p.sources,
-                       topic) for p in card.parts)
-    return tuple(out)

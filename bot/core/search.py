@@ -7,11 +7,10 @@ gates any other reply.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
 
 from bot.core.content.model import Content
 from bot.core.names import normalise
-from bot.core.timeline import SAFE, Reveal
+from bot.core.passages import Passage, passages
 
 _STOPWORDS = frozenset(
     {
@@ -20,67 +19,19 @@ _STOPWORDS = frozenset(
         "where", "which", "who", "whom", "why", "with",
     }
 )
-_TOPIC_NAMES = {
-    "film.cast": "Film · Cast", "film.crew": "Film · Crew", "film.release": "Film · Release",
-    "film.reception": "Film · Reception", "film.awards": "Film · Awards",
-    "film.locations": "Film · Locations", "film.watch": "Film · Where to watch",
-    "book.about": "Book · About", "book.structure": "Book · Structure",
-    "book.honours": "Book · Honours",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    label: str
-    text: str
-    reveal: Reveal
-    sources: tuple[str, ...]
-    label_words: frozenset[str]
-    words: frozenset[str]
-    command: str  # where to read more, e.g. "/character ruth"
 
 
 class SearchIndex:
     def __init__(self, content: Content) -> None:
-        hits: list[Hit] = []
-
-        def add(label: str, text: str, reveal: Reveal, sources: tuple[str, ...], command: str
-                ) -> None:
-            hits.append(Hit(label, text, reveal, sources, _words(label), _words(text), command))
-
-        for fact in content.facts:
-            group, topic = fact.topic.split(".")
-            label = _TOPIC_NAMES[fact.topic] + (f" · {fact.label}" if fact.label else "")
-            add(label, fact.text, fact.reveal, fact.sources, f"/{group} {topic}")
-        for person in content.people:
-            for credit in person.credits:
-                if credit.role == "author":
-                    continue
-                what = credit.as_ if credit.role == "cast" else credit.role_name
-                note = f" ({credit.note})" if credit.note else ""
-                topic = "cast" if credit.role == "cast" else "crew"
-                add(f"Film · {topic.capitalize()} · {person.name}", f"{what}{note}", SAFE,
-                    person.sources + credit.sources, f"/film {topic}")
-        commands = {"character": "character", "setting": "setting", "term": "glossary",
-                    "theme": "theme", "difference": "compare"}
-        for kind, cards in content.cards.items():
-            for card in cards:
-                command = f"/{commands[kind.value]} {card.name}"
-                label = f"{kind.noun.capitalize()} · {card.name}"
-                if card.summary:
-                    add(label, card.summary, card.reveal, card.sources, command)
-                for part in card.parts:
-                    sub = f"{label} · {part.label}" if part.label else label
-                    add(sub, part.text, part.reveal, part.sources, command)
-        self.hits = tuple(hits)
-        # Inverted indexes (word -> hits), and the sorted words for prefix look-ups.
+        self.hits = passages(content)
+        # Inverted indexes (word -> passages), and the sorted words for prefix look-ups.
         self._in_label: dict[str, set[int]] = {}
         self._in_any: dict[str, set[int]] = {}
         for n, hit in enumerate(self.hits):
-            for word in hit.label_words:
+            for word in normalise(hit.label).split():
                 self._in_label.setdefault(word, set()).add(n)
                 self._in_any.setdefault(word, set()).add(n)
-            for word in hit.words:
+            for word in normalise(hit.text).split():
                 self._in_any.setdefault(word, set()).add(n)
         self._words = sorted(self._in_any)
 
@@ -95,7 +46,7 @@ class SearchIndex:
             found |= index.get(word, set())
         return found
 
-    def search(self, query: str) -> list[Hit]:
+    def search(self, query: str) -> list[Passage]:
         terms = [w for w in normalise(query).split() if w not in _STOPWORDS] or normalise(
             query).split()
         if not terms:
@@ -113,9 +64,3 @@ class SearchIndex:
                 return []
         ranked = sorted((scores or {}).items(), key=lambda t: (-t[1], t[0]))
         return [self.hits[n] for n, _s in ranked]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(normalise(text).split())
-
-

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.commands.common import CARD_COMMAND, card_draft
+from bot.core.commands.common import card_draft
 from bot.core.commands.registry import Command, Group, Option, OptionKind
 from bot.core.content.model import CardKind
+from bot.core.passages import CARD_COMMAND
 from bot.core.reply import Draft, Part
 
 if TYPE_CHECKING:

@@ -13,16 +13,6 @@ from bot.core.timeline import SAFE
 if TYPE_CHECKING:
     from bot.core.service import Call
 
-# The slash command that shows each kind of card.
-CARD_COMMAND: dict[CardKind, str] = {
-    CardKind.CHARACTER: "character",
-    CardKind.SETTING: "setting",
-    CardKind.TERM: "glossary",
-    CardKind.THEME: "theme",
-    CardKind.DIFFERENCE: "compare",
-}
-
-
 def find_card(call: Call, kind: CardKind, query: str) -> Card:
     lookup = call.core.names[kind].find(query, call.sees, call.may_name)
     if lookup.card:
