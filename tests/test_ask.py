@@ -51,7 +51,8 @@ async def test_answers_are_gated(core: Core) -> None:
     await say(core, "/club create both")
     reply = await say(core, "/ask do deferrals really exist?")
     assert "never existed" not in flat(reply)
-    assert reply.withheld is not None
+    # Nor does it say something was held back: that would confirm the guess.
+    assert reply.withheld is None
     await say(core, "/club progress novel 22")
     assert "never existed" in flat(await say(core, "/ask do deferrals really exist?"))
 

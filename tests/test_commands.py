@@ -19,6 +19,9 @@ def _examples(core: Core) -> list[str]:
 
 async def test_every_declared_example_answers(core: Core) -> None:
     await say(core, "/club create both")
+    # Examples show the words; a club that has finished lets every one of them answer.
+    await say(core, "/club progress novel done")
+    await say(core, "/club progress film done")
     for line in _examples(core):
         if line.startswith("/club create"):
             continue
@@ -46,13 +49,22 @@ async def test_every_card_answers_by_name_and_alias(core: Core, pack: Content) -
                 assert reply.withheld is None
 
 
-async def test_a_card_not_yet_open_is_titled_by_what_was_typed(core: Core, pack: Content) -> None:
-    gated = [(c, a) for c in pack.cards_of(CardKind.DIFFERENCE) + pack.cards_of(CardKind.TERM)
-             if not c.reveal.safe for a in c.aliases if a.reveal.safe]
-    for card, alias in gated:
-        reply = await say(core, f"/glossary {alias.name}" if card.kind is CardKind.TERM
-                          else f"/compare {alias.name}")
-        assert reply.title == alias.name
+async def test_a_card_not_yet_open_answers_like_a_name_that_does_not_exist(
+        core: Core, pack: Content) -> None:
+    """Neither the reply nor its hints may confirm a guess at something that has not opened."""
+    commands = {CardKind.TERM: "glossary", CardKind.DIFFERENCE: "compare",
+                CardKind.CHARACTER: "character", CardKind.SETTING: "setting"}
+    gated = [(kind, card) for kind in commands for card in pack.cards_of(kind)
+             if not card.reveal.safe]
+    assert gated
+    for kind, card in gated:
+        for name in (card.name, *(a.name for a in card.aliases)):
+            known = await say(core, f"/{commands[kind]} {name}")
+            unknown = await say(core, f"/{commands[kind]} {'x' * len(name)}")
+            assert known.kind is Kind.ERROR
+            assert known.parts[0].text.replace(name, "?") == unknown.parts[0].text.replace(
+                "x" * len(name), "?")
+            assert known.withheld is None
 
 
 @pytest.mark.parametrize("line", [
@@ -235,8 +247,12 @@ async def test_search_finds_safe_facts_and_holds_back_story(core: Core) -> None:
     reply = await say(core, "/search Portman")
     assert reply.kind is Kind.OK and "Rachel Portman" in flat(reply)
     gated = await say(core, "/search deferral")
-    assert gated.kind is Kind.OK
-    assert gated.withheld is not None and not gated.parts
+    nothing = await say(core, "/search zqzqzqzq")
+    # Hits that have not opened are not counted: the answer is the one for no match at all.
+    assert gated.kind is Kind.ERROR
+    assert nothing.kind is Kind.ERROR
+    assert gated.withheld is None
+    assert flat(gated).replace("deferral", "?") == flat(nothing).replace("zqzqzqzq", "?")
 
 
 async def test_help_is_generated_from_the_declarations(core: Core) -> None:

@@ -153,7 +153,10 @@ def test_engine_over_every_card_and_every_progress_point() -> None:
                         assert reply.withheld.film == (min(films) if films else None)
                 elif mode is SpoilerMode.TAG:
                     tagged = {p.text for p in reply.parts if p.state is PartState.TAG}
-                    assert tagged == {p.text for p in hidden}
+                    # A tagged part's label goes behind the spoiler with its text.
+                    assert tagged == {f"{p.label}: {p.text}" if p.label else p.text
+                                      for p in hidden}
+                    assert all(p.label is None for p in reply.parts if p.state is PartState.TAG)
                 else:
                     assert reply.withheld is None
                     assert all(p.state is PartState.SHOW for p in reply.parts)

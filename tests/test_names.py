@@ -36,9 +36,18 @@ def test_a_gated_alias_finds_nothing_until_it_opens() -> None:
     assert INDEX.find("the frenchwoman", at(0), at(0)).card is MADAME
 
 
-def test_a_name_typed_exactly_finds_its_card_even_before_it_opens() -> None:
-    # The reader brought the name; the card's parts are then gated like any reply.
-    assert INDEX.find("chrissie", at(0), at(0)).card is CHRISSIE
+def test_a_card_that_has_not_opened_is_not_found_even_by_its_exact_name() -> None:
+    # Its name can be a spoiler itself, and finding it would confirm a guess.
+    assert INDEX.find("chrissie", at(0), at(0)).card is None
+    assert INDEX.find("chrissie", at(10), at(10)).card is CHRISSIE
+
+
+def test_a_short_alias_inside_a_longer_query_is_not_a_match() -> None:
+    age = Card(CardKind.DIFFERENCE, "age", "Kathy's age", (Alias("age"),), SAFE, ("X",),
+               (CardPart("Twenty-eight in the film, thirty-one in the novel.", SAFE, ("X",)),))
+    index = NameIndex([age])
+    assert index.find("tommy's rage", at(0), at(0)).card is None
+    assert index.find("kathys age", at(0), at(0)).card is age
 
 
 def test_hints_and_guesses_only_use_names_the_reader_may_see() -> None:

@@ -77,10 +77,15 @@ def test_content_points_agree_with_the_timeline(pack: Content, major: Major) -> 
 
 
 async def _shown(core: Core, lines: list[str]) -> str:
+    """What the replies show, less the words the reader typed (an error may echo them)."""
     out = []
     for line in lines:
         reply = await say(core, line)
-        out += [p.text for p in (*reply.parts, *reply.fields) if p.state is PartState.SHOW]
+        typed = line.partition(" ")[2]
+        for p in (*reply.parts, *reply.fields):
+            if p.state is PartState.SHOW:
+                out.append(re.sub(re.escape(typed), "", p.text, flags=re.IGNORECASE)
+                           if typed else p.text)
     return "\n".join(out)
 
 

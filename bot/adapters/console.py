@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 SCOPE = Scope("console", "local")
 ADMIN = "you"
 DEFAULT_CHANNEL = "general"
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-_MENTION = re.compile(r"<@([A-Za-z0-9_.-]{1,64})>")
+_NAME = re.compile(r"^[\w.-]{1,64}$")  # letters of any script, digits, _ . -
+_MENTION = re.compile(r"<@([\w.-]{1,64})>")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _QUIT = {"quit", "exit", "/quit", "/exit"}
 

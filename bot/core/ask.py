@@ -198,14 +198,17 @@ class Answerer:
         return _Doc(snippet, Counter(words), len(words))
 
     # -- answering ---------------------------------------------------------------------------
-    def answer(self, question: str, sees: Callable[[Reveal], bool]) -> Answer:
+    def answer(self, question: str, sees: Callable[[Reveal], bool],
+               rankable: Callable[[Reveal], bool] | None = None) -> Answer:
+        """``sees``: what the audience may see (routes find only such names); ``rankable``: if
+        given, only such passages may answer at all."""
         text = self.correct(question)
         words = set(text.split())
         for route in (self._cast, self._crew, self._meaning, self._who_is):
             found = route(text, words, sees)
             if found:
                 return found
-        return self._search(text)
+        return self._search(text, rankable)
 
     def _character_in(self, text: str, sees: Callable[[Reveal], bool]) -> Card | None:
         padded = f" {text} "
@@ -285,7 +288,7 @@ class Answerer:
             return None
         return Answer(card_passages(card), "character")
 
-    def _search(self, question: str) -> Answer:
+    def _search(self, question: str, rankable: Callable[[Reveal], bool] | None) -> Answer:
         query = query_terms(question)
         if not query:
             return Answer((), "none")
@@ -301,6 +304,8 @@ class Answerer:
         k1, b = 1.4, 0.6
         scored: list[tuple[float, int]] = []
         for i, doc in enumerate(self.docs):
+            if rankable and not rankable(doc.snippet.reveal):
+                continue
             other = {"film.", "book."} - {medium}
             if medium and doc.snippet.topic.startswith(tuple(other)):
                 continue

@@ -1,9 +1,9 @@
 """Forgiving name lookup: aliases, case, accents, punctuation and typos.
 
-Only names the reader may see can be found by a guess or offered as "did you mean": a gated
-alias (Madame's first name, say) finds nothing until it opens, so the lookup itself never
-gives it away. A card's own name typed exactly still finds the card; the card's parts are then
-gated like any reply.
+Only names the reader may see can be found or offered as "did you mean": a card that has not
+opened, or an alias that gives something away (Madame's first name), finds nothing until it
+opens, and the answer is the same as for a name that does not exist, so a lookup never confirms
+a guess.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ _LEADING = ("the ", "a ", "an ")
 # A guess is taken as the answer at this WRatio score, if no other card comes close.
 ACCEPT = 88
 SUGGEST = 60
+WHOLE = 75
 CLEAR_LEAD = 6
 
 
@@ -44,7 +45,6 @@ class _Entry:
     key: str
     card: Card
     reveal: Reveal  # when this name may be used to find the card
-    gated_alias: bool  # an alias that gives something away (its own reveal point)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +60,9 @@ class NameIndex:
         self.cards = tuple(cards)
         entries: list[_Entry] = []
         for card in self.cards:
-            entries.append(_Entry(normalise(card.name), card, card.reveal, False))
+            entries.append(_Entry(normalise(card.name), card, card.reveal))
             for alias in card.aliases:
-                entries.append(_Entry(normalise(alias.name), card,
-                                      card.reveal.later(alias.reveal), not alias.reveal.safe))
+                entries.append(_Entry(normalise(alias.name), card, card.reveal.later(alias.reveal)))
         self.entries = tuple(e for e in entries if e.key)
         self._exact: dict[str, list[_Entry]] = {}
         for entry in self.entries:
@@ -77,9 +76,7 @@ class NameIndex:
         if not key:
             return Lookup(None, self.suggest("", suggestable, limit=5))
         for entry in self._exact.get(key, ()):
-            # A name typed exactly tells the reader nothing they did not bring; only an alias
-            # that gives something away must wait for its point.
-            if not entry.gated_alias or visible(entry.reveal):
+            if visible(entry.reveal):
                 return Lookup(entry.card)
         seen = [e for e in self.entries if visible(e.reveal)]
         if not seen:
@@ -97,7 +94,9 @@ class NameIndex:
             if entry.card.id not in best_by_card or best_by_card[entry.card.id][0] < score:
                 best_by_card[entry.card.id] = (score, entry)
         ranked = sorted(best_by_card.values(), key=lambda pair: -pair[0])
-        if ranked and ranked[0][0] >= ACCEPT and (
+        # A guess is taken only when it is close on the whole name too: WRatio alone scores a
+        # short alias inside a longer query ("age" in "tommy's rage") as a near match.
+        if ranked and ranked[0][0] >= ACCEPT and fuzz.ratio(key, ranked[0][1].key) >= WHOLE and (
             len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= CLEAR_LEAD
         ):
             return Lookup(ranked[0][1].card)

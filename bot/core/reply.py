@@ -90,7 +90,7 @@ class Withheld:
     def describe(self) -> str:
         noun = "part" if self.count == 1 else "parts"
         opens = Reveal(novel=self.novel, film=self.film).describe()
-        verb = "opens" if self.count == 1 else "open from"
+        verb = "opens at" if self.count == 1 else "open from"
         return f"{self.count} {noun} held back for spoilers: {verb} {opens}."
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -23,7 +24,7 @@ from bot.core.errors import BadInput, NotAllowed, UserError
 from bot.core.names import NameIndex
 from bot.core.reply import Action, Draft, Kind, Part, PartState, Reply, SpoilerMode, Visibility
 from bot.core.search import SearchIndex
-from bot.core.spoilers import effective_mode, gate
+from bot.core.spoilers import Decision, decide, effective_mode, gate
 from bot.core.store import Context, Scope, Store
 from bot.core.timeline import START, Progress, Reveal
 
@@ -66,7 +67,7 @@ class Call:
 
     def sees(self, reveal: Reveal) -> bool:
         """May the audience of this reply see something with this reveal point?"""
-        return self.mode is SpoilerMode.OFF or reveal.visible_at(self.progress)
+        return decide(reveal, self.progress, self.mode) is Decision.SHOW
 
     def may_name(self, reveal: Reveal) -> bool:
         """May a name be offered as a hint? Hints reach the caller privately, so they must be
@@ -156,7 +157,8 @@ class Core:
     def _cite(self, reply: Reply) -> Reply:
         ids: dict[str, None] = {}
         for part in (*reply.parts, *reply.fields):
-            ids.update(dict.fromkeys(part.sources))
+            if part.state is PartState.SHOW:  # a tagged part's sources would hint at it
+                ids.update(dict.fromkeys(part.sources))
         if not ids:
             return reply
         return replace(reply, sources=tuple(self.content.source_title(i) for i in ids))
@@ -170,14 +172,18 @@ class Core:
 
 
 def check_input(text: str) -> str:
-    text = text.rstrip("\r\n")
+    """Ordinary text from phones and chat apps passes (no-break spaces, emoji joiners, several
+    lines); control characters are refused, since nobody types them on purpose."""
     if len(text) > MAX_INPUT:
         raise BadInput(f"That is too long for a command ({len(text):,} characters; the most is "
                        f"{MAX_INPUT:,}).")
-    if any(not c.isprintable() and c not in "\t" for c in text):
+    text = unicodedata.normalize("NFKC", text)
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text):
         raise BadInput("That command has control characters in it. Please type it again "
                        "as plain text.")
-    return text
+    # Format characters (zero-width spaces and joiners) carry no meaning in a command.
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return " ".join(text.split())
 
 
 def _audience(ctx: Context, visibility: Visibility) -> tuple[Progress, SpoilerMode, str]:

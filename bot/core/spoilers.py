@@ -59,7 +59,6 @@ def gate(
     count = 0
     novel: int | None = None
     film: int | None = None
-    sources: list[str] = []
 
     def run(parts: tuple[Part, ...]) -> tuple[GatedPart, ...]:
         nonlocal count, novel, film
@@ -71,17 +70,13 @@ def gate(
                 novel = _earliest(novel, part.reveal.novel)
                 film = _earliest(film, part.reveal.film)
                 continue
-            tagged = decision is Decision.TAG
-            kept.append(
-                GatedPart(
-                    text=part.text,
-                    label=part.label,
-                    state=PartState.TAG if tagged else PartState.SHOW,
-                    opens=part.reveal if tagged else None,
-                    sources=part.sources,
-                )
-            )
-            sources.extend(s for s in part.sources if s not in sources)
+            if decision is Decision.TAG:
+                # A label can give as much away as the text ("Ruth's completion"): both go
+                # behind the spoiler.
+                text = f"{part.label}: {part.text}" if part.label else part.text
+                kept.append(GatedPart(text, None, PartState.TAG, part.reveal, part.sources))
+            else:
+                kept.append(GatedPart(part.text, part.label, PartState.SHOW, None, part.sources))
         return tuple(kept)
 
     parts = run(draft.parts)

@@ -26,7 +26,7 @@ def _card_handler(kind: CardKind, option: Option, listing: str | None = None):
     async def handler(call: Call, **args: str | None) -> Draft:
         name = args.get(option.name)
         if name:
-            return card_draft(call, call.find(kind, name), asked=name)
+            return card_draft(call, call.find(kind, name))
         # Each line is gated by its card's own point, so a listing never names too much.
         parts = tuple(
             Part(card.summary or f"/{CARD_COMMAND[kind]} {card.name}", label=card.name,

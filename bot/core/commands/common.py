@@ -24,16 +24,18 @@ def find_card(call: Call, kind: CardKind, query: str) -> Card:
         listing = call.core.names[kind].suggest("", call.may_name, limit=8)
         if listing:
             hint = "You can ask about: " + ", ".join(listing) + "."
-    raise NotFound(f"I have no {kind.noun} called {quote(query)}.", hint=hint)
+    # The same words whether the name does not exist or has not come up yet: a lookup must not
+    # confirm a guess.
+    raise NotFound(f"I can't find a {kind.noun} called {quote(query)}, or it hasn't come up yet "
+                   "at this point in the story.", hint=hint)
 
 
 def _or_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def card_draft(call: Call, card: Card, asked: str | None = None) -> Draft:
-    """A card as a draft reply. Until the card opens for this audience its title is the name
-    the reader typed: an alias must not lead to a title that gives something away."""
+def card_draft(call: Call, card: Card) -> Draft:
+    """A card as a draft reply (the card itself is open to the audience; its parts are gated)."""
     parts: list[Part] = []
     if card.summary:
         parts.append(Part(card.summary, reveal=SAFE, sources=card.sources))
@@ -57,7 +59,4 @@ def card_draft(call: Call, card: Card, asked: str | None = None) -> Draft:
             ))
     if card.kind is CardKind.THEME and card.prompts:
         footer = f"For a discussion prompt on this theme: /prompt {card.name}"
-    title = card.name
-    if asked and not call.sees(card.reveal):
-        title = " ".join("".join(c for c in asked if c.isprintable()).split())[:100]
-    return Draft(title=title, parts=tuple(parts), fields=tuple(fields), footer=footer)
+    return Draft(title=card.name, parts=tuple(parts), fields=tuple(fields), footer=footer)

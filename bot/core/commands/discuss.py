@@ -57,7 +57,10 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
 
 
 async def ask(call: Call, question: str) -> Draft:
-    answer = call.core.answerer.answer(question, call.sees)
+    # In hide mode only what the audience may read is considered, so neither an answer nor a
+    # count of held-back parts confirms a guess; in tag mode answers come back hidden.
+    answer = call.core.answerer.answer(
+        question, call.sees, rankable=call.sees if call.mode is SpoilerMode.HIDE else None)
     title = f"Q: {quote(question, 100).strip('`')}"
     if not answer.snippets:
         return Draft(
@@ -74,16 +77,14 @@ async def ask(call: Call, question: str) -> Draft:
 
 async def search(call: Call, words: str) -> Draft:
     hits = call.core.search.search(words)
-    if not hits:
-        raise NotFound(f"Nothing matches {quote(words)}.",
-                       hint="Try fewer or shorter words, or `/help` for what you can look up.")
     seen = [h for h in hits if call.sees(h.reveal)]
-    unseen = [h for h in hits if not call.sees(h.reveal)]
     shown = seen[:SEARCH_SHOWN]
-    if call.mode is SpoilerMode.TAG:
-        shown += unseen[: max(0, SEARCH_SHOWN - len(shown))]
-    else:
-        shown += unseen  # counted, never shown: the engine withholds them
+    if call.mode is SpoilerMode.TAG:  # the club chose to see spoilers, hidden
+        shown += [h for h in hits if not call.sees(h.reveal)][: SEARCH_SHOWN - len(shown)]
+    if not shown:
+        # Hits that have not opened are not even counted: the reply must not confirm a guess.
+        raise NotFound(f"Nothing matches {quote(words)} at this point in the story.",
+                       hint="Try fewer or shorter words, or `/help` for what you can look up.")
     parts = tuple(Part(h.text, label=h.label, reveal=h.reveal, sources=h.sources) for h in shown)
     footer = None
     if len(seen) > SEARCH_SHOWN:

@@ -49,7 +49,12 @@ async def help_(call: Call, command: str | None = None) -> Draft:
                        hint=("Did you mean " + " or ".join(f"`/help {n}`" for n in close) + "?")
                        if close else "Type `/help` to see every command.")
     commands = registry.in_group(group.name)
-    if len(words) > 1 and (one := registry.get(f"{group.name} {words[1]}")):
+    if len(words) > 1:
+        one = registry.get(f"{group.name} {words[1]}")
+        if one is None:
+            subs = ", ".join(f"`{c.sub}`" for c in commands if c.sub)
+            raise NotFound(f"`/{group.name}` has no {quote(words[1])}.",
+                           hint=f"It has: {subs}." if subs else None)
         commands = (one,)
     parts = []
     for c in commands:
@@ -98,7 +103,7 @@ GROUPS = (
 COMMANDS = (
     Command("help", None, "Every command, or one command in detail", help_,
             (Option("command", "A command, such as club or film", required=False,
-                    max_length=60),),
+                    max_length=100),),
             examples=("/help", "/help club")),
     Command("about", None, "Version, content sources, and how spoilers work", about,
             examples=("/about",)),

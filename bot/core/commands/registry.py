@@ -249,12 +249,20 @@ def _coerce_one(command: Command, option: Option, value: Any) -> Any:
     return text
 
 
+# Group mentions on Discord and Slack (`@everyone`, `<!here>`): never a member.
+_EVERYONE = frozenset({"everyone", "here", "channel", "group"})
+
+
 def parse_member(text: str) -> str:
     """`<@123>`, `<@!123>`, `<@U123|name>`, `@alice` or `alice` -> a user id."""
     word = text.strip()
-    if word.startswith("<@") and word.endswith(">"):
+    if word[:2] in ("<@", "<!") and word.endswith(">"):
         word = word[2:-1].lstrip("!").split("|", 1)[0]
-    word = word.lstrip("@")
+    word = word.lstrip("@").lstrip("!")
+    if word.lower() in _EVERYONE:
+        raise BadInput(
+            f"{quote(text)} is everyone, not a member: mention one person, like `@name`."
+        )
     if not word or len(word) > 64 or not all(c.isalnum() or c in "._-" for c in word):
         raise BadInput(
             f"{quote(text)} is not a member I can recognise: mention them, like `@name`."

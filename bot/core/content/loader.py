@@ -190,6 +190,17 @@ class _Item:
         return value
 
 
+def _later_or_issue(item: _Item, key: str, card: Reveal, own: Reveal) -> Reveal:
+    """The later of a card's point and a part's; a pair that can never open is an issue
+    (a card only in the novel with a part only in the film, say)."""
+    try:
+        return card.later(own)
+    except ValueError:
+        item.issue(key, f"can never open: the card opens at {card.describe()} but this at "
+                        f"{own.describe()}, and no one timeline has both")
+        return _UNKNOWN
+
+
 # Stands in for a reveal that failed to parse, so loading can go on and report everything;
 # ``load_content`` never returns content built with it because the issue list is not empty.
 _UNKNOWN = Reveal(novel=NOVEL_CHAPTERS, film=FILM_MINUTES)
@@ -330,7 +341,7 @@ class _Loader:
         if ident and topic and text:
             self.facts.append(Fact(ident, topic, text, sources, reveal, label))
 
-    def aliases(self, item: _Item) -> tuple[Alias, ...]:
+    def aliases(self, item: _Item, item_reveal: Reveal) -> tuple[Alias, ...]:
         raw = item.data.get("aliases")
         if raw is None:
             return ()
@@ -347,6 +358,8 @@ class _Loader:
             name = sub.text("name")
             reveal = sub.reveal(what="a gated alias")
             if name:
+                # Checked here so that a card/alias pair that can never open is reported.
+                _later_or_issue(sub, "reveal", item_reveal, reveal)
                 out.append(Alias(name, reveal))
         return tuple(out)
 
@@ -376,8 +389,8 @@ class _Loader:
         if not text:
             return None
         # A part never opens before its card does.
-        return CardPart(text, card_reveal.later(reveal), tuple(dict.fromkeys(card_sources + own)),
-                        label)
+        opens = _later_or_issue(sub, "reveal", card_reveal, reveal)
+        return CardPart(text, opens, tuple(dict.fromkeys(card_sources + own)), label)
 
     def card(self, file: str, kind: CardKind, data: Any) -> None:
         item, ident = self.start(file, kind.value, data)
@@ -389,9 +402,9 @@ class _Loader:
             allowed |= {"novel", "film"}
         item.keys(allowed, ("id", name_key))
         name = item.text(name_key)
-        aliases = self.aliases(item)
         sources = item.sources(required=True)
         reveal = item.reveal(what=f"a {kind.noun} card")
+        aliases = self.aliases(item, reveal)
         summary = None
         if kind is CardKind.THEME:
             summary = item.text("summary", minimum=_MIN_TEXT)
