@@ -9,8 +9,8 @@ import pytest
 from bot.app import open_core
 from bot.core.content import CardKind, Content
 from bot.core.reply import Action, Kind, PartState, Visibility
-from bot.core.service import Core
-from tests.conftest import flat, say
+from bot.core.service import Core, Invocation
+from tests.conftest import CONSOLE, flat, say
 
 
 def _examples(core: Core) -> list[str]:
@@ -165,8 +165,6 @@ async def test_bad_input_gets_a_clear_answer_and_changes_nothing(core: Core, lin
 
 
 def core_scope():
-    from tests.conftest import CONSOLE
-
     return CONSOLE
 
 
@@ -296,9 +294,6 @@ async def test_an_unexpected_error_is_logged_not_shown(core: Core, caplog) -> No
 
 async def test_typed_options_take_the_same_path(core: Core) -> None:
     """Discord passes a command path and typed values; they are checked like typed text."""
-    from bot.core.service import Invocation
-    from tests.conftest import CONSOLE
-
     inv = Invocation(CONSOLE, "general", "sam")
     saved = await core.run(inv, "progress novel", {"chapter": "5"})
     assert saved.kind is Kind.OK
@@ -323,8 +318,10 @@ async def test_just_me_runs_the_same_command_privately(core: Core) -> None:
     await say(core, "/progress novel 23", user="sam")
     public = await say(core, "/character ruth", user="sam")
     just_me = [a for a in public.actions if a.label == "Just me"]
-    assert just_me == [Action("Just me", "/character ruth", private=True)]
-    clicked = await say(core, just_me[0].command, user="sam", private=True)
+    assert just_me == [Action("Just me", "character", (("character", "ruth"),), private=True)]
+    assert just_me[0].command == "/character ruth"
+    clicked = await core.run(Invocation(CONSOLE, "general", "sam", private=True),
+                             just_me[0].path, dict(just_me[0].args))
     assert clicked.visibility is Visibility.PRIVATE
     assert clicked.withheld is None
     assert not any(a.label == "Just me" for a in clicked.actions)
@@ -335,4 +332,6 @@ async def test_just_me_runs_the_same_command_privately(core: Core) -> None:
 async def test_a_prompt_offers_another(core: Core) -> None:
     await say(core, "/club create both")
     reply = await say(core, "/prompt human")
-    assert reply.actions == (Action("Another prompt", "/prompt What makes us human"),)
+    theme = (("theme", "What makes us human"),)
+    assert reply.actions == (Action("Another prompt", "prompt", theme),)
+    assert reply.actions[0].command == "/prompt What makes us human"

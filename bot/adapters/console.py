@@ -131,8 +131,8 @@ def render_json(reply: Reply, line: Line) -> str:
             "withheld": {"count": withheld.count, "novel": withheld.novel, "film": withheld.film}
             if withheld else None,
             "footer": reply.footer,
-            "actions": [{"label": a.label, "command": a.command, "private": a.private}
-                        for a in reply.actions],
+            "actions": [{"label": a.label, "command": a.command, "path": a.path,
+                         "args": dict(a.args), "private": a.private} for a in reply.actions],
             "sources": list(reply.sources),
             "audience": {"who": reply.audience.who, "novel": reply.audience.progress_novel,
                          "film": reply.audience.progress_film,

@@ -18,18 +18,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.content.model import Card, CardKind, Content
-from bot.core.names import normalise
-from bot.core.passages import Passage, card_passages, credit_passage, passages
+from bot.core.names import STOPWORDS, NameIndex, normalise
+from bot.core.passages import Passage, card_passages, credit_passage
 from bot.core.timeline import Reveal
 
-_STOP = frozenset({
-    "a", "an", "and", "much", "many", "are", "as", "at", "be", "been", "by", "can", "could",
-    "did", "do", "does",
-    "for", "from", "had", "has", "have", "how", "i", "in", "is", "it", "its", "me", "my", "of",
-    "on", "or", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they",
-    "this", "to", "was", "were", "what", "when", "where", "which", "who", "whom", "whose", "why",
-    "will", "with", "would", "you", "your", "about", "any", "anything", "tell", "know",
-})
 # Words members use, mapped onto the words the content uses.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "movie": ("film",), "films": ("film",), "flick": ("film",),
@@ -136,14 +128,14 @@ def stem(word: str) -> str:
 
 
 def terms_of(text: str) -> list[str]:
-    return [stem(w) for w in normalise(text).split() if w not in _STOP]
+    return [stem(w) for w in normalise(text).split() if w not in STOPWORDS]
 
 
 def query_terms(text: str) -> dict[str, float]:
     """The question's own words weigh 1; the synonyms they bring in weigh half."""
     weights: dict[str, float] = {}
     for w in normalise(text).split():
-        if w in _STOP:
+        if w in STOPWORDS:
             continue
         weights[stem(w)] = 1.0
         for s in _SYNONYMS.get(w, ()):
@@ -154,10 +146,10 @@ def query_terms(text: str) -> dict[str, float]:
 class Answerer:
     """Built once at start-up from the content; answering is in memory."""
 
-    def __init__(self, content: Content, names: dict[CardKind, object]) -> None:
+    def __init__(self, content: Content, names: dict[CardKind, NameIndex],
+                 docs: tuple[Passage, ...]) -> None:
         self.content = content
         self.names = names
-        docs = passages(content)
         self.docs = [self._index(s) for s in docs]
         self.avg_len = sum(d.length for d in self.docs) / max(1, len(self.docs))
         df: Counter[str] = Counter()
@@ -184,7 +176,7 @@ class Answerer:
         words = []
         for w in normalise(question.replace("?", " ")).split():
             w = _TYPOS.get(w, w)
-            if len(w) >= 4 and w not in self.vocabulary and w not in _STOP:
+            if len(w) >= 4 and w not in self.vocabulary and w not in STOPWORDS:
                 best = process.extractOne(w, self._spellings, scorer=fuzz.ratio, score_cutoff=80)
                 if best:
                     w = best[0]
@@ -264,7 +256,7 @@ class Answerer:
             return None
         term = match["term"] or match["term2"] or match["term3"]
         for kind in (CardKind.TERM, CardKind.SETTING, CardKind.THEME):
-            lookup = self.names[kind].find(term, sees, sees)  # type: ignore[attr-defined]
+            lookup = self.names[kind].find(term, sees, sees)
             # Only a name the question really used: a fuzzy guess here would answer a
             # question nobody asked ("what is the title" is not "the tape").
             if lookup.card and _stems(term) in {_stems(k) for k in _card_keys(lookup.card)}:
@@ -280,7 +272,7 @@ class Answerer:
         if card is None:
             # "What happened to Hailsham?": a place or a term by its exact name.
             for kind in (CardKind.SETTING, CardKind.TERM):
-                lookup = self.names[kind].find(name, sees, sees)  # type: ignore[attr-defined]
+                lookup = self.names[kind].find(name, sees, sees)
                 if lookup.card and _stems(name) in {_stems(k) for k in _card_keys(lookup.card)}:
                     return Answer(card_passages(lookup.card), "card")
             return None
@@ -344,7 +336,7 @@ class Answerer:
 def _coverage(question: str, doc: _Doc) -> float:
     """The share of the question's own words that the answer speaks to (or a synonym of them):
     "who won the world cup" shares only "won" with the film's awards, and gets no answer."""
-    words = [w for w in normalise(question).split() if w not in _STOP]
+    words = [w for w in normalise(question).split() if w not in STOPWORDS]
     if not words:
         return 0.0
     hit = sum(

@@ -47,15 +47,21 @@ class Part:
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """A button: a fixed, spoiler-free label and the command line a click runs.
+    """A button: a fixed, spoiler-free label and the command a click runs, as data.
 
-    ``private``: the click runs the command for the clicker alone, cut to their own progress
-    (Discord's "Just me", an ephemeral Slack answer). Labels never carry story text.
+    An adapter runs ``Core.run(path, dict(args))``; ``private`` runs it for the clicker alone,
+    cut to their own progress (Discord's "Just me", an ephemeral Slack answer).
     """
 
     label: str
-    command: str
+    path: str
+    args: tuple[tuple[str, str], ...] = ()
     private: bool = False
+
+    @property
+    def command(self) -> str:
+        """The same command as a person would type it."""
+        return " ".join((f"/{self.path}", *(value for _name, value in self.args)))
 
 
 @dataclass(frozen=True, slots=True)

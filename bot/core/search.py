@@ -8,22 +8,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from bot.core.content.model import Content
-from bot.core.names import normalise
-from bot.core.passages import Passage, passages
-
-_STOPWORDS = frozenset(
-    {
-        "a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from",
-        "how", "in", "is", "it", "of", "on", "or", "the", "to", "was", "were", "what", "when",
-        "where", "which", "who", "whom", "why", "with",
-    }
-)
+from bot.core.names import STOPWORDS, normalise
+from bot.core.passages import Passage
 
 
 class SearchIndex:
-    def __init__(self, content: Content) -> None:
-        self.hits = passages(content)
+    def __init__(self, hits: tuple[Passage, ...]) -> None:
+        self.hits = hits
         # Inverted indexes (word -> passages), and the sorted words for prefix look-ups.
         self._in_label: dict[str, set[int]] = {}
         self._in_any: dict[str, set[int]] = {}
@@ -47,7 +38,7 @@ class SearchIndex:
         return found
 
     def search(self, query: str) -> list[Passage]:
-        terms = [w for w in normalise(query).split() if w not in _STOPWORDS] or normalise(
+        terms = [w for w in normalise(query).split() if w not in STOPWORDS] or normalise(
             query).split()
         if not terms:
             return []

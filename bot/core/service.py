@@ -22,6 +22,7 @@ from bot.core.commands.registry import Command, HelpRequested, Registry, coerce,
 from bot.core.content.model import Card, CardKind, Content
 from bot.core.errors import BadInput, NotAllowed, UserError
 from bot.core.names import NameIndex
+from bot.core.passages import passages
 from bot.core.reply import Action, Draft, Kind, Part, PartState, Reply, SpoilerMode, Visibility
 from bot.core.search import SearchIndex
 from bot.core.spoilers import Decision, decide, effective_mode, gate
@@ -88,8 +89,9 @@ class Core:
 
     def __post_init__(self) -> None:
         self.names = {kind: NameIndex(self.content.cards_of(kind)) for kind in CardKind}
-        self.search = SearchIndex(self.content)
-        self.answerer = Answerer(self.content, self.names)
+        everything = passages(self.content)  # built once; search and /ask share it
+        self.search = SearchIndex(everything)
+        self.answerer = Answerer(self.content, self.names, everything)
 
     # -- entry points --------------------------------------------------------------------
     async def run_text(self, inv: Invocation, text: str) -> Reply:
@@ -140,8 +142,9 @@ class Core:
             if reply.visibility is Visibility.PUBLIC and (reply.withheld or any(
                     p.state is PartState.TAG for p in reply.parts)):
                 # Someone further along than the channel can see the rest for themselves.
-                line = " ".join((f"/{command.path}", *(str(v) for v in args.values() if v)))
-                reply = replace(reply, actions=(*reply.actions, Action("Just me", line, True)))
+                given = tuple((k, str(v)) for k, v in args.items() if v is not None)
+                reply = replace(reply, actions=(
+                    *reply.actions, Action("Just me", command.path, given, private=True)))
             return self._cite(reply)
         except UserError as err:
             return self.error_reply(err, command.path)

@@ -46,13 +46,13 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
         await call.store.mark_prompt_used(club.id, chosen.id)
     names = [call.content.card(CardKind.THEME, t).name for t in chosen.themes]
     footer = None if fresh else "Every prompt open at this point has been used here; repeating."
-    again = f"/prompt {wanted.name}" if wanted else "/prompt"
+    again = Action("Another prompt", "prompt", (("theme", wanted.name),) if wanted else ())
     return Draft(
         title=f"Discussion prompt · {chosen.depth.value}",
         parts=(Part(chosen.text, reveal=chosen.reveal),),
         fields=(Part(", ".join(names), label="Themes"),),
         footer=footer,
-        actions=(Action("Another prompt", again),),
+        actions=(again,),
     )
 
 

@@ -92,6 +92,9 @@ class Registry:
             if len(set(names)) != len(names):
                 raise ValueError(f"command {command.path!r} repeats an option name")
             self._commands[command.path] = command
+        self._by_group: dict[str, tuple[Command, ...]] = {}
+        for command in self._commands.values():
+            self._by_group[command.group] = (*self._by_group.get(command.group, ()), command)
         for group in self._groups:
             commands_in = self.in_group(group)
             if not commands_in:
@@ -112,7 +115,7 @@ class Registry:
         return self._commands.get(path)
 
     def in_group(self, group: str) -> tuple[Command, ...]:
-        return tuple(c for c in self._commands.values() if c.group == group)
+        return self._by_group.get(group, ())
 
     def with_command(self, command: Command, group: Group | None = None) -> Registry:
         """A copy with one more command (benchmarks add a no-op this way)."""

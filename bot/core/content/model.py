@@ -139,11 +139,14 @@ class Content:
     cards: dict[CardKind, tuple[Card, ...]]
     prompts: tuple[Prompt, ...]
     _card_index: dict[tuple[CardKind, str], Card] = field(default_factory=dict, repr=False)
+    _by_topic: dict[str, tuple[Fact, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for kind, cards in self.cards.items():
             for card in cards:
                 self._card_index[(kind, card.id)] = card
+        for fact in self.facts:
+            self._by_topic[fact.topic] = (*self._by_topic.get(fact.topic, ()), fact)
 
     def card(self, kind: CardKind, card_id: str) -> Card:
         return self._card_index[(kind, card_id)]
@@ -152,7 +155,7 @@ class Content:
         return self.cards.get(kind, ())
 
     def facts_for(self, topic: str) -> tuple[Fact, ...]:
-        return tuple(f for f in self.facts if f.topic == topic)
+        return self._by_topic.get(topic, ())
 
     def source_title(self, source_id: str) -> str:
         source = self.sources.get(source_id)
