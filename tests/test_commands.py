@@ -152,6 +152,10 @@ async def test_progress_is_private_and_saved(core: Core) -> None:
     ("/search " + "y" * 10_000, "too long for a command"),
     ("/progress novel 5\x07", "control characters"),
     ("/club hosts add <script>", "not a member I can recognise"),
+    ("/club hosts add @everyone", "is everyone, not a member"),
+    ("/club hosts add <!here>", "is everyone, not a member"),
+    ("/club hosts add @here", "is everyone, not a member"),
+    ("/help club nonsense", "has no `nonsense`"),
     ("", "Type a command"),
 ])
 async def test_bad_input_gets_a_clear_answer_and_changes_nothing(core: Core, line: str,
@@ -335,3 +339,23 @@ async def test_a_prompt_offers_another(core: Core) -> None:
     theme = (("theme", "What makes us human"),)
     assert reply.actions == (Action("Another prompt", "prompt", theme),)
     assert reply.actions[0].command == "/prompt What makes us human"
+
+
+@pytest.mark.parametrize("line", [
+    "/character\u00a0kathy",  # a no-break space, as phones and Macs type it
+    "/character kathy\u200b",  # a zero-width space pasted along
+    "/character\nkathy",  # Slack sends several lines
+    "/ｃｈａｒａｃｔｅｒ kathy",  # full-width letters
+])
+async def test_ordinary_text_from_chat_apps_is_accepted(core: Core, line: str) -> None:
+    reply = await say(core, line)
+    assert reply.kind is Kind.OK, flat(reply)
+    assert reply.title == "Kathy H."
+
+
+async def test_everyone_cannot_become_a_host_through_the_store(core: Core) -> None:
+    await say(core, "/club create both")
+    await say(core, "/club hosts add @everyone")
+    club = await core.store.club(CONSOLE, "general")
+    assert club is not None
+    assert club.hosts == ("you",)

@@ -61,7 +61,11 @@ COMMAND_FOR = {CardKind.CHARACTER: "character", CardKind.SETTING: "setting",
 
 
 def lines(pack: Content) -> list[str]:
-    out = ["/theme", "/compare", "/prompt", "/help", "/about"]
+    out = ["/theme", "/compare", "/prompt", "/help", "/about",
+           *(f"/ask {q}" for q in (
+               "does tommy die", "do deferrals exist", "what is a possible", "who is madame",
+               "what happens to ruth", "what was the gallery for", "why does madame cry",
+               "what is morningdale"))]
     out += [f"/film {t}" for t in ("cast", "crew", "release", "reception", "awards",
                                    "locations", "watch")]
     out += [f"/book {t}" for t in ("about", "structure", "honours")]

@@ -156,6 +156,9 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
      "facts/characters.yaml: character 'ruth': aliases: name 'Kathy h' is also used by 'kathy'"),
     ("cast credit without a role played", lambda p: _people(p)["credits"][0].pop("as"),
      "facts/people.yaml: person 'carey-mulligan': credits[0].as: a cast credit needs `as`"),
+    ("a part that can never open", lambda p: (_kathy(p).update(reveal={"novel": 1}),
+                                              _kathy(p)["parts"][0].update(reveal={"film": 9})),
+     "facts/characters.yaml: character 'kathy': parts[0].reveal: can never open"),
     ("text too short", lambda p: _kathy(p)["parts"][0].update(text="Kathy."),
      "facts/characters.yaml: character 'kathy': parts[0].text: is too short"),
 ]
