@@ -40,7 +40,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "prize": ("award",), "prizes": ("award",), "nominated": ("nomination",),
     "nominations": ("nomination",), "oscar": ("academy", "oscars"),
     "oscars": ("academy",), "bafta": ("bafta",),
-    "money": ("gross", "box", "office"), "earn": ("gross",), "earned": ("gross",),
+    "money": ("gross", "box", "office"), "dollars": ("gross", "budget"),
+    "earn": ("gross",), "earned": ("gross",),
     "make": ("gross",), "made": ("gross",), "gross": ("box", "office"),
     "cost": ("budget",), "expensive": ("budget",),
     "long": ("runtime", "minutes"), "length": ("runtime",), "runtime": ("minutes",),
@@ -83,7 +84,8 @@ _MEANING = re.compile(r"^(what|whats)\s+(is|are|was|were|s)\s+(a|an|the)?\s*(?P<
 _WHO_IS = re.compile(r"^(who\s+(is|was|are)|whos|what\s+happens\s+to|what\s+happened\s+to|"
                      r"tell\s+me\s+about|what\s+becomes\s+of)\s+(?P<name>.+)$")
 # Question words typed in a hurry.
-_TYPOS = {"wat": "what", "wot": "what", "waht": "what", "hwo": "who", "woh": "who",
+_TYPOS = {"whos": "who", "whats": "what", "wheres": "where", "hows": "how", "wat": "what",
+          "wot": "what", "waht": "what", "hwo": "who", "woh": "who",
           "wich": "which", "wen": "when", "wher": "where", "whn": "when", "u": "you"}
 MIN_SCORE = 2.2  # below this the best match is a guess, and we say we do not know
 MIN_COVERAGE = 0.5  # the share of the question's words an answer must speak to
@@ -178,7 +180,9 @@ class Answerer:
             w = _TYPOS.get(w, w)
             if len(w) >= 4 and w not in self.vocabulary and w not in STOPWORDS:
                 best = process.extractOne(w, self._spellings, scorer=fuzz.ratio, score_cutoff=80)
-                if best:
+                # A correction into a word with no subject ("weather" -> "whether") is no
+                # correction: the word stays, and counts against the answer's coverage.
+                if best and best[0] not in STOPWORDS:
                     w = best[0]
             words.append(w)
         return " ".join(words)
@@ -280,6 +284,21 @@ class Answerer:
             return None
         return Answer(card_passages(card), "character")
 
+    def _coverage(self, question: str, doc: _Doc) -> float:
+        """The share of the question's own words that the answer speaks to (or a synonym of
+        them). A word the content never uses at all ("weather") counts twice against it: the
+        question is about something we do not have."""
+        words = [w for w in normalise(question).split() if w not in STOPWORDS]
+        if not words:
+            return 0.0
+        hit = sum(
+            1 for w in words
+            if any(t in doc.terms for t in (stem(w), *(stem(s) for s in _SYNONYMS.get(w, ()))))
+        )
+        # Numbers are often a member's wrong figure ("64 million"): those we can answer.
+        unknown = sum(1 for w in words if w not in self.vocabulary and not w[0].isdigit())
+        return hit / (len(words) + unknown)
+
     def _search(self, question: str, rankable: Callable[[Reveal], bool] | None) -> Answer:
         query = query_terms(question)
         if not query:
@@ -318,7 +337,7 @@ class Answerer:
             return Answer((), "none")
         scored.sort(key=lambda t: (-t[0], t[1]))
         best, top = scored[0]
-        if best < MIN_SCORE or _coverage(question, self.docs[top]) < MIN_COVERAGE:
+        if best < MIN_SCORE or self._coverage(question, self.docs[top]) < MIN_COVERAGE:
             return Answer((), "none")
         chosen = [self.docs[i].snippet for s, i in scored[:4] if s >= 0.8 * best]
         # "Saturn, Best ..." facts answer together: a question about one body's awards wants all.
@@ -331,19 +350,6 @@ class Answerer:
         if lead.startswith("difference:"):
             chosen = [d.snippet for d in self.docs if d.snippet.topic == lead]
         return Answer(tuple(chosen), "search")
-
-
-def _coverage(question: str, doc: _Doc) -> float:
-    """The share of the question's own words that the answer speaks to (or a synonym of them):
-    "who won the world cup" shares only "won" with the film's awards, and gets no answer."""
-    words = [w for w in normalise(question).split() if w not in STOPWORDS]
-    if not words:
-        return 0.0
-    hit = sum(
-        1 for w in words
-        if any(t in doc.terms for t in (stem(w), *(stem(s) for s in _SYNONYMS.get(w, ()))))
-    )
-    return hit / len(words)
 
 
 def _stems(text: str) -> tuple[str, ...]:

@@ -24,11 +24,11 @@ _LEADING = ("the ", "a ", "an ")
 # Words that carry no subject in a question or a search ("who", "the", "tell me about").
 STOPWORDS = frozenset({
     "a", "an", "and", "much", "many", "are", "as", "at", "be", "been", "by", "can", "could",
-    "did", "do", "does",
-    "for", "from", "had", "has", "have", "how", "i", "in", "is", "it", "its", "me", "my", "of",
-    "on", "or", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they",
-    "this", "to", "was", "were", "what", "when", "where", "which", "who", "whom", "whose", "why",
-    "will", "with", "would", "you", "your", "about", "any", "anything", "tell", "know",
+    "did", "do", "does", "for", "from", "had", "has", "have", "how", "i", "in", "is", "it", "its",
+    "me", "my", "of", "on", "or", "so", "than", "that", "the", "their", "them", "then", "there",
+    "these", "they", "this", "to", "was", "were", "what", "when", "where", "whether", "which",
+    "who", "whom", "whose", "why", "will", "with", "would", "you", "your", "about", "any",
+    "anything", "tell", "know",
 })
 
 # A guess is taken as the answer at this WRatio score, if no other card comes close.
