@@ -745,3 +745,20 @@ async def test_backup_while_writing_is_consistent_and_restores(
         assert await restored.club(DISCORD, "chan-1") == club
         for i in range(40):
             assert await restored.member_progress(DISCORD, f"w{i}") == Progress(i % 24, 0)
+
+
+async def test_take_prompt_never_gives_two_callers_the_same_prompt(tmp_path: Path) -> None:
+    scope = Scope("discord", "g1")
+    async with await SqliteStore.open(tmp_path / "p.db") as one, \
+            await SqliteStore.open(tmp_path / "p.db") as two:
+        club = await one.create_club(scope, "c", medium=Medium.BOTH, tz="UTC", host="h")
+        prompts = [f"p{i}" for i in range(20)]
+
+        def first_unused(used: frozenset[str]) -> str | None:
+            return next((p for p in prompts if p not in used), None)
+
+        taken = await asyncio.gather(*(store.take_prompt(club.id, first_unused)
+                                       for _ in range(10) for store in (one, two)))
+        assert sorted(taken) == sorted(prompts)
+        assert await one.take_prompt(club.id, first_unused) is None
+        assert await one.used_prompts(club.id) == frozenset(prompts)

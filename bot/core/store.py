@@ -7,6 +7,7 @@ and the console never see each other's data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -94,5 +95,12 @@ class Store(Protocol):
     async def used_prompts(self, club_id: int) -> frozenset[str]: ...
 
     async def mark_prompt_used(self, club_id: int, prompt_id: str) -> None: ...
+
+    async def take_prompt(
+        self, club_id: int, choose: Callable[[frozenset[str]], str | None]
+    ) -> str | None:
+        """In one write transaction: read the prompts the club has had, let ``choose`` (pure,
+        no I/O) pick one from them, mark it used. Two at once never pick the same prompt."""
+        ...
 
     async def close(self) -> None: ...

@@ -26,7 +26,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -55,6 +55,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+# Idempotent: a retried or duplicated command only refreshes used_at.
+_MARK_PROMPT_SQL = (
+    "INSERT INTO club_prompts (club_id, prompt_id, used_at) VALUES (:club, :prompt, :now)"
+    " ON CONFLICT (club_id, prompt_id) DO UPDATE SET used_at = excluded.used_at"
+)
 _THREAD_EXIT_TIMEOUT = 1.0
 
 
@@ -670,14 +675,23 @@ class SqliteStore:
         )
         return frozenset(row[0] for row in rows)
 
+    async def take_prompt(
+        self, club_id: int, choose: Callable[[frozenset[str]], str | None]
+    ) -> str | None:
+        async with self._write() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT prompt_id FROM club_prompts WHERE club_id = :club", {"club": club_id}
+            )
+            chosen = choose(frozenset(row[0] for row in rows))
+            if chosen is not None:
+                await self._club_write(conn, club_id, _MARK_PROMPT_SQL,
+                                       {"club": club_id, "prompt": chosen, "now": _now()})
+        return chosen
+
     async def mark_prompt_used(self, club_id: int, prompt_id: str) -> None:
         async with self._write() as conn:
             # Idempotent: a retried or duplicated command only refreshes used_at.
             await self._club_write(
-                conn,
-                club_id,
-                "INSERT INTO club_prompts (club_id, prompt_id, used_at)"
-                " VALUES (:club, :prompt, :now)"
-                " ON CONFLICT (club_id, prompt_id) DO UPDATE SET used_at = excluded.used_at",
+                conn, club_id, _MARK_PROMPT_SQL,
                 {"club": club_id, "prompt": prompt_id, "now": _now()},
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from bot.core.commands.registry import Command, Group, Option, OptionKind, quote
 from bot.core.content.model import CardKind, Depth, Prompt
@@ -34,18 +34,27 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
         about = f" on {wanted.name}" if wanted else ""
         raise UserError(f"No discussion prompts{about} are open yet at this point.",
                         hint="A host can move the club on with `/club progress`.")
-    # A private prompt is the member's own: it does not use up the club's.
-    shared = club is not None and call.visibility is Visibility.PUBLIC
-    used = await call.store.used_prompts(club.id) if shared and club else frozenset()
-    fresh = [p for p in eligible if p.id not in used]
-    pool = fresh or eligible
-    # Warm-up before deep before debate: the shallowest depth left comes first.
-    depth = next(d for d in _DEPTH_ORDER if any(p.depth is d for p in pool))
-    chosen = call.core.rng.choice([p for p in pool if p.depth is depth])
-    if shared and club:
-        await call.store.mark_prompt_used(club.id, chosen.id)
+    by_id = {p.id: p for p in eligible}
+    repeated = False
+
+    def choose(used: frozenset[str]) -> str:
+        nonlocal repeated
+        pool = [p for p in eligible if p.id not in used]
+        repeated = not pool
+        pool = pool or eligible
+        # Warm-up before deep before debate: the shallowest depth left comes first.
+        depth = next(d for d in _DEPTH_ORDER if any(p.depth is d for p in pool))
+        return call.core.rng.choice([p for p in pool if p.depth is depth]).id
+
+    # A private prompt is the member's own: it does not use up the club's. A shared one is
+    # chosen and marked in one transaction, so two at once never get the same prompt.
+    if club is not None and call.visibility is Visibility.PUBLIC:
+        picked = await call.store.take_prompt(club.id, choose)
+        chosen = by_id[cast(str, picked)]  # `choose` always picks one
+    else:
+        chosen = by_id[choose(frozenset())]
     names = [call.content.card(CardKind.THEME, t).name for t in chosen.themes]
-    footer = None if fresh else "Every prompt open at this point has been used here; repeating."
+    footer = "Every prompt open at this point has been used here; repeating." if repeated else None
     again = Action("Another prompt", "prompt", (("theme", wanted.name),) if wanted else ())
     return Draft(
         title=f"Discussion prompt · {chosen.depth.value}",
