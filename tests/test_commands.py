@@ -359,3 +359,15 @@ async def test_everyone_cannot_become_a_host_through_the_store(core: Core) -> No
     club = await core.store.club(CONSOLE, "general")
     assert club is not None
     assert club.hosts == ("you",)
+
+
+async def test_a_source_whose_title_gives_something_away_is_cited_only_past_it(
+        core: Core, pack: Content) -> None:
+    late = {s.title for s in pack.sources.values() if (s.reveal.novel or 0) > 3}
+    assert late
+    await say(core, "/club create both")
+    await say(core, "/club progress novel 3")
+    early = await say(core, "/character tommy")
+    assert not set(early.sources) & late
+    await say(core, "/club progress novel done")
+    assert set((await say(core, "/character tommy")).sources) & late

@@ -198,7 +198,7 @@ def test_unexpected_errors_go_to_the_log_file_not_the_terminal(tmp_path: Path) -
     script = (
         # Inject a fault deep in the core, after the handler has run.
         "import sys; from bot.__main__ import main; import bot.core.service as s;\n"
-        "s.Core._cite = lambda self, reply: (_ for _ in ()).throw(RuntimeError('disk on fire'))\n"
+        "s.Core._cite = lambda *args: (_ for _ in ()).throw(RuntimeError('disk on fire'))\n"
         "sys.exit(main(['console', '--db', ':memory:']))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], input="/about\n/about\n",

@@ -43,6 +43,7 @@ class Secret:
 
 def secrets(pack: Content) -> list[Secret]:
     out = [Secret(f.text, f.reveal) for f in pack.facts if not f.reveal.safe]
+    out += [Secret(s.title, s.reveal) for s in pack.sources.values() if not s.reveal.safe]
     out += [Secret(p.text, p.reveal) for p in pack.prompts if not p.reveal.safe]
     for cards in pack.cards.values():
         for card in cards:
@@ -261,3 +262,18 @@ def test_every_line_at_every_section_boundary(live) -> None:
                     check(reply, member, SpoilerMode.HIDE, text)
                 else:
                     check(reply, p, mode, text)
+
+
+def test_help_names_no_card_that_is_not_open_from_the_start() -> None:
+    """Command and option descriptions and examples are read by everyone, at any progress."""
+    from bot.core.commands import build_registry
+
+    registry = build_registry()
+    words = [g.description for g in registry.groups()]
+    for command in registry:
+        words += [command.description, *command.examples]
+        words += [o.description for o in command.options]
+    text = "\n".join(words)
+    for secret in SECRETS:
+        if secret.name_only:
+            assert not secret.pattern.search(text), secret.text

@@ -167,23 +167,35 @@ class Answerer:
                 self.character_names.append((normalise(alias.name), card,
                                              card.reveal.later(alias.reveal)))
         self.character_names.sort(key=lambda t: -len(t[0]))
-        # Every word the content uses, to put a member's typos right ("musc", "posible").
-        vocabulary = {w for d in docs for w in normalise(f"{d.label} {d.text}").split()}
-        vocabulary |= set(_SYNONYMS) | _CAST_WORDS | {"define", "meaning", "mean", "explain"}
-        vocabulary |= {w for keys in _CREW_WORDS.values() for w in keys}
-        self.vocabulary = frozenset(vocabulary)
-        self._spellings = sorted(w for w in vocabulary if len(w) >= 4)
+        # Every word the content uses, with the points where it is used: to put a member's
+        # typos right ("musc", "posible") and to tell a word we have from one we do not. A word
+        # counts as known only where the reader may see it used, or the answer to "is
+        # 'Kingsfield' a word in this story?" would itself be a spoiler.
+        uses: dict[str, set[Reveal]] = {}
+        for d in docs:
+            for w in normalise(f"{d.label} {d.text}").split():
+                uses.setdefault(w, set()).add(d.reveal)
+        self._uses = {w: tuple(r) for w, r in uses.items()}
+        self._always = frozenset(set(_SYNONYMS) | _CAST_WORDS | {"define", "meaning", "mean",
+                                                                  "explain"}
+                                 | {w for keys in _CREW_WORDS.values() for w in keys})
+        self._spellings = sorted(w for w in (*uses, *self._always) if len(w) >= 4)
 
-    def correct(self, question: str) -> str:
+    def known(self, word: str, usable: Callable[[Reveal], bool]) -> bool:
+        return word in self._always or any(usable(r) for r in self._uses.get(word, ()))
+
+    def correct(self, question: str, usable: Callable[[Reveal], bool]) -> str:
         words = []
         for w in normalise(question.replace("?", " ")).split():
             w = _TYPOS.get(w, w)
-            if len(w) >= 4 and w not in self.vocabulary and w not in STOPWORDS:
-                best = process.extractOne(w, self._spellings, scorer=fuzz.ratio, score_cutoff=80)
-                # A correction into a word with no subject ("weather" -> "whether") is no
-                # correction: the word stays, and counts against the answer's coverage.
-                if best and best[0] not in STOPWORDS:
-                    w = best[0]
+            if len(w) >= 4 and w not in STOPWORDS and not self.known(w, usable):
+                for best, _score, _i in process.extract(w, self._spellings, scorer=fuzz.ratio,
+                                                         score_cutoff=80, limit=5):
+                    # A correction into a word with no subject ("weather" -> "whether") is no
+                    # correction: the word stays, and counts against the answer's coverage.
+                    if best not in STOPWORDS and self.known(best, usable):
+                        w = best
+                        break
             words.append(w)
         return " ".join(words)
 
@@ -198,13 +210,14 @@ class Answerer:
                rankable: Callable[[Reveal], bool] | None = None) -> Answer:
         """``sees``: what the audience may see (routes find only such names); ``rankable``: if
         given, only such passages may answer at all."""
-        text = self.correct(question)
+        usable = rankable or _anything
+        text = self.correct(question, usable)
         words = set(text.split())
         for route in (self._cast, self._crew, self._meaning, self._who_is):
             found = route(text, words, sees)
             if found:
                 return found
-        return self._search(text, rankable)
+        return self._search(text, usable)
 
     def _character_in(self, text: str, sees: Callable[[Reveal], bool]) -> Card | None:
         padded = f" {text} "
@@ -284,7 +297,7 @@ class Answerer:
             return None
         return Answer(card_passages(card), "character")
 
-    def _coverage(self, question: str, doc: _Doc) -> float:
+    def _coverage(self, question: str, doc: _Doc, usable: Callable[[Reveal], bool]) -> float:
         """The share of the question's own words that the answer speaks to (or a synonym of
         them). A word the content never uses at all ("weather") counts twice against it: the
         question is about something we do not have."""
@@ -296,10 +309,10 @@ class Answerer:
             if any(t in doc.terms for t in (stem(w), *(stem(s) for s in _SYNONYMS.get(w, ()))))
         )
         # Numbers are often a member's wrong figure ("64 million"): those we can answer.
-        unknown = sum(1 for w in words if w not in self.vocabulary and not w[0].isdigit())
+        unknown = sum(1 for w in words if not w[0].isdigit() and not self.known(w, usable))
         return hit / (len(words) + unknown)
 
-    def _search(self, question: str, rankable: Callable[[Reveal], bool] | None) -> Answer:
+    def _search(self, question: str, usable: Callable[[Reveal], bool]) -> Answer:
         query = query_terms(question)
         if not query:
             return Answer((), "none")
@@ -315,7 +328,7 @@ class Answerer:
         k1, b = 1.4, 0.6
         scored: list[tuple[float, int]] = []
         for i, doc in enumerate(self.docs):
-            if rankable and not rankable(doc.snippet.reveal):
+            if not usable(doc.snippet.reveal):
                 continue
             other = {"film.", "book."} - {medium}
             if medium and doc.snippet.topic.startswith(tuple(other)):
@@ -337,7 +350,7 @@ class Answerer:
             return Answer((), "none")
         scored.sort(key=lambda t: (-t[0], t[1]))
         best, top = scored[0]
-        if best < MIN_SCORE or self._coverage(question, self.docs[top]) < MIN_COVERAGE:
+        if best < MIN_SCORE or self._coverage(question, self.docs[top], usable) < MIN_COVERAGE:
             return Answer((), "none")
         chosen = [self.docs[i].snippet for s, i in scored[:4] if s >= 0.8 * best]
         # "Saturn, Best ..." facts answer together: a question about one body's awards wants all.
@@ -350,6 +363,10 @@ class Answerer:
         if lead.startswith("difference:"):
             chosen = [d.snippet for d in self.docs if d.snippet.topic == lead]
         return Answer(tuple(chosen), "search")
+
+
+def _anything(_reveal: Reveal) -> bool:
+    return True
 
 
 def _stems(text: str) -> tuple[str, ...]:

@@ -145,7 +145,7 @@ class Core:
                 given = tuple((k, str(v)) for k, v in args.items() if v is not None)
                 reply = replace(reply, actions=(
                     *reply.actions, Action("Just me", command.path, given, private=True)))
-            return self._cite(reply)
+            return self._cite(reply, progress, mode)
         except UserError as err:
             return self.error_reply(err, command.path)
         except Exception:
@@ -157,14 +157,19 @@ class Core:
                 command.path,
             )
 
-    def _cite(self, reply: Reply) -> Reply:
+    def _cite(self, reply: Reply, progress: Progress, mode: SpoilerMode) -> Reply:
+        """Name the sources of the parts shown, except those whose own titles would give
+        something away to this audience (a tagged part's sources would hint at it too)."""
         ids: dict[str, None] = {}
         for part in (*reply.parts, *reply.fields):
-            if part.state is PartState.SHOW:  # a tagged part's sources would hint at it
+            if part.state is PartState.SHOW:
                 ids.update(dict.fromkeys(part.sources))
-        if not ids:
-            return reply
-        return replace(reply, sources=tuple(self.content.source_title(i) for i in ids))
+        cited = tuple(
+            source.title for i in ids
+            if (source := self.content.sources.get(i))
+            and decide(source.reveal, progress, mode) is Decision.SHOW
+        )
+        return replace(reply, sources=cited) if cited else reply
 
     def error_reply(self, err: UserError, command: str = "") -> Reply:
         parts = [Part(err.message)]

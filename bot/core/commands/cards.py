@@ -40,8 +40,9 @@ def _card_handler(kind: CardKind, option: Option, listing: str | None = None):
 
 
 _CHARACTER = _name(CardKind.CHARACTER, "Who: Kathy, Ruth, Tommy...")
-_SETTING = _name(CardKind.SETTING, "Where: Hailsham, the Cottages...")
-_TERM = _name(CardKind.TERM, "A word from the story: carer, possible...")
+# Descriptions and examples are read by everyone: they name only cards open from the start.
+_SETTING = _name(CardKind.SETTING, "A place in the story, such as Hailsham")
+_TERM = _name(CardKind.TERM, "A word as the story uses it, such as guardians")
 _THEME = _name(CardKind.THEME, "A theme (leave empty to list them)", required=False)
 _TOPIC = _name(CardKind.DIFFERENCE, "What to compare (leave empty to list)", required=False)
 
@@ -60,11 +61,11 @@ COMMANDS = (
             (_SETTING,), examples=("/setting hailsham",)),
     Command("glossary", None, "What a word from the story means",
             _card_handler(CardKind.TERM, _TERM),
-            (_TERM,), examples=("/glossary carer",)),
+            (_TERM,), examples=("/glossary guardians",)),
     Command("theme", None, "The themes, or one theme and its key moments",
             _card_handler(CardKind.THEME, _THEME, "Themes"),
             (_THEME,), examples=("/theme", "/theme agency", "/theme what makes us human")),
     Command("compare", None, "How the novel and the film differ",
             _card_handler(CardKind.DIFFERENCE, _TOPIC, "Book and film: what differs"),
-            (_TOPIC,), examples=("/compare", "/compare tape")),
+            (_TOPIC,), examples=("/compare", "/compare wristbands")),
 )

@@ -109,7 +109,7 @@ GROUPS = (
 COMMANDS = (
     Command("ask", None, "Ask a question in plain words; answered from the facts, with sources",
             ask, (Option("question", "Your question", max_length=300),),
-            examples=("/ask who wrote the score?", "/ask what is a carer?")),
+            examples=("/ask who wrote the score?", "/ask when did it open in the UK?")),
     Command("prompt", None, "A discussion prompt safe for this channel, not repeated here",
             prompt,
             (Option("theme", "Only prompts on this theme", OptionKind.NAME, required=False,

@@ -292,12 +292,14 @@ class _Loader:
     # -- kinds ---------------------------------------------------------------------------
     def source(self, file: str, data: Any) -> None:
         item, ident = self.start(file, "source", data)
-        item.keys(("id", "title", "url"), ("id", "title", "url"))
+        item.keys(("id", "title", "url", "reveal", "safe"), ("id", "title", "url"))
         title, url = item.text("title"), item.text("url")
         if url and not url.startswith(("http://", "https://")):
             item.issue("url", "must be an http(s) address")
+        # A source is safe unless its title says otherwise.
+        reveal = item.reveal() if "reveal" in item.data or "safe" in item.data else SAFE
         if ident and title and url:
-            self.sources[ident] = Source(ident, title, url)
+            self.sources[ident] = Source(ident, title, url, reveal)
 
     def person(self, file: str, data: Any) -> None:
         item, ident = self.start(file, "person", data)

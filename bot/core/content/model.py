@@ -59,6 +59,8 @@ class Source:
     id: str
     title: str
     url: str
+    # A title can give something away ("... chapter 22 summary"): it is cited only from here.
+    reveal: Reveal = SAFE
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +158,3 @@ class Content:
 
     def facts_for(self, topic: str) -> tuple[Fact, ...]:
         return self._by_topic.get(topic, ())
-
-    def source_title(self, source_id: str) -> str:
-        source = self.sources.get(source_id)
-        return source.title if source else source_id
