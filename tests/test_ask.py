@@ -47,6 +47,18 @@ async def test_answers_name_their_sources(core: Core) -> None:
     assert reply.sources
 
 
+def test_questions_take_the_route_their_words_ask_for(core: Core) -> None:
+    answer = core.answerer.answer
+    everything = lambda reveal: True  # noqa: E731
+    assert answer("who played young ruth", everything).how == "cast"
+    assert answer("who composed the score?", everything).how == "crew"
+    assert answer("what is a deferral?", everything).how == "glossary"
+    assert answer("what happened to hailsham", everything).how == "card"
+    assert answer("who is madame", everything).how == "character"
+    assert answer("did the film win anything?", everything).how == "search"
+    assert answer("what is the capital of france", everything).how == "none"
+
+
 async def test_answers_are_gated(core: Core) -> None:
     await say(core, "/club create both")
     reply = await say(core, "/ask do deferrals really exist?")

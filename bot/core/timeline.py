@@ -107,7 +107,6 @@ class Progress:
 
 
 START = Progress()
-EVERYTHING = Progress(NOVEL_CHAPTERS, FILM_MINUTES)
 
 
 def format_minute(minute: int) -> str:
