@@ -111,13 +111,13 @@ _DATE = re.compile(r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|j
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    snippets: tuple[Passage, ...]
-    how: str  # which route answered: "cast", "crew", "glossary", "character", "search", "none"
+    passages: tuple[Passage, ...]
+    how: str  # which route answered: cast, crew, glossary, card, character, search or none
 
 
 @dataclass(frozen=True, slots=True)
 class _Doc:
-    snippet: Passage
+    passage: Passage
     terms: Counter[str]
     length: int
 
@@ -199,11 +199,11 @@ class Answerer:
             words.append(w)
         return " ".join(words)
 
-    def _index(self, snippet: Passage) -> _Doc:
+    def _index(self, passage: Passage) -> _Doc:
         # The label counts twice: "Film · Budget" says what a fact is about; so does its topic.
-        topic = snippet.topic.replace(".", " ") if "." in snippet.topic else ""
-        words = terms_of(snippet.label) * 2 + terms_of(snippet.text) + terms_of(topic)
-        return _Doc(snippet, Counter(words), len(words))
+        topic = passage.topic.replace(".", " ") if "." in passage.topic else ""
+        words = terms_of(passage.label) * 2 + terms_of(passage.text) + terms_of(topic)
+        return _Doc(passage, Counter(words), len(words))
 
     # -- answering ---------------------------------------------------------------------------
     def answer(self, question: str, sees: Callable[[Reveal], bool],
@@ -236,7 +236,7 @@ class Answerer:
             return None
         young = bool(words & {"young", "younger", "child", "kid", "girl", "boy"})
         adult = bool(words & {"adult", "older", "grown"})
-        snippets = []
+        passages = []
         for person in self.content.people:
             for credit in person.credits:
                 if credit.character != card.id:
@@ -244,8 +244,8 @@ class Answerer:
                 is_young = "young" in (credit.as_ or "").lower()
                 if (young and not is_young) or (adult and is_young):
                     continue
-                snippets.append(credit_passage(person, credit))
-        return Answer(tuple(snippets), "cast") if snippets else None
+                passages.append(credit_passage(person, credit))
+        return Answer(tuple(passages), "cast") if passages else None
 
     def _crew(self, text: str, words: set[str], sees) -> Answer | None:
         if "who" not in words and "whose" not in words:
@@ -259,13 +259,13 @@ class Answerer:
             role = "costume"
         if role is None:
             return None
-        snippets = tuple(
+        passages = tuple(
             credit_passage(person, credit)
             for person in self.content.people
             for credit in person.credits
             if credit.role == role or (role == "producer" and credit.role == "executive-producer")
         )
-        return Answer(snippets, "crew") if snippets else None
+        return Answer(passages, "crew") if passages else None
 
     def _meaning(self, text: str, words: set[str], sees) -> Answer | None:
         match = _MEANING.match(text)
@@ -328,10 +328,10 @@ class Answerer:
         k1, b = 1.4, 0.6
         scored: list[tuple[float, int]] = []
         for i, doc in enumerate(self.docs):
-            if not usable(doc.snippet.reveal):
+            if not usable(doc.passage.reveal):
                 continue
             other = {"film.", "book."} - {medium}
-            if medium and doc.snippet.topic.startswith(tuple(other)):
+            if medium and doc.passage.topic.startswith(tuple(other)):
                 continue
             score = 0.0
             for term, weight in query.items():
@@ -341,9 +341,9 @@ class Answerer:
                     score += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc.length /
                                                                self.avg_len))
             if score:
-                if doc.snippet.topic in hinted:
+                if doc.passage.topic in hinted:
                     score *= 2.0
-                if when and _DATE.search(doc.snippet.text):
+                if when and _DATE.search(doc.passage.text):
                     score *= 2.5  # "when" wants a date
                 scored.append((score, i))
         if not scored:
@@ -352,16 +352,16 @@ class Answerer:
         best, top = scored[0]
         if best < MIN_SCORE or self._coverage(question, self.docs[top], usable) < MIN_COVERAGE:
             return Answer((), "none")
-        chosen = [self.docs[i].snippet for s, i in scored[:4] if s >= 0.8 * best]
+        chosen = [self.docs[i].passage for s, i in scored[:4] if s >= 0.8 * best]
         # "Saturn, Best ..." facts answer together: a question about one body's awards wants all.
         family = chosen[0].label.split(",")[0] if "," in chosen[0].label else None
         if family:
-            chosen = [self.docs[i].snippet for s, i in scored
-                      if self.docs[i].snippet.label.split(",")[0] == family][:6]
+            chosen = [self.docs[i].passage for s, i in scored
+                      if self.docs[i].passage.label.split(",")[0] == family][:6]
         # A book-and-film difference answers with both of its sides.
         lead = chosen[0].topic
         if lead.startswith("difference:"):
-            chosen = [d.snippet for d in self.docs if d.snippet.topic == lead]
+            chosen = [d.passage for d in self.docs if d.passage.topic == lead]
         return Answer(tuple(chosen), "search")
 
 

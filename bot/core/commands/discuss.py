@@ -71,7 +71,7 @@ async def ask(call: Call, question: str) -> Draft:
     answer = call.core.answerer.answer(
         question, call.sees, rankable=call.sees if call.mode is SpoilerMode.HIDE else None)
     title = f"Q: {quote(question, 100).strip('`')}"
-    if not answer.snippets:
+    if not answer.passages:
         return Draft(
             title=title,
             parts=(Part("I can't answer that from what I know, and I won't guess. These might "
@@ -80,7 +80,7 @@ async def ask(call: Call, question: str) -> Draft:
                         "the story."),),
         )
     parts = tuple(Part(s.text, label=s.label, reveal=s.reveal, sources=s.sources)
-                  for s in answer.snippets)
+                  for s in answer.passages)
     return Draft(title=title, parts=parts)
 
 
