@@ -272,13 +272,8 @@ class Answerer:
         if not match:
             return None
         term = match["term"] or match["term2"] or match["term3"]
-        for kind in (CardKind.TERM, CardKind.SETTING, CardKind.THEME):
-            lookup = self.names[kind].find(term, sees, sees)
-            # Only a name the question really used: a fuzzy guess here would answer a
-            # question nobody asked ("what is the title" is not "the tape").
-            if lookup.card and _stems(term) in {_stems(k) for k in _card_keys(lookup.card)}:
-                return Answer(card_passages(lookup.card), "glossary")
-        return None
+        card = self._named_card(term, (CardKind.TERM, CardKind.SETTING, CardKind.THEME), sees)
+        return Answer(card_passages(card), "glossary") if card else None
 
     def _who_is(self, text: str, words: set[str], sees) -> Answer | None:
         match = _WHO_IS.match(text)
@@ -288,14 +283,21 @@ class Answerer:
         card = self._character_in(name, sees)
         if card is None:
             # "What happened to Hailsham?": a place or a term by its exact name.
-            for kind in (CardKind.SETTING, CardKind.TERM):
-                lookup = self.names[kind].find(name, sees, sees)
-                if lookup.card and _stems(name) in {_stems(k) for k in _card_keys(lookup.card)}:
-                    return Answer(card_passages(lookup.card), "card")
-            return None
+            place = self._named_card(name, (CardKind.SETTING, CardKind.TERM), sees)
+            return Answer(card_passages(place), "card") if place else None
         if len(normalise(name).split()) > len(normalise(card.name).split()) + 2:
             return None
         return Answer(card_passages(card), "character")
+
+    def _named_card(self, name: str, kinds: tuple[CardKind, ...],
+                    sees: Callable[[Reveal], bool]) -> Card | None:
+        """A card the question names outright. A fuzzy guess here would answer a question
+        nobody asked ("what is the title" is not "the tape")."""
+        for kind in kinds:
+            card = self.names[kind].find(name, sees, sees).card
+            if card and _stems(name) in {_stems(k) for k in _card_keys(card)}:
+                return card
+        return None
 
     def _coverage(self, question: str, doc: _Doc, usable: Callable[[Reveal], bool]) -> float:
         """The share of the question's own words that the answer speaks to (or a synonym of

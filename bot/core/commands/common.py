@@ -13,6 +13,7 @@ from bot.core.timeline import SAFE
 if TYPE_CHECKING:
     from bot.core.service import Call
 
+
 def find_card(call: Call, kind: CardKind, query: str) -> Card:
     lookup = call.core.names[kind].find(query, call.sees, call.may_name)
     if lookup.card:

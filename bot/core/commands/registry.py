@@ -143,7 +143,7 @@ class Registry:
         elif not rest and (default := next((c for c in commands if c.default), None)):
             command = default
         elif not rest or rest[0].lower() == "help":
-            raise _HelpFor(head)
+            raise HelpRequested(head)
         else:
             subs = ", ".join(f"`{c.sub}`" for c in commands)
             said = f" {quote(rest[0])} is not one of them." if rest else ""
@@ -154,15 +154,12 @@ class Registry:
         return command, bind_words(command, rest)
 
 
-class _HelpFor(Exception):
+class HelpRequested(Exception):  # a signal, not an error
     """`/film help`: the caller wants the group's help instead."""
 
     def __init__(self, group: str) -> None:
         super().__init__(group)
         self.group = group
-
-
-HelpRequested = _HelpFor
 
 
 def bind_words(command: Command, words: list[str]) -> dict[str, str]:
