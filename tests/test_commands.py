@@ -371,3 +371,34 @@ async def test_a_source_whose_title_gives_something_away_is_cited_only_past_it(
     assert not set(early.sources) & late
     await say(core, "/club progress novel done")
     assert set((await say(core, "/character tommy")).sources) & late
+
+
+async def test_club_progress_takes_named_points_in_any_order(core: Core) -> None:
+    await say(core, "/club create both")
+    both = await say(core, "/club progress film 1:00 novel 9")
+    assert "chapter 9 finished" in flat(both) and "1:00 watched" in flat(both)
+    one = await say(core, "/club progress novel done")
+    assert "finished" in flat(one) and "1:00 watched" in flat(one)  # the film stays
+    for line, said in (("/club progress", "Say how far the club has got"),
+                       ("/club progress film", "`film` needs a value"),
+                       ("/club progress novel 3 novel 4", "`novel` is given twice"),
+                       ("/club progress chapter 3", "does not take"),
+                       ("/club progress novel 24", "23 chapters")):
+        reply = await say(core, line)
+        assert reply.kind is Kind.ERROR and said in flat(reply), line
+    info = await say(core, "/club info")
+    assert "finished" in flat(info) and "1:00 watched" in flat(info)
+
+
+async def test_typed_values_get_the_same_checks_as_typed_text(core: Core) -> None:
+    """Discord hands the core typed values, which a forged request can fill with anything."""
+    inv = Invocation(CONSOLE, "general", "sam")
+    for args, said in (({"words": "hail\x00sham"}, "control characters"),
+                       ({"words": "x" * 3000}, "too long"),
+                       ({"words": "   "}, "needs WORDS")):
+        reply = await core.run(inv, "search", args)
+        assert reply.kind is Kind.ERROR and said in flat(reply), args
+    chapter = await core.run(inv, "progress novel", {"chapter": 99})
+    assert chapter.kind is Kind.ERROR and "23 chapters" in flat(chapter)
+    fine = await core.run(inv, "progress novel", {"chapter": 7})
+    assert fine.kind is Kind.OK and "chapter 7 finished" in flat(fine)

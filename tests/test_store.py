@@ -762,3 +762,13 @@ async def test_take_prompt_never_gives_two_callers_the_same_prompt(tmp_path: Pat
         assert sorted(taken) == sorted(prompts)
         assert await one.take_prompt(club.id, first_unused) is None
         assert await one.used_prompts(club.id) == frozenset(prompts)
+
+
+async def test_adapter_state_is_saved_and_replaced(store: SqliteStore, db_path: Path) -> None:
+    assert await store.get_state("discord:synced:1:global") is None
+    await store.put_state("discord:synced:1:global", "abc")
+    await store.put_state("discord:synced:1:global", "def")
+    assert await store.get_state("discord:synced:1:global") == "def"
+    await store.close()
+    async with await SqliteStore.open(db_path) as again:
+        assert await again.get_state("discord:synced:1:global") == "def"

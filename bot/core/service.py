@@ -110,13 +110,44 @@ class Core:
         command = self.registry.get(path)
         if command is None:
             return self.error_reply(BadInput(f"I don't know the command {quote('/' + path)}."))
-        return await self._execute(inv, command, dict(args))
+        try:
+            # The same checks as typed text: a forged or pasted value gets no further here.
+            checked = {k: check_input(v) if isinstance(v, str) else v for k, v in args.items()}
+        except UserError as err:
+            return self.error_reply(err, command.path)
+        return await self._execute(inv, command, checked)
 
     async def audience(self, inv: Invocation, *, private: bool) -> tuple[Progress, SpoilerMode]:
-        """The progress and mode a reply would be cut to (adapters use it for autocomplete)."""
+        """The progress and mode a reply would be cut to."""
         ctx = await self.store.context(inv.scope, inv.channel, inv.user)
         progress, mode, _who = _audience(ctx, Visibility.PRIVATE if private else Visibility.PUBLIC)
         return progress, mode
+
+    async def complete(self, inv: Invocation, path: str, option: str, typed: str,
+                       limit: int = 25) -> tuple[str, ...]:
+        """Names to offer while a member types an option (Discord autocomplete).
+
+        The list is seen by the member alone and picks what the reply will show, so a name is
+        offered only when the reply's audience would see it *and* the member may: the same rule
+        as a "did you mean" hint. Never raises: a bad request offers nothing.
+        """
+        command = self.registry.get(path)
+        wanted = next((o for o in command.options if o.name == option), None) if command else None
+        if command is None or wanted is None or wanted.complete is None:
+            return ()
+        try:
+            typed = check_input(typed[: wanted.max_length])
+            ctx = await self.store.context(inv.scope, inv.channel, inv.user)
+        except UserError:
+            return ()
+        private = command.private or inv.private
+        progress, mode, _who = _audience(ctx, Visibility.PRIVATE if private else Visibility.PUBLIC)
+
+        def offer(reveal: Reveal) -> bool:
+            return (decide(reveal, progress, mode) is Decision.SHOW
+                    and reveal.visible_at(ctx.member))
+
+        return self.names[wanted.complete].suggest(typed, offer, limit=limit)
 
     # -- the pipeline ----------------------------------------------------------------------
     async def _execute(self, inv: Invocation, command: Command, raw: dict[str, Any]) -> Reply:

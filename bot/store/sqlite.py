@@ -695,3 +695,18 @@ class SqliteStore:
                 conn, club_id, _MARK_PROMPT_SQL,
                 {"club": club_id, "prompt": prompt_id, "now": _now()},
             )
+
+    # -- adapter state --------------------------------------------------------------------------
+
+    async def get_state(self, key: str) -> str | None:
+        rows = await self._read("SELECT value FROM adapter_state WHERE key = :key", {"key": key})
+        return rows[0][0] if rows else None
+
+    async def put_state(self, key: str, value: str) -> None:
+        async with self._write() as conn:
+            await conn.execute_fetchall(
+                "INSERT INTO adapter_state (key, value, updated_at) VALUES (:key, :value, :now)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+                " updated_at = excluded.updated_at",
+                {"key": key, "value": value, "now": _now()},
+            )

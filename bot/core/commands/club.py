@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.commands.progress import parsed, progress_fields
+from bot.core.commands.progress import progress_fields
 from bot.core.commands.registry import Command, Group, Option, OptionKind, quote
 from bot.core.errors import BadInput, NotFound, UserError
 from bot.core.reply import Draft, Part, SpoilerMode, Visibility
 from bot.core.store import Club, ClubExists, LastHost, Medium
-from bot.core.timeline import parse_chapter, parse_minute
 
 if TYPE_CHECKING:
     from bot.core.service import Call
@@ -97,12 +96,13 @@ async def leave(call: Call) -> Draft:
     return Draft(parts=(Part(text),), visibility=Visibility.PRIVATE)
 
 
-async def set_progress(call: Call, timeline: str, point: str) -> Draft:
+async def set_progress(call: Call, novel: int | None = None, film: int | None = None) -> Draft:
     club = _club(call)
-    if timeline == "novel":
-        progress = await call.store.set_club_progress(club.id, novel=parsed(parse_chapter, point))
-    else:
-        progress = await call.store.set_club_progress(club.id, film=parsed(parse_minute, point))
+    if novel is None and film is None:
+        raise BadInput("Say how far the club has got: `novel` with a chapter, `film` with a "
+                       "time, or both.",
+                       hint="For example `/club progress novel 9` or `/club progress film 1:00`.")
+    progress = await call.store.set_club_progress(club.id, novel=novel, film=film)
     return Draft(title="The club's progress", fields=progress_fields(progress),
                  footer="Replies in this channel are now cut to this point.")
 
@@ -146,11 +146,13 @@ COMMANDS = (
     Command("club", "leave", "Leave this channel's club", leave, examples=("/club leave",)),
     Command("club", "progress", "Hosts: set how far the club has read or watched",
             set_progress,
-            (Option("timeline", "novel or film", OptionKind.CHOICE, choices=("novel", "film")),
-             Option("point", "Chapter 0-23, or minutes / H:MM, or done", max_length=20,
-                    rest=False)),
+            (Option("novel", "Chapters the club has finished, 0-23", OptionKind.CHAPTER,
+                    required=False, keyword=True),
+             Option("film", "Minutes of the film the club has watched, 0-103",
+                    OptionKind.MINUTES, required=False, keyword=True)),
             host_only=True, moves_audience=True,
-            examples=("/club progress novel 9", "/club progress film 1:00")),
+            examples=("/club progress novel 9", "/club progress film 1:00",
+                      "/club progress novel 9 film 45")),
     Command("club", "spoilers", "Hosts: how spoilers are shown in this channel", spoilers,
             (Option("mode", "hide, tag or off", OptionKind.CHOICE,
                     choices=("hide", "tag", "off")),),

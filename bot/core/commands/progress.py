@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.core.commands.registry import Command, Group, Option
-from bot.core.errors import BadInput
+from bot.core.commands.registry import Command, Group, Option, OptionKind
 from bot.core.reply import Draft, Part, Visibility
 from bot.core.timeline import (
     Progress,
-    ProgressError,
     describe_film,
     describe_novel,
-    parse_chapter,
-    parse_minute,
 )
 
 if TYPE_CHECKING:
@@ -40,23 +35,13 @@ async def show(call: Call) -> Draft:
     return _draft("Your progress", call.ctx.member)
 
 
-def parsed(parse: Callable[[str], int], text: str) -> int:
-    """A point someone typed, or a polite error naming what was wrong with it."""
-    try:
-        return parse(text)
-    except ProgressError as err:
-        raise BadInput(str(err)) from None
-
-
-async def novel(call: Call, chapter: str) -> Draft:
-    saved = await call.store.set_member_progress(
-        call.inv.scope, call.inv.user, novel=parsed(parse_chapter, chapter))
+async def novel(call: Call, chapter: int) -> Draft:
+    saved = await call.store.set_member_progress(call.inv.scope, call.inv.user, novel=chapter)
     return _draft("Saved your novel progress", saved)
 
 
-async def film(call: Call, time: str) -> Draft:
-    saved = await call.store.set_member_progress(
-        call.inv.scope, call.inv.user, film=parsed(parse_minute, time))
+async def film(call: Call, time: int) -> Draft:
+    saved = await call.store.set_member_progress(call.inv.scope, call.inv.user, film=time)
     return _draft("Saved your film progress", saved)
 
 
@@ -65,9 +50,10 @@ async def reset(call: Call) -> Draft:
     return _draft("Your progress is back to the start", Progress())
 
 
-CHAPTER = Option("chapter", "Chapters finished, 0-23, or done", max_length=20, rest=False)
-TIME = Option("time", "Minutes watched (0-103), H:MM such as 1:10, or done", max_length=20,
-              rest=False)
+CHAPTER = Option("chapter", "Chapters finished, 0-23 (23 or done: the whole novel)",
+                 OptionKind.CHAPTER)
+TIME = Option("time", "Minutes watched, 0-103 (1:10 is 70; 103 or done: the whole film)",
+              OptionKind.MINUTES)
 
 GROUPS = (Group("progress", "Your own progress in the novel and the film (only you see it)"),)
 COMMANDS = (

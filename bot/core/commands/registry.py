@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.content.model import CardKind
 from bot.core.errors import BadInput
+from bot.core.timeline import ProgressError, parse_chapter, parse_minute
 
 if TYPE_CHECKING:
     from bot.core.reply import Draft
@@ -26,6 +27,10 @@ class OptionKind(StrEnum):
     CHOICE = "choice"
     MEMBER = "member"  # a platform user: <@id>, <@id|name>, @name or a bare id
     NAME = "name"  # a card name: forgiving lookup, autocomplete from what the reader may see
+    # Progress points, typed: Discord binds them as integer ranges; text may also say `done`
+    # (and `H:MM` for the film).
+    CHAPTER = "chapter"
+    MINUTES = "minutes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +45,19 @@ class Option:
     complete: CardKind | None = None  # NAME options: which cards autocomplete offers
     max_length: int = 200
     rest: bool = True  # a last text/name option takes the rest of the line; False: one word
+    # Typed as `NAME VALUE` in text (`/club progress film 1:00`), in any order, instead of by
+    # position; on Discord it is an ordinary named option.
+    keyword: bool = False
 
     def usage(self) -> str:
-        shown = "|".join(self.choices) if self.choices else self.name.upper()
+        shown = "|".join(self.choices) if self.choices else _VALUE_WORDS.get(
+            self.kind, self.name.upper())
+        if self.keyword:
+            shown = f"{self.name} {shown}"
         return shown if self.required else f"[{shown}]"
+
+
+_VALUE_WORDS = {OptionKind.CHAPTER: "N", OptionKind.MINUTES: "MINUTES|H:MM"}
 
 
 Handler = Callable[..., Awaitable["Draft"]]
@@ -163,9 +177,28 @@ class HelpRequested(Exception):  # a signal, not an error
 
 
 def bind_words(command: Command, words: list[str]) -> dict[str, str]:
-    """Positional words to options; a text or name option last in line takes the rest."""
+    """Words to options: `NAME VALUE` pairs for keyword options, the rest by position; a text
+    or name option last in line takes the rest."""
     args: dict[str, str] = {}
-    options = list(command.options)
+    keyed = {o.name: o for o in command.options if o.keyword}
+    if keyed:
+        loose: list[str] = []
+        words_in = iter(words)
+        for word in words_in:
+            option = keyed.get(word.lower())
+            if option is None:
+                loose.append(word)
+                continue
+            value = next(words_in, None)
+            if value is None or value.lower() in keyed:
+                raise BadInput(f"`{option.name}` needs a value after it.",
+                               hint=f"Usage: `{command.usage()}`")
+            if option.name in args:
+                raise BadInput(f"`{option.name}` is given twice.",
+                               hint=f"Usage: `{command.usage()}`")
+            args[option.name] = value
+        words = loose
+    options = [o for o in command.options if not o.keyword]
     i = 0
     for n, option in enumerate(options):
         if i >= len(words):
@@ -228,6 +261,12 @@ def _coerce_one(command: Command, option: Option, value: Any) -> Any:
         if not low <= number <= high:
             raise BadInput(f"{option.name.upper()} must be from {low} to {high}, not {number}.")
         return number
+    if option.kind in (OptionKind.CHAPTER, OptionKind.MINUTES):
+        parse = parse_chapter if option.kind is OptionKind.CHAPTER else parse_minute
+        try:
+            return parse(str(value))
+        except ProgressError as err:
+            raise BadInput(str(err)) from None
     text = str(value).strip()
     if len(text) > option.max_length:
         raise BadInput(
