@@ -1,4 +1,4 @@
-"""`python -m bot console|check`: the command line."""
+"""`python -m bot console|discord|check`: the command line."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
                          help="SQLite file (default: in your data directory; ':memory:' for none)")
     console.add_argument("--json", action="store_true",
                          help="print one JSON object per reply, for scripts")
+    discord = sub.add_parser("discord", help="run the Discord bot (needs DISCORD_TOKEN)")
+    discord.add_argument("--db", default=None,
+                         help="SQLite file (default: BOT_DB_PATH, or in your data directory)")
+    discord.add_argument("--invite", action="store_true",
+                         help="print the link that adds the bot to a server, and exit")
     check = sub.add_parser("check", help="validate facts/ and prompts/ and build the bot once")
     check.add_argument("--content", type=Path, default=None,
                        help="folder holding facts/ and prompts/ (default: this checkout)")
@@ -54,10 +59,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "console":
         _log_to_file(args.verbose)
     else:
-        logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+        # A service's log is its stderr (docker logs, journald); INFO tells what it is doing.
+        quiet = args.command == "check" and not args.verbose
+        logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                             format=_LOG_FORMAT, stream=sys.stderr)
     if args.command == "console":
         return asyncio.run(_console(args.db, args.json))
+    if args.command == "discord":
+        return _discord(args.db, args.invite)
     if args.command == "check":
         return asyncio.run(_check(args.content))
     _parser().print_help()
@@ -87,6 +96,19 @@ async def _console(db: str | None, as_json: bool) -> int:
     finally:
         await manager.__aexit__(None, None, None)
     return 0
+
+
+def _discord(db: str | None, invite: bool) -> int:
+    from bot.adapters.discord import launch
+    from bot.config import load_env_file
+
+    load_env_file()
+    if invite:
+        return launch.print_invite()
+    try:
+        return asyncio.run(launch.serve(db or default_db_path()))
+    except KeyboardInterrupt:
+        return 0
 
 
 async def _check(root: Path | None) -> int:

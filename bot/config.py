@@ -36,3 +36,27 @@ def log_file_path() -> Path:
     if env:
         return Path(env).expanduser()
     return user_log_path(APP_NAME, appauthor=False) / "bot.log"
+
+
+def load_env_file() -> None:
+    """Read ``.env`` (``BOT_ENV_FILE`` moves it) into the environment, for the services.
+
+    Variables already set win, so a container's or a shell's settings are never overridden.
+    """
+    from dotenv import load_dotenv
+
+    load_dotenv(Path(os.environ.get("BOT_ENV_FILE", ".env")), override=False)
+
+
+class SettingError(ValueError):
+    """A setting that is missing or malformed; the message says which and how to fix it."""
+
+
+def env_id(name: str) -> int | None:
+    """A Discord snowflake from the environment, or None when unset."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise SettingError(f"{name} must be a numeric Discord id, not {value[:30]!r}.")
+    return int(value)

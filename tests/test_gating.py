@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import random
 import re
 from collections.abc import Iterator
@@ -17,7 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.console import render_json, render_text, split_line
+from bot.adapters.discord.render import pages as discord_pages
 from bot.app import load_pack, open_core
+from bot.core.commands import build_registry
 from bot.core.content import CardKind, Content
 from bot.core.reply import Draft, Part, PartState, Reply, SpoilerMode, Visibility
 from bot.core.service import Core, Invocation
@@ -28,6 +31,7 @@ from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, Progress, Reveal
 ROOT = Path(__file__).resolve().parent.parent
 SCOPE = Scope("test", "leaks")
 PACK = load_pack(ROOT)
+PACK_REGISTRY = build_registry()
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,8 +88,19 @@ LINES = lines(PACK)
 WORDS = sorted({w for s in SECRETS for w in re.findall(r"[A-Za-z]{4,}", s.text)})
 
 
+def discord_surfaces(reply: Reply) -> tuple[str, str]:
+    """(everything in the Discord embeds, the parts Discord shows as plain text: titles,
+    field names, footers)."""
+    embeds = [page.embed.to_dict() for page in discord_pages(reply)]
+    plain = "\n".join([e.get("title", "") for e in embeds]
+                      + [e.get("footer", {}).get("text", "") for e in embeds]
+                      + [f["name"] for e in embeds for f in e.get("fields", [])])
+    return json.dumps(embeds, ensure_ascii=False), plain
+
+
 def check(reply: Reply, audience: Progress, mode: SpoilerMode, typed: str = "") -> None:
-    rendered = render_text(reply) + "\n" + render_json(reply, split_line("/x"))
+    on_discord, discord_plain = discord_surfaces(reply)
+    rendered = "\n".join((render_text(reply), render_json(reply, split_line("/x")), on_discord))
     shown = [p for p in (*reply.parts, *reply.fields) if p.state is PartState.SHOW]
     chrome = "\n".join(t for t in (reply.title, reply.footer, *reply.sources,
                                    *(a.label for a in reply.actions)) if t)
@@ -107,6 +122,7 @@ def check(reply: Reply, audience: Progress, mode: SpoilerMode, typed: str = "") 
             assert secret.text not in rendered, where
         else:  # tag: it may appear, but only inside a tagged part
             assert secret.text not in chrome, where
+            assert secret.text not in discord_plain, where
             assert not any(secret.text in p.text for p in shown), where
             if secret.text in rendered:
                 assert f"||{secret.text}" in render_text(reply) or any(
@@ -266,9 +282,7 @@ def test_every_line_at_every_section_boundary(live) -> None:
 
 def test_help_names_no_card_that_is_not_open_from_the_start() -> None:
     """Command and option descriptions and examples are read by everyone, at any progress."""
-    from bot.core.commands import build_registry
-
-    registry = build_registry()
+    registry = PACK_REGISTRY
     words = [g.description for g in registry.groups()]
     for command in registry:
         words += [command.description, *command.examples]
@@ -277,3 +291,49 @@ def test_help_names_no_card_that_is_not_open_from_the_start() -> None:
     for secret in SECRETS:
         if secret.name_only:
             assert not secret.pattern.search(text), secret.text
+
+
+# -- autocomplete ---------------------------------------------------------------------------------
+
+COMPLETING = [(c.path, o.name, o.complete) for c in PACK_REGISTRY for o in c.options
+              if o.complete is not None]
+
+
+def _open_names(kind: CardKind, *at: Progress) -> set[str]:
+    return {c.name for c in PACK.cards_of(kind) if all(c.reveal.visible_at(p) for p in at)}
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(target=st.sampled_from(COMPLETING),
+       typed=st.one_of(st.just(""), st.sampled_from(WORDS), st.text(max_size=12)),
+       club_at=progress, member_at=progress, mode=st.sampled_from(SpoilerMode))
+def test_autocomplete_offers_only_names_both_may_see(live, target: tuple[str, str, CardKind],
+                                                     typed: str, club_at: Progress,
+                                                     member_at: Progress,
+                                                     mode: SpoilerMode) -> None:
+    """The list is private to the member and names what the channel reply will show."""
+    loop, core, club = live
+    path, option, kind = target
+    loop.run_until_complete(_set(core, club, club_at, member_at, mode))
+    offered = loop.run_until_complete(
+        core.complete(Invocation(SCOPE, "room", "sam"), path, option, typed))
+    assert len(offered) <= 25
+    audience = (member_at,) if mode is SpoilerMode.OFF else (member_at, club_at)
+    allowed = _open_names(kind, *audience)
+    assert set(offered) <= allowed, (path, typed, club_at, member_at, mode)
+    if not typed:
+        assert set(offered) == allowed
+
+
+def test_autocomplete_at_every_section_boundary(live) -> None:
+    """Exhaustive where the property test samples: empty prefix, every kind, each boundary."""
+    loop, core, club = live
+    points = [Progress(n, f) for n, f in ((0, 0), (1, 4), (7, 25), (9, 30), (13, 42),
+                                          (17, 60), (19, 76), (23, 103), (0, 103), (23, 0))]
+    for club_at, member_at in itertools.product(points, points):
+        loop.run_until_complete(_set(core, club, club_at, member_at, SpoilerMode.HIDE))
+        for path, option, kind in COMPLETING:
+            offered = loop.run_until_complete(
+                core.complete(Invocation(SCOPE, "room", "sam"), path, option, ""))
+            assert set(offered) == _open_names(kind, club_at, member_at), (path, club_at)

@@ -1,0 +1,106 @@
+"""Buttons that survive a restart: the command a click runs travels in the ``custom_id``.
+
+A button's ``custom_id`` is ``nlmg:PAGE:REF``. PAGE is ``-`` for an action (a new reply: "Just
+me", "Another prompt") or the page to show (the pager edits its own message). REF is the
+command as compact JSON (``j[...]``) when it fits Discord's 100 characters, or the key of a row
+in the store (``k...``) when it does not, as a long ``/ask`` question would. Only the command
+and what was typed are carried, never reply text, so a button holds nothing gated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.core.reply import Action
+from bot.core.store import Store
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.client import ClubBot
+
+CUSTOM_ID = 100  # Discord's limit
+LABEL = 80
+PREFIX = "nlmg"
+_STATE_KEY = "discord:button:"
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """What a click asks for: run ``path`` with ``args``, privately or not."""
+
+    path: str
+    args: tuple[tuple[str, str], ...]
+    private: bool
+
+    @classmethod
+    def of(cls, action: Action) -> Press:
+        return cls(action.path, action.args, action.private)
+
+    def encode(self) -> str:
+        return json.dumps([self.path, [list(a) for a in self.args], int(self.private)],
+                          separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def decode(cls, text: str) -> Press | None:
+        try:
+            path, args, private = json.loads(text)
+            return cls(str(path), tuple((str(k), str(v)) for k, v in args), bool(private))
+        except (ValueError, TypeError):
+            return None
+
+
+async def custom_id(store: Store, press: Press, page: int | None) -> str:
+    head = f"{PREFIX}:{'-' if page is None else page}:"
+    inline = head + "j" + press.encode()
+    if len(inline) <= CUSTOM_ID:
+        return inline
+    payload = press.encode()
+    key = hashlib.sha256(payload.encode()).hexdigest()[:24]
+    await store.put_state(_STATE_KEY + key, payload)  # the same command, the same row
+    return head + "k" + key
+
+
+async def resolve(store: Store, ref: str) -> Press | None:
+    if ref.startswith("j"):
+        return Press.decode(ref[1:])
+    if ref.startswith("k"):
+        payload = await store.get_state(_STATE_KEY + ref[1:])
+        return Press.decode(payload) if payload else None
+    return None
+
+
+class CommandButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                    template=PREFIX + r":(?P<page>-|\d{1,3}):(?P<ref>[jk].+)"):
+    """Every button the bot sends. discord.py routes a click here by its ``custom_id``,
+    whether or not the process that sent the message is still running."""
+
+    def __init__(self, button: discord.ui.Button[Any], *, page: int | None, ref: str) -> None:
+        super().__init__(button)
+        self.page = page
+        self.ref = ref
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> CommandButton:
+        button = item if isinstance(item, discord.ui.Button) else discord.ui.Button()
+        page = None if match["page"] == "-" else int(match["page"])
+        return cls(button, page=page, ref=match["ref"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        bot: ClubBot = interaction.client  # type: ignore[assignment]
+        await bot.press(interaction, self.ref, self.page)
+
+
+async def make_button(store: Store, press: Press, *, label: str, page: int | None = None,
+                      style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+                      disabled: bool = False, row: int | None = None) -> CommandButton:
+    cid = await custom_id(store, press, page)
+    ref = cid.split(":", 2)[2]
+    button: discord.ui.Button[Any] = discord.ui.Button(
+        label=label[:LABEL], custom_id=cid, style=style, disabled=disabled, row=row)
+    return CommandButton(button, page=page, ref=ref)

@@ -1,0 +1,267 @@
+"""The Discord adapter: a discord.py client that binds the core's commands and renders its
+replies.
+
+- Every slash command, autocomplete and button goes to the core; the core's gated reply comes
+  back and is rendered here (``render.py``). The adapter decides how a spoiler is hidden, never
+  whether: it only ever sees what the core let through.
+- Each answer is sent at once when the core is quick (it almost always is, in about a
+  millisecond); when it takes longer than ``DEFER_AFTER`` the interaction is deferred, so
+  Discord's 3-second deadline is never missed, and the answer follows.
+- ``AllowedMentions.none()`` on the client and on every send: text from content or members
+  never pings anyone, not even with ``@everyone`` typed into a search.
+- One error boundary: a user's mistake is a polite private message (the core words it);
+  anything unexpected is logged with the interaction's context and the member gets a short
+  apology. No traceback reaches Discord.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord.binding import bind
+from bot.adapters.discord.buttons import CommandButton, Press, make_button, resolve
+from bot.adapters.discord.render import ERROR_COLOUR, Page, pages
+from bot.core.reply import Kind, Reply, Visibility
+from bot.core.service import Core, Invocation
+from bot.core.store import Scope
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER = 1.5  # seconds: leaves half of Discord's 3 s for the network either way
+NO_MENTIONS = discord.AllowedMentions.none()
+ACTIONS_SHOWN = 5  # one row of buttons
+APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again."
+_SYNC_KEY = "discord:synced:"
+
+
+def intents() -> discord.Intents:
+    """No privileged intent: slash commands need none (platform-contract.md §A9). ``guilds``
+    keeps discord.py's channel and thread caches filled."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    return chosen
+
+
+def invocation(interaction: discord.Interaction, *, private: bool = False) -> Invocation:
+    guild = interaction.guild_id
+    channel = interaction.channel
+    channel_id = interaction.channel_id
+    # A thread belongs to its channel's club.
+    if isinstance(channel, discord.Thread) and channel.parent_id:
+        channel_id = channel.parent_id
+    perms = interaction.permissions  # worked out by Discord for this member in this channel
+    return Invocation(
+        Scope("discord", str(guild) if guild else f"dm-{interaction.user.id}"),
+        str(channel_id),
+        str(interaction.user.id),
+        is_admin=perms.manage_guild or perms.administrator,
+        private=private,
+    )
+
+
+class ClubTree(app_commands.CommandTree["ClubBot"]):
+    async def on_error(self, interaction: discord.Interaction,  # type: ignore[override]
+                       error: app_commands.AppCommandError) -> None:
+        """Errors discord.py raises before our callback runs: a command Discord still offers
+        but this version no longer has, or a value it could not convert."""
+        name = interaction.command.qualified_name if interaction.command else "?"
+        if isinstance(error, app_commands.CommandNotFound):
+            log.warning("unknown command %s from %s", error.name, _where(interaction))
+            text = ("I don't have that command any more. Discord may take a minute to update "
+                    "the list; type `/help` to see what there is.")
+        elif isinstance(error, app_commands.TransformerError):
+            log.info("bad value for /%s from %s: %s", name, _where(interaction), error)
+            text = f"I could not read one of the values given to `/{name}`. Please try again."
+        else:
+            log.error("command /%s failed for %s", name, _where(interaction), exc_info=error)
+            text = APOLOGY
+        await _say_privately(interaction, text)
+
+
+class ClubBot(discord.AutoShardedClient):
+    """The bot. Built by ``python -m bot discord`` (and the tests) with a ready core."""
+
+    def __init__(self, core: Core, *, dev_guild: int | None = None,
+                 shard_count: int | None = None) -> None:
+        super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS,
+                         shard_count=shard_count)
+        self.core = core
+        self.dev_guild = dev_guild
+        self.tree = ClubTree(self)
+        bind(self.tree, core.registry, self.answer, self.complete_option)
+        self.synced = asyncio.Event()  # set once commands are known to match Discord's
+        self.last_sync_sent = False
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(CommandButton)
+        self.last_sync_sent = await self.sync_commands()
+        self.synced.set()
+
+    # -- commands ---------------------------------------------------------------------------
+    def payload(self) -> tuple[discord.abc.Snowflake | None, list[dict[str, Any]]]:
+        guild = discord.Object(self.dev_guild) if self.dev_guild else None
+        if guild:
+            self.tree.copy_global_to(guild=guild)
+        return guild, [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+
+    async def sync_commands(self) -> bool:
+        """Sync only when the payload differs from the last one synced to this target: Discord
+        allows 200 command creations a day per server, and a restart changes nothing."""
+        guild, payload = self.payload()
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        key = f"{_SYNC_KEY}{self.application_id}:{guild.id if guild else 'global'}"
+        if await self.core.store.get_state(key) == digest:
+            log.info("commands unchanged since the last sync; not syncing")
+            return False
+        await self.tree.sync(guild=guild)
+        await self.core.store.put_state(key, digest)
+        log.info("synced %d commands to %s", len(payload), f"guild {guild.id}" if guild
+                 else "every server (global)")
+        return True
+
+    async def answer(self, interaction: discord.Interaction, path: str,
+                     values: Mapping[str, Any]) -> None:
+        """A slash command: run it in the core and reply."""
+        command = self.core.registry.get(path)
+        args = {k: str(v) for k, v in values.items()}
+        try:
+            await self._respond(interaction, invocation(interaction), path, args,
+                                private_guess=bool(command and command.private), page=None)
+        except Exception:
+            log.exception("/%s failed for %s", path, _where(interaction))
+            await _say_privately(interaction, APOLOGY)
+
+    async def complete_option(self, interaction: discord.Interaction, path: str, option: str,
+                              typed: str) -> list[str]:
+        try:
+            return list(await self.core.complete(invocation(interaction), path, option, typed))
+        except Exception:  # an empty list is the only safe answer to give
+            log.exception("autocomplete /%s %s failed for %s", path, option,
+                          _where(interaction))
+            return []
+
+    async def press(self, interaction: discord.Interaction, ref: str, page: int | None) -> None:
+        """A button: an action (a new reply) or a page of the message it sits on."""
+        try:
+            wanted = await resolve(self.core.store, ref)
+            if wanted is None:
+                await _say_privately(interaction, "This button has expired. Please run the "
+                                                  "command again.")
+                return
+            if page is None:
+                private = wanted.private
+            else:  # a pager re-runs its message's command for the same audience
+                message = interaction.message
+                private = bool(message and message.flags.ephemeral) or wanted.private
+            await self._respond(interaction, invocation(interaction, private=private),
+                                wanted.path, dict(wanted.args), private_guess=private, page=page)
+        except Exception:
+            log.exception("button %s failed for %s", ref[:40], _where(interaction))
+            await _say_privately(interaction, APOLOGY)
+
+    # -- replying ---------------------------------------------------------------------------
+    async def _respond(self, interaction: discord.Interaction, inv: Invocation, path: str,
+                       args: dict[str, str], *, private_guess: bool, page: int | None) -> None:
+        """Run the core; answer within Discord's deadline; send the page asked for."""
+        editing = page is not None
+        work = asyncio.ensure_future(self.core.run(inv, path, args))
+        done, _pending = await asyncio.wait({work}, timeout=DEFER_AFTER)
+        deferred = not done
+        if deferred:
+            if editing:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=private_guess, thinking=True)
+        reply = await work
+        private = reply.visibility is Visibility.PRIVATE
+        if editing and reply.kind is Kind.ERROR:
+            # A pager whose command no longer answers (the club moved back): leave the
+            # message as it is and tell the clicker why.
+            embed, view = await self._page(reply, pages(reply)[0], None)
+            await _send(interaction, embed, view, ephemeral=True, deferred=deferred)
+            return
+        rerun = Press(path, tuple(args.items()), private)
+        rendered = pages(reply)
+        chosen = rendered[min(page or 0, len(rendered) - 1)]
+        embed, view = await self._page(reply, chosen, rerun)
+        if editing:
+            if deferred:
+                await interaction.edit_original_response(embed=embed, view=view,
+                                                         allowed_mentions=NO_MENTIONS)
+            else:
+                await interaction.response.edit_message(embed=embed, view=view,
+                                                        allowed_mentions=NO_MENTIONS)
+            return
+        if deferred and private != private_guess:
+            # Deferred as a channel reply, but the answer is for this member alone (an error,
+            # or `/club join`): the "thinking" message goes, the answer comes privately.
+            await interaction.delete_original_response()
+            await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING,
+                                            ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        await _send(interaction, embed, view, ephemeral=private, deferred=deferred)
+
+    async def _page(self, reply: Reply, page: Page, rerun: Press | None
+                    ) -> tuple[discord.Embed, discord.ui.View | None]:
+        """A page's embed and its buttons (pager, then the reply's own actions)."""
+        items: list[CommandButton] = []
+        store = self.core.store
+        if rerun is not None and page.count > 1:
+            items.append(await make_button(store, rerun, label="◀ Previous", row=0,
+                                           page=max(page.number - 1, 0),
+                                           disabled=page.number == 0))
+            items.append(await make_button(store, rerun, label="Next ▶", row=0,
+                                           page=min(page.number + 1, page.count - 1),
+                                           disabled=page.number == page.count - 1))
+        for action in reply.actions[:ACTIONS_SHOWN]:
+            style = (discord.ButtonStyle.primary if action.private
+                     else discord.ButtonStyle.secondary)
+            items.append(await make_button(store, Press.of(action), label=action.label,
+                                           style=style, row=1))
+        if not items:
+            return page.embed, None
+        view = discord.ui.View(timeout=None)
+        for item in items:
+            view.add_item(item)
+        # Clicks reach CommandButton by its custom_id, so discord.py need not keep this view
+        # in memory (it would keep every message's view for ever): a stopped view is not kept.
+        view.stop()
+        return page.embed, view
+
+
+async def _send(interaction: discord.Interaction, embed: discord.Embed,
+                view: discord.ui.View | None, *, ephemeral: bool, deferred: bool) -> None:
+    if deferred:
+        await interaction.edit_original_response(embed=embed, view=view,
+                                                 allowed_mentions=NO_MENTIONS)
+    else:
+        await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING,
+                                                ephemeral=ephemeral,
+                                                allowed_mentions=NO_MENTIONS)
+
+
+async def _say_privately(interaction: discord.Interaction, text: str) -> None:
+    """A short private message, whether or not the interaction has been answered yet."""
+    embed = discord.Embed(description=text, colour=ERROR_COLOUR)
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=embed, ephemeral=True,
+                                            allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(embed=embed, ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("could not tell %s about an error", _where(interaction), exc_info=True)
+
+
+def _where(interaction: discord.Interaction) -> str:
+    return (f"user {interaction.user.id} in guild {interaction.guild_id} channel "
+            f"{interaction.channel_id} (interaction {interaction.id})")

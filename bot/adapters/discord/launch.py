@@ -1,0 +1,107 @@
+"""`python -m bot discord`: read the settings, build the core, run the client until stopped."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import os
+import sys
+from pathlib import Path
+
+import discord
+
+from bot.config import SettingError, env_id
+
+log = logging.getLogger(__name__)
+
+TOKEN = "DISCORD_TOKEN"
+APPLICATION = "DISCORD_APPLICATION_ID"
+DEV_GUILD = "DISCORD_DEV_GUILD"
+SCOPES = ("bot", "applications.commands")
+# Every answer goes through an interaction (its reply, follow-ups, edits), and those need no
+# permission in the channel. The bot asks for nothing it does not use.
+PERMISSIONS = discord.Permissions.none()
+
+MISSING_TOKEN = f"""\
+{TOKEN} is not set, so the Discord bot cannot log in.
+
+1. Create an application at https://discord.com/developers/applications (New Application).
+2. Under Bot, press Reset Token and copy the token.
+3. Put it in a .env file beside where you start the bot (see .env.example):
+       {TOKEN}=your-token
+   or export it in the shell. Then run `python -m bot discord` again.
+`python -m bot discord --invite` prints the link that adds the bot to a server.
+"""
+
+
+def application_id(token: str | None) -> int | None:
+    """``DISCORD_APPLICATION_ID``, or the id a bot token starts with (base64 of the id)."""
+    explicit = env_id(APPLICATION)
+    if explicit or not token:
+        return explicit
+    head = token.split(".", 1)[0]
+    try:
+        decoded = base64.b64decode(head + "=" * (-len(head) % 4), validate=False).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return int(decoded) if decoded.isdigit() else None
+
+
+def invite_url(app_id: int) -> str:
+    return discord.utils.oauth_url(app_id, permissions=PERMISSIONS, scopes=SCOPES)
+
+
+def print_invite() -> int:
+    try:
+        app_id = application_id(os.environ.get(TOKEN))
+    except SettingError as err:
+        print(err, file=sys.stderr)
+        return 2
+    if app_id is None:
+        print(f"Set {APPLICATION} (the Application ID on the app's General Information page) "
+              f"or {TOKEN}, then run `python -m bot discord --invite` again.", file=sys.stderr)
+        return 2
+    print(invite_url(app_id))
+    return 0
+
+
+async def serve(db: str | Path) -> int:
+    """Run the bot until it is stopped. Returns the process's exit code."""
+    from bot.adapters.discord.client import ClubBot
+    from bot.app import load_pack, open_core
+    from bot.core.content import ContentInvalid
+    from bot.store.sqlite import StoreError
+
+    token = os.environ.get(TOKEN, "").strip()
+    if not token:
+        print(MISSING_TOKEN, file=sys.stderr, end="")
+        return 2
+    try:
+        dev_guild = env_id(DEV_GUILD)
+        content = load_pack()
+    except SettingError as err:
+        print(err, file=sys.stderr)
+        return 2
+    except ContentInvalid as err:
+        print(f"The content does not load; run `python -m bot check`.\n{err}", file=sys.stderr)
+        return 1
+    try:
+        manager = open_core(db, content=content)
+        core = await manager.__aenter__()
+    except (OSError, StoreError) as err:
+        print(f"Cannot open the database at {db}: {err}", file=sys.stderr)
+        return 1
+    try:
+        async with ClubBot(core, dev_guild=dev_guild) as bot:
+            await bot.start(token)
+    except discord.LoginFailure:
+        print(f"Discord refused the token in {TOKEN}. Reset it on the Bot page of your "
+              "application and set the new one.", file=sys.stderr)
+        return 1
+    except discord.PrivilegedIntentsRequired:  # we ask for none; kept for a changed setup
+        print("Discord refused the connection for a privileged intent.", file=sys.stderr)
+        return 1
+    finally:
+        await manager.__aexit__(None, None, None)
+    return 0

@@ -1,0 +1,200 @@
+"""A gated reply as Discord messages: embeds within Discord's limits, paged when long.
+
+The core has already decided what this audience may see; here only the *how* is chosen: a
+tagged part becomes a ``||spoiler||`` in the embed description (never in a title, a field name
+or the footer, which Discord does not render as markdown), with its text escaped so that a
+``|`` or a backtick in it cannot end the spoiler early.
+
+Limits (platform-contract.md §A3): content 2000; title 256; description 4096; 25 fields of
+name 256 and value 1024; footer 2048; 6000 characters over all the embeds of a message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from bot.core.reply import GatedPart, Kind, PartState, Reply, Visibility
+from bot.core.timeline import describe_film, describe_novel
+
+TITLE = 256
+DESCRIPTION = 4096
+FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FOOTER = 2048
+EMBED_TOTAL = 6000
+# A page's description stays under this, leaving room in the 6000 for its title, fields and
+# footer; a field longer than Discord's value limit moves into the description.
+PAGE_TEXT = 3800
+SOURCES_SHOWN = 900
+FOOTER_ROOM = 300  # the audience line and "Page 12 of 12 · " fit in this
+
+COLOUR = discord.Colour(0x3A7D7B)  # Hailsham's slate-green
+ERROR_COLOUR = discord.Colour(0xB04A3F)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    embed: discord.Embed
+    number: int  # 0-based
+    count: int
+
+
+def escape_spoiler(text: str) -> str:
+    """Text that will sit between ``||`` marks: no ``|`` or backtick in it may close or break
+    the spoiler, and markup inside stays harmless."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+
+
+def _opens(part: GatedPart) -> str:
+    return f"opens at {part.opens.describe()}" if part.opens else "held back"
+
+
+def _line(part: GatedPart) -> str:
+    if part.state is PartState.TAG:
+        # The gate has already moved any label into the text, behind the spoiler.
+        return f"||{escape_spoiler(part.text)}|| *({_opens(part)})*"
+    return f"**{part.label}**: {part.text}" if part.label else part.text
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Split at line, then word, boundaries into pieces of at most ``size`` characters."""
+    pieces: list[str] = []
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size)
+        if cut < size // 2:
+            cut = text.rfind(" ", 0, size)
+        if cut < size // 2:
+            cut = size
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
+    return pieces
+
+
+def _blocks(part: GatedPart) -> list[str]:
+    """One part as description blocks, each small enough for a page."""
+    line = _line(part)
+    if len(line) <= PAGE_TEXT:
+        return [line]
+    if part.state is PartState.TAG:  # each piece gets its own spoiler marks
+        return [f"||{escape_spoiler(piece)}||" for piece in _chunks(part.text, PAGE_TEXT - 100)
+                ] + [f"*({_opens(part)})*"]
+    return _chunks(line, PAGE_TEXT)
+
+
+def audience_line(reply: Reply) -> str:
+    a = reply.audience
+    where = "Only you see this" if reply.visibility is Visibility.PRIVATE else "Posted here"
+    whose = "your" if a.who == "you" else f"{a.who}'s"
+    return (f"{where}; cut to {whose} progress: {describe_novel(a.progress_novel)}, "
+            f"{describe_film(a.progress_film)}; spoilers {a.mode.value}")
+
+
+def _field(part: GatedPart) -> tuple[str, str] | None:
+    """(name, value) when the part fits an embed field, else None."""
+    if part.state is PartState.TAG:
+        name, value = "Spoiler", _line(part)
+    else:
+        name, value = part.label or "\u200b", part.text
+    if len(name) > FIELD_NAME or len(value) > FIELD_VALUE or not value.strip():
+        return None
+    return name, value
+
+
+def _sources(reply: Reply) -> str | None:
+    if not reply.sources:
+        return None
+    shown: list[str] = []
+    used = 0
+    for title in reply.sources:
+        if used + len(title) + 2 > SOURCES_SHOWN:
+            break
+        shown.append(title)
+        used += len(title) + 2
+    rest = len(reply.sources) - len(shown)
+    return "; ".join(shown) + (f"; and {rest} more" if rest else "")
+
+
+def pages(reply: Reply) -> list[Page]:
+    """The reply as one embed per page, every page within Discord's limits."""
+    blocks: list[str] = []
+    for part in reply.parts:
+        blocks.extend(_blocks(part))
+    fields: list[tuple[str, str]] = []
+    for part in reply.fields:
+        field = _field(part) if len(fields) < FIELDS - 1 else None
+        if field:
+            fields.append(field)
+        else:
+            blocks.extend(_blocks(part))
+    if reply.withheld:
+        blocks.append(f"*{reply.withheld.describe()}*")
+    if reply.footer:
+        blocks.extend(_chunks(reply.footer, PAGE_TEXT))
+    sources = _sources(reply)
+    if sources:
+        fields.append(("Sources", sources))
+
+    # Descriptions, page by page; fields go on the first page that has room for them.
+    texts: list[str] = []
+    current = ""
+    for block in blocks:
+        joined = f"{current}\n\n{block}" if current else block
+        if len(joined) > PAGE_TEXT and current:
+            texts.append(current)
+            current = block
+        else:
+            current = joined
+    texts.append(current)
+
+    title = _title(reply)
+    footer = audience_line(reply) if reply.kind is Kind.OK and reply.command not in {
+        "help", "about"} else None
+    # Fields go on the last page, then on pages of their own when they would not fit there.
+    budget = EMBED_TOTAL - len(title or "") - FOOTER_ROOM
+    pieces: list[tuple[str, list[tuple[str, str]]]] = [(text, []) for text in texts]
+    room = budget - len(pieces[-1][0])
+    for field in fields:
+        size = len(field[0]) + len(field[1])
+        if size > room:
+            pieces.append(("", []))
+            room = budget
+        pieces[-1][1].append(field)
+        room -= size
+    colour = ERROR_COLOUR if reply.kind is Kind.ERROR else COLOUR
+    out: list[Page] = []
+    for number, (text, page_fields) in enumerate(pieces):
+        embed = discord.Embed(title=title, description=text or None, colour=colour)
+        for name, value in page_fields:
+            embed.add_field(name=name, value=value, inline=len(value) <= 60)
+        note = footer
+        if len(pieces) > 1:
+            note = f"Page {number + 1} of {len(pieces)}" + (f" · {footer}" if footer else "")
+        if note:
+            embed.set_footer(text=note[:FOOTER_ROOM])
+        out.append(Page(embed, number, len(pieces)))
+    return out
+
+
+def _title(reply: Reply) -> str | None:
+    if not reply.title:
+        return None
+    title = reply.title.replace("**", "")
+    return title if len(title) <= TITLE else title[: TITLE - 1] + "…"
+
+
+def fits(embed: discord.Embed) -> bool:
+    """Every limit Discord checks on one embed (tests use it on every reply)."""
+    return (
+        len(embed.title or "") <= TITLE
+        and len(embed.description or "") <= DESCRIPTION
+        and len(embed.fields) <= FIELDS
+        and all(len(f.name or "") <= FIELD_NAME and len(f.value or "") <= FIELD_VALUE
+                for f in embed.fields)
+        and len(embed.footer.text or "") <= FOOTER
+        and len(embed) <= EMBED_TOTAL
+    )

@@ -1,0 +1,434 @@
+"""A fake Discord on 127.0.0.1 for the real discord.py client: gateway websocket and REST.
+
+It serves what the bot uses: ``/gateway/bot``, ``/users/@me``, the application, command sync
+(``PUT .../commands``), the interaction callback, follow-ups and ``@original`` edits, and a
+gateway that says HELLO, takes IDENTIFY, sends READY and GUILD_CREATE, answers heartbeats and
+delivers INTERACTION_CREATE. It speaks zlib-stream when asked (discord.py always asks).
+
+The client is not patched: only the URLs it connects to are pointed here (``point_at``).
+Everything the bot sends is recorded; ``interact``/``autocomplete``/``click`` send an
+interaction and return the ``Exchange`` that collects the bot's answer to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import yarl
+from aiohttp import WSMsgType, web
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+APP_ID = 900000000000000001
+GUILD_ID = 800000000000000001
+EVERYONE_PERMISSIONS = 0
+MANAGE_GUILD = 1 << 5
+API = "/api/v10"
+
+INTENT_MEMBERS = 1 << 1
+INTENT_PRESENCES = 1 << 8
+INTENT_MESSAGE_CONTENT = 1 << 15
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    # discord.py decodes JSON only when the Content-Type is exactly application/json.
+    return web.Response(body=json.dumps(data).encode(), status=status,
+                        headers={"Content-Type": "application/json"})
+
+
+@dataclass
+class Sent:
+    """One request the bot made."""
+
+    method: str
+    path: str
+    body: Any
+    query: dict[str, str]
+
+
+@dataclass
+class Exchange:
+    """Everything the bot sent in answer to one interaction."""
+
+    id: int
+    token: str
+    sent: list[Sent] = field(default_factory=list)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    callback_at: float | None = None
+    created_at: float = 0.0
+    message_id: int | None = None  # the message the answer made (to click its buttons)
+
+    @property
+    def callback(self) -> dict[str, Any]:
+        return next(s.body for s in self.sent if s.path.endswith("/callback"))
+
+    @property
+    def type(self) -> int:
+        return int(self.callback["type"])
+
+    def final_message(self) -> dict[str, Any]:
+        """The message the member ends up seeing: the callback's, or the last follow-up or
+        edit after a deferral."""
+        for sent in reversed(self.sent):
+            if sent.method in ("POST", "PATCH") and "/webhooks/" in sent.path:
+                return sent.body
+        return self.callback.get("data") or {}
+
+    def final_ephemeral(self) -> bool:
+        flags = self.final_message().get("flags") or 0
+        after_defer = any("/webhooks/" in s.path and s.method == "PATCH" for s in self.sent)
+        if after_defer and self.type == 5:
+            # An edit of a deferred reply keeps the flag chosen at defer time.
+            flags = (self.callback.get("data") or {}).get("flags") or 0
+        return bool(flags & 64)
+
+    def texts(self) -> str:
+        """Every string in everything sent: for leak checks."""
+        return json.dumps([s.body for s in self.sent], ensure_ascii=False)
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.bot_user = {"id": str(APP_ID), "username": "nlmg-bot", "discriminator": "0",
+                         "global_name": "NLMG bot", "avatar": None, "bot": True, "flags": 0}
+        self.channels: dict[str, int] = {}
+        self._ids = itertools.count(10**15)
+        self.requests: list[Sent] = []
+        self.identifies: list[dict[str, Any]] = []
+        self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> payload
+        self.sync_calls: list[Sent] = []
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.exchanges: dict[str, Exchange] = {}  # by token
+        self.ready = asyncio.Event()
+        self._ws: web.WebSocketResponse | None = None
+        self._zlib: Any = None
+        self._seq = 0
+        self._send_lock = asyncio.Lock()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        for name in ("general", "tagged", "finished", "nightly", "slow"):
+            self.channel(name)
+
+    # -- lifecycle --------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application(client_max_size=8 * 1024 * 1024)
+        app.router.add_route("*", "/gateway", self._gateway)
+        app.router.add_route("*", "/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        # A large backlog: a small one drops connections under load (testing-notes.md).
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @contextlib.contextmanager
+    def point_at(self) -> Iterator[None]:
+        """Point discord.py's REST base and default gateway at this fake, for a while."""
+        old_base, old_gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+        Route.BASE = self.base + API
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{self.port}/gateway")
+        try:
+            yield
+        finally:
+            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
+
+    def channel(self, name: str) -> int:
+        if name not in self.channels:
+            self.channels[name] = 700000000000000000 + len(self.channels) + 1
+        return self.channels[name]
+
+    # -- gateway ----------------------------------------------------------------------------
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        self._ws = ws
+        self._zlib = zlib.compressobj() if request.query.get("compress") == "zlib-stream" else None
+        self._seq = 0
+        await self._send({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+        async for msg in ws:
+            if msg.type is not WSMsgType.TEXT:
+                continue
+            data = json.loads(msg.data)
+            op = data.get("op")
+            if op == 1:
+                await self._send({"op": 11, "d": None, "s": None, "t": None})
+            elif op == 2:
+                self.identifies.append(data["d"])
+                await self._dispatch("READY", self._ready_payload(data["d"]))
+                await self._dispatch("GUILD_CREATE", self._guild_payload())
+                self.ready.set()
+            elif op == 6:
+                await self._dispatch("RESUMED", {})
+        if self._ws is ws:
+            self._ws = None
+            self.ready.clear()
+        return ws
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        ws = self._ws
+        if ws is None:
+            raise RuntimeError("the bot is not connected to the fake gateway")
+        raw = json.dumps(payload).encode()
+        async with self._send_lock:
+            if self._zlib is not None:
+                await ws.send_bytes(self._zlib.compress(raw) + self._zlib.flush(zlib.Z_SYNC_FLUSH))
+            else:
+                await ws.send_str(raw.decode())
+
+    async def _dispatch(self, event: str, data: dict[str, Any]) -> None:
+        self._seq += 1
+        await self._send({"op": 0, "t": event, "s": self._seq, "d": data})
+
+    def _ready_payload(self, identify: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "v": 10, "user": self.bot_user, "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "session_id": "fake-session", "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
+            "shard": identify.get("shard", [0, 1]), "application": {"id": str(APP_ID), "flags": 0},
+            "private_channels": [], "relationships": [], "presences": [], "user_settings": {},
+            "geo_ordered_rtc_regions": [],
+        }
+
+    def _channel_payload(self, name: str, cid: int) -> dict[str, Any]:
+        return {"id": str(cid), "type": 0, "name": name, "position": 0, "guild_id": str(GUILD_ID),
+                "permission_overwrites": [], "nsfw": False, "parent_id": None, "topic": None,
+                "last_message_id": None, "rate_limit_per_user": 0, "flags": 0}
+
+    def _guild_payload(self) -> dict[str, Any]:
+        return {
+            "id": str(GUILD_ID), "name": "Book club", "icon": None, "owner_id": "1",
+            "roles": [{"id": str(GUILD_ID), "name": "@everyone", "permissions": "0",
+                       "position": 0, "color": 0, "hoist": False, "managed": False,
+                       "mentionable": False, "flags": 0}],
+            "channels": [self._channel_payload(n, c) for n, c in self.channels.items()],
+            "threads": [], "members": [], "member_count": 3, "emojis": [], "stickers": [],
+            "features": [], "unavailable": False, "large": False, "joined_at": _now(),
+            "voice_states": [], "presences": [], "stage_instances": [],
+            "guild_scheduled_events": [], "premium_tier": 0, "verification_level": 0,
+            "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
+            "nsfw_level": 0, "preferred_locale": "en-US", "system_channel_flags": 0,
+            "afk_timeout": 300,
+        }
+
+    # -- REST -------------------------------------------------------------------------------
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = request.path.removeprefix(API)
+        body: Any = None
+        if request.can_read_body:
+            raw = await request.read()
+            body = json.loads(raw) if raw and request.content_type == "application/json" else raw
+        sent = Sent(request.method, path, body, dict(request.query))
+        self.requests.append(sent)
+        method = request.method
+        parts = path.strip("/").split("/")
+        if path == "/users/@me":
+            return _json(self.bot_user)
+        if path == "/oauth2/applications/@me":
+            return _json({"id": str(APP_ID), "name": "NLMG bot", "icon": None,
+                          "description": "", "bot_public": True, "bot_require_code_grant": False,
+                          "verify_key": "0" * 64, "flags": 0, "owner": self.bot_user,
+                          "team": None, "summary": "", "rpc_origins": []})
+        if path in ("/gateway", "/gateway/bot"):
+            return _json({"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
+                          "session_start_limit": {"total": 1000, "remaining": 999,
+                                                  "reset_after": 0, "max_concurrency": 1}})
+        if parts[0] == "applications" and parts[-1] == "commands":
+            scope = parts[3] if len(parts) == 5 else "global"
+            if method == "PUT":
+                self.sync_calls.append(sent)
+                self.commands[scope] = [
+                    {**c, "id": str(next(self._ids)), "application_id": str(APP_ID),
+                     "version": "1", **({"guild_id": scope} if scope != "global" else {})}
+                    for c in body
+                ]
+            return _json(self.commands.get(scope, []))
+        if parts[0] == "interactions" and parts[-1] == "callback":
+            return self._callback(parts[2], body, sent)
+        if parts[0] == "webhooks":
+            return self._webhook(parts, method, body, sent)
+        return _json({"message": "404: Not Found", "code": 0}, status=404)
+
+    def _exchange(self, token: str, sent: Sent) -> Exchange | None:
+        exchange = self.exchanges.get(token)
+        if exchange is not None:
+            exchange.sent.append(sent)
+        return exchange
+
+    def _callback(self, token: str, body: dict[str, Any], sent: Sent) -> web.Response:
+        exchange = self._exchange(token, sent)
+        if exchange is None:
+            return _json({"message": "Unknown interaction", "code": 10062}, status=404)
+        if exchange.callback_at is None:
+            exchange.callback_at = asyncio.get_running_loop().time()
+        kind = body["type"]
+        data = body.get("data") or {}
+        message = None
+        if kind in (4, 5):
+            message = self._message(data, ephemeral=bool((data.get("flags") or 0) & 64))
+            exchange.message_id = int(message["id"])
+        if kind in (4, 7, 8, 9):  # answered for good; 5 and 6 wait for a follow-up or edit
+            exchange.done.set()
+        reply: dict[str, Any] = {"interaction": {
+            "id": str(exchange.id), "type": 2,
+            **({"response_message_id": message["id"], "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(message["flags"] & 64)} if message else {})}}
+        if message:
+            reply["resource"] = {"type": kind, "message": message}
+        return _json(reply)
+
+    def _webhook(self, parts: list[str], method: str, body: Any, sent: Sent) -> web.Response:
+        token = parts[2]
+        exchange = self._exchange(token, sent)
+        if exchange is None:
+            return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
+        if method == "DELETE":
+            return web.Response(status=204)
+        if method == "GET":
+            return _json(self._message({}, ephemeral=False))
+        message = self._message(body or {}, ephemeral=bool(((body or {}).get("flags") or 0) & 64))
+        exchange.message_id = int(message["id"])
+        exchange.done.set()
+        return _json(message)
+
+    def _message(self, data: dict[str, Any], *, ephemeral: bool) -> dict[str, Any]:
+        mid = next(self._ids)
+        message = {
+            "id": str(mid), "channel_id": str(self.channels["general"]), "author": self.bot_user,
+            "content": data.get("content") or "", "timestamp": _now(), "edited_timestamp": None,
+            "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [],
+            "attachments": [], "embeds": data.get("embeds") or [], "pinned": False, "type": 20,
+            "flags": 64 if ephemeral else 0, "components": data.get("components") or [],
+        }
+        self.messages[mid] = message
+        return message
+
+    # -- interactions -----------------------------------------------------------------------
+    def _member(self, user: int, permissions: int) -> dict[str, Any]:
+        return {"user": {"id": str(user), "username": f"member{user}", "discriminator": "0",
+                         "global_name": None, "avatar": None, "flags": 0},
+                "roles": [], "permissions": str(permissions), "joined_at": _now(), "deaf": False,
+                "mute": False, "flags": 0, "nick": None, "avatar": None, "premium_since": None,
+                "pending": False, "communication_disabled_until": None}
+
+    async def _deliver(self, kind: int, data: dict[str, Any], *, user: int, channel: str,
+                       permissions: int, message: dict[str, Any] | None = None) -> Exchange:
+        iid = next(self._ids)
+        token = f"token-{iid}"
+        loop = asyncio.get_running_loop()
+        exchange = Exchange(iid, token, created_at=loop.time())
+        self.exchanges[token] = exchange
+        cid = self.channel(channel)
+        payload: dict[str, Any] = {
+            "id": str(iid), "application_id": str(APP_ID), "type": kind, "token": token,
+            "version": 1, "guild_id": str(GUILD_ID), "channel_id": str(cid),
+            "channel": {**self._channel_payload(channel, cid), "permissions": str(permissions)},
+            "member": self._member(user, permissions), "app_permissions": "0",
+            "locale": "en-GB", "guild_locale": "en-GB", "entitlements": [],
+            "authorizing_integration_owners": {"0": str(GUILD_ID)}, "context": 0,
+            "attachment_size_limit": 8 * 1024 * 1024, "data": data,
+        }
+        if message is not None:
+            payload["message"] = message
+        await self._dispatch("INTERACTION_CREATE", payload)
+        return exchange
+
+    def _declared(self, path: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """The synced command (and subcommand) for ``path``, from what the bot synced."""
+        top, _, sub = path.partition(" ")
+        synced = self.commands.get(str(GUILD_ID)) or self.commands.get("global") or []
+        command = next(c for c in synced if c["name"] == top)
+        child = next(o for o in command.get("options", []) if o["name"] == sub) if sub else None
+        return command, child
+
+    def _options(self, declared: list[dict[str, Any]], values: dict[str, Any],
+                 focused: str | None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        resolved: dict[str, Any] = {}
+        by_name = {o["name"]: o for o in declared}
+        for name, value in values.items():
+            option = by_name[name]  # KeyError: the test named an option the bot did not sync
+            entry: dict[str, Any] = {"name": name, "type": option["type"], "value": value}
+            if option["type"] == 6:  # USER: Discord sends the id and the resolved member
+                entry["value"] = str(value)
+                member = self._member(int(value), 0)
+                resolved.setdefault("users", {})[str(value)] = member.pop("user")
+                resolved.setdefault("members", {})[str(value)] = member
+            if name == focused:
+                entry["focused"] = True
+            out.append(entry)
+        return out, resolved
+
+    def command_data(self, path: str, values: dict[str, Any], focused: str | None = None
+                     ) -> dict[str, Any]:
+        command, child = self._declared(path)
+        options, resolved = self._options((child or command).get("options", []), values,
+                                          focused)
+        if child is not None:
+            options = [{"name": child["name"], "type": 1, "options": options}]
+        data: dict[str, Any] = {"id": command["id"], "name": command["name"], "type": 1,
+                                "options": options}
+        if "guild_id" in command:
+            data["guild_id"] = command["guild_id"]
+        if resolved:
+            data["resolved"] = resolved
+        return data
+
+    async def interact(self, path: str, *, user: int = 1, channel: str = "general",
+                       permissions: int = EVERYONE_PERMISSIONS, wait: bool = True,
+                       **values: Any) -> Exchange:
+        """A member runs ``/path`` with option values; the bot's answer is awaited."""
+        exchange = await self._deliver(2, self.command_data(path, values), user=user,
+                                       channel=channel, permissions=permissions)
+        if wait:
+            await asyncio.wait_for(exchange.done.wait(), 10)
+        return exchange
+
+    async def interact_raw(self, data: dict[str, Any], *, user: int = 1,
+                           channel: str = "general", permissions: int = 0) -> Exchange:
+        """An APPLICATION_COMMAND with data as given (a stale or hand-made command)."""
+        exchange = await self._deliver(2, data, user=user, channel=channel,
+                                       permissions=permissions)
+        await asyncio.wait_for(exchange.done.wait(), 10)
+        return exchange
+
+    async def autocomplete(self, path: str, focused: str, typed: str, *, user: int = 1,
+                           channel: str = "general", **values: Any) -> list[dict[str, Any]]:
+        exchange = await self._deliver(4, self.command_data(path, {**values, focused: typed},
+                                                            focused),
+                                       user=user, channel=channel, permissions=0)
+        await asyncio.wait_for(exchange.done.wait(), 10)
+        assert exchange.type == 8, exchange.sent
+        return exchange.callback["data"]["choices"]
+
+    async def click(self, message: dict[str, Any], custom_id: str, *, user: int = 1,
+                    channel: str = "general", permissions: int = 0) -> Exchange:
+        exchange = await self._deliver(3, {"custom_id": custom_id, "component_type": 2},
+                                       user=user, channel=channel, permissions=permissions,
+                                       message=message)
+        await asyncio.wait_for(exchange.done.wait(), 10)
+        return exchange
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for row in message.get("components") or [] for c in row.get("components", [])]
