@@ -772,3 +772,26 @@ async def test_adapter_state_is_saved_and_replaced(store: SqliteStore, db_path: 
     await store.close()
     async with await SqliteStore.open(db_path) as again:
         assert await again.get_state("discord:synced:1:global") == "def"
+
+
+async def test_context_reads_see_every_commit_at_once(db_path: Path) -> None:
+    """context() reads on its own read-only connection: it must see what another store (or
+    process) committed a moment ago, and never what is still uncommitted."""
+    scope = Scope("test", "fresh")
+    async with await SqliteStore.open(db_path) as reader, \
+            await SqliteStore.open(db_path) as writer:
+        assert (await reader.context(scope, "room", "sam")).member == Progress()
+        await writer.set_member_progress(scope, "sam", novel=7)
+        assert (await reader.context(scope, "room", "sam")).member == Progress(7, 0)
+        with raw(db_path) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("UPDATE members SET novel = 9 WHERE user_id = 'sam'")
+            # Uncommitted: not seen, and the read does not wait for the writer.
+            assert (await reader.context(scope, "room", "sam")).member == Progress(7, 0)
+            conn.rollback()
+
+
+async def test_an_in_memory_store_reads_through_its_own_connection() -> None:
+    async with await SqliteStore.open(":memory:") as store:
+        await store.set_member_progress(Scope("t", "m"), "sam", film=30)
+        assert (await store.context(Scope("t", "m"), "room", "sam")).member == Progress(0, 30)

@@ -233,6 +233,8 @@ class FakeDiscord:
 
     # -- REST -------------------------------------------------------------------------------
     async def _rest(self, request: web.Request) -> web.StreamResponse:
+        # Stamped on arrival, before the body is read: the bot's latency, not the fake's.
+        arrived = asyncio.get_running_loop().time()
         path = request.path.removeprefix(API)
         body: Any = None
         if request.can_read_body:
@@ -264,7 +266,7 @@ class FakeDiscord:
                 ]
             return _json(self.commands.get(scope, []))
         if parts[0] == "interactions" and parts[-1] == "callback":
-            return self._callback(parts[2], body, sent)
+            return self._callback(parts[2], body, sent, arrived)
         if parts[0] == "webhooks":
             return self._webhook(parts, method, body, sent)
         return _json({"message": "404: Not Found", "code": 0}, status=404)
@@ -275,12 +277,13 @@ class FakeDiscord:
             exchange.sent.append(sent)
         return exchange
 
-    def _callback(self, token: str, body: dict[str, Any], sent: Sent) -> web.Response:
+    def _callback(self, token: str, body: dict[str, Any], sent: Sent, arrived: float
+                  ) -> web.Response:
         exchange = self._exchange(token, sent)
         if exchange is None:
             return _json({"message": "Unknown interaction", "code": 10062}, status=404)
         if exchange.callback_at is None:
-            exchange.callback_at = asyncio.get_running_loop().time()
+            exchange.callback_at = arrived
         kind = body["type"]
         data = body.get("data") or {}
         message = None

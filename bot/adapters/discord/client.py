@@ -172,15 +172,24 @@ class ClubBot(discord.AutoShardedClient):
                        args: dict[str, str], *, private_guess: bool, page: int | None) -> None:
         """Run the core; answer within Discord's deadline; send the page asked for."""
         editing = page is not None
-        work = asyncio.ensure_future(self.core.run(inv, path, args))
-        done, _pending = await asyncio.wait({work}, timeout=DEFER_AFTER)
-        deferred = not done
-        if deferred:
-            if editing:
-                await interaction.response.defer()
-            else:
-                await interaction.response.defer(ephemeral=private_guess, thinking=True)
-        reply = await work
+        deferring: asyncio.Task[None] | None = None
+
+        def defer() -> None:  # the core is slow today: answer Discord now, the reply follows
+            nonlocal deferring
+            deferring = asyncio.ensure_future(
+                interaction.response.defer() if editing
+                else interaction.response.defer(ephemeral=private_guess, thinking=True))
+
+        # A timer rather than a task around the core: the quick path (nearly every call) then
+        # costs nothing extra.
+        timer = asyncio.get_running_loop().call_later(DEFER_AFTER, defer)
+        try:
+            reply = await self.core.run(inv, path, args)
+        finally:
+            timer.cancel()
+        deferred = deferring is not None
+        if deferring is not None:
+            await deferring
         private = reply.visibility is Visibility.PRIVATE
         if editing and reply.kind is Kind.ERROR:
             # A pager whose command no longer answers (the club moved back): leave the

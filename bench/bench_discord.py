@@ -1,0 +1,97 @@
+"""Discord: our bot against a minimal discord.py bot, through the same fake Discord, one run.
+
+Each bot runs in its own process, behind its own fake here; requests alternate between
+them. Latency is from INTERACTION_CREATE sent to the interaction callback received. Peak
+memory is each bot process's VmHWM. The aim (issue: Discord): our p50 within 1.3x of the
+minimal bot's.
+
+    .venv/bin/python bench/bench_discord.py [-n 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from fakes.fake_discord import FakeDiscord  # noqa: E402
+
+# What members do most: content lookups, each with its options.
+OURS = [("film cast", {}), ("character", {"character": "Kathy"}), ("theme", {}),
+        ("glossary", {"term": "guardians"}), ("search", {"words": "score"})]
+
+
+def peak_rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def start_bot(fake: FakeDiscord, kind: str) -> subprocess.Popen[bytes]:
+    # Started once, before anything is timed, so a blocking spawn costs nothing measured.
+    proc = subprocess.Popen(  # noqa: ASYNC220
+        [sys.executable, str(HERE / "discord_bot.py"), kind, str(fake.port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    await asyncio.wait_for(fake.ready.wait(), 30)
+    while not fake.commands:  # synced  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.3)  # GUILD_CREATE parsed
+    return proc
+
+
+async def measure(n: int) -> dict[str, tuple[list[float], int]]:
+    """Both bots up at once, each behind its own fake; requests alternate between them, so
+    whatever else the machine does at a moment falls on both alike."""
+    fakes = {"minimal": FakeDiscord(), "ours": FakeDiscord()}
+    calls = {"minimal": [("ping", {})], "ours": OURS}
+    procs: dict[str, subprocess.Popen[bytes]] = {}
+    times: dict[str, list[float]] = {kind: [] for kind in fakes}
+    try:
+        for kind, fake in fakes.items():
+            await fake.start()
+            procs[kind] = await start_bot(fake, kind)
+        for i in range(n + 50):
+            for kind, fake in fakes.items():
+                path, values = calls[kind][i % len(calls[kind])]
+                exchange = await fake.interact(path, **values)
+                assert exchange.type == 4 and exchange.callback_at is not None, exchange.sent
+                if i >= 50:  # after a warm-up
+                    times[kind].append((exchange.callback_at - exchange.created_at) * 1000)
+        return {kind: (times[kind], peak_rss_kib(procs[kind].pid)) for kind in fakes}
+    finally:
+        for proc in procs.values():
+            proc.terminate()
+            proc.wait(10)
+        for fake in fakes.values():
+            await fake.stop()
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1]
+
+
+async def main(n: int) -> None:
+    results = await measure(n)
+    print(f"{n} interactions each, sequential, alternating, INTERACTION_CREATE -> callback")
+    print(f"{'bot':<10} {'p50 ms':>8} {'p99 ms':>8} {'peak MiB':>9}")
+    for kind, (times, rss) in results.items():
+        print(f"{kind:<10} {statistics.median(times):8.2f} {pct(times, 99):8.2f} "
+              f"{rss / 1024:9.1f}")
+    ratio = statistics.median(results["ours"][0]) / statistics.median(results["minimal"][0])
+    print(f"p50 ratio ours/minimal: {ratio:.2f} (aim: under 1.3)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=1000)
+    started = time.perf_counter()
+    asyncio.run(main(parser.parse_args().n))
+    print(f"({time.perf_counter() - started:.1f} s)")

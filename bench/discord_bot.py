@@ -1,0 +1,61 @@
+"""A bot process for bench_discord.py: ours, or a minimal discord.py bot, against the fake.
+
+    python bench/discord_bot.py ours|minimal PORT
+
+Only the URLs discord.py connects to are pointed at the fake, as in the tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from fakes.fake_discord import GUILD_ID
+
+
+class Minimal(discord.Client):
+    """The least a discord.py bot can do: one slash command answering a constant string."""
+
+    def __init__(self) -> None:
+        super().__init__(intents=discord.Intents.none())
+        self.tree = app_commands.CommandTree(self)
+
+        @self.tree.command(name="ping", description="pong")
+        async def ping(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("pong")
+
+    async def setup_hook(self) -> None:
+        guild = discord.Object(GUILD_ID)
+        self.tree.copy_global_to(guild=guild)
+        await self.tree.sync(guild=guild)
+
+
+async def main(kind: str, port: int) -> None:
+    Route.BASE = f"http://127.0.0.1:{port}/api/v10"
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{port}/gateway")
+    if kind == "minimal":
+        async with Minimal() as bot:
+            await bot.start("bench-token")
+        return
+    from bot.adapters.discord.client import ClubBot
+    from bot.app import open_core
+
+    with tempfile.TemporaryDirectory() as tmp:
+        async with open_core(Path(tmp) / "club.db") as core, \
+                ClubBot(core, dev_guild=GUILD_ID) as bot:
+            await bot.start("bench-token")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], int(sys.argv[2])))
