@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from fakes.fake_discord import GUILD_ID, MANAGE_GUILD, Exchange, FakeDiscord, Sent, buttons
+from fakes.fake_discord import APP_ID, GUILD_ID, MANAGE_GUILD, Exchange, FakeDiscord, Sent, buttons
 
 from bot.adapters.discord import client as discord_client
 from bot.adapters.discord.client import ClubBot
@@ -68,9 +68,10 @@ class World:
 
 
 @asynccontextmanager
-async def running(fake: FakeDiscord, core: Core) -> AsyncIterator[ClubBot]:
+async def running(fake: FakeDiscord, core: Core, dev_guild: int | None = GUILD_ID
+                  ) -> AsyncIterator[ClubBot]:
     """The real client, started against the fake and connected, then closed."""
-    bot = ClubBot(core, dev_guild=GUILD_ID)
+    bot = ClubBot(core, dev_guild=dev_guild)
     identified = len(fake.identifies)
     runner = asyncio.create_task(bot.start("fake-token"))
     await asyncio.wait_for(bot.synced.wait(), 15)
@@ -249,6 +250,13 @@ async def test_a_restart_does_not_sync_again(pack: Content, tmp_path: Path) -> N
                 pass
             assert len(fake.sync_calls) == 2
             assert fake.sync_calls[-1].path.endswith(f"/guilds/{GUILD_ID}/commands")
+            # Without a development server the commands go to every server, once.
+            for _start in range(2):
+                async with open_core(tmp_path / "club.db", content=pack) as core, \
+                        running(fake, core, dev_guild=None):
+                    pass
+            assert len(fake.sync_calls) == 3
+            assert fake.sync_calls[-1].path == f"/applications/{APP_ID}/commands"
     finally:
         await fake.stop()
 
@@ -295,6 +303,12 @@ async def test_every_card_fits_the_embed_limits(world: World, pack: Content,
             assert not embed_fits(embed), (card.name, embed_fits(embed))
             if channel == "finished":  # all of it is open there
                 assert "held back" not in embed.get("description", ""), card.name
+
+
+async def test_a_thread_follows_its_channels_club(world: World) -> None:
+    inside = await world.fake.interact("character", channel="tagged", thread="Ruth night",
+                                       character="Ruth")
+    assert "||" in description(inside)  # the tagged channel's club and its mode
 
 
 async def test_ephemeral_flags(world: World) -> None:
@@ -497,6 +511,22 @@ async def test_an_unknown_command_is_answered_and_logged(world: World,
     assert "don't have that command" in description(exchange)
     assert "Traceback" not in exchange.texts()
     assert any("unknown command oldcommand" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_fault_in_the_adapter_is_logged_and_apologised_for(
+        world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(reply: Any) -> Any:
+        raise RuntimeError("renderer bug")
+
+    monkeypatch.setattr(discord_client, "pages", broken)
+    caplog.set_level(logging.ERROR, logger="bot.adapters.discord.client")
+    exchange = await world.fake.interact("film cast", user=97)
+    assert exchange.final_ephemeral()
+    assert description(exchange) == discord_client.APOLOGY
+    assert "renderer bug" not in exchange.texts()
+    logged = [r for r in caplog.records if r.exc_info]
+    assert logged and "user 97" in logged[0].getMessage()
+    assert f"interaction {exchange.id}" in logged[0].getMessage()
 
 
 # -- slow answers -------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ that fit Discord's limits, and a tagged part stays behind its spoiler marks."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.discord.render import escape_spoiler, fits, pages
@@ -85,6 +85,9 @@ def test_every_page_fits_discords_limits(parts: list[GatedPart], fields: list[Ga
     assert {p.count for p in out} == {len(out)}
 
 
+@example(text="Ruth || Tommy")
+@example(text="ends with a backslash \\")
+@example(text="`||`")
 @given(text=TEXT)
 def test_a_tagged_part_cannot_close_its_spoiler_early(text: str) -> None:
     body = pages(reply([part(text, tagged=True)]))[0].embed.description or ""

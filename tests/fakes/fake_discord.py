@@ -334,18 +334,28 @@ class FakeDiscord:
                 "mute": False, "flags": 0, "nick": None, "avatar": None, "premium_since": None,
                 "pending": False, "communication_disabled_until": None}
 
+    def _thread_payload(self, name: str, parent: int) -> dict[str, Any]:
+        return {"id": str(parent + 10**12), "type": 11, "name": name, "parent_id": str(parent),
+                "guild_id": str(GUILD_ID), "owner_id": "1", "flags": 0, "member_count": 2,
+                "message_count": 0, "rate_limit_per_user": 0, "last_message_id": None,
+                "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
+                                    "archive_timestamp": _now(), "locked": False}}
+
     async def _deliver(self, kind: int, data: dict[str, Any], *, user: int, channel: str,
-                       permissions: int, message: dict[str, Any] | None = None) -> Exchange:
+                       permissions: int, message: dict[str, Any] | None = None,
+                       thread: str | None = None) -> Exchange:
         iid = next(self._ids)
         token = f"token-{iid}"
         loop = asyncio.get_running_loop()
         exchange = Exchange(iid, token, created_at=loop.time())
         self.exchanges[token] = exchange
         cid = self.channel(channel)
+        where = (self._thread_payload(thread, cid) if thread
+                 else self._channel_payload(channel, cid))
         payload: dict[str, Any] = {
             "id": str(iid), "application_id": str(APP_ID), "type": kind, "token": token,
-            "version": 1, "guild_id": str(GUILD_ID), "channel_id": str(cid),
-            "channel": {**self._channel_payload(channel, cid), "permissions": str(permissions)},
+            "version": 1, "guild_id": str(GUILD_ID), "channel_id": where["id"],
+            "channel": {**where, "permissions": str(permissions)},
             "member": self._member(user, permissions), "app_permissions": "0",
             "locale": "en-GB", "guild_locale": "en-GB", "entitlements": [],
             "authorizing_integration_owners": {"0": str(GUILD_ID)}, "context": 0,
@@ -399,10 +409,11 @@ class FakeDiscord:
 
     async def interact(self, path: str, *, user: int = 1, channel: str = "general",
                        permissions: int = EVERYONE_PERMISSIONS, wait: bool = True,
-                       **values: Any) -> Exchange:
-        """A member runs ``/path`` with option values; the bot's answer is awaited."""
+                       thread: str | None = None, **values: Any) -> Exchange:
+        """A member runs ``/path`` with option values (in a thread of ``channel`` if
+        ``thread`` names one); the bot's answer is awaited."""
         exchange = await self._deliver(2, self.command_data(path, values), user=user,
-                                       channel=channel, permissions=permissions)
+                                       channel=channel, permissions=permissions, thread=thread)
         if wait:
             await asyncio.wait_for(exchange.done.wait(), 10)
         return exchange
