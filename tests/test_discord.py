@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ from bot.core.commands import Command, Group, OptionKind, Registry, build_regist
 from bot.core.commands.registry import coerce
 from bot.core.content import Content
 from bot.core.content.model import CardKind
+from bot.core.errors import UserError
 from bot.core.passages import CARD_COMMAND
 from bot.core.reply import Draft, Part
 from bot.core.service import Core
@@ -43,7 +44,10 @@ NAME_RULE = re.compile(r"^[-_\w]{1,32}$")
 
 
 async def _long_read(call: Any) -> Draft:
-    """A reply far longer than one embed: most parts safe, every third opens at chapter 20."""
+    """A reply far longer than one embed: most parts safe, every third opens at chapter 20.
+    A club that has finished the novel is told the list is closed (an error a pager meets)."""
+    if call.ctx.club and call.ctx.club.progress.novel == 23:
+        raise UserError("This reading list is closed for clubs that have finished.")
     parts = tuple(
         Part(f"Paragraph {n}: " + "A long and careful paragraph about the novel. " * 8,
              label=f"Section {n}", reveal=Reveal(novel=20) if n % 3 == 0 else SAFE)
@@ -105,6 +109,13 @@ async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
             await world.admin("club progress", channel="finished", novel=23, film=103)
             yield world
     await fake.stop()
+
+
+@pytest.fixture(autouse=True)
+def keeps_discords_rules(world: World) -> Iterator[None]:
+    """After every test: no interaction answered twice, late, or followed up unanswered."""
+    yield
+    assert world.fake.violations == []
 
 
 def embed_of(exchange: Exchange) -> dict[str, Any]:
@@ -558,8 +569,40 @@ async def test_a_slow_answer_is_deferred_then_followed_up(world: World) -> None:
     assert "Carey Mulligan" in description(shared)
     private = await world.fake.interact("progress show", channel="slow", user=95)
     assert private.type == 5 and private.final_ephemeral()
-    # Deferred as a channel reply, answered privately: the "thinking" message is deleted.
+    # Deferred as a channel reply, answered privately: the member alone sees the answer, and
+    # nothing is left in the channel.
     await world.admin("club create", channel="slow")
     join = await world.fake.interact("club join", channel="slow", user=96)
-    assert [s.method for s in join.sent][-2:] == ["DELETE", "POST"]
-    assert join.sent[-1].body["flags"] & 64
+    await world.fake.until(lambda: any(x.method == "DELETE" for x in join.sent))
+    assert join.type == 5 and join.final_ephemeral()
+    assert "Welcome to the club" in description(join)
+    assert [m.ephemeral for m in join.shown if not m.deleted] == [True]
+
+
+async def _paged_message(world: World, channel: str) -> tuple[dict[str, Any], str]:
+    first = await world.fake.interact("longread", channel=channel)
+    message = world.fake.messages[first.message_id]
+    nxt = next(b for b in buttons(message) if b["label"].startswith("Next"))
+    return message, nxt["custom_id"]
+
+
+async def test_a_pager_that_meets_an_error_leaves_the_message_alone(world: World) -> None:
+    await world.admin("club create", channel="paged")
+    message, next_id = await _paged_message(world, "paged")
+    await world.admin("club progress", channel="paged", novel=23)
+    clicked = await world.fake.click(message, next_id, user=98, channel="paged")
+    assert clicked.type == 4 and clicked.final_ephemeral()
+    assert "reading list is closed" in description(clicked)
+    assert not any(s.method == "PATCH" for s in clicked.sent)
+
+
+@pytest.mark.usefixtures("slow")
+async def test_a_slow_pager_error_goes_to_the_clicker_alone(world: World) -> None:
+    await world.admin("club create", channel="paged-slow")
+    await world.admin("club progress", channel="paged-slow", novel=22)
+    message, next_id = await _paged_message(world, "paged-slow")
+    await world.admin("club progress", channel="paged-slow", novel=23)
+    clicked = await world.fake.click(message, next_id, user=99, channel="paged-slow")
+    assert clicked.type == 6  # deferred as an update of the message...
+    assert not any(s.method == "PATCH" for s in clicked.sent)  # ...which is not touched
+    assert clicked.final_ephemeral() and "reading list is closed" in description(clicked)

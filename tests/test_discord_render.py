@@ -41,7 +41,9 @@ def spoiler_marks(text: str) -> tuple[int, list[str]]:
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
                max_size=600)
-LONG = st.one_of(TEXT, st.text(min_size=3000, max_size=10000))
+# Long text, and long text made of what escaping doubles.
+LONG = st.one_of(TEXT, st.text(min_size=3000, max_size=10000),
+                 st.text(alphabet="|\\` a", min_size=2000, max_size=5000))
 
 
 def reply(parts: list[GatedPart], fields: list[GatedPart] = (), **kw: object) -> Reply:
@@ -56,7 +58,8 @@ def reply(parts: list[GatedPart], fields: list[GatedPart] = (), **kw: object) ->
 def part(text: str, tagged: bool, label: str | None = None) -> GatedPart:
     if tagged:
         return GatedPart(text, None, PartState.TAG, Reveal(novel=7))
-    return GatedPart(text, label, PartState.SHOW)
+    # Shown text is ours and has no spoiler marks of its own (members' words are quoted).
+    return GatedPart(text.replace("|", "/"), label, PartState.SHOW)
 
 
 parts_st = st.lists(st.builds(part, LONG, st.booleans(), st.one_of(st.none(), TEXT)),

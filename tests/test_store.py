@@ -791,6 +791,14 @@ async def test_context_reads_see_every_commit_at_once(db_path: Path) -> None:
             conn.rollback()
 
 
+async def test_context_does_not_wait_for_the_worker(store: SqliteStore) -> None:
+    """The hot read takes neither the worker thread nor the lock a write holds."""
+    async with store._lock:  # as a write transaction in progress would
+        context = await asyncio.wait_for(store.context(Scope("t", "w"), "room", "sam"), 1)
+        assert await asyncio.wait_for(store.get_state("nothing"), 1) is None
+    assert context.member == Progress()
+
+
 async def test_an_in_memory_store_reads_through_its_own_connection() -> None:
     async with await SqliteStore.open(":memory:") as store:
         await store.set_member_progress(Scope("t", "m"), "sam", film=30)

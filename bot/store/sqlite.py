@@ -15,7 +15,8 @@ Reliability rules (docs: platform-contract.md §C):
   last commits on power loss).
 - The schema is versioned with ``PRAGMA user_version``; each migration and its version bump commit
   together or not at all.
-- ``context()``, which every command and every autocomplete keystroke reads, goes through a
+- ``context()``, which every command and every autocomplete keystroke reads (and
+  ``get_state()``, read on every button click), goes through a
   second, read-only stdlib connection on the event loop's own thread: a point read there takes
   microseconds, against a thread hop for each aiosqlite call. It sees only committed rows (its
   own snapshot, fresh for every statement, including other processes' commits), and with
@@ -440,7 +441,7 @@ class SqliteStore:
             return None
         try:
             return reader.execute(sql, params).fetchall()
-        except sqlite3.OperationalError:  # busy or locked: let the worker wait for it
+        except sqlite3.Error:  # busy, locked or anything else: the worker's path handles it
             return None
 
     async def _read(self, sql: str, params: dict[str, Any]) -> list[Any]:
@@ -729,7 +730,10 @@ class SqliteStore:
     # -- adapter state --------------------------------------------------------------------------
 
     async def get_state(self, key: str) -> str | None:
-        rows = await self._read("SELECT value FROM adapter_state WHERE key = :key", {"key": key})
+        sql, params = "SELECT value FROM adapter_state WHERE key = :key", {"key": key}
+        rows = self._read_now(sql, params)  # read when a button is clicked: keep it quick
+        if rows is None:
+            rows = await self._read(sql, params)
         return rows[0][0] if rows else None
 
     async def put_state(self, key: str, value: str) -> None:

@@ -17,7 +17,7 @@ import contextlib
 import itertools
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -59,8 +59,23 @@ class Sent:
 
 
 @dataclass
+class Shown:
+    """A message as members see it: its body and flags as Discord would apply them."""
+
+    body: dict[str, Any]
+    ephemeral: bool
+    deleted: bool = False
+
+
+@dataclass
 class Exchange:
-    """Everything the bot sent in answer to one interaction."""
+    """Everything the bot sent in answer to one interaction, and what members end up seeing.
+
+    Discord's rules for a deferred reply are modelled, since they decide who sees what: after
+    a "thinking" deferral (type 5) the first follow-up, or an edit of ``@original``, replaces
+    the loading message and keeps the visibility chosen at defer time, whatever flags it
+    carries (platform-contract.md §A2).
+    """
 
     id: int
     token: str
@@ -69,6 +84,9 @@ class Exchange:
     callback_at: float | None = None
     created_at: float = 0.0
     message_id: int | None = None  # the message the answer made (to click its buttons)
+    shown: list[Shown] = field(default_factory=list)
+    original: Shown | None = None  # the response message (@original)
+    loading: bool = False  # deferred with "thinking", not replaced yet
 
     @property
     def callback(self) -> dict[str, Any]:
@@ -78,25 +96,35 @@ class Exchange:
     def type(self) -> int:
         return int(self.callback["type"])
 
+    def final(self) -> Shown:
+        visible = [m for m in self.shown if not m.deleted]
+        assert visible, f"nothing is shown for this interaction: {self.sent}"
+        return visible[-1]
+
     def final_message(self) -> dict[str, Any]:
-        """The message the member ends up seeing: the callback's, or the last follow-up or
-        edit after a deferral."""
-        for sent in reversed(self.sent):
-            if sent.method in ("POST", "PATCH") and "/webhooks/" in sent.path:
-                return sent.body
-        return self.callback.get("data") or {}
+        """The message the member ends up seeing."""
+        return self.final().body
 
     def final_ephemeral(self) -> bool:
-        flags = self.final_message().get("flags") or 0
-        after_defer = any("/webhooks/" in s.path and s.method == "PATCH" for s in self.sent)
-        if after_defer and self.type == 5:
-            # An edit of a deferred reply keeps the flag chosen at defer time.
-            flags = (self.callback.get("data") or {}).get("flags") or 0
-        return bool(flags & 64)
+        return self.final().ephemeral
 
     def texts(self) -> str:
-        """Every string in everything sent: for leak checks."""
-        return json.dumps([s.body for s in self.sent], ensure_ascii=False)
+        """Every string in everything sent, one per line: for leak checks."""
+        out: list[str] = []
+
+        def walk(value: Any) -> None:
+            if isinstance(value, str):
+                out.append(value)
+            elif isinstance(value, dict):
+                for item in value.values():
+                    walk(item)
+            elif isinstance(value, list):
+                for item in value:
+                    walk(item)
+
+        for sent in self.sent:
+            walk(sent.body)
+        return "\n".join(out)
 
 
 class FakeDiscord:
@@ -112,6 +140,9 @@ class FakeDiscord:
         self.messages: dict[int, dict[str, Any]] = {}
         self.exchanges: dict[str, Exchange] = {}  # by token
         self.ready = asyncio.Event()
+        # Breaches of Discord's rules (a second initial response, a missed 3 s deadline, a
+        # follow-up before any response): tests assert there are none.
+        self.violations: list[str] = []
         self._ws: web.WebSocketResponse | None = None
         self._zlib: Any = None
         self._seq = 0
@@ -282,14 +313,26 @@ class FakeDiscord:
         exchange = self._exchange(token, sent)
         if exchange is None:
             return _json({"message": "Unknown interaction", "code": 10062}, status=404)
-        if exchange.callback_at is None:
-            exchange.callback_at = arrived
+        if exchange.callback_at is not None:
+            self.violations.append(f"interaction {exchange.id} answered twice")
+            return _json({"message": "Interaction has already been acknowledged.",
+                          "code": 40060}, status=400)
+        exchange.callback_at = arrived
+        if arrived - exchange.created_at > 3.0:
+            self.violations.append(f"interaction {exchange.id} answered after 3 s")
         kind = body["type"]
         data = body.get("data") or {}
         message = None
+        ephemeral = bool((data.get("flags") or 0) & 64)
         if kind in (4, 5):
-            message = self._message(data, ephemeral=bool((data.get("flags") or 0) & 64))
+            message = self._message(data, ephemeral=ephemeral)
             exchange.message_id = int(message["id"])
+            exchange.original = Shown(data, ephemeral)
+            if kind == 4:
+                exchange.shown.append(exchange.original)
+            exchange.loading = kind == 5
+        if kind == 7:  # the clicked message, edited in place
+            exchange.shown.append(Shown(data, ephemeral=False))
         if kind in (4, 7, 8, 9):  # answered for good; 5 and 6 wait for a follow-up or edit
             exchange.done.set()
         reply: dict[str, Any] = {"interaction": {
@@ -305,11 +348,37 @@ class FakeDiscord:
         exchange = self._exchange(token, sent)
         if exchange is None:
             return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
+        if exchange.callback_at is None:
+            self.violations.append(f"interaction {exchange.id}: {method} before any response")
+            return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
+        original = parts[-1] == "@original"
         if method == "DELETE":
+            if original and exchange.original is not None:
+                exchange.original.deleted = True
             return web.Response(status=204)
         if method == "GET":
             return _json(self._message({}, ephemeral=False))
-        message = self._message(body or {}, ephemeral=bool(((body or {}).get("flags") or 0) & 64))
+        body = body or {}
+        asked = bool((body.get("flags") or 0) & 64)
+        if original and method == "PATCH":
+            if exchange.original is None:  # a type-6 deferral: the clicked message is edited
+                exchange.shown.append(Shown(body, ephemeral=False))
+            else:
+                exchange.original.body = {**exchange.original.body, **body}
+                if exchange.loading:
+                    exchange.shown.append(exchange.original)
+            exchange.loading = False
+            ephemeral = exchange.original.ephemeral if exchange.original else False
+        elif exchange.loading and exchange.original is not None:
+            # The first follow-up after "thinking" replaces it, keeping its visibility.
+            exchange.original.body = body
+            exchange.shown.append(exchange.original)
+            exchange.loading = False
+            ephemeral = exchange.original.ephemeral
+        else:
+            exchange.shown.append(Shown(body, asked))
+            ephemeral = asked
+        message = self._message(body, ephemeral=ephemeral)
         exchange.message_id = int(message["id"])
         exchange.done.set()
         return _json(message)
@@ -425,6 +494,13 @@ class FakeDiscord:
                                        permissions=permissions)
         await asyncio.wait_for(exchange.done.wait(), 10)
         return exchange
+
+    @staticmethod
+    async def until(done: Callable[[], bool]) -> None:
+        """Wait (up to 5 s) for an answer sent in several steps (a follow-up after an edit)."""
+        async with asyncio.timeout(5):
+            while not done():  # noqa: ASYNC110 (the fake has no event per step)
+                await asyncio.sleep(0.005)
 
     async def autocomplete(self, path: str, focused: str, typed: str, *, user: int = 1,
                            channel: str = "general", **values: Any) -> list[dict[str, Any]]:

@@ -61,7 +61,9 @@ async def custom_id(store: Store, press: Press, page: int | None) -> str:
         return inline
     payload = press.encode()
     key = hashlib.sha256(payload.encode()).hexdigest()[:24]
-    await store.put_state(_STATE_KEY + key, payload)  # the same command, the same row
+    # The same command, the same row: written once, not on every render or page turn.
+    if await store.get_state(_STATE_KEY + key) != payload:
+        await store.put_state(_STATE_KEY + key, payload)
     return head + "k" + key
 
 

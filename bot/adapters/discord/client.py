@@ -151,16 +151,16 @@ class ClubBot(discord.AutoShardedClient):
     async def press(self, interaction: discord.Interaction, ref: str, page: int | None) -> None:
         """A button: an action (a new reply) or a page of the message it sits on."""
         try:
+            # Inline refs decode at once; stored ones are a point read on the store's
+            # read-only connection (microseconds, never waiting), so no deferral is needed.
             wanted = await resolve(self.core.store, ref)
             if wanted is None:
                 await _say_privately(interaction, "This button has expired. Please run the "
                                                   "command again.")
                 return
-            if page is None:
-                private = wanted.private
-            else:  # a pager re-runs its message's command for the same audience
-                message = interaction.message
-                private = bool(message and message.flags.ephemeral) or wanted.private
+            private = wanted.private
+            if page is not None:  # a pager re-runs its message's command for the same audience
+                private = _on_ephemeral(interaction) or wanted.private
             await self._respond(interaction, invocation(interaction, private=private),
                                 wanted.path, dict(wanted.args), private_guess=private, page=page)
         except Exception:
@@ -170,39 +170,48 @@ class ClubBot(discord.AutoShardedClient):
     # -- replying ---------------------------------------------------------------------------
     async def _respond(self, interaction: discord.Interaction, inv: Invocation, path: str,
                        args: dict[str, str], *, private_guess: bool, page: int | None) -> None:
-        """Run the core; answer within Discord's deadline; send the page asked for."""
+        """Run the core and render its reply under a deadline; then send the page asked for.
+
+        Nearly always this takes about a millisecond and the answer is the interaction's
+        response. If it takes longer than DEFER_AFTER, a timer defers the interaction first
+        (Discord allows 3 s), choosing the visibility the command is expected to have, and
+        the answer follows.
+        """
         editing = page is not None
         deferring: asyncio.Task[None] | None = None
 
-        def defer() -> None:  # the core is slow today: answer Discord now, the reply follows
+        def defer() -> None:
             nonlocal deferring
             deferring = asyncio.ensure_future(
                 interaction.response.defer() if editing
                 else interaction.response.defer(ephemeral=private_guess, thinking=True))
 
-        # A timer rather than a task around the core: the quick path (nearly every call) then
-        # costs nothing extra.
+        # A timer rather than a task around the work: the quick path then costs nothing.
         timer = asyncio.get_running_loop().call_later(DEFER_AFTER, defer)
         try:
             reply = await self.core.run(inv, path, args)
+            private = reply.visibility is Visibility.PRIVATE
+            # A pager edits its message only with an answer for that message's readers; an
+            # error, or an answer for the clicker alone, goes to the clicker.
+            for_clicker = editing and (reply.kind is Kind.ERROR
+                                       or private != _on_ephemeral(interaction))
+            if for_clicker:
+                embed, view = await self._page(reply, pages(reply)[0], None)
+            else:
+                rendered = pages(reply)
+                chosen = rendered[min(page or 0, len(rendered) - 1)]
+                embed, view = await self._page(reply, chosen,
+                                               Press(path, tuple(args.items()), private))
         finally:
             timer.cancel()
         deferred = deferring is not None
         if deferring is not None:
             await deferring
-        private = reply.visibility is Visibility.PRIVATE
-        if editing and reply.kind is Kind.ERROR:
-            # A pager whose command no longer answers (the club moved back): leave the
-            # message as it is and tell the clicker why.
-            embed, view = await self._page(reply, pages(reply)[0], None)
-            await _send(interaction, embed, view, ephemeral=True, deferred=deferred)
-            return
-        rerun = Press(path, tuple(args.items()), private)
-        rendered = pages(reply)
-        chosen = rendered[min(page or 0, len(rendered) - 1)]
-        embed, view = await self._page(reply, chosen, rerun)
         if editing:
-            if deferred:
+            if for_clicker:
+                await _send(interaction, embed, view, ephemeral=True, deferred=False,
+                            followup=deferred)
+            elif deferred:
                 await interaction.edit_original_response(embed=embed, view=view,
                                                          allowed_mentions=NO_MENTIONS)
             else:
@@ -210,13 +219,21 @@ class ClubBot(discord.AutoShardedClient):
                                                         allowed_mentions=NO_MENTIONS)
             return
         if deferred and private != private_guess:
-            # Deferred as a channel reply, but the answer is for this member alone (an error,
-            # or `/club join`): the "thinking" message goes, the answer comes privately.
-            await interaction.delete_original_response()
-            await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING,
-                                            ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await self._move_to_private(interaction, embed, view)
             return
         await _send(interaction, embed, view, ephemeral=private, deferred=deferred)
+
+    async def _move_to_private(self, interaction: discord.Interaction, embed: discord.Embed,
+                               view: discord.ui.View | None) -> None:
+        """Deferred as a channel reply, but the answer is for this member alone (an error, or
+        `/club join`). The first follow-up after a deferral would take the deferral's public
+        visibility, so the "thinking" message is resolved with a neutral note first; the
+        answer then goes privately and the note is removed."""
+        await interaction.edit_original_response(content="Answered privately.", embed=None,
+                                                 view=None, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING,
+                                        ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.delete_original_response()
 
     async def _page(self, reply: Reply, page: Page, rerun: Press | None
                     ) -> tuple[discord.Embed, discord.ui.View | None]:
@@ -247,8 +264,14 @@ class ClubBot(discord.AutoShardedClient):
 
 
 async def _send(interaction: discord.Interaction, embed: discord.Embed,
-                view: discord.ui.View | None, *, ephemeral: bool, deferred: bool) -> None:
-    if deferred:
+                view: discord.ui.View | None, *, ephemeral: bool, deferred: bool,
+                followup: bool = False) -> None:
+    """The answer as the response, as the edit of a deferred response, or as a new message
+    after a deferral that made none (a pager's)."""
+    if followup:
+        await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING,
+                                        ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+    elif deferred:
         await interaction.edit_original_response(embed=embed, view=view,
                                                  allowed_mentions=NO_MENTIONS)
     else:
@@ -269,6 +292,12 @@ async def _say_privately(interaction: discord.Interaction, text: str) -> None:
                                                     allowed_mentions=NO_MENTIONS)
     except discord.HTTPException:
         log.warning("could not tell %s about an error", _where(interaction), exc_info=True)
+
+
+def _on_ephemeral(interaction: discord.Interaction) -> bool:
+    """Was the clicked message one only the clicker sees?"""
+    message = interaction.message
+    return bool(message and message.flags.ephemeral)
 
 
 def _where(interaction: discord.Interaction) -> str:

@@ -60,7 +60,8 @@ def _line(part: GatedPart) -> str:
 
 
 def _chunks(text: str, size: int) -> list[str]:
-    """Split at line, then word, boundaries into pieces of at most ``size`` characters."""
+    """Split at line, then word, boundaries into pieces of at most ``size`` characters,
+    never between a backslash and the character it escapes."""
     pieces: list[str] = []
     while len(text) > size:
         cut = text.rfind("\n", 0, size)
@@ -68,6 +69,9 @@ def _chunks(text: str, size: int) -> list[str]:
             cut = text.rfind(" ", 0, size)
         if cut < size // 2:
             cut = size
+        trailing = len(text[:cut]) - len(text[:cut].rstrip("\\"))
+        if trailing % 2:
+            cut -= 1
         pieces.append(text[:cut].rstrip())
         text = text[cut:].lstrip()
     if text:
@@ -80,8 +84,8 @@ def _blocks(part: GatedPart) -> list[str]:
     line = _line(part)
     if len(line) <= PAGE_TEXT:
         return [line]
-    if part.state is PartState.TAG:  # each piece gets its own spoiler marks
-        return [f"||{escape_spoiler(piece)}||" for piece in _chunks(part.text, PAGE_TEXT - 100)
+    if part.state is PartState.TAG:  # escaped first, so the pieces are measured as sent
+        return [f"||{piece}||" for piece in _chunks(escape_spoiler(part.text), PAGE_TEXT - 100)
                 ] + [f"*({_opens(part)})*"]
     return _chunks(line, PAGE_TEXT)
 
