@@ -25,15 +25,27 @@ from fakes.fake_discord import GUILD_ID
 
 
 class Minimal(discord.Client):
-    """The least a discord.py bot can do: one slash command answering a constant string."""
+    """The least a discord.py bot can do: one slash command answering a constant string
+    (``ping``), and one answering a constant embed and button the size of our typical reply
+    (``card``), which tells the cost of the answer's size apart from the cost of our code."""
 
     def __init__(self) -> None:
         super().__init__(intents=discord.Intents.none())
         self.tree = app_commands.CommandTree(self)
+        embed = discord.Embed(title="A card", description="word " * 500, colour=0x3A7D7B)
+        embed.add_field(name="Sources", value="source " * 120)
+        embed.set_footer(text="Posted here; cut to the club's progress " * 2)
 
         @self.tree.command(name="ping", description="pong")
         async def ping(interaction: discord.Interaction) -> None:
             await interaction.response.send_message("pong")
+
+        @self.tree.command(name="card", description="a constant card")
+        async def card(interaction: discord.Interaction) -> None:
+            view = discord.ui.View(timeout=None)
+            view.add_item(discord.ui.Button(label="Just me", custom_id="constant:just-me"))
+            view.stop()
+            await interaction.response.send_message(embed=embed, view=view)
 
     async def setup_hook(self) -> None:
         guild = discord.Object(GUILD_ID)

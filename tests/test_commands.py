@@ -402,3 +402,18 @@ async def test_typed_values_get_the_same_checks_as_typed_text(core: Core) -> Non
     assert chapter.kind is Kind.ERROR and "23 chapters" in flat(chapter)
     fine = await core.run(inv, "progress novel", {"chapter": 7})
     assert fine.kind is Kind.OK and "chapter 7 finished" in flat(fine)
+
+
+async def test_pure_replies_are_reused_only_for_the_same_audience(core: Core) -> None:
+    await say(core, "/club create both")
+    first = await say(core, "/character ruth")
+    assert await say(core, "/character ruth", user="sam") is first  # same words, same point
+    await say(core, "/club progress novel 9")
+    later = await say(core, "/character ruth")
+    assert later is not first and len(later.parts) > len(first.parts)
+    mine = await say(core, "/character ruth", private=True)  # cut to `you`, not the club
+    assert mine is not later and mine.visibility is Visibility.PRIVATE
+    # Errors are never kept: their hints follow each caller's own progress.
+    miss = await say(core, "/character rut")
+    assert await say(core, "/character rut") is not miss
+    assert not any(c.pure for c in core.registry if c.group in ("club", "progress", "prompt"))

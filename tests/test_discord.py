@@ -526,10 +526,10 @@ async def test_an_unknown_command_is_answered_and_logged(world: World,
 
 async def test_a_fault_in_the_adapter_is_logged_and_apologised_for(
         world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    def broken(reply: Any) -> Any:
+    async def broken(*args: Any) -> Any:
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(discord_client, "pages", broken)
+    monkeypatch.setattr(world.bot, "_render", broken)
     caplog.set_level(logging.ERROR, logger="bot.adapters.discord.client")
     exchange = await world.fake.interact("film cast", user=97)
     assert exchange.final_ephemeral()

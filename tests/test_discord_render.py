@@ -41,9 +41,15 @@ def spoiler_marks(text: str) -> tuple[int, list[str]]:
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
                max_size=600)
-# Long text, and long text made of what escaping doubles.
-LONG = st.one_of(TEXT, st.text(min_size=3000, max_size=10000),
-                 st.text(alphabet="|\\` a", min_size=2000, max_size=5000))
+# Long text is built by repeating a short draw (little entropy, so Hypothesis stays quick),
+# including text made only of what escaping doubles.
+LONG = st.one_of(
+    TEXT,
+    st.builds(lambda t, n: (t * n)[:10000], st.text(min_size=1, max_size=200),
+              st.integers(20, 300)),
+    st.builds(lambda t, n: t * n, st.text(alphabet="|\\` a", min_size=1, max_size=40),
+              st.integers(60, 200)),
+)
 
 
 def reply(parts: list[GatedPart], fields: list[GatedPart] = (), **kw: object) -> Reply:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -32,6 +33,9 @@ from bot.core.timeline import START, Progress, Reveal
 log = logging.getLogger(__name__)
 
 MAX_INPUT = 2000  # characters in one command line; Discord's own message limit
+# Gated replies of pure commands kept for reuse: a club asks the same things at the same
+# point again and again, and a reply is a few kilobytes.
+REPLIES_KEPT = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,7 @@ class Core:
     version: str = __version__
 
     def __post_init__(self) -> None:
+        self._replies: OrderedDict[tuple[Any, ...], Reply] = OrderedDict()
         self.names = {kind: NameIndex(self.content.cards_of(kind)) for kind in CardKind}
         everything = passages(self.content)  # built once; search and /ask share it
         self.search = SearchIndex(everything)
@@ -159,6 +164,13 @@ class Core:
             private = command.private or inv.private
             visibility = Visibility.PRIVATE if private else Visibility.PUBLIC
             progress, mode, who = _audience(ctx, visibility)
+            # Everything a pure command's reply depends on. (A failed lookup's hints also
+            # depend on the caller's own progress, which is why errors are never kept.)
+            key = ((command.path, tuple(args.items()), progress, mode, visibility, who)
+                   if command.pure else None)
+            if key is not None and (kept := self._replies.get(key)) is not None:
+                self._replies.move_to_end(key)
+                return kept
             call = Call(self, inv, ctx, command, visibility, progress, mode, who)
             draft = await command.handler(call, **args)
             if command.moves_audience:
@@ -169,6 +181,7 @@ class Core:
             if draft.visibility is Visibility.PRIVATE and not private:
                 # A handler may only narrow who reads: re-cut to the caller's own progress.
                 progress, mode, who = _audience(ctx, Visibility.PRIVATE)
+                key = None
             reply = gate(draft, progress, mode, who=who, command=command.path)
             if reply.visibility is Visibility.PUBLIC and (reply.withheld or any(
                     p.state is PartState.TAG for p in reply.parts)):
@@ -176,7 +189,12 @@ class Core:
                 given = tuple((k, str(v)) for k, v in args.items() if v is not None)
                 reply = replace(reply, actions=(
                     *reply.actions, Action("Just me", command.path, given, private=True)))
-            return self._cite(reply, progress, mode)
+            reply = self._cite(reply, progress, mode)
+            if key is not None and reply.kind is Kind.OK:
+                self._replies[key] = reply
+                if len(self._replies) > REPLIES_KEPT:
+                    self._replies.popitem(last=False)
+            return reply
         except UserError as err:
             return self.error_reply(err, command.path)
         except Exception:

@@ -45,7 +45,8 @@ def _annotation(option: Option) -> Any:
 
 def _plain(value: Any) -> Any:
     """An option value as the core takes it: a member becomes its id."""
-    if isinstance(value, discord.abc.User):
+    # The concrete classes: discord.abc.User is a runtime Protocol, slow to isinstance-check.
+    if isinstance(value, discord.Member | discord.User):
         return str(value.id)
     return value
 

@@ -20,6 +20,7 @@ import asyncio
 import hashlib
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 DEFER_AFTER = 1.5  # seconds: leaves half of Discord's 3 s for the network either way
 NO_MENTIONS = discord.AllowedMentions.none()
 ACTIONS_SHOWN = 5  # one row of buttons
+RENDERINGS_KEPT = 512
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again."
 _SYNC_KEY = "discord:synced:"
 
@@ -97,6 +99,8 @@ class ClubBot(discord.AutoShardedClient):
         self.dev_guild = dev_guild
         self.tree = ClubTree(self)
         bind(self.tree, core.registry, self.answer, self.complete_option)
+        self._rendered: OrderedDict[tuple[Any, ...], tuple[Reply, discord.Embed,
+                                                           discord.ui.View | None]] = OrderedDict()
         self.synced = asyncio.Event()  # set once commands are known to match Discord's
         self.last_sync_sent = False
 
@@ -196,12 +200,10 @@ class ClubBot(discord.AutoShardedClient):
             for_clicker = editing and (reply.kind is Kind.ERROR
                                        or private != _on_ephemeral(interaction))
             if for_clicker:
-                embed, view = await self._page(reply, pages(reply)[0], None)
+                embed, view = await self._render(reply, 0, None)
             else:
-                rendered = pages(reply)
-                chosen = rendered[min(page or 0, len(rendered) - 1)]
-                embed, view = await self._page(reply, chosen,
-                                               Press(path, tuple(args.items()), private))
+                embed, view = await self._render(reply, page or 0,
+                                                 Press(path, tuple(args.items()), private))
         finally:
             timer.cancel()
         deferred = deferring is not None
@@ -234,6 +236,23 @@ class ClubBot(discord.AutoShardedClient):
         await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING,
                                         ephemeral=True, allowed_mentions=NO_MENTIONS)
         await interaction.delete_original_response()
+
+    async def _render(self, reply: Reply, page: int, rerun: Press | None
+                      ) -> tuple[discord.Embed, discord.ui.View | None]:
+        """A page of a reply with its buttons. The core hands out the same Reply object for
+        the same question at the same point, so its rendering is kept too (the entry holds
+        the reply itself, so its id cannot be reused while the entry lives)."""
+        key = (id(reply), page, rerun)
+        kept = self._rendered.get(key)
+        if kept is not None and kept[0] is reply:
+            self._rendered.move_to_end(key)
+            return kept[1], kept[2]
+        rendered = pages(reply)
+        embed, view = await self._page(reply, rendered[min(page, len(rendered) - 1)], rerun)
+        self._rendered[key] = (reply, embed, view)
+        if len(self._rendered) > RENDERINGS_KEPT:
+            self._rendered.popitem(last=False)
+        return embed, view
 
     async def _page(self, reply: Reply, page: Page, rerun: Press | None
                     ) -> tuple[discord.Embed, discord.ui.View | None]:

@@ -108,7 +108,7 @@ GROUPS = (
 )
 COMMANDS = (
     Command("ask", None, "Ask a question in plain words; answered from the facts, with sources",
-            ask, (Option("question", "Your question", max_length=300),),
+            ask, (Option("question", "Your question", max_length=300),), pure=True,
             examples=("/ask who wrote the score?", "/ask when did it open in the UK?")),
     Command("prompt", None, "A discussion prompt safe for this channel, not repeated here",
             prompt,
@@ -116,6 +116,6 @@ COMMANDS = (
                     complete=CardKind.THEME, max_length=100),),
             examples=("/prompt", "/prompt agency")),
     Command("search", None, "Find facts and cards that match your words", search,
-            (Option("words", "What to look for", max_length=200),),
+            (Option("words", "What to look for", max_length=200),), pure=True,
             examples=("/search score", "/search Hailsham")),
 )

@@ -85,10 +85,10 @@ GROUPS = (
 )
 COMMANDS = tuple(
     Command("film", topic, _FILM_DESCRIPTIONS[topic], _topic_handler("film", topic),
-            examples=(f"/film {topic}",))
+            pure=True, examples=(f"/film {topic}",))
     for topic in TOPICS["film"]
 ) + tuple(
     Command("book", topic, _BOOK_DESCRIPTIONS[topic], _topic_handler("book", topic),
-            examples=(f"/book {topic}",))
+            pure=True, examples=(f"/book {topic}",))
     for topic in TOPICS["book"]
 )

@@ -103,8 +103,8 @@ GROUPS = (
 COMMANDS = (
     Command("help", None, "Every command, or one command in detail", help_,
             (Option("command", "A command, such as club or film", required=False,
-                    max_length=100),),
+                    max_length=100),), pure=True,
             examples=("/help", "/help club")),
     Command("about", None, "Version, content sources, and how spoilers work", about,
-            examples=("/about",)),
+            pure=True, examples=("/about",)),
 )

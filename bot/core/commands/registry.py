@@ -77,6 +77,9 @@ class Command:
     examples: tuple[str, ...] = ()
     # It changes whose progress or which mode cuts replies: its own reply follows the new one.
     moves_audience: bool = False
+    # Its reply depends on nothing but the content, the options and the audience (no store,
+    # no chance), so the core may give the same gated reply again.
+    pure: bool = False
 
     @property
     def path(self) -> str:
