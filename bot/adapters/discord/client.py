@@ -93,6 +93,8 @@ class ClubBot(discord.AutoShardedClient):
 
     def __init__(self, core: Core, *, dev_guild: int | None = None,
                  shard_count: int | None = None) -> None:
+        # The bot never joins voice: the warnings about voice libraries are noise in its log.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS,
                          shard_count=shard_count)
         self.core = core

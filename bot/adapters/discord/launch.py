@@ -102,6 +102,11 @@ async def serve(db: str | Path) -> int:
     except discord.PrivilegedIntentsRequired:  # we ask for none; kept for a changed setup
         print("Discord refused the connection for a privileged intent.", file=sys.stderr)
         return 1
+    except (discord.HTTPException, discord.GatewayNotFound, OSError) as err:
+        # Start-up only (login, command sync, the gateway): later errors are handled per
+        # interaction. A network or Discord problem, not a bug: a plain message says which.
+        print(f"The bot could not start: {err}", file=sys.stderr)
+        return 1
     finally:
         await manager.__aexit__(None, None, None)
     return 0
