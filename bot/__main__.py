@@ -1,4 +1,4 @@
-"""`python -m bot console|discord|check`: the command line."""
+"""`python -m bot console|discord|slack|check`: the command line."""
 
 from __future__ import annotations
 
@@ -48,6 +48,15 @@ def _parser() -> argparse.ArgumentParser:
                          help="SQLite file (default: BOT_DB_PATH, or in your data directory)")
     discord.add_argument("--invite", action="store_true",
                          help="print the link that adds the bot to a server, and exit")
+    slack = sub.add_parser("slack", help="run the Slack bot (Socket Mode, or --http)")
+    slack.add_argument("--db", default=None,
+                       help="SQLite file (default: BOT_DB_PATH, or in your data directory)")
+    slack.add_argument("--http", action="store_true",
+                       help="serve Slack's requests over HTTP (needs SLACK_SIGNING_SECRET) "
+                            "instead of Socket Mode (needs SLACK_APP_TOKEN)")
+    slack.add_argument("--port", type=int, default=3000, help="the HTTP port (default 3000)")
+    slack.add_argument("--manifest", action="store_true",
+                       help="print the Slack app manifest for these commands, and exit")
     check = sub.add_parser("check", help="validate facts/ and prompts/ and build the bot once")
     check.add_argument("--content", type=Path, default=None,
                        help="folder holding facts/ and prompts/ (default: this checkout)")
@@ -67,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_console(args.db, args.json))
     if args.command == "discord":
         return _discord(args.db, args.invite)
+    if args.command == "slack":
+        return _slack(args)
     if args.command == "check":
         return asyncio.run(_check(args.content))
     _parser().print_help()
@@ -107,6 +118,20 @@ def _discord(db: str | None, invite: bool) -> int:
         return launch.print_invite()
     try:
         return asyncio.run(launch.serve(db or default_db_path()))
+    except KeyboardInterrupt:
+        return 0
+
+
+def _slack(args: argparse.Namespace) -> int:
+    from bot.adapters.slack import launch
+    from bot.config import load_env_file
+
+    if args.manifest:
+        return launch.print_manifest()
+    load_env_file()
+    try:
+        return asyncio.run(launch.serve(args.db or default_db_path(), http=args.http,
+                                        port=args.port))
     except KeyboardInterrupt:
         return 0
 

@@ -47,3 +47,17 @@ def test_importing_the_package_reads_no_content(tmp_path: Path) -> None:
                             cwd=tmp_path, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_each_adapter_imports_only_its_own_platform() -> None:
+    adapters = CORE.parent / "adapters"
+    rules = {"discord": ("slack_bolt", "slack_sdk", "bot.adapters.slack"),
+             "slack": ("discord", "bot.adapters.discord")}
+    for name, forbidden in rules.items():
+        files = sorted((adapters / name).rglob("*.py"))
+        assert files, name
+        for path in files:
+            for imported in _imports(path):
+                assert not imported.startswith(forbidden), f"{name}/{path.name}: {imported}"
+    for imported in _imports(adapters / "console.py"):
+        assert not imported.startswith(("discord", "slack_bolt", "slack_sdk")), imported

@@ -19,6 +19,9 @@ from hypothesis import strategies as st
 
 from bot.adapters.console import render_json, render_text, split_line
 from bot.adapters.discord.render import pages as discord_pages
+from bot.adapters.slack.render import escape as slack_escape
+from bot.adapters.slack.render import render as slack_render
+from bot.adapters.slack.render import text_of as slack_text_of
 from bot.app import load_pack, open_core
 from bot.core.commands import build_registry
 from bot.core.content import CardKind, Content
@@ -98,8 +101,14 @@ def discord_surfaces(reply: Reply) -> tuple[str, str]:
     return json.dumps(embeds, ensure_ascii=False), plain
 
 
+def slack_surface(reply: Reply) -> str:
+    """Everything the Slack messages carry: blocks, button values, the fallback text."""
+    return "\n".join(slack_text_of(m) for m in slack_render(reply, (("x", "y"),)))
+
+
 def check(reply: Reply, audience: Progress, mode: SpoilerMode, typed: str = "") -> None:
     on_discord, discord_plain = discord_surfaces(reply)
+    on_slack = slack_surface(reply)
     rendered = "\n".join((render_text(reply), render_json(reply, split_line("/x")), on_discord))
     shown = [p for p in (*reply.parts, *reply.fields) if p.state is PartState.SHOW]
     chrome = "\n".join(t for t in (reply.title, reply.footer, *reply.sources,
@@ -118,6 +127,8 @@ def check(reply: Reply, audience: Progress, mode: SpoilerMode, typed: str = "") 
             if reply.kind == "error":
                 assert not pattern.search("\n".join(reply.texts())), where
             continue
+        # Slack shows a tagged part only as a Reveal button, so in no mode is it sent there.
+        assert secret.text not in on_slack and slack_escape(secret.text) not in on_slack, where
         if mode is SpoilerMode.HIDE:
             assert secret.text not in rendered, where
         else:  # tag: it may appear, but only inside a tagged part

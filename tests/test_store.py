@@ -803,3 +803,20 @@ async def test_an_in_memory_store_reads_through_its_own_connection() -> None:
     async with await SqliteStore.open(":memory:") as store:
         await store.set_member_progress(Scope("t", "m"), "sam", film=30)
         assert (await store.context(Scope("t", "m"), "room", "sam")).member == Progress(0, 30)
+
+
+async def test_a_state_key_is_claimed_once(store: SqliteStore) -> None:
+    results = await asyncio.gather(*(store.claim_state("slack:event:E1", "x") for _ in range(5)))
+    assert sorted(results) == [False, False, False, False, True]
+    assert await store.get_state("slack:event:E1") == "x"
+
+
+async def test_clubs_of_a_member(store: SqliteStore) -> None:
+    scope = Scope("test", "clubs")
+    first = await store.create_club(scope, "one", medium=Medium.NOVEL, tz="UTC", host="ann")
+    await store.create_club(scope, "two", medium=Medium.FILM, tz="UTC", host="bob")
+    third = await store.create_club(scope, "three", medium=Medium.BOTH, tz="UTC", host="bob")
+    await store.join_club(third.id, "ann")
+    assert [(c.id, c.channel) for c in await store.clubs_of(scope, "ann")] == [
+        (first.id, "one"), (third.id, "three")]
+    assert await store.clubs_of(Scope("test", "other"), "ann") == ()

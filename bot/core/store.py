@@ -74,6 +74,10 @@ class Store(Protocol):
 
     async def club(self, scope: Scope, channel: str) -> Club | None: ...
 
+    async def clubs_of(self, scope: Scope, user: str) -> tuple[Club, ...]:
+        """The clubs this member belongs to in this workspace, oldest first."""
+        ...
+
     async def create_club(
         self, scope: Scope, channel: str, *, medium: Medium, tz: str, host: str
     ) -> Club: ...
@@ -109,6 +113,11 @@ class Store(Protocol):
 
     async def put_state(self, key: str, value: str) -> None:
         """Save (or replace) an adapter's value under ``key``."""
+        ...
+
+    async def claim_state(self, key: str, value: str) -> bool:
+        """Save ``value`` under ``key`` only if nothing is there yet; True if this call did.
+        Atomic, so of two deliveries of the same request exactly one claims it."""
         ...
 
     async def close(self) -> None: ...

@@ -548,6 +548,15 @@ class SqliteStore:
         )
         return _club_from_row(scope, channel, rows[0]) if rows else None
 
+    async def clubs_of(self, scope: Scope, user: str) -> tuple[Club, ...]:
+        rows = await self._read(
+            f"SELECT {_CLUB_COLUMNS}, c.channel_id FROM clubs AS c"
+            " JOIN club_members AS me ON me.club_id = c.id AND me.user_id = :user"
+            " WHERE c.platform = :platform AND c.workspace = :workspace ORDER BY c.id",
+            {"platform": scope.platform, "workspace": scope.workspace, "user": user},
+        )
+        return tuple(_club_from_row(scope, row[-1], row) for row in rows)
+
     async def create_club(
         self, scope: Scope, channel: str, *, medium: Medium, tz: str, host: str
     ) -> Club:
@@ -744,3 +753,12 @@ class SqliteStore:
                 " updated_at = excluded.updated_at",
                 {"key": key, "value": value, "now": _now()},
             )
+
+    async def claim_state(self, key: str, value: str) -> bool:
+        async with self._write() as conn:
+            rows = await conn.execute_fetchall(
+                "INSERT INTO adapter_state (key, value, updated_at) VALUES (:key, :value, :now)"
+                " ON CONFLICT (key) DO NOTHING RETURNING 1",
+                {"key": key, "value": value, "now": _now()},
+            )
+        return bool(list(rows))

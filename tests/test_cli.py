@@ -1,4 +1,4 @@
-"""`python -m bot discord` without a server: missing or bad settings, and the invite link."""
+"""`python -m bot discord|slack` without a server: missing or bad settings, the invite link."""
 
 from __future__ import annotations
 
@@ -39,3 +39,15 @@ def test_invite_prints_the_install_url(tmp_path: Path) -> None:
     assert url.startswith("https://discord.com/oauth2/authorize?client_id=123456789012345678")
     assert "scope=bot+applications.commands" in url
     assert "permissions=0" in url
+
+
+def test_slack_without_tokens_says_what_is_missing(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    for args, missing in ((["slack"], "SLACK_BOT_TOKEN and SLACK_APP_TOKEN are not set"),
+                          (["slack", "--http"], "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")):
+        result = subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True,
+                                text=True, cwd=tmp_path, env=clean, timeout=60, check=False)
+        assert result.returncode == 2, result.stderr
+        assert missing in result.stderr
+        assert "manifest.yml" in result.stderr
+        assert "Traceback" not in result.stderr + result.stdout

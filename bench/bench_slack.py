@@ -1,0 +1,123 @@
+"""Slack: signed slash commands over HTTP to our Bolt app and to minimal Bolt apps, one run.
+
+Each app runs in its own process (the fake Slack Web API runs here, for auth.test). N signed
+requests at concurrency 1 and 20; throughput and p50/p99 of each. The aim (issue: Slack): our
+throughput at least 0.8 of the minimal app's. "minimal" acks a constant string with Bolt's
+defaults (it polls for the ack every 10 ms); "minimal-fast" sets process_before_response, as
+we do.
+
+    .venv/bin/python bench/bench_slack.py [-n 600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from fakes.fake_slack import TEAM, FakeSlack, sign  # noqa: E402
+
+OURS = [("/film", "cast"), ("/character", "Kathy"), ("/theme", ""),
+        ("/glossary", "guardians"), ("/nlmg-search", "score")]
+KINDS = ("minimal", "minimal-fast", "ours")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def body(command: str, text: str, n: int) -> str:
+    return urlencode({"team_id": TEAM, "channel_id": "CBENCH", "user_id": f"U{n % 50}",
+                      "command": command, "text": text, "trigger_id": f"t{n}",
+                      "response_url": "http://127.0.0.1:9/unused", "api_app_id": "A1"})
+
+
+async def one(session: aiohttp.ClientSession, url: str, raw: str) -> float:
+    start = time.perf_counter()
+    async with session.post(url, data=raw.encode(), headers={
+            "Content-Type": "application/x-www-form-urlencoded", **sign(raw)}) as response:
+        await response.read()
+        assert response.status == 200, response.status
+    return (time.perf_counter() - start) * 1000
+
+
+async def run(url: str, calls: list[tuple[str, str]], n: int, concurrency: int
+              ) -> tuple[list[float], float]:
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        for i in range(30):  # warm-up
+            await one(session, url, body(*calls[i % len(calls)], i))
+        queue = list(range(n))
+        times: list[float] = []
+
+        async def worker() -> None:
+            while queue:
+                i = queue.pop()
+                times.append(await one(session, url, body(*calls[i % len(calls)], i)))
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return times, n / (time.perf_counter() - start)
+
+
+async def main(n: int) -> None:
+    fake = FakeSlack()
+    await fake.start()
+    procs = []
+    urls = {}
+    try:
+        for kind in KINDS:
+            port = free_port()
+            # Started before anything is timed.
+            procs.append(subprocess.Popen(  # noqa: ASYNC220
+                [sys.executable, str(HERE / "slack_app.py"), kind, str(port), fake.api],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            urls[kind] = f"http://127.0.0.1:{port}/slack/events"
+        async with aiohttp.ClientSession() as session:
+            for url in urls.values():
+                for _ in range(300):
+                    try:
+                        await one(session, url, body("/ping", "", 0))
+                        break
+                    except (aiohttp.ClientError, AssertionError):
+                        await asyncio.sleep(0.05)
+        print(f"{n} signed slash commands per run; latency in ms, throughput in requests/s")
+        print(f"{'app':<13} {'conc':>4} {'p50':>7} {'p99':>7} {'req/s':>8}")
+        results = {}
+        for concurrency in (1, 20):
+            for kind in KINDS:
+                calls = OURS if kind == "ours" else [("/ping", "")]
+                times, rate = await run(urls[kind], calls, n, concurrency)
+                results[(kind, concurrency)] = rate
+                print(f"{kind:<13} {concurrency:>4} {statistics.median(times):7.2f} "
+                      f"{statistics.quantiles(times, n=100)[98]:7.2f} {rate:8.0f}")
+        for concurrency in (1, 20):
+            ours = results[("ours", concurrency)]
+            plain = ours / results[("minimal", concurrency)]
+            fast = ours / results[("minimal-fast", concurrency)]
+            print(f"concurrency {concurrency}: ours/minimal {plain:.2f}, ours/minimal-fast "
+                  f"{fast:.2f} (aim: at least 0.8 of minimal)")
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(10)
+        await fake.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=600)
+    asyncio.run(main(parser.parse_args().n))

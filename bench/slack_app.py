@@ -1,0 +1,58 @@
+"""An app process for bench_slack.py: ours, or a minimal Bolt app, over HTTP.
+
+    python bench/slack_app.py ours|minimal|minimal-fast PORT FAKE_API_URL
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from fakes.fake_slack import SECRET
+
+
+def minimal(api: str, *, fast: bool) -> AsyncApp:
+    """The least a Bolt app can do: ack a slash command with a constant string. ``fast``
+    answers as soon as the listener returns instead of polling for the ack every 10 ms."""
+    app = AsyncApp(client=AsyncWebClient(token="xoxb-bench", base_url=api),
+                   signing_secret=SECRET, process_before_response=fast)
+
+    @app.command("/ping")
+    async def ping(ack) -> None:  # type: ignore[no-untyped-def]
+        await ack("pong")
+
+    return app
+
+
+async def main(kind: str, port: int, api: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        if kind == "ours":
+            from bot.adapters.slack.app import SlackBot
+            from bot.app import open_core
+
+            async with open_core(Path(tmp) / "club.db") as core:
+                bot = SlackBot(core, AsyncWebClient(token="xoxb-bench", base_url=api),
+                               signing_secret=SECRET)
+                await serve(bot.app, port)
+        else:
+            await serve(minimal(api, fast=kind == "minimal-fast"), port)
+
+
+async def serve(app: AsyncApp, port: int) -> None:
+    runner = web.AppRunner(app.web_app(path="/slack/events"), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port, backlog=1024).start()
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]), sys.argv[3]))

@@ -1,0 +1,88 @@
+"""`python -m bot slack`: Socket Mode (no public URL) or `--http --port N`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+BOT_TOKEN = "SLACK_BOT_TOKEN"
+APP_TOKEN = "SLACK_APP_TOKEN"
+SIGNING_SECRET = "SLACK_SIGNING_SECRET"
+PATH = "/slack/events"
+
+HELP = f"""\
+Create the app at https://api.slack.com/apps > Create New App > From a manifest, and paste
+manifest.yml. Install it to the workspace, then set, in .env or the environment:
+  {BOT_TOKEN}       OAuth & Permissions > Bot User OAuth Token (xoxb-...)
+  {APP_TOKEN}       Socket Mode: Basic Information > App-Level Tokens, scope connections:write
+                        (xapp-...)
+  {SIGNING_SECRET}  HTTP mode: Basic Information > Signing Secret
+"""
+
+
+def print_manifest() -> int:
+    from bot.adapters.slack.manifest import manifest_text
+    from bot.core.commands import build_registry
+
+    sys.stdout.write(manifest_text(build_registry()))
+    return 0
+
+
+def _missing(names: list[str]) -> int:
+    print(f"{' and '.join(names)} {'is' if len(names) == 1 else 'are'} not set, so the Slack "
+          f"bot cannot start.\n\n{HELP}", file=sys.stderr, end="")
+    return 2
+
+
+async def serve(db: str | Path, *, http: bool, port: int) -> int:
+    from aiohttp import web
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.adapters.slack.app import SlackBot
+    from bot.app import load_pack, open_core
+    from bot.core.content import ContentInvalid
+    from bot.store.sqlite import StoreError
+
+    token = os.environ.get(BOT_TOKEN, "").strip()
+    app_token = os.environ.get(APP_TOKEN, "").strip()
+    secret = os.environ.get(SIGNING_SECRET, "").strip()
+    needed = [BOT_TOKEN] if not token else []
+    needed += [SIGNING_SECRET] if http and not secret else []
+    needed += [APP_TOKEN] if not http and not app_token else []
+    if needed:
+        return _missing(needed)
+    try:
+        content = load_pack()
+    except ContentInvalid as err:
+        print(f"The content does not load; run `python -m bot check`.\n{err}", file=sys.stderr)
+        return 1
+    try:
+        manager = open_core(db, content=content)
+        core = await manager.__aenter__()
+    except (OSError, StoreError) as err:
+        print(f"Cannot open the database at {db}: {err}", file=sys.stderr)
+        return 1
+    try:
+        bot = SlackBot(core, AsyncWebClient(token=token), signing_secret=secret if http
+                       else None)
+        if http:
+            runner = web.AppRunner(bot.app.web_app(path=PATH), handle_signals=True)
+            await runner.setup()
+            await web.TCPSite(runner, "0.0.0.0", port).start()
+            print(f"Listening for Slack on port {port}, path {PATH}.", file=sys.stderr)
+            try:
+                await asyncio.Event().wait()
+            finally:
+                await runner.cleanup()
+        else:
+            handler = AsyncSocketModeHandler(bot.app, app_token)
+            await handler.start_async()
+    except OSError as err:
+        print(f"The Slack bot could not start: {err}", file=sys.stderr)
+        return 1
+    finally:
+        await manager.__aexit__(None, None, None)
+    return 0

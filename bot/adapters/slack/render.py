@@ -1,0 +1,207 @@
+"""A gated reply as Slack messages: Block Kit within Slack's limits, and a plain-text fallback.
+
+Slack has no spoiler markup, so a tagged part becomes a section that says where it opens, with
+a "Reveal" button. The button's value names the command and a digest of the part, never its
+text; a click re-runs the command for the clicker alone, cut to their own progress, and shows
+the part only if they have reached it (``bot.adapters.slack.app``).
+
+Everything from content or members is escaped (``&``, ``<``, ``>``), so ``<!channel>`` typed
+by a member is shown, not obeyed. The fallback ``text`` (notifications, screen readers) holds
+only what the blocks show openly.
+
+Limits (platform-contract.md §B3): 50 blocks; section text 3000; header 150; 10 fields of
+2000; context 10 elements; button text 75 and value 2000; ids 255.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.reply import Action, GatedPart, Kind, PartState, Reply, Visibility
+from bot.core.timeline import describe_film, describe_novel
+
+BLOCKS = 50
+SECTION = 3000
+HEADER = 150
+FIELDS = 10
+FIELD = 2000
+CONTEXT_TEXT = 2000
+BUTTON_TEXT = 75
+VALUE = 2000
+FALLBACK = 3000  # Slack accepts far more; a notification needs far less
+
+REVEAL = "nlmg_reveal"
+ACTION = "nlmg_action"
+
+# Slack's own built-in commands cannot be taken by an app (/search is one): ours get a name
+# of their own there, and replies that name a command say it as Slack users must type it.
+SLACK_NAMES = {"search": "nlmg-search"}
+_NAMED = re.compile(r"(^|`)/(" + "|".join(SLACK_NAMES) + r")\b", re.MULTILINE)
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+# The core's neutral member reference, after escaping: a Slack user id, shown as a mention.
+_MEMBER = re.compile(r"&lt;@([UW][A-Z0-9]{2,20})&gt;")
+
+
+def slack_command(group: str) -> str:
+    return "/" + SLACK_NAMES.get(group, group)
+
+
+def _renamed(text: str) -> str:
+    return _NAMED.sub(lambda m: m[1] + slack_command(m[2]), text)
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters, and only those (platform-contract.md §B4)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mrkdwn(text: str) -> str:
+    """Content text (light markdown) as Slack mrkdwn, escaped; a member id the core names
+    becomes a Slack mention of that member (never a group or channel mention)."""
+    return _MEMBER.sub(r"<@\1>", _BOLD.sub(r"*\1*", escape(_renamed(text))))
+
+
+def plain(text: str) -> str:
+    """Text for plain_text objects and the fallback: no markup, still escaped."""
+    return escape(_BOLD.sub(r"\1", _renamed(text)))
+
+
+def digest(part_text: str) -> str:
+    """Names a tagged part without carrying it: enough to find it again, nothing to read."""
+    return hashlib.sha256(part_text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    blocks: list[dict[str, Any]]
+    text: str  # the fallback
+
+
+def _cut(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _split(text: str, size: int) -> list[str]:
+    """Pieces of at most ``size`` characters, cut at a line or a space, never inside an
+    entity such as ``&amp;``."""
+    pieces: list[str] = []
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size)
+        if cut < size // 2:
+            cut = text.rfind(" ", 0, size)
+        if cut < size // 2:
+            cut = size
+        amp = text.rfind("&", max(0, cut - 6), cut)
+        if amp != -1 and ";" not in text[amp:cut]:
+            cut = amp
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
+    return pieces
+
+
+def _opens(part: GatedPart) -> str:
+    return f"opens at {part.opens.describe()}" if part.opens else "held back"
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, CONTEXT_TEXT)}]}
+
+
+def reveal_value(reply: Reply, args: tuple[tuple[str, str], ...], part: GatedPart) -> str:
+    opens = part.opens
+    value = json.dumps({"p": reply.command, "a": [list(a) for a in args], "h": digest(part.text),
+                        "o": [opens.novel, opens.film] if opens else None},
+                       separators=(",", ":"), ensure_ascii=False)
+    return value if len(value) <= VALUE else ""
+
+
+def action_value(action: Action) -> str:
+    value = json.dumps({"p": action.path, "a": [list(a) for a in action.args],
+                        "x": int(action.private)}, separators=(",", ":"), ensure_ascii=False)
+    return value if len(value) <= VALUE else ""
+
+
+def _tagged(reply: Reply, args: tuple[tuple[str, str], ...], part: GatedPart, n: int
+            ) -> dict[str, Any]:
+    block: dict[str, Any] = _section(f":lock: *Spoiler*, {_opens(part)}.")
+    value = reveal_value(reply, args, part)
+    if value:  # a command too long to carry is shown without the button
+        block["accessory"] = {"type": "button", "action_id": f"{REVEAL}_{n}",
+                              "text": {"type": "plain_text", "text": "Reveal"}, "value": value}
+    return block
+
+
+def audience_line(reply: Reply) -> str:
+    a = reply.audience
+    where = "Only you see this" if reply.visibility is Visibility.PRIVATE else "Posted here"
+    whose = "your" if a.who == "you" else f"{a.who}'s"
+    return (f"{where}; cut to {whose} progress: {describe_novel(a.progress_novel)}, "
+            f"{describe_film(a.progress_film)}; spoilers {a.mode.value}")
+
+
+def render(reply: Reply, args: tuple[tuple[str, str], ...] = ()) -> list[Message]:
+    """The reply as one or more messages (more when it needs over 50 blocks)."""
+    blocks: list[dict[str, Any]] = []
+    fallback: list[str] = []
+    if reply.title:
+        title = plain(reply.title)
+        blocks.append({"type": "header",
+                       "text": {"type": "plain_text", "text": _cut(title, HEADER)}})
+        fallback.append(title)
+    n = 0
+    for part in reply.parts:
+        if part.state is PartState.TAG:
+            blocks.append(_tagged(reply, args, part, n))
+            n += 1
+            continue
+        line = mrkdwn(part.text)
+        if part.label:
+            line = f"*{mrkdwn(part.label)}*: {line}"
+        blocks.extend(_section(piece) for piece in _split(line, SECTION))
+        fallback.append(plain(f"{part.label}: {part.text}" if part.label else part.text))
+    fields: list[dict[str, Any]] = []
+    for part in reply.fields:
+        if part.state is PartState.TAG:
+            blocks.append(_tagged(reply, args, part, n))
+            n += 1
+            continue
+        text = _cut(f"*{mrkdwn(part.label)}*\n{mrkdwn(part.text)}" if part.label
+                    else mrkdwn(part.text), FIELD)
+        fields.append({"type": "mrkdwn", "text": text})
+    for start in range(0, len(fields), FIELDS):
+        blocks.append({"type": "section", "fields": fields[start:start + FIELDS]})
+    if reply.withheld:
+        blocks.append(_context(f"_{escape(reply.withheld.describe())}_"))
+    if reply.footer:
+        blocks.append(_context(mrkdwn(reply.footer)))
+    if reply.sources:
+        blocks.append(_context("Sources: " + escape("; ".join(reply.sources))))
+    if reply.kind is Kind.OK and reply.command not in {"help", "about"}:
+        blocks.append(_context(escape(audience_line(reply))))
+    buttons = [
+        {"type": "button", "action_id": f"{ACTION}_{i}", "value": value,
+         "text": {"type": "plain_text", "text": _cut(action.label, BUTTON_TEXT)},
+         **({"style": "primary"} if action.private else {})}
+        for i, action in enumerate(reply.actions[:5]) if (value := action_value(action))
+    ]
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
+    text = _cut("\n".join(fallback) or "Never Let Me Go club bot", FALLBACK)
+    return [Message(blocks[i:i + BLOCKS], text) for i in range(0, len(blocks), BLOCKS)] or [
+        Message([], text)]
+
+
+def text_of(message: Message) -> str:
+    """Every string a message carries (tests use it for leak checks)."""
+    return json.dumps(message.blocks, ensure_ascii=False) + "\n" + message.text

@@ -1,0 +1,212 @@
+"""A fake Slack for the real slack_bolt app: the Web API, response_url, and Socket Mode.
+
+- ``/api/{method}`` answers the Web API methods the bot calls (auth.test, users.info,
+  views.publish, chat.postMessage, chat.postEphemeral, apps.connections.open) and records each.
+- ``/respond/{n}`` is a ``response_url``: what the bot posts there is recorded, and more than
+  five posts to one URL is recorded as a breach (Slack allows five in 30 minutes).
+- ``/socket`` is a Socket Mode websocket: it says hello, delivers envelopes and collects the
+  client's acknowledgements.
+- ``sign`` and ``post`` send signed HTTP requests to the app, as Slack does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import aiohttp
+from aiohttp import WSMsgType, web
+
+TEAM = "T0CLUB"
+SECRET = "test-signing-secret"
+ADMIN = "UADMIN"  # users.info says this member is a workspace admin
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+
+
+def sign(body: str, timestamp: int | None = None, secret: str = SECRET) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.responses: dict[str, list[dict[str, Any]]] = {}  # response_url id -> posts
+        self.violations: list[str] = []
+        self._ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._ws: web.WebSocketResponse | None = None
+        self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.socket_ready = asyncio.Event()
+        self.port = 0
+        self.session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/socket", self._socket)
+        app.router.add_post("/respond/{id}", self._respond)
+        app.router.add_route("*", "/api/{method}", self._api)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.session = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        if self.session:
+            await self.session.close()
+        if self._ws is not None:
+            await self._ws.close()
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self) -> tuple[str, str]:
+        n = str(next(self._ids))
+        self.responses[n] = []
+        return n, f"http://127.0.0.1:{self.port}/respond/{n}"
+
+    def called(self, method: str) -> list[dict[str, Any]]:
+        return [c.args for c in self.calls if c.method == method]
+
+    # -- the Web API ----------------------------------------------------------------------
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            raw = await request.text()
+            if request.content_type == "application/json":
+                args.update(json.loads(raw or "{}"))
+            else:
+                args.update(parse_qsl(raw))
+        self.calls.append(Call(method, args))
+        ok: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            ok |= {"user_id": "UBOT", "user": "nlmg", "team_id": TEAM, "team": "Club",
+                   "bot_id": "BBOT", "url": "https://club.slack.com/"}
+        elif method == "users.info":
+            user = args.get("user", "")
+            ok["user"] = {"id": user, "team_id": TEAM, "is_admin": user == ADMIN,
+                          "is_owner": False}
+        elif method == "apps.connections.open":
+            ok["url"] = f"ws://127.0.0.1:{self.port}/socket"
+        elif method in ("chat.postMessage", "chat.postEphemeral"):
+            ok |= {"channel": args.get("channel"), "ts": f"{time.time():.6f}"}
+        return web.json_response(ok)
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        n = request.match_info["id"]
+        posts = self.responses.setdefault(n, [])
+        posts.append(await request.json())
+        if len(posts) > 5:
+            self.violations.append(f"response_url {n} used {len(posts)} times")
+        return web.Response(text="ok")
+
+    # -- Socket Mode ----------------------------------------------------------------------
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_json({"type": "hello", "num_connections": 1,
+                            "connection_info": {"app_id": "A0CLUB"},
+                            "debug_info": {"host": "fake", "approximate_connection_time": 3600}})
+        self.socket_ready.set()
+        async for msg in ws:
+            if msg.type is WSMsgType.TEXT:
+                data = json.loads(msg.data)
+                waiter = self._acks.pop(data.get("envelope_id", ""), None)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(data)
+        self.socket_ready.clear()
+        return ws
+
+    async def envelope(self, kind: str, payload: dict[str, Any], *, retry: int = 0
+                       ) -> dict[str, Any]:
+        """Deliver one envelope over Socket Mode and wait for the client's ack."""
+        assert self._ws is not None, "no Socket Mode client is connected"
+        envelope_id = f"env-{next(self._ids)}"
+        waiter: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._acks[envelope_id] = waiter
+        await self._ws.send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                  "accepts_response_payload": kind != "events_api",
+                                  "retry_attempt": retry, "retry_reason": "timeout" if retry
+                                  else ""})
+        return await asyncio.wait_for(waiter, 10)
+
+    # -- requests to the app ----------------------------------------------------------------
+    def command_body(self, command: str, text: str, *, user: str = "U1",
+                     channel: str = "CGENERAL", trigger: str | None = None
+                     ) -> tuple[dict[str, str], str]:
+        n, url = self.response_url()
+        return {"token": "legacy", "team_id": TEAM, "team_domain": "club",
+                "channel_id": channel, "channel_name": channel.lower(), "user_id": user,
+                "user_name": user.lower(), "command": command, "text": text,
+                "response_url": url, "trigger_id": trigger or f"trig-{next(self._ids)}",
+                "api_app_id": "A0CLUB"}, n
+
+    def action_body(self, message_blocks: list[dict[str, Any]], action: dict[str, Any], *,
+                    user: str = "U1", channel: str = "CGENERAL") -> tuple[dict[str, Any], str]:
+        n, url = self.response_url()
+        payload = {
+            "type": "block_actions", "team": {"id": TEAM, "domain": "club"},
+            "user": {"id": user, "team_id": TEAM, "name": user.lower()},
+            "api_app_id": "A0CLUB", "token": "legacy", "trigger_id": f"trig-{next(self._ids)}",
+            "container": {"type": "message", "channel_id": channel, "is_ephemeral": False},
+            "channel": {"id": channel, "name": channel.lower()},
+            "message": {"type": "message", "ts": "1.0", "blocks": message_blocks},
+            "response_url": url,
+            "actions": [{"type": action.get("type", "button"),
+                         "action_id": action["action_id"], "block_id": "b",
+                         "value": action.get("value"),
+                         **({"selected_option": action["selected_option"]}
+                            if "selected_option" in action else {}),
+                         "action_ts": f"{time.time():.6f}"}],
+        }
+        return payload, n
+
+    async def post(self, url: str, body: str, *, headers: dict[str, str] | None = None,
+                   content_type: str = "application/x-www-form-urlencoded", signed: bool = True
+                   ) -> tuple[int, str]:
+        assert self.session is not None
+        sent = {"Content-Type": content_type, **(sign(body) if signed else {}),
+                **(headers or {})}
+        async with self.session.post(url, data=body.encode(), headers=sent) as response:
+            return response.status, await response.text()
+
+    async def command(self, app_url: str, command: str, text: str = "", **kw: Any
+                      ) -> tuple[dict[str, Any], str]:
+        """A signed slash command; returns the ack's JSON and the response_url id."""
+        headers = kw.pop("headers", None)
+        body, n = self.command_body(command, text, **kw)
+        status, reply = await self.post(app_url, urlencode(body), headers=headers)
+        assert status == 200, (status, reply)
+        return (json.loads(reply) if reply else {}), n
+
+    async def click(self, app_url: str, blocks: list[dict[str, Any]], action: dict[str, Any],
+                    **kw: Any) -> list[dict[str, Any]]:
+        """A signed block_actions request; returns what the app posted to its response_url."""
+        payload, n = self.action_body(blocks, action, **kw)
+        status, reply = await self.post(app_url, urlencode({"payload": json.dumps(payload)}))
+        assert status == 200, (status, reply)
+        for _ in range(200):  # a respond() may land just after the ack
+            if self.responses[n]:
+                break
+            await asyncio.sleep(0.005)
+        return self.responses[n]

@@ -1,0 +1,415 @@
+"""The Slack adapter end to end: signed HTTP requests to the real Bolt app, a fake Slack Web
+API and response_url on 127.0.0.1 (tests/fakes/fake_slack.py), and Socket Mode through a
+fake socket-mode websocket. One app for the module, on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+from fakes.fake_slack import ADMIN, SECRET, TEAM, FakeSlack, sign
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.models.blocks import Block
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import app as slack_app
+from bot.adapters.slack.app import SlackBot, slack_command
+from bot.adapters.slack.manifest import manifest, manifest_text
+from bot.adapters.slack.render import REVEAL
+from bot.app import open_core
+from bot.core.commands.registry import coerce
+from bot.core.content import Content
+from bot.core.content.model import CardKind
+from bot.core.passages import CARD_COMMAND
+from bot.core.service import Core
+from bot.core.store import Scope
+from bot.core.timeline import Progress
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+ROOT = Path(__file__).resolve().parent.parent
+SCOPE = Scope("slack", TEAM)
+
+
+@dataclass
+class World:
+    fake: FakeSlack
+    bot: SlackBot
+    core: Core
+    url: str
+
+    async def run(self, line: str, **kw: Any) -> dict[str, Any]:
+        """`/club spoilers tag` as a member would type it in Slack; the ack's JSON."""
+        group, _, text = line.removeprefix("/").partition(" ")
+        ack, _n = await self.fake.command(self.url, slack_command(group), text, **kw)
+        return ack
+
+    async def admin(self, line: str, channel: str = "CGENERAL") -> dict[str, Any]:
+        return await self.run(line, user=ADMIN, channel=channel)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
+                ) -> AsyncIterator[World]:
+    fake = FakeSlack()
+    await fake.start()
+    db = tmp_path_factory.mktemp("slack") / "club.db"
+    async with open_core(db, content=pack) as core:
+        bot = SlackBot(core, AsyncWebClient(token="xoxb-test", base_url=fake.api),
+                       signing_secret=SECRET)
+        runner = web.AppRunner(bot.app.web_app(path="/slack/events"), access_log=None,
+                               handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        world = World(fake, bot, core, f"http://127.0.0.1:{port}/slack/events")
+        await world.admin("/club create", channel="CTAGGED")
+        await world.admin("/club spoilers tag", channel="CTAGGED")
+        await world.admin("/club create", channel="CDONE")
+        await world.admin("/club progress novel 23 film 103", channel="CDONE")
+        yield world
+        await runner.cleanup()
+    await fake.stop()
+
+
+@pytest.fixture(autouse=True)
+def keeps_slacks_rules(world: World) -> Iterator[None]:
+    yield
+    assert world.fake.violations == []
+
+
+# -- Block Kit limits, checked two ways --------------------------------------------------------
+
+def block_problems(blocks: list[dict[str, Any]]) -> list[str]:
+    """Slack's documented limits (platform-contract.md §B3), and slack_sdk's own validation."""
+    out = []
+    if len(blocks) > 50:
+        out.append(f"{len(blocks)} blocks")
+    for block in blocks:
+        kind = block["type"]
+        if kind == "header" and len(block["text"]["text"]) > 150:
+            out.append("header")
+        if kind == "section":
+            if len(block.get("text", {}).get("text", "")) > 3000:
+                out.append("section text")
+            fields = block.get("fields", [])
+            if len(fields) > 10 or any(len(f["text"]) > 2000 for f in fields):
+                out.append("fields")
+            button = block.get("accessory")
+            if button and (len(button["text"]["text"]) > 75 or len(button["value"]) > 2000
+                           or len(button["action_id"]) > 255):
+                out.append("accessory")
+        if kind == "context" and len(block["elements"]) > 10:
+            out.append("context")
+        if kind == "actions":
+            for el in block["elements"]:
+                if len(el["text"]["text"]) > 75 or len(el.get("value", "")) > 2000:
+                    out.append("button")
+        try:
+            Block.parse(block).validate_json()  # type: ignore[union-attr]
+        except Exception as err:  # slack_sdk raises its own SlackObjectFormationError
+            out.append(f"slack_sdk: {err}")
+    return out
+
+
+def texts(ack: dict[str, Any]) -> str:
+    return json.dumps(ack, ensure_ascii=False)
+
+
+def visible(ack: dict[str, Any]) -> str:
+    """The text members read (and notifications use): blocks' texts and the fallback."""
+    out = [ack.get("text", "")]
+    for block in ack.get("blocks", []):
+        for key in ("text",):
+            if key in block:
+                out.append(block[key]["text"])
+        out += [f["text"] for f in block.get("fields", [])]
+        out += [e.get("text", "") for e in block.get("elements", []) if e["type"] == "mrkdwn"]
+    return "\n".join(out)
+
+
+# -- every command, every card ---------------------------------------------------------------
+
+async def test_every_command_answers(world: World) -> None:
+    await world.admin("/club create", channel="CEVERY")
+    for command in world.core.registry:
+        for example in command.examples:
+            ack = await world.admin(example, channel="CEVERY")
+            assert ack.get("blocks"), example
+            assert not block_problems(ack["blocks"]), (example, block_problems(ack["blocks"]))
+            assert slack_app.APOLOGY not in texts(ack), example
+            assert ack["response_type"] in ("in_channel", "ephemeral")
+
+
+@pytest.mark.parametrize("channel", ["CTAGGED", "CDONE"])
+async def test_every_card_fits_the_limits(world: World, pack: Content, channel: str) -> None:
+    for kind in CardKind:
+        for card in pack.cards_of(kind):
+            ack = await world.run(f"/{CARD_COMMAND[kind]} {card.name}", channel=channel)
+            assert not block_problems(ack["blocks"]), (card.name, block_problems(ack["blocks"]))
+            assert len(ack["text"]) <= 3000
+
+
+async def test_help_words_work_after_each_command(world: World) -> None:
+    ack = await world.run("/film help")
+    assert "/film cast" in visible(ack)
+    everything = visible(await world.run("/help"))
+    assert "`/nlmg-search WORDS`" in everything and "`/search" not in everything
+    wrong = await world.run("/film cats")
+    assert wrong["response_type"] == "ephemeral" and "needs one of" in visible(wrong)
+
+
+async def test_visibility(world: World) -> None:
+    assert (await world.run("/film cast"))["response_type"] == "in_channel"
+    assert (await world.run("/progress"))["response_type"] == "ephemeral"
+    assert (await world.run("/character nobody at all"))["response_type"] == "ephemeral"
+
+
+# -- signatures --------------------------------------------------------------------------------
+
+async def test_a_bad_signature_or_an_old_timestamp_is_refused(world: World) -> None:
+    body, _n = world.fake.command_body("/film", "cast")
+    raw = urlencode(body)
+    status, _ = await world.fake.post(world.url, raw, signed=False,
+                                      headers=sign(raw, secret="not-the-secret"))
+    assert status == 401
+    old = int(time.time()) - 301
+    status, _ = await world.fake.post(world.url, raw, signed=False, headers=sign(raw, old))
+    assert status == 401
+    status, _ = await world.fake.post(world.url, raw + "x", signed=False, headers=sign(raw))
+    assert status == 401
+    status, _ = await world.fake.post(world.url, raw)
+    assert status == 200
+
+
+# -- spoilers ----------------------------------------------------------------------------------
+
+def _gated(pack: Content, name: str, at: Progress) -> list[str]:
+    card = next(c for c in pack.cards_of(CardKind.CHARACTER) if c.name == name)
+    return [p.text for p in card.parts if not p.reveal.visible_at(at)]
+
+
+async def test_hide_mode_sends_none_of_the_gated_text(world: World, pack: Content) -> None:
+    ack = await world.run("/character ruth")
+    for text in _gated(pack, "Ruth", Progress()):
+        assert text[:40] not in texts(ack)
+    assert "held back" in visible(ack)
+
+
+async def test_tag_mode_puts_gated_parts_behind_reveal_buttons(world: World,
+                                                                pack: Content) -> None:
+    ack = await world.run("/character ruth", channel="CTAGGED")
+    everything = texts(ack)
+    for text in _gated(pack, "Ruth", Progress()):
+        assert text[:40] not in everything  # not in blocks, fallback or button values
+    reveals = [b["accessory"] for b in ack["blocks"]
+               if b.get("accessory", {}).get("action_id", "").startswith(REVEAL)]
+    assert len(reveals) == len(_gated(pack, "Ruth", Progress()))
+    assert all(r["text"]["text"] == "Reveal" for r in reveals)
+
+    # A member who has read it all sees the part; one who has not is told so, and no more.
+    await world.run("/progress novel 23", user="UREADER")
+    shown = await world.fake.click(world.url, ack["blocks"], reveals[-1], user="UREADER",
+                                   channel="CTAGGED")
+    assert shown[-1]["response_type"] == "ephemeral"
+    last = _gated(pack, "Ruth", Progress())[-1]
+    assert last[:40] in json.dumps(shown[-1])
+    kept = await world.fake.click(world.url, ack["blocks"], reveals[-1], user="UNEW",
+                                  channel="CTAGGED")
+    assert kept[-1]["response_type"] == "ephemeral"
+    assert "haven't reached that part" in json.dumps(kept[-1])
+    assert last[:40] not in json.dumps(kept[-1])
+
+
+async def test_just_me_answers_the_clicker_privately(world: World) -> None:
+    ack = await world.run("/character ruth")
+    button = next(e for b in ack["blocks"] if b["type"] == "actions" for e in b["elements"]
+                  if e["text"]["text"] == "Just me")
+    await world.run("/progress novel 23", user="UAHEAD")
+    posts = await world.fake.click(world.url, ack["blocks"], button, user="UAHEAD")
+    assert posts[-1]["response_type"] == "ephemeral"
+    assert "held back" not in json.dumps(posts[-1])
+
+
+# -- permissions, mentions, retries ----------------------------------------------------------------
+
+async def test_a_member_cannot_run_host_commands(world: World) -> None:
+    refused = await world.run("/club spoilers off", user="UMEMBER", channel="CTAGGED")
+    assert refused["response_type"] == "ephemeral" and "Only a host" in visible(refused)
+    info = await world.run("/club info", user="UMEMBER", channel="CTAGGED")
+    assert "spoilers tag" in visible(info) or "*Spoilers*\ntag" in visible(info)
+
+
+async def test_mention_injection_is_neutralised(world: World) -> None:
+    hostile = "<!channel> <!here> <!everyone> <@U1> & <https://evil|click>"
+    for line in (f"/search {hostile}", f"/ask {hostile}", f"/character {hostile}"):
+        ack = await world.run(line)
+        shown = visible(ack)
+        for raw in ("<!channel>", "<!here>", "<!everyone>", "<https://evil"):
+            assert raw not in shown, (line, shown)
+        assert "&amp;" in shown and " & " not in shown
+        assert "link_names" not in ack and ack.get("parse") != "full"
+
+
+async def test_the_renderer_escapes_every_text_and_the_fallback() -> None:
+    """Defence in depth: the core already quotes what members type; the renderer escapes
+    everything anyway, content included, and only Slack's three characters."""
+    from bot.adapters.slack.render import render
+    from bot.core.reply import Audience, GatedPart, Kind, PartState, Reply, SpoilerMode
+    from bot.core.reply import Visibility as V
+
+    hostile = "<!channel> Ruth's & <@U1> <!subteam^S1>"
+    reply = Reply(title=hostile, parts=(GatedPart(hostile, hostile, PartState.SHOW),),
+                  fields=(GatedPart(hostile, "Who", PartState.SHOW),), footer=hostile,
+                  actions=(), visibility=V.PUBLIC, kind=Kind.OK, withheld=None,
+                  audience=Audience(0, 0, SpoilerMode.HIDE, "the club"), command="x",
+                  sources=(hostile,))
+    message = render(reply)[0]
+    everything = json.dumps(message.blocks) + message.text
+    assert "<!channel>" not in everything and "<!subteam" not in everything
+    assert "&lt;!channel&gt;" in message.text and "&amp;" in message.text
+    assert "Ruth's" in message.text  # nothing else is entity-encoded
+    assert "<@U1>" not in message.text
+
+
+async def test_a_write_submitted_twice_is_done_once(world: World) -> None:
+    body = {"trigger": "trig-twice", "user": "UTWICE"}
+    first = await world.run("/progress novel 5", **body)
+    assert "chapter 5 finished" in visible(first)
+    await world.run("/progress novel 7", user="UTWICE")
+    again = await world.run("/progress novel 5", **body, headers={"X-Slack-Retry-Num": "1"})
+    assert "done already" in visible(again)
+    assert (await world.core.store.member_progress(SCOPE, "UTWICE")).novel == 7
+
+
+async def test_a_redelivered_event_is_handled_once(world: World) -> None:
+    event = {"token": "legacy", "team_id": TEAM, "api_app_id": "A0CLUB",
+             "type": "event_callback", "event_id": "Ev1", "event_time": int(time.time()),
+             "event": {"type": "app_home_opened", "user": "UHOME", "tab": "home",
+                       "channel": "DHOME"}}
+    before = len(world.fake.called("views.publish"))
+    raw = json.dumps(event)
+    for retry in ("0", "1", "2"):
+        status, _ = await world.fake.post(world.url, raw, content_type="application/json",
+                                          headers={"X-Slack-Retry-Num": retry}
+                                          if retry != "0" else None)
+        assert status == 200
+    assert len(world.fake.called("views.publish")) == before + 1
+
+
+# -- App Home ----------------------------------------------------------------------------------
+
+async def test_app_home_shows_progress_and_clubs_and_sets_progress(world: World) -> None:
+    await world.run("/club join", user="UFAN", channel="CTAGGED")
+    await world.bot.publish_home(TEAM, "UFAN")
+    view = json.loads(world.fake.called("views.publish")[-1]["view"]) if isinstance(
+        world.fake.called("views.publish")[-1]["view"], str) else world.fake.called(
+        "views.publish")[-1]["view"]
+    assert view["type"] == "home"
+    body = json.dumps(view)
+    assert "<#CTAGGED>" in body and "not started" in body
+    select = next(e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]
+                  if e["action_id"] == "nlmg_home_novel")
+    option = next(o for o in select["options"] if o["value"] == "9")
+    await world.fake.click(world.url, [], {"type": "static_select",
+                                           "action_id": "nlmg_home_novel",
+                                           "selected_option": option}, user="UFAN")
+    assert (await world.core.store.member_progress(SCOPE, "UFAN")).novel == 9
+    latest = world.fake.called("views.publish")[-1]["view"]
+    assert "chapter 9 finished" in (latest if isinstance(latest, str) else json.dumps(latest))
+
+
+# -- slow answers ------------------------------------------------------------------------------
+
+class SlowStore:
+    def __init__(self, inner: Any, delay: float) -> None:
+        self._inner, self._delay = inner, delay
+
+    async def context(self, *args: Any) -> Any:
+        await asyncio.sleep(self._delay)
+        return await self._inner.context(*args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+async def test_a_slow_answer_is_acknowledged_then_sent(world: World,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(slack_app, "ANSWER_WITHIN", 0.05)
+    monkeypatch.setattr(world.core, "store", SlowStore(world.core.store, 0.3))
+    started = time.perf_counter()
+    ack, n = await world.fake.command(world.url, "/film", "cast", channel="CSLOW")
+    assert time.perf_counter() - started < 0.3  # acknowledged before the answer was ready
+    assert ack == {}
+    for _ in range(200):
+        if world.fake.responses[n]:
+            break
+        await asyncio.sleep(0.01)
+    posted = world.fake.responses[n]
+    assert posted and posted[0]["response_type"] == "in_channel"
+    assert "Carey Mulligan" in json.dumps(posted[0])
+
+
+# -- Socket Mode -------------------------------------------------------------------------------
+
+async def test_socket_mode_answers_commands_and_skips_redeliveries(world: World) -> None:
+    handler = AsyncSocketModeHandler(world.bot.app, "xapp-test")
+    await handler.connect_async()
+    try:
+        await asyncio.wait_for(world.fake.socket_ready.wait(), 10)
+        body, _n = world.fake.command_body("/film", "cast", channel="CSOCKET")
+        acked = await world.fake.envelope("slash_commands", body)
+        payload = acked["payload"]
+        assert payload["response_type"] == "in_channel"
+        assert "Carey Mulligan" in json.dumps(payload["blocks"])
+        assert not block_problems(payload["blocks"])
+        before = len(world.fake.called("views.publish"))
+        event = {"team_id": TEAM, "api_app_id": "A0CLUB", "type": "event_callback",
+                 "event_id": "EvSock", "event_time": int(time.time()),
+                 "event": {"type": "app_home_opened", "user": "USOCK", "tab": "home"}}
+        await world.fake.envelope("events_api", event)
+        await world.fake.envelope("events_api", event, retry=1)
+        for _ in range(100):
+            if len(world.fake.called("views.publish")) > before:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        assert len(world.fake.called("views.publish")) == before + 1
+    finally:
+        await handler.close_async()
+
+
+# -- the manifest ------------------------------------------------------------------------------
+
+async def test_the_manifest_file_is_the_commands(world: World) -> None:
+    assert (ROOT / "manifest.yml").read_text(encoding="utf-8") == manifest_text(
+        world.core.registry), "run `python -m bot slack --manifest > manifest.yml`"
+    data = manifest(world.core.registry)
+    names = {c["command"] for c in data["features"]["slash_commands"]}
+    assert names == {slack_command(g.name) for g in world.core.registry.groups()}
+    assert data["settings"]["socket_mode_enabled"] is True
+    assert data["settings"]["interactivity"]["is_enabled"] is True
+    assert "app_home_opened" in data["settings"]["event_subscriptions"]["bot_events"]
+    for command in data["features"]["slash_commands"]:
+        assert re.fullmatch(r"/[a-z0-9_-]{1,31}", command["command"]), command
+        assert len(command["description"]) <= 100 and len(command.get("usage_hint", "")) <= 1000
+
+
+async def test_typed_examples_parse_for_slack(world: World) -> None:
+    """Every /help example is also valid text after the Slack command."""
+    for command in world.core.registry:
+        for example in command.examples:
+            parsed, raw = world.core.registry.parse(example)
+            assert parsed is command
+            coerce(command, raw)
