@@ -251,6 +251,36 @@ async def test_a_member_cannot_run_host_commands(world: World) -> None:
     assert "spoilers tag" in visible(info) or "*Spoilers*\ntag" in visible(info)
 
 
+async def test_a_workspace_admin_may_host_any_club(world: World) -> None:
+    await world.run("/club create", user="UOWNER", channel="COWNED")
+    refused = await world.run("/club spoilers tag", user="UOTHER", channel="COWNED")
+    assert "Only a host" in visible(refused)
+    done = await world.run("/club spoilers tag", user=ADMIN, channel="COWNED")
+    assert done["response_type"] == "in_channel" and "Only a host" not in visible(done)
+    assert len([c for c in world.fake.called("users.info") if c["user"] == ADMIN]) == 1
+
+
+async def test_a_long_reply_is_split_into_messages_within_the_limits() -> None:
+    from bot.adapters.slack.render import render
+    from bot.core.reply import Audience, GatedPart, Kind, PartState, Reply, SpoilerMode
+    from bot.core.reply import Visibility as V
+    from bot.core.timeline import Reveal
+
+    parts = tuple(GatedPart(f"Part {n}. " + "word " * 900, f"Label {n}", PartState.SHOW)
+                  if n % 5 else GatedPart(f"Hidden {n}", None, PartState.TAG, Reveal(novel=9))
+                  for n in range(70))
+    reply = Reply(title="Long", parts=parts, fields=(), footer=None, actions=(),
+                  visibility=V.PUBLIC, kind=Kind.OK, withheld=None,
+                  audience=Audience(0, 0, SpoilerMode.TAG, "the club"), command="theme")
+    messages = render(reply, (("theme", "x"),))
+    assert len(messages) > 1
+    for message in messages:
+        assert not block_problems(message.blocks)
+        assert "Hidden" not in message.text and "Hidden" not in json.dumps(message.blocks)
+    joined = json.dumps([m.blocks for m in messages])
+    assert all(f"Part {n}." in joined for n in range(70) if n % 5)
+
+
 async def test_mention_injection_is_neutralised(world: World) -> None:
     hostile = "<!channel> <!here> <!everyone> <@U1> & <https://evil|click>"
     for line in (f"/search {hostile}", f"/ask {hostile}", f"/character {hostile}"):

@@ -13,9 +13,10 @@ import yaml
 from bot.adapters.slack.render import slack_command
 from bot.core.commands.registry import Registry
 
-# What the bot does and nothing more: slash commands, messages in channels it answers in,
-# users.info for the admin check, and the Home tab.
-SCOPES = ("commands", "chat:write", "users:read")
+# What the bot does and nothing more: slash commands (their answers go through the ack and
+# response_url, which need no other scope) and users.info for the admin check. The Home tab
+# needs no scope of its own.
+SCOPES = ("commands", "users:read")
 
 
 def _usage(registry: Registry, group: str) -> str:
