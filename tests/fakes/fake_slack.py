@@ -53,6 +53,7 @@ class FakeSlack:
         self.socket_ready = asyncio.Event()
         self.port = 0
         self.session: aiohttp.ClientSession | None = None
+        self.users_info_delay = 0.0  # seconds: a slow Slack
 
     async def start(self) -> None:
         app = web.Application()
@@ -102,6 +103,7 @@ class FakeSlack:
             ok |= {"user_id": "UBOT", "user": "nlmg", "team_id": TEAM, "team": "Club",
                    "bot_id": "BBOT", "url": "https://club.slack.com/"}
         elif method == "users.info":
+            await asyncio.sleep(self.users_info_delay)
             user = args.get("user", "")
             ok["user"] = {"id": user, "team_id": TEAM, "is_admin": user == ADMIN,
                           "is_owner": False}
@@ -155,9 +157,11 @@ class FakeSlack:
                      channel: str = "CGENERAL", trigger: str | None = None
                      ) -> tuple[dict[str, str], str]:
         n, url = self.response_url()
+        # Slack escapes &, < and > in the text it sends.
+        sent = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return {"token": "legacy", "team_id": TEAM, "team_domain": "club",
                 "channel_id": channel, "channel_name": channel.lower(), "user_id": user,
-                "user_name": user.lower(), "command": command, "text": text,
+                "user_name": user.lower(), "command": command, "text": sent,
                 "response_url": url, "trigger_id": trigger or f"trig-{next(self._ids)}",
                 "api_app_id": "A0CLUB"}, n
 
@@ -187,8 +191,12 @@ class FakeSlack:
         assert self.session is not None
         sent = {"Content-Type": content_type, **(sign(body) if signed else {}),
                 **(headers or {})}
+        started = time.monotonic()
         async with self.session.post(url, data=body.encode(), headers=sent) as response:
-            return response.status, await response.text()
+            text = await response.text()
+        if time.monotonic() - started > 3.0:  # Slack would have shown the member a timeout
+            self.violations.append(f"answered after {time.monotonic() - started:.1f} s")
+        return response.status, text
 
     async def command(self, app_url: str, command: str, text: str = "", **kw: Any
                       ) -> tuple[dict[str, Any], str]:

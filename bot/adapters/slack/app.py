@@ -37,13 +37,15 @@ from bot.adapters.slack import home
 from bot.adapters.slack.render import (
     ACTION,
     REVEAL,
+    SECTION,
     Message,
     digest,
     mrkdwn,
     render,
     slack_command,
+    split,
 )
-from bot.core.commands.registry import HelpRequested
+from bot.core.commands.registry import Command, HelpRequested
 from bot.core.errors import UserError
 from bot.core.reply import PartState, Reply, Visibility
 from bot.core.service import Core, Invocation
@@ -54,6 +56,7 @@ log = logging.getLogger(__name__)
 
 ANSWER_WITHIN = 2.0  # seconds: Slack allows 3 for the ack
 ADMIN_CACHE_SECONDS = 300
+ADMIN_LOOKUP = 1.0  # seconds allowed for users.info, inside the answer's budget
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again."
 def scope_of(team: str | None) -> Scope:
     return Scope("slack", team or "unknown")
@@ -90,25 +93,32 @@ class SlackBot:
     async def _command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
                        ) -> None:
         group = self._groups.get(body.get("command", ""), "")
-        text = f"{group} {body.get('text', '')}".strip()
-        team, user, channel = body.get("team_id"), body.get("user_id"), body.get("channel_id")
+        # Slack escapes &, < and > in what was typed; the core takes the words as typed.
+        text = f"{group} {unescape(body.get('text', ''))}".strip()
         try:
             command, raw = None, {}
             with contextlib.suppress(UserError, HelpRequested):  # the core answers these
                 command, raw = self.core.registry.parse(text)
-            if command is not None and not command.pure and body.get("trigger_id") and not (
-                    await self.core.store.claim_state(
-                        f"slack:trigger:{team}:{body['trigger_id']}", text[:200])):
-                await ack(response_type="ephemeral", text="That was done already.")
-                return
-            admin = bool(command and command.host_only) and await self._is_admin(team, user)
-            inv = Invocation(scope_of(team), str(channel), str(user), is_admin=admin)
-            args = tuple(raw.items())
-            await self._answer(ack, respond, self.core.run_text(inv, text), args)
+            await self._answer(ack, respond, self._run_command(body, text, command),
+                               tuple(raw.items()))
         except Exception:
-            log.exception("%s %r failed for %s in %s/%s", body.get("command"),
-                          body.get("text", "")[:100], user, team, channel)
+            log.exception("%s %r failed for %s", body.get("command"),
+                          body.get("text", "")[:100], _describe(body))
             await ack(response_type="ephemeral", text=APOLOGY)
+
+    async def _run_command(self, body: dict[str, Any], text: str, command: Command | None
+                           ) -> Reply:
+        """Everything a slash command does, all inside the answer's time budget: the claim of
+        a write, the admin check, the core."""
+        team, user, channel = body.get("team_id"), body.get("user_id"), body.get("channel_id")
+        if command is not None and not command.pure and body.get("trigger_id") and not (
+                await self.core.store.claim_state(f"slack:trigger:{team}:{body['trigger_id']}",
+                                                  text[:200])):
+            return self.core.error_reply(UserError("That request was carried out already."),
+                                         command.path)
+        admin = bool(command and command.host_only) and await self._is_admin(team, user)
+        inv = Invocation(scope_of(team), str(channel), str(user), is_admin=admin)
+        return await self.core.run_text(inv, text)
 
     async def _answer(self, ack: AsyncAck, respond: AsyncRespond,
                       work: Awaitable[Reply], args: tuple[tuple[str, str], ...]) -> None:
@@ -141,10 +151,15 @@ class SlackBot:
             await self._send_rest(respond, _response_type(reply), messages)
         except Exception:
             log.exception("a slow answer could not be sent")
+            with contextlib.suppress(Exception):
+                await respond(response_type="ephemeral", replace_original=False,
+                              text=APOLOGY)
 
     @staticmethod
     async def _send_rest(respond: AsyncRespond, kind: str, messages: list[Message]) -> None:
-        # response_url takes 5 posts in 30 minutes; a reply never needs more than that.
+        # response_url takes 5 posts in 30 minutes; no reply of ours needs more than that.
+        if len(messages) > 5:
+            log.warning("a reply of %d messages was cut to 5", len(messages))
         for message in messages[:5]:
             await respond(response_type=kind, text=message.text, blocks=message.blocks,
                           replace_original=False)
@@ -157,11 +172,12 @@ class SlackBot:
         if cached and now - cached[0] < ADMIN_CACHE_SECONDS:
             return cached[1]
         try:
-            info = await self.client.users_info(user=str(user))
+            info = await asyncio.wait_for(self.client.users_info(user=str(user)), ADMIN_LOOKUP)
             found = info.get("user") or {}
             admin = bool(found.get("is_admin") or found.get("is_owner"))
-        except SlackApiError:
-            log.warning("users.info failed for %s; treating them as a member", user,
+        except (SlackApiError, OSError, TimeoutError, ValueError):
+            # A host is still a host (the core checks); only the admin exemption is lost.
+            log.warning("users.info failed for %s; not treating them as an admin", user,
                         exc_info=True)
             return False
         self._admins[key] = (now, admin)
@@ -170,8 +186,14 @@ class SlackBot:
     # -- buttons -------------------------------------------------------------------------------
     async def _reveal(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                       respond: AsyncRespond) -> None:
-        """A Reveal button: the part, for the clicker alone, if they have reached it."""
+        # With process_before_response the ack leaves when the listener returns: the answer
+        # goes after it, through response_url.
         await ack()
+        self._spawn(self._reveal_work(body, action, respond))
+
+    async def _reveal_work(self, body: dict[str, Any], action: dict[str, Any],
+                           respond: AsyncRespond) -> None:
+        """A Reveal button: the part, for the clicker alone, if they have reached it."""
         try:
             wanted = json.loads(action.get("value") or "{}")
             inv = self._clicker(body, private=True)
@@ -186,8 +208,12 @@ class SlackBot:
 
     async def _action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                       respond: AsyncRespond) -> None:
-        """ "Just me" (the same command, for the clicker alone) and "Another prompt"."""
         await ack()
+        self._spawn(self._action_work(body, action, respond))
+
+    async def _action_work(self, body: dict[str, Any], action: dict[str, Any],
+                           respond: AsyncRespond) -> None:
+        """ "Just me" (the same command, for the clicker alone) and "Another prompt"."""
         try:
             wanted = json.loads(action.get("value") or "{}")
             private = bool(wanted.get("x"))
@@ -195,8 +221,7 @@ class SlackBot:
             command = self.core.registry.get(path)
             if command is not None and not command.pure and body.get("trigger_id") and not (
                     await self.core.store.claim_state(
-                        f"slack:trigger:{body.get('team', {}).get('id')}:{body['trigger_id']}",
-                        path)):
+                        f"slack:trigger:{_team_of(body)}:{body['trigger_id']}", path)):
                 return
             args = tuple((str(k), str(v)) for k, v in wanted.get("a") or [])
             reply = await self.core.run(self._clicker(body, private=private), path, dict(args))
@@ -206,7 +231,7 @@ class SlackBot:
             await respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
 
     def _clicker(self, body: dict[str, Any], *, private: bool) -> Invocation:
-        team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+        team = _team_of(body)
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
             "channel_id", "")
         return Invocation(scope_of(team), str(channel), str(body["user"]["id"]),
@@ -216,7 +241,10 @@ class SlackBot:
     async def _home_opened(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("tab") not in (None, "home"):
             return
-        await self.publish_home(body.get("team_id"), event["user"])
+        try:
+            await self.publish_home(body.get("team_id"), event["user"])
+        except Exception:
+            log.exception("App Home could not be published for %s", event.get("user"))
 
     async def publish_home(self, team: str | None, user: str) -> None:
         scope = scope_of(team)
@@ -227,7 +255,10 @@ class SlackBot:
     async def _home_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
                            ) -> None:
         await ack()
-        team = (body.get("team") or {}).get("id")
+        self._spawn(self._home_work(body, action))
+
+    async def _home_work(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        team = _team_of(body)
         user = body["user"]["id"]
         try:
             path, args = home.command_for(action)
@@ -240,14 +271,13 @@ class SlackBot:
             log.exception("home action failed for %s", user)
 
     # -- the edges ---------------------------------------------------------------------------
-    @staticmethod
-    async def _skip_redelivered_events(req: AsyncBoltRequest, resp: BoltResponse,
+    async def _skip_redelivered_events(self, req: AsyncBoltRequest, resp: BoltResponse,
                                        next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
-        """An event Slack delivers again (it timed out, or our answer was lost) was handled
-        the first time. Bolt gives Socket Mode's retry_attempt the same header, with "0" on
-        the first delivery, so the number is compared, not the header's presence."""
-        retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
-        if req.body.get("type") == "event_callback" and retry.isdigit() and int(retry) > 0:
+        """An event is handled once, however often Slack delivers it: the first delivery
+        claims its event_id (atomically, so two at once cannot both run). A retry whose first
+        delivery never arrived (X-Slack-Retry-Num > 0, nothing claimed) still runs."""
+        event_id = req.body.get("event_id") if req.body.get("type") == "event_callback" else None
+        if event_id and not await self.core.store.claim_state(f"slack:event:{event_id}", "1"):
             return BoltResponse(status=200, body="")
         await next()
         return None
@@ -259,6 +289,16 @@ class SlackBot:
 
 def _response_type(reply: Reply) -> str:
     return "ephemeral" if reply.visibility is Visibility.PRIVATE else "in_channel"
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of typed text (only its three characters, as it does)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _team_of(body: dict[str, Any]) -> str | None:
+    return ((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+            or body.get("team_id"))
 
 
 def _describe(body: dict[str, Any]) -> str:
@@ -281,7 +321,8 @@ def _revealed(reply: Reply, wanted: str, opens: list[int | None] | None) -> list
             text = mrkdwn(part.text)
             if part.label:
                 text = f"*{mrkdwn(part.label)}*: {text}"
-            return [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
+            return [*({"type": "section", "text": {"type": "mrkdwn", "text": piece}}
+                      for piece in split(text, SECTION)[:40]),
                     {"type": "context", "elements": [
                         {"type": "mrkdwn", "text": "Only you see this. " + yours}]}]
         break

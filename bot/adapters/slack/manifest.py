@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from bot.adapters.slack.render import slack_command
-from bot.core.commands.registry import Registry
+from bot.core.commands.registry import OptionKind, Registry
 
 # What the bot does and nothing more: slash commands (their answers go through the ack and
 # response_url, which need no other scope) and users.info for the admin check. The Home tab
@@ -24,6 +24,10 @@ def _usage(registry: Registry, group: str) -> str:
     if len(commands) == 1 and commands[0].sub is None:
         return " ".join(o.usage() for o in commands[0].options)
     return "|".join(c.sub or "" for c in commands) + " ..."
+
+
+def _takes_members(registry: Registry, group: str) -> bool:
+    return any(o.kind is OptionKind.MEMBER for c in registry.in_group(group) for o in c.options)
 
 
 def manifest(registry: Registry) -> dict[str, Any]:
@@ -46,7 +50,9 @@ def manifest(registry: Registry) -> dict[str, Any]:
             "bot_user": {"display_name": "nlmg-club", "always_online": True},
             "slash_commands": [
                 {"command": slack_command(g.name), "description": g.description[:100],
-                 "usage_hint": _usage(registry, g.name)[:1000], "should_escape": False}
+                 "usage_hint": _usage(registry, g.name)[:1000],
+                 # Escaped commands get @member as <@U...|name>: the id, not a guess.
+                 "should_escape": _takes_members(registry, g.name)}
                 for g in registry.groups()
             ],
         },

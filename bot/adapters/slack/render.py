@@ -67,8 +67,14 @@ def mrkdwn(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    """Text for plain_text objects and the fallback: no markup, still escaped."""
+    """Text for plain_text objects: no markup, still escaped."""
     return escape(_BOLD.sub(r"\1", _renamed(text)))
+
+
+def fallback_text(text: str) -> str:
+    """The fallback ``text`` is parsed as mrkdwn too: members named by the core are
+    mentioned there as in the blocks."""
+    return _MEMBER.sub(r"<@\1>", plain(text))
 
 
 def digest(part_text: str) -> str:
@@ -83,10 +89,17 @@ class Message:
 
 
 def _cut(text: str, size: int) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
+    """At most ``size`` characters, never ending inside an entity such as ``&amp;``."""
+    if len(text) <= size:
+        return text
+    cut = size - 1
+    amp = text.rfind("&", max(0, cut - 6), cut)
+    if amp != -1 and ";" not in text[amp:cut]:
+        cut = amp
+    return text[:cut] + "…"
 
 
-def _split(text: str, size: int) -> list[str]:
+def split(text: str, size: int) -> list[str]:
     """Pieces of at most ``size`` characters, cut at a line or a space, never inside an
     entity such as ``&amp;``."""
     pieces: list[str] = []
@@ -168,8 +181,9 @@ def render(reply: Reply, args: tuple[tuple[str, str], ...] = ()) -> list[Message
         line = mrkdwn(part.text)
         if part.label:
             line = f"*{mrkdwn(part.label)}*: {line}"
-        blocks.extend(_section(piece) for piece in _split(line, SECTION))
-        fallback.append(plain(f"{part.label}: {part.text}" if part.label else part.text))
+        blocks.extend(_section(piece) for piece in split(line, SECTION))
+        fallback.append(fallback_text(f"{part.label}: {part.text}" if part.label
+                                      else part.text))
     fields: list[dict[str, Any]] = []
     for part in reply.fields:
         if part.state is PartState.TAG:
@@ -198,8 +212,9 @@ def render(reply: Reply, args: tuple[tuple[str, str], ...] = ()) -> list[Message
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
     text = _cut("\n".join(fallback) or "Never Let Me Go club bot", FALLBACK)
-    return [Message(blocks[i:i + BLOCKS], text) for i in range(0, len(blocks), BLOCKS)] or [
-        Message([], text)]
+    more = _cut(f"{fallback[0]} (continued)" if fallback else "(continued)", FALLBACK)
+    chunks = [blocks[i:i + BLOCKS] for i in range(0, len(blocks), BLOCKS)] or [[]]
+    return [Message(chunk, text if n == 0 else more) for n, chunk in enumerate(chunks)]
 
 
 def text_of(message: Message) -> str:
