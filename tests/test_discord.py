@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from fakes.fake_discord import APP_ID, GUILD_ID, MANAGE_GUILD, Exchange, FakeDiscord, Sent, buttons
+from fakes.slow_store import SlowStore
 
 from bot.adapters.discord import client as discord_client
 from bot.adapters.discord.client import ClubBot
@@ -541,20 +542,6 @@ async def test_a_fault_in_the_adapter_is_logged_and_apologised_for(
 
 
 # -- slow answers -------------------------------------------------------------------------------
-
-class SlowStore:
-    """The real store, with every context read made slow (a busy disk)."""
-
-    def __init__(self, inner: Any, delay: float) -> None:
-        self._inner, self._delay = inner, delay
-
-    async def context(self, *args: Any) -> Any:
-        await asyncio.sleep(self._delay)
-        return await self._inner.context(*args)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
 
 @pytest.fixture
 def slow(world: World, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,6 +18,7 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from fakes.fake_slack import ADMIN, SECRET, TEAM, FakeSlack, sign
+from fakes.slow_store import SlowStore
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
@@ -383,18 +384,6 @@ async def test_app_home_shows_progress_and_clubs_and_sets_progress(world: World)
 
 
 # -- slow answers ------------------------------------------------------------------------------
-
-class SlowStore:
-    def __init__(self, inner: Any, delay: float) -> None:
-        self._inner, self._delay = inner, delay
-
-    async def context(self, *args: Any) -> Any:
-        await asyncio.sleep(self._delay)
-        return await self._inner.context(*args)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
 
 async def test_a_slow_answer_is_acknowledged_then_sent(world: World,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.core.timeline import SAFE, Reveal
+from bot.core.timeline import SAFE, Reveal, describe_film, describe_novel
 
 
 class Visibility(StrEnum):
@@ -124,6 +124,15 @@ class Reply:
     command: str = ""
     # Display names of the sources behind the parts shown (never of withheld ones).
     sources: tuple[str, ...] = ()
+
+    def audience_note(self) -> str:
+        """Who this reply is for and whose progress cut it, in a sentence (chat adapters put
+        it in a footer or a context line)."""
+        a = self.audience
+        where = "Only you see this" if self.visibility is Visibility.PRIVATE else "Posted here"
+        whose = "your" if a.who == "you" else f"{a.who}'s"
+        return (f"{where}; cut to {whose} progress: {describe_novel(a.progress_novel)}, "
+                f"{describe_film(a.progress_film)}; spoilers {a.mode.value}")
 
     def texts(self) -> list[str]:
         """Every string this reply carries (for tests and length checks)."""

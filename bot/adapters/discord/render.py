@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.core.reply import GatedPart, Kind, PartState, Reply, Visibility
-from bot.core.timeline import describe_film, describe_novel
+from bot.core.reply import GatedPart, Kind, PartState, Reply
 
 TITLE = 256
 DESCRIPTION = 4096
@@ -90,14 +89,6 @@ def _blocks(part: GatedPart) -> list[str]:
     return _chunks(line, PAGE_TEXT)
 
 
-def audience_line(reply: Reply) -> str:
-    a = reply.audience
-    where = "Only you see this" if reply.visibility is Visibility.PRIVATE else "Posted here"
-    whose = "your" if a.who == "you" else f"{a.who}'s"
-    return (f"{where}; cut to {whose} progress: {describe_novel(a.progress_novel)}, "
-            f"{describe_film(a.progress_film)}; spoilers {a.mode.value}")
-
-
 def _field(part: GatedPart) -> tuple[str, str] | None:
     """(name, value) when the part fits an embed field, else None."""
     if part.state is PartState.TAG:
@@ -156,7 +147,7 @@ def pages(reply: Reply) -> list[Page]:
     texts.append(current)
 
     title = _title(reply)
-    footer = audience_line(reply) if reply.kind is Kind.OK and reply.command not in {
+    footer = reply.audience_note() if reply.kind is Kind.OK and reply.command not in {
         "help", "about"} else None
     # Fields go on the last page, then on pages of their own when they would not fit there.
     budget = EMBED_TOTAL - len(title or "") - FOOTER_ROOM

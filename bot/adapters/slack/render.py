@@ -21,8 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.reply import Action, GatedPart, Kind, PartState, Reply, Visibility
-from bot.core.timeline import describe_film, describe_novel
+from bot.core.reply import Action, GatedPart, Kind, PartState, Reply
 
 BLOCKS = 50
 SECTION = 3000
@@ -155,14 +154,6 @@ def _tagged(reply: Reply, args: tuple[tuple[str, str], ...], part: GatedPart, n:
     return block
 
 
-def audience_line(reply: Reply) -> str:
-    a = reply.audience
-    where = "Only you see this" if reply.visibility is Visibility.PRIVATE else "Posted here"
-    whose = "your" if a.who == "you" else f"{a.who}'s"
-    return (f"{where}; cut to {whose} progress: {describe_novel(a.progress_novel)}, "
-            f"{describe_film(a.progress_film)}; spoilers {a.mode.value}")
-
-
 def render(reply: Reply, args: tuple[tuple[str, str], ...] = ()) -> list[Message]:
     """The reply as one or more messages (more when it needs over 50 blocks)."""
     blocks: list[dict[str, Any]] = []
@@ -202,7 +193,7 @@ def render(reply: Reply, args: tuple[tuple[str, str], ...] = ()) -> list[Message
     if reply.sources:
         blocks.append(_context("Sources: " + escape("; ".join(reply.sources))))
     if reply.kind is Kind.OK and reply.command not in {"help", "about"}:
-        blocks.append(_context(escape(audience_line(reply))))
+        blocks.append(_context(escape(reply.audience_note())))
     buttons = [
         {"type": "button", "action_id": f"{ACTION}_{i}", "value": value,
          "text": {"type": "plain_text", "text": _cut(action.label, BUTTON_TEXT)},
