@@ -86,26 +86,14 @@ def main(argv: list[str] | None = None) -> int:
 
 async def _console(db: str | None, as_json: bool) -> int:
     from bot.adapters.console import Console
-    from bot.app import load_pack, open_core
-    from bot.core.content import ContentInvalid
-    from bot.store.sqlite import StoreError
+    from bot.app import StartupError, service_core
 
-    path = db or default_db_path()
     try:
-        content = load_pack()
-    except ContentInvalid as err:
-        print(f"The content does not load; run `python -m bot check`.\n{err}", file=sys.stderr)
+        async with service_core(db or default_db_path()) as core:
+            await Console(core, as_json=as_json).run()
+    except StartupError as err:
+        print(err, file=sys.stderr)
         return 1
-    try:
-        manager = open_core(path, content=content)
-        core = await manager.__aenter__()
-    except (OSError, StoreError) as err:
-        print(f"Cannot open the database at {path}: {err}", file=sys.stderr)
-        return 1
-    try:
-        await Console(core, as_json=as_json).run()
-    finally:
-        await manager.__aexit__(None, None, None)
     return 0
 
 

@@ -38,3 +38,33 @@ async def open_core(
         yield Core(content, store, registry or build_registry(), rng=rng or random.Random())
     finally:
         await store.close()
+
+
+class StartupError(Exception):
+    """The bot cannot start: the message says why, in words for the person starting it."""
+
+
+@asynccontextmanager
+async def service_core(db_path: str | PathLike[str]) -> AsyncIterator[Core]:
+    """The core for a running service (console, Discord, Slack), with start-up failures
+    turned into one plain message."""
+    from bot.core.content import ContentInvalid
+    from bot.store.sqlite import StoreError
+
+    try:
+        content = load_pack()
+    except ContentInvalid as err:
+        raise StartupError(f"The content does not load; run `python -m bot check`.\n{err}"
+                           ) from None
+    manager = open_core(db_path, content=content)
+    try:
+        core = await manager.__aenter__()
+    except (OSError, StoreError) as err:
+        text = str(err)  # the store's own errors already say which file
+        if not text.lower().startswith("cannot open"):
+            text = f"Cannot open the database at {db_path}: {text}"
+        raise StartupError(text[:1].upper() + text[1:]) from None
+    try:
+        yield core
+    finally:
+        await manager.__aexit__(None, None, None)

@@ -69,9 +69,7 @@ def print_invite() -> int:
 async def serve(db: str | Path) -> int:
     """Run the bot until it is stopped. Returns the process's exit code."""
     from bot.adapters.discord.client import ClubBot
-    from bot.app import load_pack, open_core
-    from bot.core.content import ContentInvalid
-    from bot.store.sqlite import StoreError
+    from bot.app import StartupError, service_core
 
     token = os.environ.get(TOKEN, "").strip()
     if not token:
@@ -79,22 +77,15 @@ async def serve(db: str | Path) -> int:
         return 2
     try:
         dev_guild = env_id(DEV_GUILD)
-        content = load_pack()
     except SettingError as err:
         print(err, file=sys.stderr)
         return 2
-    except ContentInvalid as err:
-        print(f"The content does not load; run `python -m bot check`.\n{err}", file=sys.stderr)
-        return 1
     try:
-        manager = open_core(db, content=content)
-        core = await manager.__aenter__()
-    except (OSError, StoreError) as err:
-        print(f"Cannot open the database at {db}: {err}", file=sys.stderr)
-        return 1
-    try:
-        async with ClubBot(core, dev_guild=dev_guild) as bot:
+        async with service_core(db) as core, ClubBot(core, dev_guild=dev_guild) as bot:
             await bot.start(token)
+    except StartupError as err:
+        print(err, file=sys.stderr)
+        return 1
     except discord.LoginFailure:
         print(f"Discord refused the token in {TOKEN}. Reset it on the Bot page of your "
               "application and set the new one.", file=sys.stderr)
@@ -107,6 +98,4 @@ async def serve(db: str | Path) -> int:
         # interaction. A network or Discord problem, not a bug: a plain message says which.
         print(f"The bot could not start: {err}", file=sys.stderr)
         return 1
-    finally:
-        await manager.__aexit__(None, None, None)
     return 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.adapters.text import split_text
 from bot.core.reply import GatedPart, Kind, PartState, Reply
 
 TITLE = 256
@@ -58,24 +59,14 @@ def _line(part: GatedPart) -> str:
     return f"**{part.label}**: {part.text}" if part.label else part.text
 
 
+def _after_escape(text: str, cut: int) -> int:
+    """Never cut between a backslash and the character it escapes."""
+    trailing = cut - len(text[:cut].rstrip("\\"))
+    return cut - 1 if trailing % 2 else cut
+
+
 def _chunks(text: str, size: int) -> list[str]:
-    """Split at line, then word, boundaries into pieces of at most ``size`` characters,
-    never between a backslash and the character it escapes."""
-    pieces: list[str] = []
-    while len(text) > size:
-        cut = text.rfind("\n", 0, size)
-        if cut < size // 2:
-            cut = text.rfind(" ", 0, size)
-        if cut < size // 2:
-            cut = size
-        trailing = len(text[:cut]) - len(text[:cut].rstrip("\\"))
-        if trailing % 2:
-            cut -= 1
-        pieces.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        pieces.append(text)
-    return pieces
+    return split_text(text, size, _after_escape)
 
 
 def _blocks(part: GatedPart) -> list[str]:

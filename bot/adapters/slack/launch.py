@@ -42,9 +42,7 @@ async def serve(db: str | Path, *, http: bool, port: int) -> int:
     from slack_sdk.web.async_client import AsyncWebClient
 
     from bot.adapters.slack.app import SlackBot
-    from bot.app import load_pack, open_core
-    from bot.core.content import ContentInvalid
-    from bot.store.sqlite import StoreError
+    from bot.app import StartupError, service_core
 
     token = os.environ.get(BOT_TOKEN, "").strip()
     app_token = os.environ.get(APP_TOKEN, "").strip()
@@ -55,34 +53,24 @@ async def serve(db: str | Path, *, http: bool, port: int) -> int:
     if needed:
         return _missing(needed)
     try:
-        content = load_pack()
-    except ContentInvalid as err:
-        print(f"The content does not load; run `python -m bot check`.\n{err}", file=sys.stderr)
+        async with service_core(db) as core:
+            bot = SlackBot(core, AsyncWebClient(token=token),
+                           signing_secret=secret if http else None)
+            if http:
+                runner = web.AppRunner(bot.app.web_app(path=PATH), handle_signals=True)
+                await runner.setup()
+                await web.TCPSite(runner, "0.0.0.0", port).start()
+                print(f"Listening for Slack on port {port}, path {PATH}.", file=sys.stderr)
+                try:
+                    await asyncio.Event().wait()
+                finally:
+                    await runner.cleanup()
+            else:
+                await AsyncSocketModeHandler(bot.app, app_token).start_async()
+    except StartupError as err:
+        print(err, file=sys.stderr)
         return 1
-    try:
-        manager = open_core(db, content=content)
-        core = await manager.__aenter__()
-    except (OSError, StoreError) as err:
-        print(f"Cannot open the database at {db}: {err}", file=sys.stderr)
-        return 1
-    try:
-        bot = SlackBot(core, AsyncWebClient(token=token), signing_secret=secret if http
-                       else None)
-        if http:
-            runner = web.AppRunner(bot.app.web_app(path=PATH), handle_signals=True)
-            await runner.setup()
-            await web.TCPSite(runner, "0.0.0.0", port).start()
-            print(f"Listening for Slack on port {port}, path {PATH}.", file=sys.stderr)
-            try:
-                await asyncio.Event().wait()
-            finally:
-                await runner.cleanup()
-        else:
-            handler = AsyncSocketModeHandler(bot.app, app_token)
-            await handler.start_async()
     except OSError as err:
         print(f"The Slack bot could not start: {err}", file=sys.stderr)
         return 1
-    finally:
-        await manager.__aexit__(None, None, None)
     return 0

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.adapters.text import split_text
 from bot.core.reply import Action, GatedPart, Kind, PartState, Reply
 
 BLOCKS = 50
@@ -87,35 +88,21 @@ class Message:
     text: str  # the fallback
 
 
+def _before_entity(text: str, cut: int) -> int:
+    """Never cut inside an entity such as ``&amp;``."""
+    amp = text.rfind("&", max(0, cut - 6), cut)
+    return amp if amp != -1 and ";" not in text[amp:cut] else cut
+
+
 def _cut(text: str, size: int) -> str:
-    """At most ``size`` characters, never ending inside an entity such as ``&amp;``."""
+    """At most ``size`` characters, never ending inside an entity."""
     if len(text) <= size:
         return text
-    cut = size - 1
-    amp = text.rfind("&", max(0, cut - 6), cut)
-    if amp != -1 and ";" not in text[amp:cut]:
-        cut = amp
-    return text[:cut] + "…"
+    return text[:_before_entity(text, size - 1)] + "…"
 
 
 def split(text: str, size: int) -> list[str]:
-    """Pieces of at most ``size`` characters, cut at a line or a space, never inside an
-    entity such as ``&amp;``."""
-    pieces: list[str] = []
-    while len(text) > size:
-        cut = text.rfind("\n", 0, size)
-        if cut < size // 2:
-            cut = text.rfind(" ", 0, size)
-        if cut < size // 2:
-            cut = size
-        amp = text.rfind("&", max(0, cut - 6), cut)
-        if amp != -1 and ";" not in text[amp:cut]:
-            cut = amp
-        pieces.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        pieces.append(text)
-    return pieces
+    return split_text(text, size, _before_entity)
 
 
 def _opens(part: GatedPart) -> str:

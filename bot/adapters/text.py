@@ -1,0 +1,28 @@
+"""Text helpers the chat adapters share (no platform library here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def split_text(text: str, size: int, back_off: Callable[[str, int], int] | None = None
+               ) -> list[str]:
+    """Pieces of at most ``size`` characters, cut at a line, else a space, else anywhere.
+
+    ``back_off(text, cut)`` may move a cut earlier so it does not fall inside something that
+    must stay whole (a Discord escape, a Slack entity).
+    """
+    pieces: list[str] = []
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size)
+        if cut < size // 2:
+            cut = text.rfind(" ", 0, size)
+        if cut < size // 2:
+            cut = size
+        if back_off is not None:
+            cut = back_off(text, cut)
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
+    return pieces
