@@ -122,12 +122,6 @@ class Core:
             return self.error_reply(err, command.path)
         return await self._execute(inv, command, checked)
 
-    async def audience(self, inv: Invocation, *, private: bool) -> tuple[Progress, SpoilerMode]:
-        """The progress and mode a reply would be cut to."""
-        ctx = await self.store.context(inv.scope, inv.channel, inv.user)
-        progress, mode, _who = _audience(ctx, Visibility.PRIVATE if private else Visibility.PUBLIC)
-        return progress, mode
-
     async def complete(self, inv: Invocation, path: str, option: str, typed: str,
                        limit: int = 25) -> tuple[str, ...]:
         """Names to offer while a member types an option (Discord autocomplete).

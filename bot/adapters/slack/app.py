@@ -111,9 +111,7 @@ class SlackBot:
         """Everything a slash command does, all inside the answer's time budget: the claim of
         a write, the admin check, the core."""
         team, user, channel = body.get("team_id"), body.get("user_id"), body.get("channel_id")
-        if command is not None and not command.pure and body.get("trigger_id") and not (
-                await self.core.store.claim_state(f"slack:trigger:{team}:{body['trigger_id']}",
-                                                  text[:200])):
+        if command is not None and not await self._first_time(command, team, body, text):
             return self.core.error_reply(UserError("That request was carried out already."),
                                          command.path)
         admin = bool(command and command.host_only) and await self._is_admin(team, user)
@@ -163,6 +161,15 @@ class SlackBot:
         for message in messages[:5]:
             await respond(response_type=kind, text=message.text, blocks=message.blocks,
                           replace_original=False)
+
+    async def _first_time(self, command: Command, team: str | None, body: dict[str, Any],
+                          note: str) -> bool:
+        """A command that writes runs once per trigger_id: its first delivery claims it.
+        Pure commands change nothing, so they skip the claim (and its write)."""
+        trigger = body.get("trigger_id")
+        if command.pure or not trigger:
+            return True
+        return await self.core.store.claim_state(f"slack:trigger:{team}:{trigger}", note[:200])
 
     async def _is_admin(self, team: str | None, user: str | None) -> bool:
         """Workspace admins and owners may run host commands in any club."""
@@ -219,9 +226,8 @@ class SlackBot:
             private = bool(wanted.get("x"))
             path = str(wanted.get("p", ""))
             command = self.core.registry.get(path)
-            if command is not None and not command.pure and body.get("trigger_id") and not (
-                    await self.core.store.claim_state(
-                        f"slack:trigger:{_team_of(body)}:{body['trigger_id']}", path)):
+            if command is not None and not await self._first_time(command, _team_of(body),
+                                                                  body, path):
                 return
             args = tuple((str(k), str(v)) for k, v in wanted.get("a") or [])
             reply = await self.core.run(self._clicker(body, private=private), path, dict(args))
