@@ -25,6 +25,8 @@ async def test_every_declared_example_answers(core: Core) -> None:
     for line in _examples(core):
         if line.startswith("/club create"):
             continue
+        if line == "/session deeper":  # for members further along than the night
+            await say(core, "/progress novel done")
         # A member joins and leaves; the host (who may not leave a club alone) runs the rest.
         user = "sam" if line in ("/club join", "/club leave") else "you"
         reply = await say(core, line, user=user)

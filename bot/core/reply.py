@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.core.timeline import SAFE, Reveal, describe_film, describe_novel
+
+if TYPE_CHECKING:
+    from bot.core.effects import Effect
 
 
 class Visibility(StrEnum):
@@ -73,6 +77,7 @@ class Draft:
     actions: tuple[Action, ...] = ()
     visibility: Visibility = Visibility.PUBLIC
     kind: Kind = Kind.OK
+    effects: tuple[Effect, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +129,7 @@ class Reply:
     command: str = ""
     # Display names of the sources behind the parts shown (never of withheld ones).
     sources: tuple[str, ...] = ()
+    effects: tuple[Effect, ...] = ()
 
     def audience_note(self) -> str:
         """Who this reply is for and whose progress cut it, in a sentence (chat adapters put

@@ -12,8 +12,9 @@ import logging
 import random
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from bot import __version__
@@ -47,6 +48,7 @@ class Invocation:
     user: str
     is_admin: bool = False  # Discord Manage Server, Slack workspace admin, the console's `you`
     private: bool = False  # the member asked for a reply only they see ("Just me")
+    tz: str | None = None  # the member's own time zone, where the platform tells it (Slack)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,8 @@ class Core:
     registry: Registry
     rng: random.Random = field(default_factory=random.Random)
     version: str = __version__
+    # Injected so tests (and the benchmarks) can move time; always timezone-aware UTC.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def __post_init__(self) -> None:
         self._replies: OrderedDict[tuple[Any, ...], Reply] = OrderedDict()

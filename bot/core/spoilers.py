@@ -92,4 +92,5 @@ def gate(
         withheld=Withheld(count, novel, film) if count else None,
         audience=Audience(progress.novel, progress.film, mode, who),
         command=command,
+        effects=draft.effects,
     )

@@ -7,13 +7,15 @@ and the console never see each other's data.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from bot.core.nights import Answer, Due, Night, NightPrompt, NightStatus, Rsvp, Target
 from bot.core.reply import SpoilerMode
 from bot.core.timeline import Progress
+from bot.core.when import Repeat, Wall
 
 
 class Medium(StrEnum):
@@ -41,6 +43,8 @@ class Club:
     member_count: int
     created_by: str
     created_at: str  # ISO 8601, UTC
+    archived: bool = False  # an archived club keeps its history and schedules no more nights
+    reminders: tuple[int, ...] = (24, 1)  # hours before a night that the channel is reminded
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,36 @@ class Context:
     member: Progress  # the caller's own progress
     is_host: bool
     is_member: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NightPlan:
+    """A night to write: what the core worked out (its wall-clock time, its reminders' UTC due
+    times as (hours before, unix seconds)), for the store to keep as one transaction."""
+
+    title: str | None
+    target: Target
+    wall: Wall
+    repeat: Repeat | None
+    created_by: str
+    reminders: tuple[tuple[int, int], ...]
+
+
+class NightTaken(Exception):
+    """Another night is running in this club."""
+
+    def __init__(self, running: int) -> None:
+        super().__init__(running)
+        self.running = running
+
+
+class StaleNight(Exception):
+    """The night is gone or no longer in the state the change needs (another host moved it)."""
+
+    def __init__(self, night_id: int, status: NightStatus | None) -> None:
+        super().__init__(night_id, status)
+        self.night_id = night_id
+        self.status = status
 
 
 class ClubExists(Exception):
@@ -119,5 +153,65 @@ class Store(Protocol):
         """Save ``value`` under ``key`` only if nothing is there yet; True if this call did.
         Atomic, so of two deliveries of the same request exactly one claims it."""
         ...
+
+    # -- discussion nights (every multi-row change is one transaction) ---------------------
+
+    async def night(self, night_id: int) -> Night | None: ...
+
+    async def club_nights(self, club_id: int, statuses: Sequence[NightStatus], *,
+                          limit: int = 25, newest_first: bool = False) -> tuple[Night, ...]: ...
+
+    async def rsvps(self, night_id: int) -> tuple[Rsvp, ...]: ...
+
+    async def night_prompts(self, night_id: int) -> tuple[NightPrompt, ...]: ...
+
+    async def add_night(self, club_id: int, plan: NightPlan) -> Night: ...
+
+    async def edit_night(self, night_id: int, plan: NightPlan) -> Night:
+        """Raises StaleNight unless the night is still scheduled."""
+        ...
+
+    async def cancel_night(self, night_id: int, successor: NightPlan | None) -> Night: ...
+
+    async def series_due(self, platform: str, now: int, limit: int = 100) -> tuple[Night, ...]:
+        """Nights of a series that have begun and whose next night is not made yet."""
+        ...
+
+    async def continue_series(self, night_id: int, successor: NightPlan) -> Night | None: ...
+
+    async def rsvp(self, night_id: int, user: str, answer: Answer) -> Night: ...
+
+    async def set_remind(self, night_id: int, user: str, remind: bool) -> None: ...
+
+    async def check_in(self, night_id: int, user: str) -> bool: ...
+
+    async def start_night(self, night_id: int, host: str) -> Night:
+        """Raises NightTaken if another night runs, StaleNight if this one is not scheduled."""
+        ...
+
+    async def end_night(self, night_id: int) -> Night: ...
+
+    async def set_thread(self, night_id: int, thread: str) -> None: ...
+
+    async def take_night_prompt(
+        self, night_id: int, club_id: int,
+        choose: Callable[[frozenset[str], tuple[NightPrompt, ...]], str | None],
+        *, skip_last: bool = False,
+    ) -> tuple[str | None, tuple[NightPrompt, ...]]: ...
+
+    async def claim_due(self, platform: str, now: int, limit: int = 200) -> tuple[Due, ...]: ...
+
+    async def claimed(self, platform: str) -> tuple[Due, ...]: ...
+
+    async def finish_reminder(self, reminder_id: int, *, sent: bool) -> None: ...
+
+    async def next_due(self, platform: str) -> int | None: ...
+
+    async def set_club_tz(self, club_id: int, tz: str) -> None: ...
+
+    async def set_reminder_hours(self, club_id: int, hours: tuple[int, ...],
+                                 plan: Callable[[Night], NightPlan]) -> int: ...
+
+    async def archive_club(self, club_id: int, archived: bool) -> int: ...
 
     async def close(self) -> None: ...

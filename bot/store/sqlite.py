@@ -46,6 +46,7 @@ import aiosqlite
 from bot.core.reply import SpoilerMode
 from bot.core.store import Club, ClubExists, Context, LastHost, Medium, Scope
 from bot.core.timeline import Progress
+from bot.store.sqlite_nights import NightsMixin
 
 __all__ = [
     "LATEST_VERSION",
@@ -166,7 +167,8 @@ _CLUB_COLUMNS = """
         SELECT h.user_id FROM club_members AS h
         WHERE h.club_id = c.id AND h.is_host = 1
         ORDER BY h.joined_at, h.user_id LIMIT -1)) AS hosts,
-    (SELECT count(*) FROM club_members AS n WHERE n.club_id = c.id) AS member_count
+    (SELECT count(*) FROM club_members AS n WHERE n.club_id = c.id) AS member_count,
+    c.archived_at, c.reminder_hours
 """
 
 # (SELECT 1) drives the LEFT JOINs so there is always exactly one row, club or not.
@@ -220,7 +222,8 @@ def _is_fk_error(error: sqlite3.IntegrityError) -> bool:
 
 
 def _club_from_row(scope: Scope, channel: str, row: Sequence[Any]) -> Club:
-    club_id, medium, novel, film, mode, tz, created_by, created_at, hosts, count = row[:10]
+    (club_id, medium, novel, film, mode, tz, created_by, created_at, hosts, count, archived,
+     reminders) = row[:CLUB_WIDTH]
     return Club(
         id=club_id,
         scope=scope,
@@ -233,13 +236,22 @@ def _club_from_row(scope: Scope, channel: str, row: Sequence[Any]) -> Club:
         member_count=count,
         created_by=created_by,
         created_at=created_at,
+        archived=archived is not None,
+        reminders=parse_hours(reminders),
     )
+
+
+def parse_hours(text: str) -> tuple[int, ...]:
+    return tuple(int(h) for h in text.split(",") if h)
+
+
+CLUB_WIDTH = 12  # columns in _CLUB_COLUMNS
 
 
 # -- the store -----------------------------------------------------------------------------------
 
 
-class SqliteStore:
+class SqliteStore(NightsMixin):
     """``Store`` on one SQLite file. Create with ``await SqliteStore.open(path)``; close it."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -493,7 +505,7 @@ class SqliteStore:
             rows = await self._read(_CONTEXT_SQL, params)
         row = rows[0]
         club = None if row[0] is None else _club_from_row(scope, channel, row)
-        is_host, novel, film = row[10:13]
+        is_host, novel, film = row[CLUB_WIDTH:CLUB_WIDTH + 3]
         return Context(
             club=club,
             member=Progress(novel or 0, film or 0),

@@ -1,9 +1,9 @@
 """Every command the bot has, declared once. Adapters bind these; `/help` describes them."""
 
-from bot.core.commands import cards, club, discuss, lookup, meta, progress
+from bot.core.commands import cards, club, discuss, lookup, meta, progress, session
 from bot.core.commands.registry import Command, Group, Option, OptionKind, Registry
 
-_MODULES = (lookup, cards, discuss, progress, club, meta)
+_MODULES = (lookup, cards, discuss, progress, club, session, meta)
 
 
 def build_registry() -> Registry:

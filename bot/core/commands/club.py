@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.commands.progress import progress_fields
 from bot.core.commands.registry import Command, Group, Option, OptionKind, quote
 from bot.core.errors import BadInput, NotFound, UserError
+from bot.core.nights import Night, NightStatus
+from bot.core.planning import plan_for
 from bot.core.reply import Draft, Part, SpoilerMode, Visibility
-from bot.core.store import Club, ClubExists, LastHost, Medium
+from bot.core.store import Club, ClubExists, LastHost, Medium, NightPlan
+from bot.core.when import is_zone, zone
 
 if TYPE_CHECKING:
     from bot.core.service import Call
+
+HISTORY_SHOWN = 10
 
 _MODE_TEXT = {
     SpoilerMode.HIDE: "hide: parts beyond the club's progress are left out, and replies say "
@@ -27,11 +32,15 @@ def mention(user: str) -> str:
     return f"<@{user}>"
 
 
-def _club(call: Call) -> Club:
+def require_club(call: Call) -> Club:
     if call.ctx.club is None:
         raise NotFound("There is no club in this channel yet.",
                        hint="Start one with `/club create` (you become its host).")
     return call.ctx.club
+
+
+def _hours(hours: tuple[int, ...]) -> str:
+    return ", ".join(f"{h} h" for h in hours) + " before" if hours else "none"
 
 
 def _info(club: Club, title: str) -> Draft:
@@ -42,18 +51,18 @@ def _info(club: Club, title: str) -> Draft:
         Part(", ".join(mention(h) for h in club.hosts) or "none", label="Hosts"),
         Part(str(club.member_count), label="Members"),
         Part(club.tz, label="Time zone"),
+        Part(_hours(club.reminders), label="Reminders"),
     )
-    return Draft(title=title, fields=fields, footer=_MODE_TEXT[club.mode])
+    footer = _MODE_TEXT[club.mode]
+    if club.archived:
+        footer = "Archived: it keeps its history and schedules no new nights. " + footer
+    return Draft(title=title, fields=fields, footer=footer)
 
 
 async def create(call: Call, medium: str | None = None, timezone: str | None = None) -> Draft:
-    tz = timezone or "UTC"
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"{quote(tz)} is not a time zone I know.",
-                       hint="Use an IANA name such as `Europe/London` or `America/New_York`."
-                       ) from None
+    # The host's own zone where the platform tells it (Slack, the console), else UTC.
+    tz = timezone or (call.inv.tz if call.inv.tz and is_zone(call.inv.tz) else "UTC")
+    zone(tz)  # a polite error for a name that is not a zone
     try:
         club = await call.store.create_club(call.inv.scope, call.inv.channel,
                                             medium=Medium(medium or "both"), tz=tz,
@@ -72,11 +81,11 @@ async def create(call: Call, medium: str | None = None, timezone: str | None = N
 
 
 async def info(call: Call) -> Draft:
-    return _info(_club(call), "This channel's club")
+    return _info(require_club(call), "This channel's club")
 
 
 async def join(call: Call) -> Draft:
-    club = _club(call)
+    club = require_club(call)
     if not await call.store.join_club(club.id, call.inv.user):
         return Draft(parts=(Part("You are already a member of this club."),),
                      visibility=Visibility.PRIVATE)
@@ -86,7 +95,7 @@ async def join(call: Call) -> Draft:
 
 
 async def leave(call: Call) -> Draft:
-    club = _club(call)
+    club = require_club(call)
     try:
         left = await call.store.leave_club(club.id, call.inv.user)
     except LastHost:
@@ -97,7 +106,7 @@ async def leave(call: Call) -> Draft:
 
 
 async def set_progress(call: Call, novel: int | None = None, film: int | None = None) -> Draft:
-    club = _club(call)
+    club = require_club(call)
     if novel is None and film is None:
         raise BadInput("Say how far the club has got: `novel` with a chapter, `film` with a "
                        "time, or both.",
@@ -108,14 +117,14 @@ async def set_progress(call: Call, novel: int | None = None, film: int | None = 
 
 
 async def spoilers(call: Call, mode: str) -> Draft:
-    club = _club(call)
+    club = require_club(call)
     chosen = SpoilerMode(mode)
     await call.store.set_spoiler_mode(club.id, chosen)
     return Draft(title="Spoiler mode", parts=(Part(_MODE_TEXT[chosen]),))
 
 
 async def hosts(call: Call, action: str, member: str) -> Draft:
-    club = _club(call)
+    club = require_club(call)
     who = mention(member)
     if action == "add":
         added = await call.store.add_host(club.id, member)
@@ -129,6 +138,86 @@ async def hosts(call: Call, action: str, member: str) -> Draft:
                             ) from None
         text = f"{who} is no longer a host." if removed else f"{who} is not a host."
     return Draft(parts=(Part(text),))
+
+
+async def set_timezone(call: Call, zone_name: str) -> Draft:
+    club = require_club(call)
+    zone(zone_name)
+    await call.store.set_club_tz(club.id, zone_name)
+    return Draft(title="Time zone", parts=(Part(
+        f"New nights are scheduled in {zone_name}. Nights already scheduled keep the zone "
+        "they were made in, so none of them moves."),))
+
+
+def parse_hours(text: str) -> tuple[int, ...]:
+    words = text.replace(",", " ").lower().split()
+    if words in (["off"], ["none"]):
+        return ()
+    try:
+        hours = sorted({int(w.removesuffix("h")) for w in words}, reverse=True)
+    except ValueError:
+        raise BadInput(f"{quote(text)} is not a list of hours.",
+                       hint="For example `/club reminders 24 1`, or `off`.") from None
+    if not hours or len(hours) > 4 or not all(1 <= h <= 336 for h in hours):
+        raise BadInput("Give one to four reminders, each 1 to 336 hours (two weeks) before.",
+                       hint="For example `/club reminders 24 1`, or `off`.")
+    return tuple(hours)
+
+
+async def reminders(call: Call, hours: str) -> Draft:
+    club = require_club(call)
+    chosen = parse_hours(hours)
+    now = call.core.clock()
+    changed = replace(club, reminders=chosen)
+
+    def replan(night: Night) -> NightPlan:
+        return plan_for(changed, title=night.title, target=night.target, wall=night.wall,
+                        repeat=night.repeat, created_by=night.created_by, now=now)
+
+    count = await call.store.set_reminder_hours(club.id, chosen, replan)
+    again = f" {count} scheduled night{'s' if count != 1 else ''} follow it." if count else ""
+    return Draft(title="Reminders", parts=(Part(
+        f"The channel is reminded {_hours(chosen)} each night.{again}" if chosen else
+        f"No reminders for this club's nights.{again}"),))
+
+
+async def archive(call: Call) -> Draft:
+    club = require_club(call)
+    if club.archived:
+        return Draft(parts=(Part("This club is archived already."),),
+                     visibility=Visibility.PRIVATE)
+    cancelled = await call.store.archive_club(club.id, True)
+    note = f" {cancelled} scheduled night{'s were' if cancelled != 1 else ' was'} cancelled." \
+        if cancelled else ""
+    return Draft(title="Club archived", parts=(Part(
+        "The club keeps its members, progress and history (`/club history`) and schedules no "
+        f"new nights.{note} A host can bring it back with `/club reopen`."),))
+
+
+async def reopen(call: Call) -> Draft:
+    club = require_club(call)
+    if not club.archived:
+        return Draft(parts=(Part("This club is not archived."),), visibility=Visibility.PRIVATE)
+    await call.store.archive_club(club.id, False)
+    return Draft(title="Club reopened",
+                 parts=(Part("Hosts can schedule nights again with `/session schedule`."),))
+
+
+async def history(call: Call) -> Draft:
+    club = require_club(call)
+    nights = await call.store.club_nights(club.id, (NightStatus.ENDED,), limit=HISTORY_SHOWN,
+                                          newest_first=True)
+    if not nights:
+        return Draft(title="Past nights", parts=(Part(
+            "No nights have ended here yet. A host schedules one with `/session schedule`."),))
+    parts = []
+    for night in nights:
+        prompts = [p for p in await call.store.night_prompts(night.id) if not p.skipped]
+        came = [r for r in await call.store.rsvps(night.id) if r.here]
+        parts.append(Part(f"{night.wall.stamp()} · covered {night.target.describe()} · "
+                          f"{len(prompts)} prompts · {len(came)} came", label=night.name))
+    return Draft(title="Past nights", parts=tuple(parts),
+                 footer="A night's recap: `/session show ID`.")
 
 
 GROUPS = (Group("club", "This channel's club: create, join, and (hosts) progress and spoilers"),)
@@ -161,4 +250,18 @@ COMMANDS = (
             (Option("action", "add or remove", OptionKind.CHOICE, choices=("add", "remove")),
              Option("member", "The member", OptionKind.MEMBER, max_length=100)),
             host_only=True, examples=("/club hosts add @sam",)),
+    Command("club", "timezone", "Hosts: the time zone new nights are scheduled in",
+            set_timezone,
+            (Option("zone_name", "An IANA name such as Europe/London", max_length=64,
+                    rest=False),),
+            host_only=True, examples=("/club timezone America/New_York",)),
+    Command("club", "reminders", "Hosts: when the channel is reminded before each night",
+            reminders, (Option("hours", "Hours before, such as 24 1; or off", max_length=40),),
+            host_only=True, examples=("/club reminders 24 1", "/club reminders off")),
+    Command("club", "history", "The club's past nights", history,
+            examples=("/club history",)),
+    Command("club", "archive", "Hosts: archive the club: history kept, no new nights", archive,
+            host_only=True, examples=("/club archive",)),
+    Command("club", "reopen", "Hosts: reopen an archived club", reopen, host_only=True,
+            examples=("/club reopen",)),
 )

@@ -17,7 +17,7 @@ _DEPTH_ORDER = (Depth.WARM_UP, Depth.DEEP, Depth.DEBATE)
 SEARCH_SHOWN = 8
 
 
-def _fits(prompt: Prompt, medium: Medium) -> bool:
+def fits(prompt: Prompt, medium: Medium) -> bool:
     return medium is Medium.BOTH or prompt.medium in (medium, Medium.BOTH)
 
 
@@ -28,7 +28,7 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
     # Only prompts the audience may read are candidates; tagging a prompt would defeat it.
     eligible = [
         p for p in call.content.prompts
-        if call.sees(p.reveal) and _fits(p, medium) and (wanted is None or wanted.id in p.themes)
+        if call.sees(p.reveal) and fits(p, medium) and (wanted is None or wanted.id in p.themes)
     ]
     if not eligible:
         about = f" on {wanted.name}" if wanted else ""

@@ -80,6 +80,10 @@ class Command:
     # Its reply depends on nothing but the content, the options and the audience (no store,
     # no chance), so the core may give the same gated reply again.
     pure: bool = False
+    # How typed words split into options, for a command whose words do not fall into place
+    # one by one (`/session schedule novel 9 at friday 19:30 "Part One" weekly`). None: by
+    # keyword and position (``bind_words``). Discord passes typed options and never uses it.
+    words: Callable[[Command, list[str]], dict[str, str]] | None = None
 
     @property
     def path(self) -> str:
@@ -168,6 +172,8 @@ class Registry:
                 f"`/{head}` needs one of: {subs}.{said}",
                 hint=f"Type `/help {head}` for details.",
             )
+        if command.words is not None:
+            return command, command.words(command, rest)
         return command, bind_words(command, rest)
 
 

@@ -142,8 +142,10 @@ class Content:
     prompts: tuple[Prompt, ...]
     _card_index: dict[tuple[CardKind, str], Card] = field(default_factory=dict, repr=False)
     _by_topic: dict[str, tuple[Fact, ...]] = field(default_factory=dict, repr=False)
+    _prompt_index: dict[str, Prompt] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self._prompt_index.update((p.id, p) for p in self.prompts)
         for kind, cards in self.cards.items():
             for card in cards:
                 self._card_index[(kind, card.id)] = card
@@ -152,6 +154,9 @@ class Content:
 
     def card(self, kind: CardKind, card_id: str) -> Card:
         return self._card_index[(kind, card_id)]
+
+    def prompt(self, prompt_id: str) -> Prompt | None:
+        return self._prompt_index.get(prompt_id)
 
     def cards_of(self, kind: CardKind) -> tuple[Card, ...]:
         return self.cards.get(kind, ())

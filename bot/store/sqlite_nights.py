@@ -1,0 +1,395 @@
+"""Discussion nights on SQLite: nights, RSVPs, reminders and the prompts a night brought.
+
+A mixin of ``SqliteStore`` (it uses the store's ``_write`` and ``_read``). Every change that
+touches more than one row (a night and its reminders, a start that also moves the club's
+progress, a cancel that also schedules the series' next night) is one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.core.nights import Answer, Due, Night, NightPrompt, NightStatus, Rsvp, Target
+from bot.core.store import NightPlan, NightTaken, StaleNight
+from bot.core.when import Repeat, from_iso
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+_NIGHT_COLUMNS = """
+    n.id, n.club_id, n.title, n.target_novel, n.target_film, n.local_start, n.tz, n.repeat,
+    n.status, n.created_by, n.thread, n.started_at, n.ended_at,
+    (SELECT count(*) FROM rsvps AS r WHERE r.night_id = n.id AND r.answer = 'going'),
+    (SELECT count(*) FROM rsvps AS r WHERE r.night_id = n.id AND r.answer = 'maybe'),
+    (SELECT count(*) FROM rsvps AS r WHERE r.night_id = n.id AND r.answer = 'no')
+"""
+_NIGHT_WIDTH = 16
+
+
+def _night(row: Sequence[Any]) -> Night:
+    (night_id, club_id, title, novel, film, local, tz, repeat, status, created_by, thread,
+     started_at, ended_at, going, maybe, declined) = row[:_NIGHT_WIDTH]
+    return Night(
+        id=night_id, club_id=club_id, title=title, target=Target(novel=novel, film=film),
+        wall=from_iso(local, tz), repeat=Repeat(repeat) if repeat else None,
+        status=NightStatus(status), created_by=created_by, going=going, maybe=maybe,
+        declined=declined, thread=thread, started_at=started_at, ended_at=ended_at)
+
+
+class NightsMixin:
+    _write: Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+    _read: Callable[[str, dict[str, Any]], Any]
+
+    # -- reading ----------------------------------------------------------------------------
+
+    async def night(self, night_id: int) -> Night | None:
+        rows = await self._read(f"SELECT {_NIGHT_COLUMNS} FROM nights AS n WHERE n.id = :id",
+                                {"id": night_id})
+        return _night(rows[0]) if rows else None
+
+    async def club_nights(self, club_id: int, statuses: Sequence[NightStatus], *,
+                          limit: int = 25, newest_first: bool = False) -> tuple[Night, ...]:
+        wanted = ",".join(f"'{NightStatus(s).value}'" for s in statuses)
+        order = "DESC" if newest_first else "ASC"
+        rows = await self._read(
+            f"SELECT {_NIGHT_COLUMNS} FROM nights AS n WHERE n.club_id = :club"
+            f" AND n.status IN ({wanted}) ORDER BY n.starts_at {order}, n.id {order}"
+            " LIMIT :limit", {"club": club_id, "limit": limit})
+        return tuple(_night(row) for row in rows)
+
+    async def rsvps(self, night_id: int) -> tuple[Rsvp, ...]:
+        rows = await self._read(
+            "SELECT user_id, answer, remind, here FROM rsvps WHERE night_id = :id"
+            " ORDER BY updated_at, user_id", {"id": night_id})
+        return tuple(Rsvp(u, Answer(a) if a else None, bool(r), bool(h))
+                     for u, a, r, h in rows)
+
+    async def night_prompts(self, night_id: int) -> tuple[NightPrompt, ...]:
+        rows = await self._read(
+            "SELECT seq, prompt_id, skipped FROM night_prompts WHERE night_id = :id"
+            " ORDER BY seq", {"id": night_id})
+        return tuple(NightPrompt(seq, pid, bool(skipped)) for seq, pid, skipped in rows)
+
+    # -- scheduling -------------------------------------------------------------------------
+
+    async def add_night(self, club_id: int, plan: NightPlan) -> Night:
+        async with self._write() as conn:
+            night_id = await _insert_night(conn, club_id, plan)
+            return await _one(conn, night_id)
+
+    async def edit_night(self, night_id: int, plan: NightPlan) -> Night:
+        async with self._write() as conn:
+            await _require(conn, night_id, NightStatus.SCHEDULED)
+            await conn.execute_fetchall(
+                "UPDATE nights SET title = :title, target_novel = :novel, target_film = :film,"
+                " local_start = :local, tz = :tz, starts_at = :at, repeat = :repeat"
+                " WHERE id = :id", {**_plan_params(plan), "id": night_id})
+            await conn.execute_fetchall(
+                "DELETE FROM reminders WHERE night_id = :id AND state = 'pending'",
+                {"id": night_id})
+            await _insert_reminders(conn, night_id, plan)
+            return await _one(conn, night_id)
+
+    async def cancel_night(self, night_id: int, successor: NightPlan | None) -> Night:
+        """Cancel a scheduled night; in the same transaction schedule the series' next one
+        (``successor``), or end the series (None)."""
+        async with self._write() as conn:
+            await _require(conn, night_id, NightStatus.SCHEDULED)
+            club_id = await _set_status(conn, night_id, NightStatus.CANCELLED)
+            if successor is not None:
+                await _insert_night(conn, club_id, successor)
+            return await _one(conn, night_id)
+
+    async def series_due(self, platform: str, now: int, limit: int = 100) -> tuple[Night, ...]:
+        rows = await self._read(
+            f"SELECT {_NIGHT_COLUMNS} FROM nights AS n JOIN clubs AS c ON c.id = n.club_id"
+            " WHERE n.repeat IS NOT NULL AND n.next_made = 0 AND n.starts_at <= :now"
+            " AND c.platform = :platform AND c.archived_at IS NULL"
+            " ORDER BY n.starts_at LIMIT :limit",
+            {"now": now, "platform": platform, "limit": limit})
+        return tuple(_night(row) for row in rows)
+
+    async def continue_series(self, night_id: int, successor: NightPlan) -> Night | None:
+        """Make a series' next night, once: None if it was made already."""
+        async with self._write() as conn:
+            rows = list(await conn.execute_fetchall(
+                "UPDATE nights SET next_made = 1 WHERE id = :id AND next_made = 0"
+                " AND repeat IS NOT NULL RETURNING club_id", {"id": night_id}))
+            if not rows:
+                return None
+            new_id = await _insert_night(conn, rows[0][0], successor)
+            return await _one(conn, new_id)
+
+    # -- RSVPs ------------------------------------------------------------------------------
+
+    async def rsvp(self, night_id: int, user: str, answer: Answer) -> Night:
+        async with self._write() as conn:
+            await conn.execute_fetchall(
+                "INSERT INTO rsvps (night_id, user_id, answer, updated_at)"
+                " VALUES (:id, :user, :answer, :now) ON CONFLICT (night_id, user_id)"
+                " DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at,"
+                " remind = CASE WHEN excluded.answer = 'no' THEN 0 ELSE remind END",
+                {"id": night_id, "user": user, "answer": Answer(answer).value, "now": _now()})
+            return await _one(conn, night_id)
+
+    async def set_remind(self, night_id: int, user: str, remind: bool) -> None:
+        async with self._write() as conn:
+            # Asking to be reminded is saying you are coming, unless you said otherwise.
+            await conn.execute_fetchall(
+                "INSERT INTO rsvps (night_id, user_id, answer, remind, updated_at)"
+                " VALUES (:id, :user, 'going', :remind, :now) ON CONFLICT (night_id, user_id)"
+                " DO UPDATE SET remind = :remind, updated_at = :now",
+                {"id": night_id, "user": user, "remind": int(remind), "now": _now()})
+
+    async def check_in(self, night_id: int, user: str) -> bool:
+        """Mark a member as here tonight; False if they already were."""
+        async with self._write() as conn:
+            rows = list(await conn.execute_fetchall(
+                "INSERT INTO rsvps (night_id, user_id, here, updated_at)"
+                " VALUES (:id, :user, 1, :now) ON CONFLICT (night_id, user_id)"
+                " DO UPDATE SET here = 1 WHERE rsvps.here = 0 RETURNING 1",
+                {"id": night_id, "user": user, "now": _now()}))
+        return bool(rows)
+
+    # -- the night itself -------------------------------------------------------------------
+
+    async def start_night(self, night_id: int, host: str) -> Night:
+        """Scheduled -> running; the club's progress moves to the night's target and the
+        night's reminders still pending are dropped, all at once."""
+        async with self._write() as conn:
+            night = await _require(conn, night_id, NightStatus.SCHEDULED)
+            running = list(await conn.execute_fetchall(
+                "SELECT id FROM nights WHERE club_id = :club AND status = 'running'",
+                {"club": night.club_id}))
+            if running:
+                raise NightTaken(int(running[0][0]))
+            await conn.execute_fetchall(
+                "UPDATE nights SET status = 'running', started_at = :now WHERE id = :id",
+                {"id": night_id, "now": _now()})
+            await conn.execute_fetchall(
+                "UPDATE clubs SET novel = coalesce(:novel, novel), film = coalesce(:film, film)"
+                " WHERE id = :club",
+                {"club": night.club_id, "novel": night.target.novel, "film": night.target.film})
+            await _skip_pending(conn, night_id)
+            await conn.execute_fetchall(
+                "INSERT INTO rsvps (night_id, user_id, here, updated_at)"
+                " VALUES (:id, :user, 1, :now) ON CONFLICT (night_id, user_id)"
+                " DO UPDATE SET here = 1", {"id": night_id, "user": host, "now": _now()})
+            return await _one(conn, night_id)
+
+    async def end_night(self, night_id: int) -> Night:
+        async with self._write() as conn:
+            await _require(conn, night_id, NightStatus.RUNNING)
+            await conn.execute_fetchall(
+                "UPDATE nights SET status = 'ended', ended_at = :now WHERE id = :id",
+                {"id": night_id, "now": _now()})
+            return await _one(conn, night_id)
+
+    async def set_thread(self, night_id: int, thread: str) -> None:
+        async with self._write() as conn:
+            await conn.execute_fetchall("UPDATE nights SET thread = :thread WHERE id = :id",
+                                        {"id": night_id, "thread": thread})
+
+    async def take_night_prompt(
+        self, night_id: int, club_id: int,
+        choose: Callable[[frozenset[str], tuple[NightPrompt, ...]], str | None],
+        *, skip_last: bool = False,
+    ) -> tuple[str | None, tuple[NightPrompt, ...]]:
+        """In one transaction: (if ``skip_last``) mark the night's last prompt skipped and give
+        it back to the club's pool; let ``choose`` (pure) pick from what the club has had and
+        what this night has had; record the pick for the night and the club."""
+        async with self._write() as conn:
+            shown = await _night_prompts(conn, night_id)
+            if skip_last and shown and not shown[-1].skipped:
+                last = shown[-1]
+                await conn.execute_fetchall(
+                    "UPDATE night_prompts SET skipped = 1 WHERE night_id = :id AND seq = :seq",
+                    {"id": night_id, "seq": last.seq})
+                await conn.execute_fetchall(
+                    "DELETE FROM club_prompts WHERE club_id = :club AND prompt_id = :prompt",
+                    {"club": club_id, "prompt": last.prompt_id})
+                shown = (*shown[:-1], NightPrompt(last.seq, last.prompt_id, True))
+            used = frozenset(r[0] for r in await conn.execute_fetchall(
+                "SELECT prompt_id FROM club_prompts WHERE club_id = :club", {"club": club_id}))
+            chosen = choose(used, shown)
+            if chosen is not None:
+                now = _now()
+                seq = shown[-1].seq + 1 if shown else 1
+                await conn.execute_fetchall(
+                    "INSERT INTO night_prompts (night_id, seq, prompt_id, shown_at)"
+                    " VALUES (:id, :seq, :prompt, :now)",
+                    {"id": night_id, "seq": seq, "prompt": chosen, "now": now})
+                await conn.execute_fetchall(
+                    "INSERT INTO club_prompts (club_id, prompt_id, used_at)"
+                    " VALUES (:club, :prompt, :now) ON CONFLICT (club_id, prompt_id)"
+                    " DO UPDATE SET used_at = excluded.used_at",
+                    {"club": club_id, "prompt": chosen, "now": now})
+                shown = (*shown, NightPrompt(seq, chosen, False))
+        return chosen, shown
+
+    # -- reminders --------------------------------------------------------------------------
+
+    async def claim_due(self, platform: str, now: int, limit: int = 200) -> tuple[Due, ...]:
+        """Claim the reminders due by ``now`` (pending -> sending), with what sending needs."""
+        async with self._write() as conn:
+            rows = list(await conn.execute_fetchall(
+                "UPDATE reminders SET state = 'sending' WHERE id IN ("
+                " SELECT id FROM reminders WHERE platform = :platform AND state = 'pending'"
+                " AND due_at <= :now ORDER BY due_at LIMIT :limit)"
+                " RETURNING id, night_id, hours",
+                {"platform": platform, "now": now, "limit": limit}))
+            return await self._dues(conn, rows)
+
+    async def claimed(self, platform: str) -> tuple[Due, ...]:
+        """Reminders claimed but not finished: a crash came between claim and send."""
+        async with self._write() as conn:
+            rows = list(await conn.execute_fetchall(
+                "SELECT id, night_id, hours FROM reminders"
+                " WHERE platform = :platform AND state = 'sending'", {"platform": platform}))
+            return await self._dues(conn, rows)
+
+    @staticmethod
+    async def _dues(conn: aiosqlite.Connection, rows: list[Any]) -> tuple[Due, ...]:
+        out: list[Due] = []
+        for reminder_id, night_id, hours in rows:
+            night = await _one(conn, night_id)
+            club = next(iter(await conn.execute_fetchall(
+                "SELECT channel_id, workspace FROM clubs WHERE id = :club",
+                {"club": night.club_id})))
+            remind = tuple(r[0] for r in await conn.execute_fetchall(
+                "SELECT user_id FROM rsvps WHERE night_id = :id AND answer = 'going'"
+                " AND remind = 1 ORDER BY user_id", {"id": night_id}))
+            out.append(Due(reminder_id, night, hours, club[0], club[1], remind))
+        return tuple(out)
+
+    async def finish_reminder(self, reminder_id: int, *, sent: bool) -> None:
+        async with self._write() as conn:
+            await conn.execute_fetchall(
+                "UPDATE reminders SET state = :state, done_at = :now WHERE id = :id",
+                {"id": reminder_id, "state": "sent" if sent else "skipped", "now": _now()})
+
+    async def next_due(self, platform: str) -> int | None:
+        """When the next pending reminder is due (unix seconds), or None."""
+        rows = await self._read(
+            "SELECT min(due_at) FROM reminders WHERE platform = :platform AND state = 'pending'",
+            {"platform": platform})
+        return rows[0][0]
+
+    # -- club settings ----------------------------------------------------------------------
+
+    async def set_club_tz(self, club_id: int, tz: str) -> None:
+        async with self._write() as conn:
+            await conn.execute_fetchall("UPDATE clubs SET tz = :tz WHERE id = :club",
+                                        {"club": club_id, "tz": tz})
+
+    async def set_reminder_hours(self, club_id: int, hours: tuple[int, ...],
+                                 plan: Callable[[Night], NightPlan]) -> int:
+        """Change the club's reminder hours and, in the same transaction, the pending
+        reminders of its scheduled nights. Returns how many nights were rescheduled."""
+        async with self._write() as conn:
+            await conn.execute_fetchall(
+                "UPDATE clubs SET reminder_hours = :hours WHERE id = :club",
+                {"club": club_id, "hours": ",".join(str(h) for h in hours)})
+            nights = [_night(r) for r in await conn.execute_fetchall(
+                f"SELECT {_NIGHT_COLUMNS} FROM nights AS n WHERE n.club_id = :club"
+                " AND n.status = 'scheduled'", {"club": club_id})]
+            for night in nights:
+                await conn.execute_fetchall(
+                    "DELETE FROM reminders WHERE night_id = :id AND state = 'pending'",
+                    {"id": night.id})
+                await _insert_reminders(conn, night.id, plan(night))
+        return len(nights)
+
+    async def archive_club(self, club_id: int, archived: bool) -> int:
+        """Archive (or reopen) a club; archiving cancels its scheduled nights, in the same
+        transaction. Returns how many nights were cancelled."""
+        async with self._write() as conn:
+            await conn.execute_fetchall(
+                "UPDATE clubs SET archived_at = :at WHERE id = :club",
+                {"club": club_id, "at": _now() if archived else None})
+            if not archived:
+                return 0
+            ids = [r[0] for r in await conn.execute_fetchall(
+                "SELECT id FROM nights WHERE club_id = :club AND status = 'scheduled'",
+                {"club": club_id})]
+            for night_id in ids:
+                await _set_status(conn, night_id, NightStatus.CANCELLED)
+        return len(ids)
+
+
+# -- helpers, inside a transaction ---------------------------------------------------------------
+
+
+def _plan_params(plan: NightPlan) -> dict[str, Any]:
+    return {"title": plan.title, "novel": plan.target.novel, "film": plan.target.film,
+            "local": plan.wall.iso(), "tz": plan.wall.tz, "at": plan.wall.timestamp(),
+            "repeat": plan.repeat.value if plan.repeat else None}
+
+
+async def _insert_night(conn: aiosqlite.Connection, club_id: int, plan: NightPlan) -> int:
+    rows = list(await conn.execute_fetchall(
+        "INSERT INTO nights (club_id, title, target_novel, target_film, local_start, tz,"
+        " starts_at, repeat, created_by, created_at)"
+        " VALUES (:club, :title, :novel, :film, :local, :tz, :at, :repeat, :by, :now)"
+        " RETURNING id",
+        {**_plan_params(plan), "club": club_id, "by": plan.created_by, "now": _now()}))
+    night_id = int(rows[0][0])
+    await _insert_reminders(conn, night_id, plan)
+    return night_id
+
+
+async def _insert_reminders(conn: aiosqlite.Connection, night_id: int, plan: NightPlan) -> None:
+    platform = next(iter(await conn.execute_fetchall(
+        "SELECT c.platform FROM nights AS n JOIN clubs AS c ON c.id = n.club_id"
+        " WHERE n.id = :id", {"id": night_id})))[0]
+    await conn.executemany(
+        "INSERT INTO reminders (night_id, platform, hours, due_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (night_id, hours) DO UPDATE SET due_at = excluded.due_at,"
+        " state = 'pending', done_at = NULL",
+        [(night_id, platform, hours, due) for hours, due in plan.reminders])
+
+
+async def _one(conn: aiosqlite.Connection, night_id: int) -> Night:
+    rows = list(await conn.execute_fetchall(
+        f"SELECT {_NIGHT_COLUMNS} FROM nights AS n WHERE n.id = :id", {"id": night_id}))
+    return _night(rows[0])
+
+
+async def _require(conn: aiosqlite.Connection, night_id: int, status: NightStatus) -> Night:
+    rows = list(await conn.execute_fetchall(
+        f"SELECT {_NIGHT_COLUMNS} FROM nights AS n WHERE n.id = :id", {"id": night_id}))
+    if not rows:
+        raise StaleNight(night_id, None)
+    night = _night(rows[0])
+    if night.status is not status:
+        raise StaleNight(night_id, night.status)
+    return night
+
+
+async def _set_status(conn: aiosqlite.Connection, night_id: int, status: NightStatus) -> int:
+    rows = list(await conn.execute_fetchall(
+        "UPDATE nights SET status = :status, next_made = 1 WHERE id = :id RETURNING club_id",
+        {"id": night_id, "status": status.value}))
+    await _skip_pending(conn, night_id)
+    return int(rows[0][0])
+
+
+async def _skip_pending(conn: aiosqlite.Connection, night_id: int) -> None:
+    await conn.execute_fetchall(
+        "UPDATE reminders SET state = 'skipped', done_at = :now"
+        " WHERE night_id = :id AND state = 'pending'", {"id": night_id, "now": _now()})
+
+
+async def _night_prompts(conn: aiosqlite.Connection, night_id: int) -> tuple[NightPrompt, ...]:
+    rows = await conn.execute_fetchall(
+        "SELECT seq, prompt_id, skipped FROM night_prompts WHERE night_id = :id ORDER BY seq",
+        {"id": night_id})
+    return tuple(NightPrompt(seq, pid, bool(skipped)) for seq, pid, skipped in rows)
+
