@@ -85,12 +85,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _console(db: str | None, as_json: bool) -> int:
-    from bot.adapters.console import Console
+    from bot.adapters.console import Console, local_zone
     from bot.app import StartupError, service_core
 
     try:
         async with service_core(db or default_db_path()) as core:
-            await Console(core, as_json=as_json).run()
+            await Console(core, as_json=as_json, tz=local_zone()).run()
     except StartupError as err:
         print(err, file=sys.stderr)
         return 1

@@ -7,8 +7,9 @@ here and nowhere else.
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from os import PathLike
 from pathlib import Path
 
@@ -31,11 +32,15 @@ async def open_core(
     content: Content | None = None,
     registry: Registry | None = None,
     rng: random.Random | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> AsyncIterator[Core]:
     content = content or load_pack()
     store = await SqliteStore.open(db_path)
     try:
-        yield Core(content, store, registry or build_registry(), rng=rng or random.Random())
+        core = Core(content, store, registry or build_registry(), rng=rng or random.Random())
+        if clock is not None:
+            core.clock = clock
+        yield core
     finally:
         await store.close()
 

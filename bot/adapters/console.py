@@ -13,15 +13,18 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from bot.core.effects import CloseThread, Effect, InThread, OpenThread
 from bot.core.errors import BadInput
 from bot.core.reply import GatedPart, PartState, Reply, Visibility
+from bot.core.scheduler import Notice, Scheduler
 from bot.core.service import Core, Invocation
 from bot.core.store import Scope
 from bot.core.timeline import Reveal, describe_film, describe_novel
+from bot.core.when import STAMP
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,7 @@ ADMIN = "you"
 DEFAULT_CHANNEL = "general"
 _NAME = re.compile(r"^[\w.-]{1,64}$")  # letters of any script, digits, _ . -
 _MENTION = re.compile(r"<@([\w.-]{1,64})>")
+_CHANNEL = re.compile(r"<#([\w.-]{1,64})>")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _QUIT = {"quit", "exit", "/quit", "/exit"}
 
@@ -98,6 +102,8 @@ def _opens(reveal: Reveal | None) -> str:
 
 
 def _plain(text: str) -> str:
+    # Times show in the club's zone (a terminal has no per-reader time); mentions as @name.
+    text = STAMP.sub(r"\2", _CHANNEL.sub(r"#\1", text))
     return _BOLD.sub(r"\1", _MENTION.sub(r"@\1", text))
 
 
@@ -109,7 +115,7 @@ def _audience_line(reply: Reply) -> str:
                 "you's", "your")
 
 
-def render_json(reply: Reply, line: Line) -> str:
+def render_json(reply: Reply, line: Line, thread: str | None = None) -> str:
     def part(p: GatedPart) -> dict[str, Any]:
         out: dict[str, Any] = {"label": p.label, "text": p.text, "state": p.state.value}
         if p.opens:
@@ -122,6 +128,7 @@ def render_json(reply: Reply, line: Line) -> str:
             "command": reply.command,
             "user": line.user,
             "channel": line.channel,
+            "thread": thread,
             "kind": reply.kind.value,
             "visibility": reply.visibility.value,
             "title": reply.title,
@@ -142,11 +149,27 @@ def render_json(reply: Reply, line: Line) -> str:
     )
 
 
+def local_zone() -> str | None:
+    """This machine's IANA zone, the default for a club made on the console."""
+    try:
+        import tzlocal
+
+        return tzlocal.get_localzone_name()
+    except Exception:  # an odd /etc/localtime: clubs fall back to UTC
+        log.warning("could not tell this machine's time zone", exc_info=True)
+        return None
+
+
 class Console:
-    def __init__(self, core: Core, *, as_json: bool = False, out: TextIO | None = None) -> None:
+    def __init__(self, core: Core, *, as_json: bool = False, out: TextIO | None = None,
+                 tz: str | None = None) -> None:
         self.core = core
         self.as_json = as_json
         self.out = out or sys.stdout
+        self.tz = tz
+        # Reminders and the next nights of series, posted on the terminal as they come due.
+        self.scheduler = Scheduler(core, SCOPE.platform, _Courier(self))
+        self._threads: dict[str, str] = {}  # thread ref -> its night's name
 
     async def handle(self, raw: str) -> str | None:
         """One line in, the rendered reply out (None for a blank line)."""
@@ -162,12 +185,37 @@ class Console:
             reply = self.core.error_reply(_bad("Type a command after the name, like "
                                                "`@sam /progress`."))
             return self._render(reply, line)
-        inv = Invocation(SCOPE, line.channel, line.user, is_admin=line.user == ADMIN)
+        inv = Invocation(SCOPE, line.channel, line.user, is_admin=line.user == ADMIN,
+                         tz=self.tz)
         reply = await self.core.run_text(inv, line.text)
-        return self._render(reply, line)
+        return await self._posted(reply, line)
 
-    def _render(self, reply: Reply, line: Line) -> str:
-        return render_json(reply, line) if self.as_json else render_text(reply)
+    async def _posted(self, reply: Reply, line: Line) -> str:
+        """The reply, with what its effects did: a night's thread is a marked channel here,
+        `#general › Night #1`, and replies meant for it carry the mark."""
+        rendered = self._render(reply, line, thread=None)
+        for effect in reply.effects:
+            if isinstance(effect, OpenThread):
+                ref = f"{line.channel}/night-{effect.night}"
+                self._threads[ref] = effect.name
+                await self.core.store.set_thread(effect.night, ref)
+                rendered += f"\n-- thread opened: #{line.channel} › {_plain(effect.name)} --"
+            elif isinstance(effect, InThread) and effect.thread:
+                rendered = self._render(reply, line, thread=effect.thread)
+            elif isinstance(effect, CloseThread) and effect.thread:
+                rendered += f"\n-- thread closed: {self._thread_name(effect.thread)} --"
+        return rendered
+
+    def _thread_name(self, ref: str) -> str:
+        channel, _, night = ref.partition("/")
+        name = self._threads.get(ref, night.replace("night-", "Night #"))
+        return f"#{channel} › {_plain(name)}"
+
+    def _render(self, reply: Reply, line: Line, thread: str | None = None) -> str:
+        if self.as_json:
+            return render_json(reply, line, thread=thread and self._thread_name(thread))
+        text = render_text(reply)
+        return f"[in {self._thread_name(thread)}]\n{text}" if thread else text
 
     def emit(self, text: str) -> None:
         self.out.write(text + ("\n" if self.as_json else "\n\n"))
@@ -182,6 +230,15 @@ class Console:
             self.emit("Never Let Me Go club bot, on the console. Type /help for the commands, "
                       "/quit to leave.\nStart a line with @NAME to act as someone else, #NAME to "
                       "act in another channel.")
+        ticking = asyncio.create_task(self.scheduler.run())
+        try:
+            await self._read_lines(read, interactive)
+        finally:
+            ticking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticking
+
+    async def _read_lines(self, read: Callable[[], str], interactive: bool) -> None:
         while True:
             try:
                 raw = await asyncio.to_thread(read)
@@ -199,6 +256,24 @@ class Console:
                     "Sorry, something went wrong on my side. It has been logged.")))
             if rendered is not None:
                 self.emit(rendered)
+
+
+class _Courier:
+    """The scheduler's posts, on the terminal."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    async def deliver(self, notice: Notice) -> None:
+        line = Line(notice.to or "bot", notice.channel, "")
+        if self.console.as_json:
+            self.console.emit(render_json(notice.reply, line))
+            return
+        where = (f"privately to @{notice.to}" if notice.to else f"posted in #{notice.channel}")
+        self.console.emit(f"[{where}]\n{render_text(notice.reply)}")
+
+    async def apply(self, scope: Scope, effects: Sequence[Effect]) -> None:
+        return None  # nights made by a series need nothing more on a terminal
 
 
 def _bad(message: str) -> BadInput:

@@ -153,11 +153,11 @@ def parse_when(text: str, tz: str, now: datetime) -> Wall:
                        hint="Try `friday 19:30`, `tomorrow 8pm` or `2026-12-04 19:30`.")
     local = local.replace(second=0, microsecond=0)
     wall = Wall(local, tz)
-    _check_clock_change(wall, words)
-    at = wall.instant()
-    if at <= now:
+    if wall.instant() <= now:
         raise BadInput(f"{_q(words)} is {wall.label()}, which has already passed.",
                        hint="Give a time in the future.")
+    _check_clock_change(wall, words)
+    at = wall.instant()
     if at - now > FURTHEST:
         raise BadInput(f"{wall.label()} is more than two years away.",
                        hint="Schedule nights up to two years ahead.")

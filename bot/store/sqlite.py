@@ -560,6 +560,15 @@ class SqliteStore(NightsMixin):
         )
         return _club_from_row(scope, channel, rows[0]) if rows else None
 
+    async def club_by_id(self, club_id: int) -> Club | None:
+        rows = await self._read(
+            f"SELECT {_CLUB_COLUMNS}, c.platform, c.workspace, c.channel_id FROM clubs AS c"
+            " WHERE c.id = :club", {"club": club_id})
+        if not rows:
+            return None
+        platform, workspace, channel = rows[0][-3:]
+        return _club_from_row(Scope(platform, workspace), channel, rows[0])
+
     async def clubs_of(self, scope: Scope, user: str) -> tuple[Club, ...]:
         rows = await self._read(
             f"SELECT {_CLUB_COLUMNS}, c.channel_id FROM clubs AS c"

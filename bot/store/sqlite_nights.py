@@ -275,6 +275,12 @@ class NightsMixin:
                 "UPDATE reminders SET state = :state, done_at = :now WHERE id = :id",
                 {"id": reminder_id, "state": "sent" if sent else "skipped", "now": _now()})
 
+    async def retry_reminder(self, reminder_id: int) -> None:
+        async with self._write() as conn:
+            await conn.execute_fetchall(
+                "UPDATE reminders SET state = 'pending' WHERE id = :id AND state = 'sending'",
+                {"id": reminder_id})
+
     async def next_due(self, platform: str) -> int | None:
         """When the next pending reminder is due (unix seconds), or None."""
         rows = await self._read(

@@ -214,8 +214,9 @@ async def history(call: Call) -> Draft:
     for night in nights:
         prompts = [p for p in await call.store.night_prompts(night.id) if not p.skipped]
         came = [r for r in await call.store.rsvps(night.id) if r.here]
+        plural = "" if len(prompts) == 1 else "s"
         parts.append(Part(f"{night.wall.stamp()} · covered {night.target.describe()} · "
-                          f"{len(prompts)} prompts · {len(came)} came", label=night.name))
+                          f"{len(prompts)} prompt{plural} · {len(came)} came", label=night.name))
     return Draft(title="Past nights", parts=tuple(parts),
                  footer="A night's recap: `/session show ID`.")
 

@@ -84,12 +84,15 @@ class Command:
     # one by one (`/session schedule novel 9 at friday 19:30 "Part One" weekly`). None: by
     # keyword and position (``bind_words``). Discord passes typed options and never uses it.
     words: Callable[[Command, list[str]], dict[str, str]] | None = None
+    syntax: str | None = None  # the usage line, where ``words`` reads more than the options
 
     @property
     def path(self) -> str:
         return f"{self.group} {self.sub}" if self.sub else self.group
 
     def usage(self) -> str:
+        if self.syntax:
+            return f"/{self.path} {self.syntax}"
         words = [f"/{self.path}", *(o.usage() for o in self.options)]
         return " ".join(words)
 

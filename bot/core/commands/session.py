@@ -95,9 +95,13 @@ def _rsvp_actions(night: Night) -> tuple[Action, ...]:
             Action("Remind me", "session remind", (("setting", "on"), *ref), private=True))
 
 
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def night_fields(night: Night) -> tuple[Part, ...]:
     fields = [Part(night.wall.stamp(), label="When"),
-              Part(night.target.describe().capitalize(), label="Covers")]
+              Part(_upper_first(night.target.describe()), label="Covers")]
     if night.repeat:
         fields.append(Part(f"{night.repeat.value}, at {night.wall.local:%H:%M} {night.wall.tz}",
                            label="Repeats"))
@@ -280,7 +284,7 @@ async def start(call: Call, night: int | None = None) -> Draft:
              "Further along than tonight? `/session deeper` gives you a deeper prompt, "
              "privately."),
     )
-    fields = (Part(started.wall.stamp(), label="Started for"),
+    fields = (Part(started.wall.stamp(), label="Scheduled for"),
               Part(", ".join(mention(u) for u in going) or "nobody yet", label="Going"))
     thread = OpenThread(started.id, started.name)
     return Draft(
@@ -366,16 +370,15 @@ async def deeper(call: Call) -> Draft:
     night = await _running(call, club)
     mine = call.ctx.member
     aim = night.target
-    ahead = (mine.novel > aim.novel) if aim.novel is not None else (mine.film > (aim.film or 0))
-    if not ahead:
-        raise UserError(f"Tonight covers {aim.describe()}, and your own progress is not past "
-                        "it, so tonight's prompts are the deepest for you.",
-                        hint="Set how far you have got with `/progress`.")
+    # Past tonight: anything open at the member's own progress (either medium) that tonight's
+    # target does not open.
     beyond = [p for p in call.content.prompts
               if p.reveal.visible_at(mine) and not p.reveal.visible_at(aim.progress)
               and p.depth is not Depth.WARM_UP]
     if not beyond:
-        raise UserError("No deeper prompts open at your progress yet.")
+        raise UserError(f"Tonight covers {aim.describe()}, and no deeper prompt opens at your "
+                        "own progress yet, so tonight's prompts are the deepest for you.",
+                        hint="Set how far you have got with `/progress`.")
     chosen = call.core.rng.choice(beyond)
     return Draft(
         title=f"A deeper prompt, just for you · {chosen.depth.value}",
@@ -496,6 +499,7 @@ COMMANDS = (
              Option("repeat", "Repeat the night", OptionKind.CHOICE, required=False,
                     choices=tuple(r.value for r in Repeat))),
             host_only=True, words=schedule_words,
+            syntax='TARGET at WHEN ["TITLE"] [weekly|fortnightly|monthly]',
             examples=("/session schedule novel 9 at friday 19:30",
                       '/session schedule film 1:00 at saturday 20:00 "Film night" weekly')),
     Command("session", "list", "The club's coming nights", list_nights, default=True,
@@ -532,6 +536,8 @@ COMMANDS = (
              Option("repeat", "Repeat it, or never", OptionKind.CHOICE, required=False,
                     choices=(*(r.value for r in Repeat), "never"))),
             host_only=True, words=edit_words,
+            syntax='ID [target TARGET] [at WHEN] [title "TITLE"] [repeat weekly|fortnightly|'
+                   'monthly|never]',
             examples=("/session edit 2 at sunday 19:00", "/session edit 2 target novel 12")),
     Command("session", "cancel", "Hosts: cancel a night (add `series` to stop it repeating)",
             cancel,

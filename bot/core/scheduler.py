@@ -1,0 +1,205 @@
+"""The scheduler: reminders before nights, and the next night of each series.
+
+One per running adapter, for that adapter's platform (the Discord and Slack services may share
+a database; each sends only its own). A tick claims what is due in one transaction
+(pending -> sending), delivers it through the adapter's ``Courier`` and marks it sent, so two
+ticks (or two processes) never send the same reminder. A crash between the claim and the mark
+leaves the row in ``sending``; ``recover()`` at start-up delivers those again, with the same
+idempotency key, so a reminder is never lost (Discord drops a repeat of the same nonce).
+
+Reminders that can no longer help are dropped, not sent late: one for a night already started,
+cancelled or begun, and an earlier one when a later one is due too (after a long outage only the
+"1 hour before" goes out, not "tomorrow" as well).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from bot.core.effects import Effect, NightChanged
+from bot.core.nights import Due, NightStatus
+from bot.core.planning import successor
+from bot.core.reply import Action, Draft, Part, Reply, SpoilerMode, Visibility
+from bot.core.spoilers import effective_mode, gate
+from bot.core.store import Scope
+
+if TYPE_CHECKING:
+    from bot.core.service import Core
+
+log = logging.getLogger(__name__)
+
+INTERVAL = 30.0  # seconds between ticks at most; a tick also runs when the next reminder is due
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A message the bot posts on its own: to a club's channel, or privately to one member."""
+
+    scope: Scope
+    channel: str  # the club's channel
+    reply: Reply
+    key: str  # stable per reminder and recipient: a platform may drop a repeat of it
+    to: str | None = None  # a member, for a private notice
+
+
+class Courier(Protocol):
+    """What an adapter gives the scheduler: a way to post, and to carry out effects."""
+
+    async def deliver(self, notice: Notice) -> None:
+        """Post it; raise if it could not be posted (it will be tried again)."""
+        ...
+
+    async def apply(self, scope: Scope, effects: Sequence[Effect]) -> None: ...
+
+
+class Scheduler:
+    def __init__(self, core: Core, platform: str, courier: Courier, *,
+                 interval: float = INTERVAL) -> None:
+        self.core = core
+        self.platform = platform
+        self.courier = courier
+        self.interval = interval
+
+    @property
+    def now(self) -> datetime:
+        return self.core.clock()
+
+    async def recover(self) -> int:
+        """Deliver what a crash left claimed but unsent. Run once, before the first tick."""
+        return await self._send(await self.core.store.claimed(self.platform))
+
+    async def tick(self) -> int:
+        """Do everything due now; returns how many reminders went out."""
+        await self._continue_series()
+        return await self._send(
+            await self.core.store.claim_due(self.platform, int(self.now.timestamp())))
+
+    async def run(self) -> None:
+        """Tick until cancelled. Never raises: a failed tick is logged and tried again."""
+        try:
+            await self.recover()
+        except Exception:
+            log.exception("scheduler recovery failed on %s", self.platform)
+        while True:
+            try:
+                await self.tick()
+                wait = self.interval
+                due = await self.core.store.next_due(self.platform)
+                if due is not None:
+                    wait = min(wait, max(0.5, due - self.now.timestamp()))
+            except Exception:
+                log.exception("scheduler tick failed on %s", self.platform)
+                wait = self.interval
+            await asyncio.sleep(wait)
+
+    # -- series -------------------------------------------------------------------------------
+
+    async def _continue_series(self) -> None:
+        store, now = self.core.store, self.now
+        for night in await store.series_due(self.platform, int(now.timestamp())):
+            club = await store.club_by_id(night.club_id)
+            plan = successor(club, night, now) if club else None
+            if club is None or plan is None:
+                continue
+            made = await store.continue_series(night.id, plan)
+            if made is not None:
+                await self._apply(club.scope, (NightChanged(made, club.channel),))
+
+    async def _apply(self, scope: Scope, effects: Sequence[Effect]) -> None:
+        try:
+            await self.courier.apply(scope, effects)
+        except Exception:
+            log.exception("carrying out %s failed", effects)
+
+    # -- reminders ----------------------------------------------------------------------------
+
+    async def _send(self, dues: Sequence[Due]) -> int:
+        store, now = self.core.store, self.now
+        # Of one night's due reminders only the latest (fewest hours before) is worth sending.
+        latest: dict[int, Due] = {}
+        for due in dues:
+            kept = latest.get(due.night.id)
+            if kept is None or due.hours < kept.hours:
+                latest[due.night.id] = due
+        sent = 0
+        for due in dues:
+            night = due.night
+            fresh = await store.night(night.id)
+            useful = (latest[night.id] is due and fresh is not None
+                      and fresh.status is NightStatus.SCHEDULED and fresh.wall.instant() > now)
+            if not useful:
+                await store.finish_reminder(due.id, sent=False)
+                continue
+            assert fresh is not None
+            due = Due(due.id, fresh, due.hours, due.channel, due.workspace, due.remind)
+            try:
+                await self._deliver(due)
+            except Exception:
+                # Back to pending: the next tick tries again (until the night begins).
+                log.exception("reminder %d for night %d could not be delivered", due.id,
+                              night.id)
+                await store.retry_reminder(due.id)
+                continue
+            await store.finish_reminder(due.id, sent=True)
+            sent += 1
+        return sent
+
+    async def _deliver(self, due: Due) -> None:
+        scope = Scope(self.platform, due.workspace)
+        club = await self.core.store.club(scope, due.channel)
+        if club is None:
+            return
+        draft = reminder_draft(due, self.now)
+        mode = effective_mode(club.mode, Visibility.PUBLIC)
+        reply = gate(draft, club.progress, mode, who="the club", command="session reminder")
+        await self.courier.deliver(Notice(scope, due.channel, reply, key=f"r{due.id}"))
+        for user in due.remind:
+            mine = await self.core.store.member_progress(scope, user)
+            private = gate(private_reminder(due, self.now), mine,
+                           effective_mode(SpoilerMode.HIDE, Visibility.PRIVATE), who="you",
+                           command="session reminder")
+            try:
+                await self.courier.deliver(
+                    Notice(scope, due.channel, private, key=f"r{due.id}u{user}", to=user))
+            except Exception:  # one member's closed DMs must not hold back the rest
+                log.warning("private reminder %d to %s failed", due.id, user, exc_info=True)
+
+
+def _how_soon(due: Due, now: datetime) -> str:
+    minutes = max(1, round((due.night.wall.instant() - now).total_seconds() / 60))
+    if minutes < 90:
+        return f"in {minutes} minutes" if minutes != 60 else "in an hour"
+    hours = round(minutes / 60)
+    return "tomorrow" if 20 <= hours <= 28 else f"in {hours} hours"
+
+
+def reminder_draft(due: Due, now: datetime) -> Draft:
+    night = due.night
+    ref = (("night", str(night.id)),)
+    return Draft(
+        title=f"Reminder: {night.name}",
+        parts=(Part(f"{night.name} starts {night.wall.stamp()}, {_how_soon(due, now)}."),
+               Part(f"We'll discuss {night.target.describe()}: get there first, and nothing "
+                    "past it will come up.")),
+        fields=(Part(night.counts(), label="RSVPs"),),
+        actions=(Action("Going", "session rsvp", (("answer", "going"), *ref), private=True),
+                 Action("Maybe", "session rsvp", (("answer", "maybe"), *ref), private=True),
+                 Action("Can't come", "session rsvp", (("answer", "no"), *ref), private=True)),
+    )
+
+
+def private_reminder(due: Due, now: datetime) -> Draft:
+    night = due.night
+    return Draft(
+        title=f"Reminder: {night.name}",
+        parts=(Part(f"You're going to {night.name} in <#{due.channel}>: it starts "
+                    f"{night.wall.stamp()}, {_how_soon(due, now)}. It covers "
+                    f"{night.target.describe()}."),),
+        footer="You asked for this reminder; `/session remind off` stops them.",
+        visibility=Visibility.PRIVATE,
+    )
