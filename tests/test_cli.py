@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import discord
+
+from bot.adapters.discord.launch import PERMISSIONS
+
 
 def _run_cli(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
@@ -38,7 +42,10 @@ def test_invite_prints_the_install_url(tmp_path: Path) -> None:
     url = result.stdout.strip()
     assert url.startswith("https://discord.com/oauth2/authorize?client_id=123456789012345678")
     assert "scope=bot+applications.commands" in url
-    assert "permissions=0" in url
+    assert f"permissions={PERMISSIONS.value}" in url
+    assert discord.Permissions(
+        send_messages=True, embed_links=True, create_public_threads=True,
+        send_messages_in_threads=True, create_events=True) == PERMISSIONS  # and nothing more
 
 
 def test_slack_without_tokens_says_what_is_missing(tmp_path: Path) -> None:

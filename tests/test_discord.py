@@ -73,10 +73,10 @@ class World:
 
 
 @asynccontextmanager
-async def running(fake: FakeDiscord, core: Core, dev_guild: int | None = GUILD_ID
-                  ) -> AsyncIterator[ClubBot]:
+async def running(fake: FakeDiscord, core: Core, dev_guild: int | None = GUILD_ID,
+                  **options: Any) -> AsyncIterator[ClubBot]:
     """The real client, started against the fake and connected, then closed."""
-    bot = ClubBot(core, dev_guild=dev_guild)
+    bot = ClubBot(core, dev_guild=dev_guild, **options)
     identified = len(fake.identifies)
     runner = asyncio.create_task(bot.start("fake-token"))
     await asyncio.wait_for(bot.synced.wait(), 15)

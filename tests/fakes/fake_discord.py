@@ -87,6 +87,7 @@ class Exchange:
     shown: list[Shown] = field(default_factory=list)
     original: Shown | None = None  # the response message (@original)
     loading: bool = False  # deferred with "thinking", not replaced yet
+    channel_id: int = 0  # where the interaction happened (a channel or a thread)
 
     @property
     def callback(self) -> dict[str, Any]:
@@ -139,6 +140,14 @@ class FakeDiscord:
         self.sync_calls: list[Sent] = []
         self.messages: dict[int, dict[str, Any]] = {}
         self.exchanges: dict[str, Exchange] = {}  # by token
+        # What the bot does on its own: messages it posts (channel id, body), threads it
+        # opens, DMs, and the server's scheduled events.
+        self.posts: list[tuple[int, dict[str, Any]]] = []
+        self.threads: dict[int, dict[str, Any]] = {}
+        self.dms: dict[int, int] = {}  # DM channel id -> member id
+        self.events: dict[int, dict[str, Any]] = {}
+        self._nonces: dict[str, dict[str, Any]] = {}
+        self.fail_posts = False  # every channel post answers 503 while set
         self.ready = asyncio.Event()
         # Breaches of Discord's rules (a second initial response, a missed 3 s deadline, a
         # follow-up before any response): tests assert there are none.
@@ -300,7 +309,66 @@ class FakeDiscord:
             return self._callback(parts[2], body, sent, arrived)
         if parts[0] == "webhooks":
             return self._webhook(parts, method, body, sent)
+        if parts[0] == "channels":
+            return self._channels(parts, method, body)
+        if parts[:3] == ["users", "@me", "channels"] and method == "POST":
+            user = int(body["recipient_id"])
+            dm = next((c for c, u in self.dms.items() if u == user), None) or next(self._ids)
+            self.dms[dm] = user
+            return _json({"id": str(dm), "type": 1, "last_message_id": None, "flags": 0,
+                          "recipients": [self._member(user, 0)["user"]]})
+        if parts[0] == "guilds" and len(parts) >= 3 and parts[2] == "scheduled-events":
+            return self._events(parts, method, body)
         return _json({"message": "404: Not Found", "code": 0}, status=404)
+
+    def _channels(self, parts: list[str], method: str, body: Any) -> web.Response:
+        cid = int(parts[1])
+        if len(parts) == 3 and parts[2] == "messages" and method == "POST":
+            if self.fail_posts:
+                return _json({"message": "Service unavailable", "code": 0}, status=503)
+            nonce = body.get("nonce")
+            if body.get("enforce_nonce") and nonce in self._nonces:
+                return _json(self._nonces[nonce])  # Discord's answer to a repeat: the first
+            self.posts.append((cid, body))
+            message = self._message(body, ephemeral=False, channel=cid)
+            if nonce is not None:
+                self._nonces[nonce] = message
+            return _json(message)
+        if len(parts) == 5 and parts[4] == "threads" and method == "POST":
+            tid = next(self._ids)
+            thread = {**self._thread_payload(body["name"], cid), "id": str(tid)}
+            thread["thread_metadata"]["auto_archive_duration"] = body["auto_archive_duration"]
+            self.threads[tid] = {"name": body["name"], "parent": cid, "message": int(parts[3]),
+                                 "archived": False, "payload": thread}
+            return _json(thread)
+        if len(parts) == 2 and method == "PATCH" and cid in self.threads:
+            self.threads[cid]["archived"] = bool(body.get("archived"))
+            payload = self.threads[cid]["payload"]
+            payload["thread_metadata"]["archived"] = self.threads[cid]["archived"]
+            return _json(payload)
+        return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+
+    def _events(self, parts: list[str], method: str, body: Any) -> web.Response:
+        if len(parts) == 3 and method == "POST":
+            missing = {"name", "privacy_level", "scheduled_start_time", "entity_type"} - set(body)
+            if missing or (body["entity_type"] == 3 and not (
+                    body.get("scheduled_end_time")
+                    and (body.get("entity_metadata") or {}).get("location"))):
+                return _json({"message": "Invalid Form Body", "code": 50035}, status=400)
+            eid = next(self._ids)
+            self.events[eid] = {**body, "id": str(eid), "guild_id": parts[1], "status": 1}
+            return _json(self.events[eid])
+        eid = int(parts[3]) if len(parts) == 4 else 0
+        if eid not in self.events:
+            return _json({"message": "Unknown Guild Scheduled Event", "code": 10070},
+                         status=404)
+        if method == "PATCH":
+            self.events[eid].update(body)
+            return _json(self.events[eid])
+        if method == "DELETE":
+            del self.events[eid]
+            return web.Response(status=204)
+        return _json(self.events[eid])
 
     def _exchange(self, token: str, sent: Sent) -> Exchange | None:
         exchange = self.exchanges.get(token)
@@ -325,7 +393,7 @@ class FakeDiscord:
         message = None
         ephemeral = bool((data.get("flags") or 0) & 64)
         if kind in (4, 5):
-            message = self._message(data, ephemeral=ephemeral)
+            message = self._message(data, ephemeral=ephemeral, channel=exchange.channel_id)
             exchange.message_id = int(message["id"])
             exchange.original = Shown(data, ephemeral)
             if kind == 4:
@@ -357,7 +425,8 @@ class FakeDiscord:
                 exchange.original.deleted = True
             return web.Response(status=204)
         if method == "GET":
-            return _json(self._message({}, ephemeral=False))
+            known = self.messages.get(exchange.message_id or 0)
+            return _json(known or self._message({}, ephemeral=False))
         body = body or {}
         asked = bool((body.get("flags") or 0) & 64)
         if original and method == "PATCH":
@@ -378,15 +447,17 @@ class FakeDiscord:
         else:
             exchange.shown.append(Shown(body, asked))
             ephemeral = asked
-        message = self._message(body, ephemeral=ephemeral)
+        message = self._message(body, ephemeral=ephemeral, channel=exchange.channel_id)
         exchange.message_id = int(message["id"])
         exchange.done.set()
         return _json(message)
 
-    def _message(self, data: dict[str, Any], *, ephemeral: bool) -> dict[str, Any]:
+    def _message(self, data: dict[str, Any], *, ephemeral: bool, channel: int = 0
+                 ) -> dict[str, Any]:
         mid = next(self._ids)
         message = {
-            "id": str(mid), "channel_id": str(self.channels["general"]), "author": self.bot_user,
+            "id": str(mid), "channel_id": str(channel or self.channels["general"]),
+            "author": self.bot_user,
             "content": data.get("content") or "", "timestamp": _now(), "edited_timestamp": None,
             "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [],
             "attachments": [], "embeds": data.get("embeds") or [], "pinned": False, "type": 20,
@@ -412,15 +483,20 @@ class FakeDiscord:
 
     async def _deliver(self, kind: int, data: dict[str, Any], *, user: int, channel: str,
                        permissions: int, message: dict[str, Any] | None = None,
-                       thread: str | None = None) -> Exchange:
+                       thread: str | int | None = None) -> Exchange:
         iid = next(self._ids)
         token = f"token-{iid}"
         loop = asyncio.get_running_loop()
         exchange = Exchange(iid, token, created_at=loop.time())
         self.exchanges[token] = exchange
         cid = self.channel(channel)
-        where = (self._thread_payload(thread, cid) if thread
-                 else self._channel_payload(channel, cid))
+        if isinstance(thread, int):  # a thread the bot opened
+            where = self.threads[thread]["payload"]
+        elif thread:
+            where = self._thread_payload(thread, cid)
+        else:
+            where = self._channel_payload(channel, cid)
+        exchange.channel_id = int(where["id"])
         payload: dict[str, Any] = {
             "id": str(iid), "application_id": str(APP_ID), "type": kind, "token": token,
             "version": 1, "guild_id": str(GUILD_ID), "channel_id": where["id"],
@@ -478,7 +554,7 @@ class FakeDiscord:
 
     async def interact(self, path: str, *, user: int = 1, channel: str = "general",
                        permissions: int = EVERYONE_PERMISSIONS, wait: bool = True,
-                       thread: str | None = None, **values: Any) -> Exchange:
+                       thread: str | int | None = None, **values: Any) -> Exchange:
         """A member runs ``/path`` with option values (in a thread of ``channel`` if
         ``thread`` names one); the bot's answer is awaited."""
         exchange = await self._deliver(2, self.command_data(path, values), user=user,
@@ -512,10 +588,11 @@ class FakeDiscord:
         return exchange.callback["data"]["choices"]
 
     async def click(self, message: dict[str, Any], custom_id: str, *, user: int = 1,
-                    channel: str = "general", permissions: int = 0) -> Exchange:
+                    channel: str = "general", permissions: int = 0,
+                    thread: str | int | None = None) -> Exchange:
         exchange = await self._deliver(3, {"custom_id": custom_id, "component_type": 2},
                                        user=user, channel=channel, permissions=permissions,
-                                       message=message)
+                                       message=message, thread=thread)
         await asyncio.wait_for(exchange.done.wait(), 10)
         return exchange
 

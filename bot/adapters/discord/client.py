@@ -17,6 +17,7 @@ replies.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -29,8 +30,10 @@ from discord import app_commands
 
 from bot.adapters.discord.binding import bind
 from bot.adapters.discord.buttons import CommandButton, Press, make_button, resolve
-from bot.adapters.discord.render import ERROR_COLOUR, Page, pages
+from bot.adapters.discord.nights import DiscordNights
+from bot.adapters.discord.render import COLOUR, ERROR_COLOUR, Page, pages
 from bot.core.reply import Kind, Reply, Visibility
+from bot.core.scheduler import Scheduler
 from bot.core.service import Core, Invocation
 from bot.core.store import Scope
 
@@ -92,7 +95,7 @@ class ClubBot(discord.AutoShardedClient):
     """The bot. Built by ``python -m bot discord`` (and the tests) with a ready core."""
 
     def __init__(self, core: Core, *, dev_guild: int | None = None,
-                 shard_count: int | None = None) -> None:
+                 shard_count: int | None = None, run_scheduler: bool = True) -> None:
         # The bot never joins voice: the warnings about voice libraries are noise in its log.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS,
@@ -105,11 +108,30 @@ class ClubBot(discord.AutoShardedClient):
                                                            discord.ui.View | None]] = OrderedDict()
         self.synced = asyncio.Event()  # set once commands are known to match Discord's
         self.last_sync_sent = False
+        self.nights = DiscordNights(self)
+        # Reminders and series for Discord's clubs; the tests drive it by hand instead.
+        self.scheduler = Scheduler(core, "discord", self.nights)
+        self.run_scheduler = run_scheduler
+        self._ticker: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(CommandButton)
         self.last_sync_sent = await self.sync_commands()
         self.synced.set()
+        if self.run_scheduler:
+            self._ticker = asyncio.create_task(self.scheduler.run())
+
+    async def close(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+        await self.nights.settle()
+        await super().close()
+
+    async def render_notice(self, reply: Reply) -> tuple[discord.Embed, discord.ui.View | None]:
+        """A message the scheduler posts, rendered like any reply."""
+        return await self._render(reply, 0, None)
 
     # -- commands ---------------------------------------------------------------------------
     def payload(self) -> tuple[discord.abc.Snowflake | None, list[dict[str, Any]]]:
@@ -222,10 +244,18 @@ class ClubBot(discord.AutoShardedClient):
                 await interaction.response.edit_message(embed=embed, view=view,
                                                         allowed_mentions=NO_MENTIONS)
             return
+        thread = self.nights.elsewhere(interaction, reply)
+        if thread is not None:  # a night's prompt, asked for in the channel: into the thread
+            await self.nights.post(thread, embed, view)
+            embed = discord.Embed(description=f"Posted in the night's thread, <#{thread}>.",
+                                  colour=COLOUR)
+            view, private = None, True
         if deferred and private != private_guess:
             await self._move_to_private(interaction, embed, view)
-            return
-        await _send(interaction, embed, view, ephemeral=private, deferred=deferred)
+        else:
+            await _send(interaction, embed, view, ephemeral=private, deferred=deferred)
+        if reply.effects:
+            await self.nights.after(interaction, reply)
 
     async def _move_to_private(self, interaction: discord.Interaction, embed: discord.Embed,
                                view: discord.ui.View | None) -> None:

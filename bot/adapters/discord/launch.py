@@ -19,9 +19,13 @@ TOKEN = "DISCORD_TOKEN"
 APPLICATION = "DISCORD_APPLICATION_ID"
 DEV_GUILD = "DISCORD_DEV_GUILD"
 SCOPES = ("bot", "applications.commands")
-# Every answer goes through an interaction (its reply, follow-ups, edits), and those need no
-# permission in the channel. The bot asks for nothing it does not use.
-PERMISSIONS = discord.Permissions.none()
+# Answers go through interactions, which need no permission in the channel. Discussion nights
+# need a little more, and the bot asks for nothing it does not use: posting reminders (Send
+# Messages, Embed Links), the night's thread (Create Public Threads, Send Messages in Threads)
+# and a scheduled event per night (Create Events, which also lets it edit its own events).
+PERMISSIONS = discord.Permissions(send_messages=True, embed_links=True,
+                                  create_public_threads=True, send_messages_in_threads=True,
+                                  create_events=True)
 
 MISSING_TOKEN = f"""\
 {TOKEN} is not set, so the Discord bot cannot log in.

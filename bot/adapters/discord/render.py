@@ -17,6 +17,7 @@ import discord
 
 from bot.adapters.text import split_text
 from bot.core.reply import GatedPart, Kind, PartState, Reply
+from bot.core.when import STAMP
 
 TITLE = 256
 DESCRIPTION = 4096
@@ -42,6 +43,17 @@ class Page:
     count: int
 
 
+def native(text: str) -> str:
+    """The core's time tokens as Discord timestamps: each member sees their own time, and how
+    long until it."""
+    return STAMP.sub(r"<t:\1:F> (<t:\1:R>)", text)
+
+
+def plain(text: str) -> str:
+    """For titles, field names and footers, where Discord shows timestamps as raw text."""
+    return STAMP.sub(r"\2", text)
+
+
 def escape_spoiler(text: str) -> str:
     """Text that will sit between ``||`` marks: no ``|`` or backtick in it may close or break
     the spoiler, and markup inside stays harmless."""
@@ -55,8 +67,9 @@ def _opens(part: GatedPart) -> str:
 def _line(part: GatedPart) -> str:
     if part.state is PartState.TAG:
         # The gate has already moved any label into the text, behind the spoiler.
-        return f"||{escape_spoiler(part.text)}|| *({_opens(part)})*"
-    return f"**{part.label}**: {part.text}" if part.label else part.text
+        return f"||{escape_spoiler(native(part.text))}|| *({_opens(part)})*"
+    text = native(part.text)
+    return f"**{plain(part.label)}**: {text}" if part.label else text
 
 
 def _after_escape(text: str, cut: int) -> int:
@@ -85,7 +98,7 @@ def _field(part: GatedPart) -> tuple[str, str] | None:
     if part.state is PartState.TAG:
         name, value = "Spoiler", _line(part)
     else:
-        name, value = part.label or "\u200b", part.text
+        name, value = plain(part.label or "") or "\u200b", native(part.text)
     if len(name) > FIELD_NAME or len(value) > FIELD_VALUE or not value.strip():
         return None
     return name, value
@@ -120,7 +133,7 @@ def pages(reply: Reply) -> list[Page]:
     if reply.withheld:
         blocks.append(f"*{reply.withheld.describe()}*")
     if reply.footer:
-        blocks.extend(_chunks(reply.footer, PAGE_TEXT))
+        blocks.extend(_chunks(native(reply.footer), PAGE_TEXT))
     sources = _sources(reply)
     if sources:
         fields.append(("Sources", sources))
@@ -169,7 +182,7 @@ def pages(reply: Reply) -> list[Page]:
 def _title(reply: Reply) -> str | None:
     if not reply.title:
         return None
-    title = reply.title.replace("**", "")
+    title = plain(reply.title).replace("**", "")
     return title if len(title) <= TITLE else title[: TITLE - 1] + "…"
 
 

@@ -244,7 +244,7 @@ async def rsvp(call: Call, answer: str, night: int | None = None) -> Draft:
         actions = (Action("Remind me", "session remind",
                           (("setting", "on"), ("night", str(updated.id))), private=True),)
     return Draft(title="Your RSVP", parts=tuple(Part(x) for x in lines), actions=actions,
-                 visibility=Visibility.PRIVATE, effects=_changed(call, updated))
+                 visibility=Visibility.PRIVATE)
 
 
 async def remind(call: Call, setting: str, night: int | None = None) -> Draft:

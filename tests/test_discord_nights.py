@@ -1,0 +1,249 @@
+"""Discussion nights on Discord, end to end: the real discord.py client against the fake
+Discord, with a clock the test moves and the scheduler ticked by hand.
+
+One bot for the module (and one more, started on the same database, for the restart). The
+night is run the way a club would: schedule, buttons, reminders, the thread, prompts, recap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from fakes.clock import Clock
+from fakes.fake_discord import GUILD_ID, MANAGE_GUILD, Exchange, FakeDiscord, buttons
+from test_discord import running
+
+from bot.adapters.discord.client import ClubBot
+from bot.app import open_core
+from bot.core.content import Content
+from bot.core.scheduler import Notice
+from bot.core.service import Core
+from bot.core.store import Scope
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+HOST, MEMBER, OTHER = 1, 2, 3
+LONDON = "Europe/London"
+
+
+@dataclass
+class World:
+    fake: FakeDiscord
+    bot: ClubBot
+    core: Core
+    clock: Clock
+    db: Path
+
+    async def host(self, path: str, **values: Any) -> Exchange:
+        values.setdefault("channel", "nightly")
+        return await self.fake.interact(path, user=HOST, permissions=MANAGE_GUILD, **values)
+
+    async def member(self, path: str, user: int = MEMBER, **values: Any) -> Exchange:
+        values.setdefault("channel", "nightly")
+        return await self.fake.interact(path, user=user, **values)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
+                ) -> AsyncIterator[World]:
+    fake = FakeDiscord()
+    await fake.start()
+    clock = Clock(datetime(2027, 1, 4, 12, 0, tzinfo=UTC))  # a Monday
+    db = tmp_path_factory.mktemp("discord-nights") / "club.db"
+    with fake.point_at():
+        async with open_core(db, content=pack, clock=clock) as core, \
+                running(fake, core, run_scheduler=False) as bot:
+            world = World(fake, bot, core, clock, db)
+            await world.host("club create", timezone=LONDON)
+            await world.member("club join")
+            yield world
+    await fake.stop()
+
+
+@pytest.fixture(autouse=True)
+def keeps_discords_rules(world: World) -> Iterator[None]:
+    yield
+    assert world.fake.violations == []
+
+
+def embed(exchange: Exchange) -> dict[str, Any]:
+    return exchange.final_message()["embeds"][0]
+
+
+def text_of(body: dict[str, Any]) -> str:
+    out = []
+    for e in body.get("embeds") or []:
+        out += [e.get("title") or "", e.get("description") or ""]
+        out += [f"{f['name']}: {f['value']}" for f in e.get("fields") or []]
+    return "\n".join(out)
+
+
+def night_of(exchange: Exchange) -> int:
+    found = re.search(r"Night #(\d+)", embed(exchange)["title"])
+    assert found
+    return int(found[1])
+
+
+def button(message: dict[str, Any], label: str) -> str:
+    return next(b["custom_id"] for b in buttons(message) if b["label"] == label)
+
+
+async def test_a_whole_night_on_discord(world: World) -> None:
+    fake, bot = world.fake, world.bot
+    nightly = fake.channel("nightly")
+
+    # Scheduled: native timestamps, RSVP buttons, and a scheduled event.
+    made = await world.host("session schedule", target="novel 9", when="friday 19:30",
+                            title="Part One", repeat="weekly")
+    assert not made.final_ephemeral()
+    night = night_of(made)
+    start = datetime(2027, 1, 8, 19, 30, tzinfo=UTC)  # GMT in January
+    stamp = int(start.timestamp())
+    card = text_of(made.final_message())
+    assert f"<t:{stamp}:F> (<t:{stamp}:R>)" in card and "<t:" not in embed(made)["title"]
+    assert [b["label"] for b in buttons(made.final_message())] == [
+        "Going", "Maybe", "Can't come", "Remind me"]
+    await bot.nights.settle()
+    [event] = fake.events.values()
+    assert event["name"] == f"Night #{night} · Part One"
+    assert event["entity_type"] == 3 and event["privacy_level"] == 2
+    assert event["entity_metadata"]["location"] == "#nightly"
+    assert datetime.fromisoformat(event["scheduled_start_time"]) == start
+    assert "novel through chapter 9" in event["description"]
+
+    # RSVP by button (private answer) and by command; counts follow.
+    card_message = fake.messages[made.message_id]  # type: ignore[index]
+    going = await fake.click(card_message, button(card_message, "Going"),
+                             user=MEMBER, channel="nightly")
+    assert going.final_ephemeral() and "You're going" in text_of(going.final_message())
+    remind = await fake.click(card_message, button(card_message, "Remind me"),
+                              user=MEMBER, channel="nightly")
+    assert remind.final_ephemeral() and "remind you privately" in text_of(
+        remind.final_message())
+    maybe = await world.member("session rsvp", user=OTHER, answer="maybe")
+    assert maybe.final_ephemeral()
+    assert "1 going · 1 maybe · 0 can't come" in text_of(maybe.final_message())
+
+    # Edited: the event follows.
+    await world.host("session edit", night=night, when="friday 20:00")
+    await bot.nights.settle()
+    moved = datetime(2027, 1, 8, 20, 0, tzinfo=UTC)
+    assert datetime.fromisoformat(event["scheduled_start_time"]) == moved
+
+    # Reminders: in the channel with a nonce Discord enforces, and by DM to who asked.
+    world.clock.set(moved.replace(day=7))
+    assert await bot.scheduler.tick() == 1
+    posted = [(c, b) for c, b in fake.posts if c == nightly]
+    assert len(posted) == 1
+    body = posted[0][1]
+    assert "Reminder: Night" in text_of(body) and body["enforce_nonce"] is True
+    assert body["allowed_mentions"] == {"parse": []}
+    dms = [(c, b) for c, b in fake.posts if c in fake.dms]
+    assert [fake.dms[c] for c, _ in dms] == [MEMBER]
+    assert "components" not in dms[0][1] or not dms[0][1]["components"]
+    assert await bot.scheduler.tick() == 0
+
+    # A member may not open the night.
+    refused = await world.member("session start")
+    assert refused.final_ephemeral() and "Only a host" in text_of(refused.final_message())
+    assert fake.threads == {}
+
+    # Opened: the agenda is posted, the thread is started from it, the event is active.
+    world.clock.set(moved)
+    opened = await world.host("session start")
+    assert not opened.final_ephemeral()
+    await fake.until(lambda: bool(fake.threads))  # started from the answer, once it is sent
+    [(thread_id, thread)] = fake.threads.items()
+    assert thread["message"] == opened.message_id and thread["parent"] == nightly
+    assert thread["name"] == f"Night #{night} · Part One"
+    await bot.nights.settle()
+    assert event["status"] == 2
+
+    # A prompt asked for in the channel goes to the thread; the host is told privately.
+    async with asyncio.timeout(5):  # and kept with the night
+        while (await world.core.store.night(night)).thread is None:  # type: ignore[union-attr]  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    first = await world.host("session next")
+    assert first.final_ephemeral() and f"<#{thread_id}>" in text_of(first.final_message())
+    [prompt] = [b for c, b in fake.posts if c == thread_id]
+    assert "Prompt 1 · warm-up" in text_of(prompt)
+    # The Next button, pressed in the thread, answers there.
+    message = next(m for m in fake.messages.values()
+                   if m["channel_id"] == str(thread_id) and "Prompt 1" in text_of(m))
+    second = await fake.click(message, button(message, "Next prompt"), user=HOST,
+                              permissions=MANAGE_GUILD, channel="nightly", thread=thread_id)
+    assert not second.final_ephemeral() and "Prompt 2" in text_of(second.final_message())
+    refused = await fake.click(message, button(message, "Next prompt"), user=MEMBER,
+                               channel="nightly", thread=thread_id)
+    assert refused.final_ephemeral() and "Only a host" in text_of(refused.final_message())
+    here = await world.member("session here", thread=thread_id)
+    assert here.final_ephemeral()
+
+    # Ended: the recap in the channel, the thread told and archived, the event completed.
+    recap = await world.host("session end")
+    assert not recap.final_ephemeral()
+    text = text_of(recap.final_message())
+    assert "2 prompts discussed" in text and f"<@{MEMBER}>" in text and f"<@{HOST}>" in text
+    await fake.until(lambda: thread["archived"] is True)
+    assert "recap is in the channel" in text_of(fake.posts[-1][1])
+    await bot.nights.settle()
+    assert event["status"] == 3
+    history = await world.member("club history")
+    assert f"Night #{night} · Part One" in text_of(history.final_message())
+
+
+async def test_a_cancelled_night_cancels_its_event(world: World) -> None:
+    made = await world.host("session schedule", target="part 2", when="2027-02-05 19:00")
+    night = night_of(made)
+    await world.bot.nights.settle()
+    event_id = await world.core.store.get_state(f"discord:event:{night}")
+    assert event_id is not None
+    await world.host("session cancel", night=night)
+    await world.bot.nights.settle()
+    assert world.fake.events[int(event_id)]["status"] == 4
+
+
+async def test_a_repeated_reminder_is_dropped_by_its_nonce(world: World) -> None:
+    before = len(world.fake.posts)
+    reply = world.core.error_reply  # any reply will do; the key is what counts
+    from bot.core.errors import UserError
+
+    notice = Notice(Scope("discord", str(GUILD_ID)), str(world.fake.channel("nightly")),
+                    reply(UserError("A reminder.")), key="r-test")
+    await world.bot.nights.deliver(notice)
+    await world.bot.nights.deliver(notice)  # the scheduler's retry after a crash
+    assert len(world.fake.posts) == before + 1
+
+
+async def test_a_failed_post_is_tried_again_on_the_next_tick(world: World) -> None:
+    await world.host("session schedule", target="novel 12", when="2027-03-05 19:00")
+    world.clock.set(datetime(2027, 3, 4, 19, 0, tzinfo=UTC))
+    world.fake.fail_posts = True
+    try:
+        assert await world.bot.scheduler.tick() == 0
+    finally:
+        world.fake.fail_posts = False
+    assert await world.bot.scheduler.tick() == 1
+
+
+async def test_a_restart_at_the_due_time_sends_once(world: World, pack: Content) -> None:
+    await world.host("session schedule", target="novel 14", when="2027-04-02 19:00")
+    await world.bot.nights.settle()
+    world.clock.set(datetime(2027, 4, 2, 17, 0, tzinfo=UTC))  # 1 h before, BST
+    before = len(world.fake.posts)
+    # A second process on the same database, as after a restart (the first one stays idle).
+    async with open_core(world.db, content=pack, clock=world.clock) as core, \
+            running(world.fake, core, run_scheduler=False) as again:
+        assert await again.scheduler.recover() == 0
+        assert await again.scheduler.tick() == 1
+        assert await again.scheduler.tick() == 0
+    assert await world.bot.scheduler.tick() == 0
+    assert len(world.fake.posts) == before + 1
