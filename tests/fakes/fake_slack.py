@@ -17,6 +17,7 @@ import hmac
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -54,6 +55,9 @@ class FakeSlack:
         self.port = 0
         self.session: aiohttp.ClientSession | None = None
         self.users_info_delay = 0.0  # seconds: a slow Slack
+        self.closed_channels: set[str] = set()  # private channels the bot was not invited to
+        self.zones: dict[str, str] = {}  # member id -> the time zone users.info gives
+        self._ts = itertools.count(1_700_000_000)
 
     async def start(self) -> None:
         app = web.Application()
@@ -87,6 +91,13 @@ class FakeSlack:
     def called(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
 
+    @staticmethod
+    async def until(done: Callable[[], bool]) -> None:
+        """Wait (up to 5 s) for what the app does after its ack."""
+        async with asyncio.timeout(5):
+            while not done():  # noqa: ASYNC110 (the fake has no event per call)
+                await asyncio.sleep(0.005)
+
     # -- the Web API ----------------------------------------------------------------------
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -106,11 +117,15 @@ class FakeSlack:
             await asyncio.sleep(self.users_info_delay)
             user = args.get("user", "")
             ok["user"] = {"id": user, "team_id": TEAM, "is_admin": user == ADMIN,
-                          "is_owner": False}
+                          "is_owner": False, "tz": self.zones.get(user, "Europe/London")}
         elif method == "apps.connections.open":
             ok["url"] = f"ws://127.0.0.1:{self.port}/socket"
         elif method in ("chat.postMessage", "chat.postEphemeral"):
-            ok |= {"channel": args.get("channel"), "ts": f"{time.time():.6f}"}
+            if args.get("channel") in self.closed_channels:
+                return web.json_response({"ok": False, "error": "not_in_channel"})
+            if isinstance(args.get("blocks"), str):  # form-encoded by the SDK
+                args["blocks"] = json.loads(args["blocks"])
+            ok |= {"channel": args.get("channel"), "ts": f"{next(self._ts):.6f}"}
         return web.json_response(ok)
 
     async def _respond(self, request: web.Request) -> web.Response:

@@ -34,6 +34,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import home
+from bot.adapters.slack.nights import CANNOT_POST, SlackNights, threaded
 from bot.adapters.slack.render import (
     ACTION,
     REVEAL,
@@ -48,6 +49,7 @@ from bot.adapters.slack.render import (
 from bot.core.commands.registry import Command, HelpRequested
 from bot.core.errors import UserError
 from bot.core.reply import PartState, Reply, Visibility
+from bot.core.scheduler import Scheduler
 from bot.core.service import Core, Invocation
 from bot.core.store import Scope
 from bot.core.timeline import Reveal, describe_film, describe_novel
@@ -69,8 +71,10 @@ class SlackBot:
                  ) -> None:
         self.core = core
         self.client = client
-        self._admins: dict[tuple[str, str], tuple[float, bool]] = {}
+        self._members: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
         self._background: set[asyncio.Future[None]] = set()
+        self.nights = SlackNights(core, client)
+        self.scheduler = Scheduler(core, "slack", self.nights)
         self.app = AsyncApp(
             client=client,
             signing_secret=signing_secret or "",
@@ -100,7 +104,7 @@ class SlackBot:
             with contextlib.suppress(UserError, HelpRequested):  # the core answers these
                 command, raw = self.core.registry.parse(text)
             await self._answer(ack, respond, self._run_command(body, text, command),
-                               tuple(raw.items()))
+                               tuple(raw.items()), str(body.get("channel_id", "")))
         except Exception:
             log.exception("%s %r failed for %s", body.get("command"),
                           body.get("text", "")[:100], _describe(body))
@@ -115,19 +119,30 @@ class SlackBot:
             return self.core.error_reply(UserError("That request was carried out already."),
                                          command.path)
         admin = bool(command and command.host_only) and await self._is_admin(team, user)
-        inv = Invocation(scope_of(team), str(channel), str(user), is_admin=admin)
+        # A new club takes its host's time zone, which Slack knows.
+        tz = (await self._member(team, user)).get("tz") if command and command.path == (
+            "club create") else None
+        inv = Invocation(scope_of(team), str(channel), str(user), is_admin=admin,
+                         tz=str(tz) if tz else None)
         return await self.core.run_text(inv, text)
 
     async def _answer(self, ack: AsyncAck, respond: AsyncRespond,
-                      work: Awaitable[Reply], args: tuple[tuple[str, str], ...]) -> None:
+                      work: Awaitable[Reply], args: tuple[tuple[str, str], ...],
+                      channel: str) -> None:
         """The answer in the ack when it is quick; otherwise ack now, answer by respond()."""
         task = asyncio.ensure_future(work)
         try:
             reply = await asyncio.wait_for(asyncio.shield(task), ANSWER_WITHIN)
         except TimeoutError:
             await ack()
-            self._spawn(self._answer_later(task, respond, args))
+            self._spawn(self._answer_later(task, respond, args, channel))
             return
+        if threaded(reply):  # the bot posts it itself; the ack shows nothing
+            await ack()
+            self._spawn(self._threaded(reply, args, channel, respond))
+            return
+        if reply.effects:
+            self._spawn(self.nights.after(reply, channel))
         messages = render(reply, args)
         kind = _response_type(reply)
         first = messages[0]
@@ -142,13 +157,32 @@ class SlackBot:
         task.add_done_callback(self._background.discard)
 
     async def _answer_later(self, task: asyncio.Future[Reply], respond: AsyncRespond,
-                            args: tuple[tuple[str, str], ...]) -> None:
+                            args: tuple[tuple[str, str], ...], channel: str) -> None:
         try:
             reply = await task
+            if threaded(reply):
+                await self._threaded(reply, args, channel, respond)
+                return
+            await self.nights.after(reply, channel)
             messages = render(reply, args)
             await self._send_rest(respond, _response_type(reply), messages)
         except Exception:
             log.exception("a slow answer could not be sent")
+            with contextlib.suppress(Exception):
+                await respond(response_type="ephemeral", replace_original=False,
+                              text=APOLOGY)
+
+    async def _threaded(self, reply: Reply, args: tuple[tuple[str, str], ...], channel: str,
+                        respond: AsyncRespond) -> None:
+        """A night's agenda or prompt, posted by the bot; the member who asked gets a note."""
+        try:
+            note = await self.nights.post_threaded(reply, args, channel)
+            if note == CANNOT_POST:  # no thread: the night still runs, in the channel
+                await self._send_rest(respond, _response_type(reply), render(reply, args))
+            if note:
+                await respond(response_type="ephemeral", replace_original=False, text=note)
+        except Exception:
+            log.exception("a night's post could not be made in %s", channel)
             with contextlib.suppress(Exception):
                 await respond(response_type="ephemeral", replace_original=False,
                               text=APOLOGY)
@@ -173,22 +207,26 @@ class SlackBot:
 
     async def _is_admin(self, team: str | None, user: str | None) -> bool:
         """Workspace admins and owners may run host commands in any club."""
+        found = await self._member(team, user)
+        return bool(found.get("is_admin") or found.get("is_owner"))
+
+    async def _member(self, team: str | None, user: str | None) -> dict[str, Any]:
+        """What users.info says of a member (admin, time zone), kept a few minutes; {} when
+        Slack does not answer in time (a host is still a host: the core checks that)."""
         key = (str(team), str(user))
-        cached = self._admins.get(key)
+        cached = self._members.get(key)
         now = time.monotonic()
         if cached and now - cached[0] < ADMIN_CACHE_SECONDS:
             return cached[1]
         try:
             info = await asyncio.wait_for(self.client.users_info(user=str(user)), ADMIN_LOOKUP)
-            found = info.get("user") or {}
-            admin = bool(found.get("is_admin") or found.get("is_owner"))
+            found = dict(info.get("user") or {})
         except (SlackApiError, OSError, TimeoutError, ValueError):
-            # A host is still a host (the core checks); only the admin exemption is lost.
             log.warning("users.info failed for %s; not treating them as an admin", user,
                         exc_info=True)
-            return False
-        self._admins[key] = (now, admin)
-        return admin
+            return {}
+        self._members[key] = (now, found)
+        return found
 
     # -- buttons -------------------------------------------------------------------------------
     async def _reveal(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
@@ -230,7 +268,12 @@ class SlackBot:
                                                                   body, path):
                 return
             args = tuple((str(k), str(v)) for k, v in wanted.get("a") or [])
-            reply = await self.core.run(self._clicker(body, private=private), path, dict(args))
+            inv = self._clicker(body, private=private)
+            reply = await self.core.run(inv, path, dict(args))
+            if threaded(reply):  # the Next button under a prompt: the next goes in the thread
+                await self._threaded(reply, args, inv.channel, respond)
+                return
+            await self.nights.after(reply, inv.channel)
             await self._send_rest(respond, _response_type(reply), render(reply, args))
         except Exception:
             log.exception("button failed for %s", body.get("user", {}).get("id"))

@@ -56,6 +56,7 @@ async def serve(db: str | Path, *, http: bool, port: int) -> int:
         async with service_core(db) as core:
             bot = SlackBot(core, AsyncWebClient(token=token),
                            signing_secret=secret if http else None)
+            ticking = asyncio.create_task(bot.scheduler.run())  # reminders, series
             if http:
                 runner = web.AppRunner(bot.app.web_app(path=PATH), handle_signals=True)
                 await runner.setup()
@@ -64,9 +65,13 @@ async def serve(db: str | Path, *, http: bool, port: int) -> int:
                 try:
                     await asyncio.Event().wait()
                 finally:
+                    ticking.cancel()
                     await runner.cleanup()
             else:
-                await AsyncSocketModeHandler(bot.app, app_token).start_async()
+                try:
+                    await AsyncSocketModeHandler(bot.app, app_token).start_async()
+                finally:
+                    ticking.cancel()
     except StartupError as err:
         print(err, file=sys.stderr)
         return 1

@@ -14,9 +14,12 @@ from bot.adapters.slack.render import slack_command
 from bot.core.commands.registry import OptionKind, Registry
 
 # What the bot does and nothing more: slash commands (their answers go through the ack and
-# response_url, which need no other scope) and users.info for the admin check. The Home tab
-# needs no scope of its own.
-SCOPES = ("commands", "users:read")
+# response_url, which need no other scope), users.info for the admin check and a new club's
+# time zone, and chat:write for what it posts itself on discussion nights (the agenda that
+# opens a night's thread, prompts in it, reminders in the channel and by DM);
+# chat:write.public lets it post in a public channel without being invited first. The Home
+# tab needs no scope of its own.
+SCOPES = ("commands", "users:read", "chat:write", "chat:write.public")
 
 
 def _usage(registry: Registry, group: str) -> str:
@@ -45,8 +48,10 @@ def manifest(registry: Registry) -> dict[str, Any]:
                 "not yet read or watched."),
         },
         "features": {
-            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": False,
-                         "messages_tab_read_only_enabled": False},
+            # The Messages tab carries private reminders (read-only: the bot takes commands,
+            # not chat).
+            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
+                         "messages_tab_read_only_enabled": True},
             "bot_user": {"display_name": "nlmg-club", "always_online": True},
             "slash_commands": [
                 {"command": slack_command(g.name), "description": g.description[:100],

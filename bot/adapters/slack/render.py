@@ -45,6 +45,16 @@ _NAMED = re.compile(r"(^|`)/(" + "|".join(SLACK_NAMES) + r")\b", re.MULTILINE)
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 # The core's neutral member reference, after escaping: a Slack user id, shown as a mention.
 _MEMBER = re.compile(r"&lt;@([UW][A-Z0-9]{2,20})&gt;")
+# Its channel reference and time token (``<t:UNIX|label>``), after escaping.
+_CHANNEL = re.compile(r"&lt;#([CGD][A-Z0-9]{2,20})&gt;")
+_STAMP = re.compile(r"&lt;t:(\d{1,12})\|([^&|]{1,80})&gt;")
+
+
+def _native(text: str) -> str:
+    """Mentions the core named, and times as Slack dates each reader sees in their own zone
+    (the label is the fallback where a client cannot show them)."""
+    text = _STAMP.sub(r"<!date^\1^{date_short_pretty} at {time}|\2>", text)
+    return _CHANNEL.sub(r"<#\1>", _MEMBER.sub(r"<@\1>", text))
 
 
 def slack_command(group: str) -> str:
@@ -63,18 +73,18 @@ def escape(text: str) -> str:
 def mrkdwn(text: str) -> str:
     """Content text (light markdown) as Slack mrkdwn, escaped; a member id the core names
     becomes a Slack mention of that member (never a group or channel mention)."""
-    return _MEMBER.sub(r"<@\1>", _BOLD.sub(r"*\1*", escape(_renamed(text))))
+    return _native(_BOLD.sub(r"*\1*", escape(_renamed(text))))
 
 
 def plain(text: str) -> str:
-    """Text for plain_text objects: no markup, still escaped."""
-    return escape(_BOLD.sub(r"\1", _renamed(text)))
+    """Text for plain_text objects: no markup, still escaped; a time shows its label."""
+    return _STAMP.sub(r"\2", escape(_BOLD.sub(r"\1", _renamed(text))))
 
 
 def fallback_text(text: str) -> str:
     """The fallback ``text`` is parsed as mrkdwn too: members named by the core are
     mentioned there as in the blocks."""
-    return _MEMBER.sub(r"<@\1>", plain(text))
+    return _native(escape(_BOLD.sub(r"\1", _renamed(text))))
 
 
 def digest(part_text: str) -> str:

@@ -1,0 +1,106 @@
+"""Discussion nights on Slack: the night's thread, and the posts the bot makes on its own.
+
+A slash command's answer cannot be threaded, and its ``ts`` is never told to the app, so the
+night's opening message (the agenda) is posted with ``chat.postMessage`` and its ``ts`` kept as
+the night's thread; prompts then go in that thread (``thread_ts``), whether asked for by
+command in the channel or by a button in the thread. The member who typed the command gets a
+private note instead of a duplicate.
+
+Reminders go to the club's channel, and privately to members who asked, as a message from the
+app (``chat.postMessage`` to the member's id). Slack has no idempotency key, so a reminder the
+scheduler delivers again after a crash in the instant between Slack's answer and the commit
+could show twice; that window is milliseconds wide.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.adapters.slack.render import Message, render
+from bot.core.effects import CloseThread, Effect, InThread, OpenThread
+from bot.core.reply import Reply
+from bot.core.scheduler import Notice
+from bot.core.store import Scope
+
+if TYPE_CHECKING:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.core.service import Core
+
+log = logging.getLogger(__name__)
+
+CANNOT_POST = ("I can't post in this channel, so the night has no thread here. Invite me with "
+               "`/invite @nlmg-club` (a private channel needs that), then run it again.")
+
+
+def threaded(reply: Reply) -> bool:
+    """Does this reply go out as the bot's own post (the agenda, or a post in the thread)?"""
+    return any(isinstance(e, OpenThread) or (isinstance(e, InThread) and e.thread)
+               for e in reply.effects)
+
+
+class SlackNights:
+    def __init__(self, core: Core, client: AsyncWebClient) -> None:
+        self.core = core
+        self.client = client
+
+    async def _post(self, channel: str, message: Message, thread: str | None = None
+                    ) -> str:
+        args: dict[str, Any] = {"channel": channel, "text": message.text,
+                                "blocks": message.blocks, "unfurl_links": False}
+        if thread:
+            args["thread_ts"] = thread
+        answer = await self.client.chat_postMessage(**args)
+        return str(answer["ts"])
+
+    async def post_threaded(self, reply: Reply, args: tuple[tuple[str, str], ...],
+                            channel: str) -> str | None:
+        """Post a reply as the bot: the agenda (opening the thread) or into the thread.
+        Returns a note for the member who asked, or None if they need none."""
+        messages = render(reply, args)
+        for effect in reply.effects:
+            if isinstance(effect, OpenThread):
+                try:
+                    ts = await self._post(channel, messages[0])
+                except SlackApiError:
+                    log.warning("night %d: cannot post in %s", effect.night, channel,
+                                exc_info=True)
+                    return CANNOT_POST
+                await self.core.store.set_thread(effect.night, ts)
+                for rest in messages[1:]:
+                    await self._post(channel, rest, ts)
+                return None
+            if isinstance(effect, InThread) and effect.thread:
+                for message in messages:
+                    await self._post(channel, message, effect.thread)
+                return "Posted in the night's thread."
+        return None
+
+    async def after(self, reply: Reply, channel: str) -> None:
+        """The recap is the channel's; the thread is told where it went."""
+        for effect in reply.effects:
+            if isinstance(effect, CloseThread) and effect.thread:
+                try:
+                    await self._post(channel, Message(
+                        [{"type": "section", "text": {
+                            "type": "mrkdwn", "text": "This night has ended; the recap is in "
+                                                      "the channel."}}],
+                        "This night has ended; the recap is in the channel."), effect.thread)
+                except SlackApiError:
+                    log.warning("could not close the thread of night %d", effect.night,
+                                exc_info=True)
+
+    # -- the scheduler's courier --------------------------------------------------------------
+
+    async def deliver(self, notice: Notice) -> None:
+        # A private notice goes to the member's id: Slack delivers it in the app's DM.
+        where = notice.to or notice.channel
+        for message in render(notice.reply, ()):
+            await self._post(where, message)
+
+    async def apply(self, scope: Scope, effects: Sequence[Effect]) -> None:
+        return None  # Slack has no calendar of its own to keep in step
