@@ -161,3 +161,6 @@ class Due:
     workspace: str
     # Members going who asked to be reminded privately.
     remind: tuple[str, ...]
+    # The club's progress and spoiler mode, which cut the channel's reminder.
+    progress: Progress
+    mode: str  # a SpoilerMode value (this module sits below reply.py)

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INTERVAL = 30.0  # seconds between ticks at most; a tick also runs when the next reminder is due
+# Reminders claimed per transaction: a backlog (after an outage) is worked through in batches,
+# so no single claim holds the write lock for long.
+BATCH = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +79,13 @@ class Scheduler:
     async def tick(self) -> int:
         """Do everything due now; returns how many reminders went out."""
         await self._continue_series()
-        return await self._send(
-            await self.core.store.claim_due(self.platform, int(self.now.timestamp())))
+        sent = 0
+        while True:
+            dues = await self.core.store.claim_due(self.platform, int(self.now.timestamp()),
+                                                   limit=BATCH)
+            sent += await self._send(dues)
+            if len(dues) < BATCH:
+                return sent
 
     async def run(self) -> None:
         """Tick until cancelled. Never raises: a failed tick is logged and tried again."""
@@ -119,6 +127,8 @@ class Scheduler:
     # -- reminders ----------------------------------------------------------------------------
 
     async def _send(self, dues: Sequence[Due]) -> int:
+        """Deliver claimed reminders, then mark them all in one transaction (a crash before
+        that mark makes recover() deliver them again, which Discord drops by nonce)."""
         store, now = self.core.store, self.now
         # Of one night's due reminders only the latest (fewest hours before) is worth sending.
         latest: dict[int, Due] = {}
@@ -126,37 +136,33 @@ class Scheduler:
             kept = latest.get(due.night.id)
             if kept is None or due.hours < kept.hours:
                 latest[due.night.id] = due
-        sent = 0
-        for due in dues:
-            night = due.night
-            fresh = await store.night(night.id)
-            useful = (latest[night.id] is due and fresh is not None
-                      and fresh.status is NightStatus.SCHEDULED and fresh.wall.instant() > now)
-            if not useful:
-                await store.finish_reminder(due.id, sent=False)
-                continue
-            assert fresh is not None
-            due = Due(due.id, fresh, due.hours, due.channel, due.workspace, due.remind)
-            try:
-                await self._deliver(due)
-            except Exception:
-                # Back to pending: the next tick tries again (until the night begins).
-                log.exception("reminder %d for night %d could not be delivered", due.id,
-                              night.id)
-                await store.retry_reminder(due.id)
-                continue
-            await store.finish_reminder(due.id, sent=True)
-            sent += 1
-        return sent
+        sent: list[int] = []
+        skipped: list[int] = []
+        try:
+            for due in dues:
+                night = due.night
+                if (latest[night.id] is not due or night.status is not NightStatus.SCHEDULED
+                        or night.wall.instant() <= now):
+                    skipped.append(due.id)
+                    continue
+                try:
+                    await self._deliver(due)
+                except Exception:
+                    # Back to pending: the next tick tries again (until the night begins).
+                    log.exception("reminder %d for night %d could not be delivered", due.id,
+                                  night.id)
+                    await store.retry_reminder(due.id)
+                    continue
+                sent.append(due.id)
+        finally:
+            await store.finish_reminders(sent, skipped)
+        return len(sent)
 
     async def _deliver(self, due: Due) -> None:
         scope = Scope(self.platform, due.workspace)
-        club = await self.core.store.club(scope, due.channel)
-        if club is None:
-            return
         draft = reminder_draft(due, self.now)
-        mode = effective_mode(club.mode, Visibility.PUBLIC)
-        reply = gate(draft, club.progress, mode, who="the club", command="session reminder")
+        mode = effective_mode(SpoilerMode(due.mode), Visibility.PUBLIC)
+        reply = gate(draft, due.progress, mode, who="the club", command="session reminder")
         await self.courier.deliver(Notice(scope, due.channel, reply, key=f"r{due.id}"))
         for user in due.remind:
             mine = await self.core.store.member_progress(scope, user)

@@ -97,10 +97,16 @@ class Core:
 
     def __post_init__(self) -> None:
         self._replies: OrderedDict[tuple[Any, ...], Reply] = OrderedDict()
+        self._kept: dict[str, OrderedDict[Any, Any]] = {}
         self.names = {kind: NameIndex(self.content.cards_of(kind)) for kind in CardKind}
         everything = passages(self.content)  # built once; search and /ask share it
         self.search = SearchIndex(everything)
         self.answerer = Answerer(self.content, self.names, everything)
+
+    def kept(self, name: str) -> OrderedDict[Any, Any]:
+        """A named cache that lives as long as this core (its content does not change), for
+        values a command works out from the content alone; the command bounds its size."""
+        return self._kept.setdefault(name, OrderedDict())
 
     # -- entry points --------------------------------------------------------------------
     async def run_text(self, inv: Invocation, text: str) -> Reply:

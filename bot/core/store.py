@@ -207,6 +207,10 @@ class Store(Protocol):
 
     async def finish_reminder(self, reminder_id: int, *, sent: bool) -> None: ...
 
+    async def finish_reminders(self, sent: Sequence[int], skipped: Sequence[int]) -> None:
+        """Mark a tick's reminders sent or skipped, in one transaction."""
+        ...
+
     async def retry_reminder(self, reminder_id: int) -> None:
         """A claimed reminder that could not be delivered goes back to pending."""
         ...

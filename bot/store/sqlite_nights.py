@@ -7,6 +7,7 @@ progress, a cancel that also schedules the series' next night) is one transactio
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ import aiosqlite
 
 from bot.core.nights import Answer, Due, Night, NightPrompt, NightStatus, Rsvp, Target
 from bot.core.store import NightPlan, NightTaken, StaleNight
+from bot.core.timeline import Progress
 from bot.core.when import Repeat, from_iso
 
 
@@ -206,7 +208,15 @@ class NightsMixin:
         it back to the club's pool; let ``choose`` (pure) pick from what the club has had and
         what this night has had; record the pick for the night and the club."""
         async with self._write() as conn:
-            shown = await _night_prompts(conn, night_id)
+            # What the night and the club have had, in one round trip.
+            rows = await conn.execute_fetchall(
+                "SELECT seq, prompt_id, skipped FROM night_prompts WHERE night_id = :id"
+                " UNION ALL SELECT NULL, prompt_id, 0 FROM club_prompts WHERE club_id = :club",
+                {"id": night_id, "club": club_id})
+            shown = tuple(sorted((NightPrompt(seq, pid, bool(skipped))
+                                  for seq, pid, skipped in rows if seq is not None),
+                                 key=lambda p: p.seq))
+            used_ids = {pid for seq, pid, _s in rows if seq is None}
             if skip_last and shown and not shown[-1].skipped:
                 last = shown[-1]
                 await conn.execute_fetchall(
@@ -216,8 +226,8 @@ class NightsMixin:
                     "DELETE FROM club_prompts WHERE club_id = :club AND prompt_id = :prompt",
                     {"club": club_id, "prompt": last.prompt_id})
                 shown = (*shown[:-1], NightPrompt(last.seq, last.prompt_id, True))
-            used = frozenset(r[0] for r in await conn.execute_fetchall(
-                "SELECT prompt_id FROM club_prompts WHERE club_id = :club", {"club": club_id}))
+                used_ids.discard(last.prompt_id)
+            used = frozenset(used_ids)
             chosen = choose(used, shown)
             if chosen is not None:
                 now = _now()
@@ -257,17 +267,35 @@ class NightsMixin:
 
     @staticmethod
     async def _dues(conn: aiosqlite.Connection, rows: list[Any]) -> tuple[Due, ...]:
-        out: list[Due] = []
-        for reminder_id, night_id, hours in rows:
-            night = await _one(conn, night_id)
-            club = next(iter(await conn.execute_fetchall(
-                "SELECT channel_id, workspace FROM clubs WHERE id = :club",
-                {"club": night.club_id})))
-            remind = tuple(r[0] for r in await conn.execute_fetchall(
-                "SELECT user_id FROM rsvps WHERE night_id = :id AND answer = 'going'"
-                " AND remind = 1 ORDER BY user_id", {"id": night_id}))
-            out.append(Due(reminder_id, night, hours, club[0], club[1], remind))
+        """Everything sending needs for the claimed rows, in one query."""
+        if not rows:
+            return ()
+        hours = {int(r[0]): int(r[2]) for r in rows}
+        found = await conn.execute_fetchall(
+            f"SELECT {_NIGHT_COLUMNS}, r.id, c.channel_id, c.workspace, c.novel, c.film,"
+            " c.spoiler_mode,"
+            " (SELECT json_group_array(v.user_id) FROM rsvps AS v WHERE v.night_id = n.id"
+            "  AND v.answer = 'going' AND v.remind = 1)"
+            " FROM reminders AS r JOIN nights AS n ON n.id = r.night_id"
+            " JOIN clubs AS c ON c.id = n.club_id"
+            f" WHERE r.id IN ({','.join('?' * len(hours))}) ORDER BY r.due_at, r.id",
+            tuple(hours))
+        out = []
+        for row in found:
+            reminder_id, channel, workspace, novel, film, mode, remind = row[_NIGHT_WIDTH:]
+            out.append(Due(reminder_id, _night(row), hours[reminder_id], channel, workspace,
+                           tuple(sorted(json.loads(remind))), Progress(novel, film), mode))
         return tuple(out)
+
+    async def finish_reminders(self, sent: Sequence[int], skipped: Sequence[int]) -> None:
+        """Mark a tick's reminders, all in one transaction."""
+        if not sent and not skipped:
+            return
+        now = _now()
+        async with self._write() as conn:
+            await conn.executemany(
+                "UPDATE reminders SET state = ?, done_at = ? WHERE id = ?",
+                [*(("sent", now, i) for i in sent), *(("skipped", now, i) for i in skipped)])
 
     async def finish_reminder(self, reminder_id: int, *, sent: bool) -> None:
         async with self._write() as conn:

@@ -10,7 +10,8 @@ posts the recap. Prompts are cut to the night's target, never one the club has h
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
 
 from bot.core.commands.club import mention, require_club
 from bot.core.commands.discuss import fits
@@ -321,15 +322,34 @@ def choose_for_night(pool: list[Prompt], used: frozenset[str],
     return pick(fresh).id, repeated
 
 
+POOLS_KEPT = 256
+
+
+def _pool(call: Call, target: Target, theme: str | None) -> list[Prompt]:
+    """The prompts a night may bring: open at its target and to the channel, for its medium,
+    on the theme asked for. The same few nights ask again and again: kept."""
+    pools: OrderedDict[tuple[Any, ...], list[Prompt]] = call.core.kept("night pools")
+    key = (target, call.progress, call.mode, theme)
+    kept = pools.get(key)
+    if kept is not None:
+        pools.move_to_end(key)
+        return kept
+    medium = Medium.NOVEL if target.novel is not None else Medium.FILM
+    aim = target.progress
+    pool = [p for p in call.content.prompts
+            if p.reveal.visible_at(aim) and call.sees(p.reveal) and fits(p, medium)
+            and (theme is None or theme in p.themes)]
+    pools[key] = pool
+    if len(pools) > POOLS_KEPT:
+        pools.popitem(last=False)
+    return pool
+
+
 async def next_prompt(call: Call, theme: str | None = None, *, skip: bool = False) -> Draft:
     club = require_club(call)
     night = await _running(call, club)
     wanted = call.find(CardKind.THEME, theme) if theme else None
-    medium = Medium.NOVEL if night.target.novel is not None else Medium.FILM
-    aim = night.target.progress
-    pool = [p for p in call.content.prompts
-            if p.reveal.visible_at(aim) and call.sees(p.reveal) and fits(p, medium)
-            and (wanted is None or wanted.id in p.themes)]
+    pool = _pool(call, night.target, wanted.id if wanted else None)
     if not pool:
         about = f" on {wanted.name}" if wanted else ""
         raise UserError(f"No prompts{about} are open at tonight's target.",
