@@ -10,6 +10,7 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -25,9 +26,11 @@ from bot.adapters.slack.render import text_of as slack_text_of
 from bot.app import load_pack, open_core
 from bot.core.commands import build_registry
 from bot.core.content import CardKind, Content
+from bot.core.nights import Due, parse_target
 from bot.core.reply import Draft, Part, PartState, Reply, SpoilerMode, Visibility
+from bot.core.scheduler import reminder_draft
 from bot.core.service import Core, Invocation
-from bot.core.spoilers import Decision, decide, gate
+from bot.core.spoilers import Decision, decide, effective_mode, gate
 from bot.core.store import Club, Medium, Scope
 from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, Progress, Reveal
 
@@ -348,3 +351,74 @@ def test_autocomplete_at_every_section_boundary(live) -> None:
             offered = loop.run_until_complete(
                 core.complete(Invocation(SCOPE, "room", "sam"), path, option, ""))
             assert set(offered) == _open_names(kind, club_at, member_at), (path, club_at)
+
+
+# -- discussion nights ---------------------------------------------------------------------------
+
+TARGETS = [*(f"novel {n}" for n in range(1, NOVEL_CHAPTERS + 1)),
+           *(f"film {m}" for m in range(1, FILM_MINUTES + 1))]
+NIGHT_STEPS = ("/session next", "/session skip", "/session deeper", "/session here",
+               "/session list", "/session show", "/session next memory", "/session next love",
+               "/club history")
+
+
+def test_a_target_says_nothing_that_is_not_open_from_the_start() -> None:
+    """A night's target is on its card, its thread name, its event and its reminders, all
+    read by a club that may not be there yet."""
+    for words in TARGETS:
+        target = parse_target(words)
+        text = target.describe()
+        for secret in SECRETS:
+            if not secret.reveal.visible_at(Progress()):
+                assert not secret.pattern.search(text) if secret.name_only else (
+                    secret.text not in text), (words, secret.text)
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(target=st.sampled_from(TARGETS), club_at=progress, member_at=progress,
+       mode=st.sampled_from(SpoilerMode),
+       steps=st.lists(st.sampled_from(NIGHT_STEPS), min_size=1, max_size=6))
+def test_a_night_leaks_nothing_on_any_surface(live, target: str, club_at: Progress,
+                                              member_at: Progress, mode: SpoilerMode,
+                                              steps: list[str]) -> None:
+    """A whole night at any target, from any club progress, with any member: every reply,
+    reminder and recap on every surface is cut to whoever reads it."""
+    loop, core, club = live
+    host = Invocation(SCOPE, "room", "host", is_admin=True)
+
+    async def night() -> list[tuple[Reply, Progress, SpoilerMode]]:
+        await _set(core, club, club_at, member_at, mode)
+        seen: list[tuple[Reply, Progress, SpoilerMode]] = []
+
+        async def run(who: Invocation, text: str) -> None:
+            reply = await core.run_text(who, text)
+            if text in ("/session start", "/session end"):  # the night really ran
+                assert reply.kind == "ok", (text, reply)
+            fresh = await core.store.club(SCOPE, "room")
+            assert fresh is not None
+            private = reply.visibility is Visibility.PRIVATE
+            seen.append((reply, member_at if private else fresh.progress,
+                         (SpoilerMode.TAG if mode is SpoilerMode.TAG else SpoilerMode.HIDE)
+                         if private else mode))
+
+        made = await core.run_text(host, f"/session schedule {target} at friday 19:30")
+        night_id = int(re.search(r"#(\d+)", made.title or "")[1])  # type: ignore[index]
+        shown = await core.store.night(night_id)
+        assert shown is not None
+        fresh = await core.store.club(SCOPE, "room")
+        due = Due(0, shown, 1, "room", "leaks", (), fresh.progress, fresh.mode.value)  # type: ignore[union-attr]
+        seen.append((gate(reminder_draft(due, datetime.now(UTC)), fresh.progress,  # type: ignore[union-attr]
+                          effective_mode(mode, Visibility.PUBLIC), who="the club"),
+                     fresh.progress, mode))  # type: ignore[union-attr]
+        await run(host, "/session start")
+        for step in steps:
+            await run(Invocation(SCOPE, "room", "sam") if step in (
+                "/session deeper", "/session here", "/club history") else host, step)
+        await run(host, "/session end")
+        await run(host, f"/session show {night_id}")
+        return seen
+
+    for reply, audience, shown_mode in loop.run_until_complete(night()):
+        assert "Traceback" not in render_text(reply)
+        check(reply, audience, shown_mode)
