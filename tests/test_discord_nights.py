@@ -234,6 +234,22 @@ async def test_a_failed_post_is_tried_again_on_the_next_tick(world: World) -> No
     assert await world.bot.scheduler.tick() == 1
 
 
+async def test_archiving_a_club_cancels_its_events(world: World) -> None:
+    await world.host("club create", channel="archive", timezone="UTC")
+    made = await world.host("session schedule", channel="archive", target="novel 3",
+                            when="2027-05-07 19:00")
+    await world.bot.nights.settle()
+    event_id = await world.core.store.get_state(f"discord:event:{night_of(made)}")
+    assert event_id is not None
+    assert world.fake.events[int(event_id)]["entity_metadata"]["location"] == (
+        "the club's channel")  # a channel the bot's cache does not know
+    archived = await world.host("club archive", channel="archive")
+    assert "1 scheduled night was cancelled" in text_of(archived.final_message())
+    await world.bot.nights.settle()
+    assert world.fake.events[int(event_id)]["status"] == 4
+
+
+# Last: the fake's gateway then talks to the restarted bot.
 async def test_a_restart_at_the_due_time_sends_once(world: World, pack: Content) -> None:
     await world.host("session schedule", target="novel 14", when="2027-04-02 19:00")
     await world.bot.nights.settle()

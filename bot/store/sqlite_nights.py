@@ -341,21 +341,21 @@ class NightsMixin:
                 await _insert_reminders(conn, night.id, plan(night))
         return len(nights)
 
-    async def archive_club(self, club_id: int, archived: bool) -> int:
+    async def archive_club(self, club_id: int, archived: bool) -> tuple[Night, ...]:
         """Archive (or reopen) a club; archiving cancels its scheduled nights, in the same
-        transaction. Returns how many nights were cancelled."""
+        transaction. Returns the nights it cancelled."""
         async with self._write() as conn:
             await conn.execute_fetchall(
                 "UPDATE clubs SET archived_at = :at WHERE id = :club",
                 {"club": club_id, "at": _now() if archived else None})
             if not archived:
-                return 0
+                return ()
             ids = [r[0] for r in await conn.execute_fetchall(
                 "SELECT id FROM nights WHERE club_id = :club AND status = 'scheduled'",
                 {"club": club_id})]
             for night_id in ids:
                 await _set_status(conn, night_id, NightStatus.CANCELLED)
-        return len(ids)
+            return tuple([await _one(conn, night_id) for night_id in ids])
 
 
 # -- helpers, inside a transaction ---------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.commands.progress import progress_fields
 from bot.core.commands.registry import Command, Group, Option, OptionKind, quote
+from bot.core.effects import NightChanged
 from bot.core.errors import BadInput, NotFound, UserError
 from bot.core.nights import Night, NightStatus
 from bot.core.planning import plan_for
@@ -187,11 +188,13 @@ async def archive(call: Call) -> Draft:
         return Draft(parts=(Part("This club is archived already."),),
                      visibility=Visibility.PRIVATE)
     cancelled = await call.store.archive_club(club.id, True)
-    note = f" {cancelled} scheduled night{'s were' if cancelled != 1 else ' was'} cancelled." \
-        if cancelled else ""
+    count = len(cancelled)
+    note = f" {count} scheduled night{'s were' if count != 1 else ' was'} cancelled." \
+        if count else ""
     return Draft(title="Club archived", parts=(Part(
         "The club keeps its members, progress and history (`/club history`) and schedules no "
-        f"new nights.{note} A host can bring it back with `/club reopen`."),))
+        f"new nights.{note} A host can bring it back with `/club reopen`."),),
+        effects=tuple(NightChanged(n, call.inv.channel) for n in cancelled))
 
 
 async def reopen(call: Call) -> Draft:
