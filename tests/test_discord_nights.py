@@ -24,6 +24,7 @@ from test_discord import running
 from bot.adapters.discord.client import ClubBot
 from bot.app import open_core
 from bot.core.content import Content
+from bot.core.nights import NightStatus
 from bot.core.scheduler import Notice
 from bot.core.service import Core
 from bot.core.store import Scope
@@ -247,6 +248,27 @@ async def test_archiving_a_club_cancels_its_events(world: World) -> None:
     assert "1 scheduled night was cancelled" in text_of(archived.final_message())
     await world.bot.nights.settle()
     assert world.fake.events[int(event_id)]["status"] == 4
+
+
+async def test_a_deleted_thread_does_not_lose_the_prompt(world: World) -> None:
+    await world.host("club create", channel="slow", timezone="UTC")
+    await world.host("session schedule", channel="slow", target="novel 4",
+                     when="2027-06-04 19:00")
+    await world.host("session start", channel="slow")
+    await world.fake.until(lambda: any(t["parent"] == world.fake.channel("slow")
+                                       for t in world.fake.threads.values()))
+    thread = next(i for i, t in world.fake.threads.items()
+                  if t["parent"] == world.fake.channel("slow"))
+    club = await world.core.store.club(Scope("discord", str(GUILD_ID)),
+                                       str(world.fake.channel("slow")))
+    assert club is not None
+    async with asyncio.timeout(5):  # the thread is kept with the night
+        while not any(n.thread for n in await world.core.store.club_nights(  # noqa: ASYNC110
+                club.id, (NightStatus.RUNNING,))):
+            await asyncio.sleep(0.01)
+    world.fake.deleted.add(thread)
+    prompt = await world.host("session next", channel="slow")
+    assert not prompt.final_ephemeral() and "Prompt 1" in text_of(prompt.final_message())
 
 
 # Last: the fake's gateway then talks to the restarted bot.

@@ -185,6 +185,24 @@ async def test_a_channel_the_bot_cannot_post_in_still_gets_its_night(world: Worl
     assert note["text"] == CANNOT_POST and note["response_type"] == "ephemeral"
 
 
+async def test_a_lost_thread_does_not_lose_the_prompt(world: World) -> None:
+    await world.run("/club create", channel="CLOST")
+    await world.run("/session schedule novel 4 at 2027-02-12 19:00", channel="CLOST")
+    world.clock.set(datetime(2027, 2, 13, 0, 0, tzinfo=UTC))
+    await world.run("/session start", channel="CLOST")
+    club = await world.core.store.club(Scope("slack", TEAM), "CLOST")
+    assert club is not None
+    async with asyncio.timeout(5):
+        while not (nights := [n for n in await world.core.store.club_nights(  # noqa: ASYNC110
+                club.id, (NightStatus.RUNNING,)) if n.thread]):
+            await asyncio.sleep(0.01)
+    world.fake.lost_threads.add(nights[0].thread)  # type: ignore[arg-type]
+    _ack, n = await world.run("/session next", channel="CLOST")
+    await world.fake.until(lambda: bool(world.fake.responses[n]))
+    shown = world.fake.responses[n][0]
+    assert shown["response_type"] == "in_channel" and "Prompt 1" in text_of(shown)
+
+
 async def test_a_restart_at_the_due_time_sends_once(world: World, pack: Content) -> None:
     await world.run("/session schedule novel 12 at 2027-03-05 19:00", channel=CHANNEL)
     world.clock.set(datetime(2027, 3, 5, 23, 0, tzinfo=UTC))  # 18:00 EST: 1 h before

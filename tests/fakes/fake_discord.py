@@ -148,6 +148,7 @@ class FakeDiscord:
         self.events: dict[int, dict[str, Any]] = {}
         self._nonces: dict[str, dict[str, Any]] = {}
         self.fail_posts = False  # every channel post answers 503 while set
+        self.deleted: set[int] = set()  # channels (threads) a moderator deleted
         self.ready = asyncio.Event()
         # Breaches of Discord's rules (a second initial response, a missed 3 s deadline, a
         # follow-up before any response): tests assert there are none.
@@ -323,6 +324,8 @@ class FakeDiscord:
 
     def _channels(self, parts: list[str], method: str, body: Any) -> web.Response:
         cid = int(parts[1])
+        if cid in self.deleted:
+            return _json({"message": "Unknown Channel", "code": 10003}, status=404)
         if len(parts) == 3 and parts[2] == "messages" and method == "POST":
             if self.fail_posts:
                 return _json({"message": "Service unavailable", "code": 0}, status=503)

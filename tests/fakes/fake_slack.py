@@ -56,6 +56,7 @@ class FakeSlack:
         self.session: aiohttp.ClientSession | None = None
         self.users_info_delay = 0.0  # seconds: a slow Slack
         self.closed_channels: set[str] = set()  # private channels the bot was not invited to
+        self.lost_threads: set[str] = set()  # thread_ts whose first message was deleted
         self.zones: dict[str, str] = {}  # member id -> the time zone users.info gives
         self._ts = itertools.count(1_700_000_000)
 
@@ -123,6 +124,8 @@ class FakeSlack:
         elif method in ("chat.postMessage", "chat.postEphemeral"):
             if args.get("channel") in self.closed_channels:
                 return web.json_response({"ok": False, "error": "not_in_channel"})
+            if args.get("thread_ts") in self.lost_threads:
+                return web.json_response({"ok": False, "error": "thread_not_found"})
             if isinstance(args.get("blocks"), str):  # form-encoded by the SDK
                 args["blocks"] = json.loads(args["blocks"])
             ok |= {"channel": args.get("channel"), "ts": f"{next(self._ts):.6f}"}

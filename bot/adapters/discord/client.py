@@ -246,10 +246,14 @@ class ClubBot(discord.AutoShardedClient):
             return
         thread = self.nights.elsewhere(interaction, reply)
         if thread is not None:  # a night's prompt, asked for in the channel: into the thread
-            await self.nights.post(thread, embed, view)
-            embed = discord.Embed(description=f"Posted in the night's thread, <#{thread}>.",
-                                  colour=COLOUR)
-            view, private = None, True
+            try:
+                await self.nights.post(thread, embed, view)
+                embed = discord.Embed(description=f"Posted in the night's thread, <#{thread}>.",
+                                      colour=COLOUR)
+                view, private = None, True
+            except discord.HTTPException:  # the thread is gone or closed: answer here instead
+                log.warning("night thread %s unusable; answering in %s", thread,
+                            interaction.channel_id, exc_info=True)
         if deferred and private != private_guess:
             await self._move_to_private(interaction, embed, view)
         else:

@@ -176,7 +176,13 @@ class SlackBot:
                         respond: AsyncRespond) -> None:
         """A night's agenda or prompt, posted by the bot; the member who asked gets a note."""
         try:
-            note = await self.nights.post_threaded(reply, args, channel)
+            try:
+                note = await self.nights.post_threaded(reply, args, channel)
+            except SlackApiError:  # the thread is gone (its agenda deleted): answer here
+                log.warning("night thread unusable in %s; answering in the channel", channel,
+                            exc_info=True)
+                note = None
+                await self._send_rest(respond, _response_type(reply), render(reply, args))
             if note == CANNOT_POST:  # no thread: the night still runs, in the channel
                 await self._send_rest(respond, _response_type(reply), render(reply, args))
             if note:
