@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,15 @@ def pack() -> Content:
     return load_pack(ROOT)
 
 
+# Nights are scheduled in words ("friday 19:30"): tests read them at a fixed time, a Monday
+# noon, so that no weekday or hour of the real clock changes what they mean.
+MONDAY_NOON = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
+
+
 @pytest.fixture
 async def core(pack: Content, tmp_path: Path) -> AsyncIterator[Core]:
-    async with open_core(tmp_path / "club.db", content=pack, rng=random.Random(7)) as core:
+    async with open_core(tmp_path / "club.db", content=pack, rng=random.Random(7),
+                         clock=lambda: MONDAY_NOON) as core:
         yield core
 
 

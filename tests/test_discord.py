@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from conftest import MONDAY_NOON
 from fakes.fake_discord import APP_ID, GUILD_ID, MANAGE_GUILD, Exchange, FakeDiscord, Sent, buttons
 from fakes.slow_store import SlowStore
 
@@ -100,7 +101,8 @@ async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
     registry = build_registry().with_command(LONG, Group("longread", "A long reply"))
     db = tmp_path_factory.mktemp("discord") / "club.db"
     with fake.point_at():
-        async with open_core(db, content=pack, registry=registry) as core, \
+        async with open_core(db, content=pack, registry=registry,
+                             clock=lambda: MONDAY_NOON) as core, \
                 running(fake, core) as bot:
             world = World(fake, bot, core)
             # Clubs used below: "tagged" shows spoilers hidden, "finished" has read it all.

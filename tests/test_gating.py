@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pytest
+from conftest import MONDAY_NOON
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -222,7 +223,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[asyncio.Abs
                                                                      Core, Club]]:
     loop = asyncio.new_event_loop()
     manager = open_core(tmp_path_factory.mktemp("leaks") / "club.db", content=PACK,
-                        rng=random.Random(3))
+                        rng=random.Random(3), clock=lambda: MONDAY_NOON)
     core = loop.run_until_complete(manager.__aenter__())
     club = loop.run_until_complete(
         core.store.create_club(SCOPE, "room", medium=Medium.BOTH, tz="UTC", host="host"))

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import pytest
 import pytest_asyncio
 from aiohttp import web
+from conftest import MONDAY_NOON
 from fakes.fake_slack import ADMIN, SECRET, TEAM, FakeSlack, sign
 from fakes.slow_store import SlowStore
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -65,7 +66,7 @@ async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
     fake = FakeSlack()
     await fake.start()
     db = tmp_path_factory.mktemp("slack") / "club.db"
-    async with open_core(db, content=pack) as core:
+    async with open_core(db, content=pack, clock=lambda: MONDAY_NOON) as core:
         bot = SlackBot(core, AsyncWebClient(token="xoxb-test", base_url=fake.api),
                        signing_secret=SECRET)
         runner = web.AppRunner(bot.app.web_app(path="/slack/events"), access_log=None,

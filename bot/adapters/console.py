@@ -115,7 +115,8 @@ def _audience_line(reply: Reply) -> str:
                 "you's", "your")
 
 
-def render_json(reply: Reply, line: Line, thread: str | None = None) -> str:
+def render_json(reply: Reply, line: Line, thread: str | None = None,
+                events: Sequence[str] = ()) -> str:
     def part(p: GatedPart) -> dict[str, Any]:
         out: dict[str, Any] = {"label": p.label, "text": p.text, "state": p.state.value}
         if p.opens:
@@ -128,7 +129,8 @@ def render_json(reply: Reply, line: Line, thread: str | None = None) -> str:
             "command": reply.command,
             "user": line.user,
             "channel": line.channel,
-            "thread": thread,
+            "thread": thread,  # the night's thread this reply was posted in
+            "events": list(events),  # a thread opened or closed by it
             "kind": reply.kind.value,
             "visibility": reply.visibility.value,
             "title": reply.title,
@@ -193,29 +195,33 @@ class Console:
     async def _posted(self, reply: Reply, line: Line) -> str:
         """The reply, with what its effects did: a night's thread is a marked channel here,
         `#general › Night #1`, and replies meant for it carry the mark."""
-        rendered = self._render(reply, line, thread=None)
+        thread: str | None = None
+        events: list[str] = []
         for effect in reply.effects:
             if isinstance(effect, OpenThread):
                 ref = f"{line.channel}/night-{effect.night}"
                 self._threads[ref] = effect.name
                 await self.core.store.set_thread(effect.night, ref)
-                rendered += f"\n-- thread opened: #{line.channel} › {_plain(effect.name)} --"
+                events.append(f"thread opened: #{line.channel} › {_plain(effect.name)}")
             elif isinstance(effect, InThread) and effect.thread:
-                rendered = self._render(reply, line, thread=effect.thread)
+                thread = effect.thread
             elif isinstance(effect, CloseThread) and effect.thread:
-                rendered += f"\n-- thread closed: {self._thread_name(effect.thread)} --"
-        return rendered
+                events.append(f"thread closed: {self._thread_name(effect.thread)}")
+        if self.as_json:  # one object per reply, what happened to threads inside it
+            return render_json(reply, line, thread=thread and self._thread_name(thread),
+                               events=events)
+        text = render_text(reply)
+        if thread:
+            text = f"[in {self._thread_name(thread)}]\n{text}"
+        return "\n".join((text, *(f"-- {e} --" for e in events)))
 
     def _thread_name(self, ref: str) -> str:
         channel, _, night = ref.partition("/")
         name = self._threads.get(ref, night.replace("night-", "Night #"))
         return f"#{channel} › {_plain(name)}"
 
-    def _render(self, reply: Reply, line: Line, thread: str | None = None) -> str:
-        if self.as_json:
-            return render_json(reply, line, thread=thread and self._thread_name(thread))
-        text = render_text(reply)
-        return f"[in {self._thread_name(thread)}]\n{text}" if thread else text
+    def _render(self, reply: Reply, line: Line) -> str:
+        return render_json(reply, line) if self.as_json else render_text(reply)
 
     def emit(self, text: str) -> None:
         self.out.write(text + ("\n" if self.as_json else "\n\n"))

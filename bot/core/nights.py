@@ -82,7 +82,8 @@ def parse_target(text: str) -> Target:
 
 
 def _parse_target(text: str) -> Target:
-    words = re.sub(r"[^\w:\s]", " ", text.lower()).split()
+    # Signs and decimal points stay, so `chapter -1` and `chapter 9.5` are refused as typed.
+    words = re.sub(r"[^\w:\s.+-]", " ", text.lower()).split()
     if not words:
         raise BadInput("Say what the night covers.", hint=_TARGET_HINT)
     head, rest = words[0], words[1:]
@@ -103,7 +104,9 @@ def _parse_target(text: str) -> Target:
     for name, _first, last in FILM_SECTIONS:
         names = name.lower().split()
         if wanted and all(w in names for w in wanted):
-            return Target(film=last)
+            # Through the section's last minute: the next one starts on its end minute, and
+            # a progress there would already be described by the next section's name.
+            return Target(film=last if last == FILM_MINUTES else last - 1)
     shown = " ".join(words)[:40]
     raise BadInput(f"I don't know the target `{shown}`.", hint=_TARGET_HINT)
 

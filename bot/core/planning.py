@@ -16,7 +16,8 @@ def plan_for(club: Club, *, title: str | None, target: Target, wall: Wall,
     reminders = tuple(
         (hours, int(due.timestamp())) for hours in club.reminders
         if (due := wall.before(hours)) > now)
-    return NightPlan(title, target, wall, repeat, created_by, reminders)
+    fitted = repeat.fitted(wall.local) if repeat else None
+    return NightPlan(title, target, wall, fitted, created_by, reminders)
 
 
 def successor(club: Club, night: Night, now: datetime) -> NightPlan | None:

@@ -74,7 +74,8 @@ class Scheduler:
 
     async def recover(self) -> int:
         """Deliver what a crash left claimed but unsent. Run once, before the first tick."""
-        return await self._send(await self.core.store.claimed(self.platform))
+        sent, _failed = await self._send(await self.core.store.claimed(self.platform))
+        return sent
 
     async def tick(self) -> int:
         """Do everything due now; returns how many reminders went out."""
@@ -83,8 +84,11 @@ class Scheduler:
         while True:
             dues = await self.core.store.claim_due(self.platform, int(self.now.timestamp()),
                                                    limit=BATCH)
-            sent += await self._send(dues)
-            if len(dues) < BATCH:
+            done, failed = await self._send(dues)
+            sent += done
+            # A full batch means more may wait; a failure means the platform is in trouble,
+            # and what failed is back in pending: the next tick (not this one) tries again.
+            if len(dues) < BATCH or failed:
                 return sent
 
     async def run(self) -> None:
@@ -98,7 +102,9 @@ class Scheduler:
                 await self.tick()
                 wait = self.interval
                 due = await self.core.store.next_due(self.platform)
-                if due is not None:
+                # Wake for the next reminder; one already due after a tick is a failed
+                # delivery, tried again after the interval, not at once.
+                if due is not None and due > self.now.timestamp():
                     wait = min(wait, max(0.5, due - self.now.timestamp()))
             except Exception:
                 log.exception("scheduler tick failed on %s", self.platform)
@@ -126,7 +132,7 @@ class Scheduler:
 
     # -- reminders ----------------------------------------------------------------------------
 
-    async def _send(self, dues: Sequence[Due]) -> int:
+    async def _send(self, dues: Sequence[Due]) -> tuple[int, int]:
         """Deliver claimed reminders, then mark them all in one transaction (a crash before
         that mark makes recover() deliver them again, which Discord drops by nonce)."""
         store, now = self.core.store, self.now
@@ -138,6 +144,7 @@ class Scheduler:
                 latest[due.night.id] = due
         sent: list[int] = []
         skipped: list[int] = []
+        failed = 0
         try:
             for due in dues:
                 night = due.night
@@ -152,11 +159,12 @@ class Scheduler:
                     log.exception("reminder %d for night %d could not be delivered", due.id,
                                   night.id)
                     await store.retry_reminder(due.id)
+                    failed += 1
                     continue
                 sent.append(due.id)
         finally:
             await store.finish_reminders(sent, skipped)
-        return len(sent)
+        return len(sent), failed
 
     async def _deliver(self, due: Due) -> None:
         scope = Scope(self.platform, due.workspace)
@@ -165,14 +173,16 @@ class Scheduler:
         reply = gate(draft, due.progress, mode, who="the club", command="session reminder")
         await self.courier.deliver(Notice(scope, due.channel, reply, key=f"r{due.id}"))
         for user in due.remind:
-            mine = await self.core.store.member_progress(scope, user)
-            private = gate(private_reminder(due, self.now), mine,
-                           effective_mode(SpoilerMode.HIDE, Visibility.PRIVATE), who="you",
-                           command="session reminder")
+            # After the channel's post nothing may fail the reminder (it would be posted
+            # again): one member's closed DMs, or anything else, is logged and passed over.
             try:
+                mine = await self.core.store.member_progress(scope, user)
+                private = gate(private_reminder(due, self.now), mine,
+                               effective_mode(SpoilerMode.HIDE, Visibility.PRIVATE),
+                               who="you", command="session reminder")
                 await self.courier.deliver(
                     Notice(scope, due.channel, private, key=f"r{due.id}u{user}", to=user))
-            except Exception:  # one member's closed DMs must not hold back the rest
+            except Exception:
                 log.warning("private reminder %d to %s failed", due.id, user, exc_info=True)
 
 

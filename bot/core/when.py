@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import dateparser
 
@@ -32,24 +32,77 @@ _SETTINGS_BASE = {
 }
 _TIME_WORDS = re.compile(
     r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b|\bnoon\b|\bmidday\b|\bmidnight\b", re.I)
-_RELATIVE = re.compile(r"^\s*in\s+\d+\s*(?:min|minute|minutes|h|hr|hrs|hour|hours)\s*$", re.I)
+_UNIT = r"(?:min|mins|minute|minutes|h|hr|hrs|hour|hours)"
+_RELATIVE = re.compile(rf"^in\s+\d+\s*{_UNIT}(?:\s+(?:and\s+)?\d+\s*{_UNIT})?$", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_ONLY_TIME = re.compile(r"^(?:at\s+)?(?:\d{1,2}[:.h]\d{2}|\d{1,2}(?::\d{2})?\s*(?:am|pm)"
+                        r"|noon|midday|midnight)$", re.I)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+# Every word a WHEN may use. Anything else ("next week", "EST", "+05:00") would be dropped by
+# the parser without a word, and the night quietly put somewhere else.
+_WORDS = frozenset({
+    *_WEEKDAYS, *(d[:3] for d in _WEEKDAYS), "tues", "thur", "thurs", *_MONTHS,
+    *(m[:3] for m in _MONTHS), "sept", "today", "tonight", "tomorrow", "yesterday", "next",
+    "this", "at", "on", "in", "the", "of", "and", "am", "pm", "noon", "midday", "midnight",
+    "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "st", "nd", "rd",
+    "th"})
+_TOKEN = re.compile(r"[a-z]+|\d+|[:./-]", re.I)
+_ZONE_HINT = ("Times are read in the club's time zone; leave the zone out (hosts change it "
+              "with `/club timezone`).")
 
 
 class Repeat(StrEnum):
     WEEKLY = "weekly"
     FORTNIGHTLY = "fortnightly"
     MONTHLY = "monthly"  # the same weekday of the month: the first Friday stays the first Friday
+    # The last such weekday: what "monthly" means for a night first set on a 29th-31st (a
+    # fifth Thursday, say), which not every month has.
+    MONTHLY_LAST = "monthly-last"
+
+    @classmethod
+    def typed(cls) -> tuple[str, ...]:
+        """The words a host types."""
+        return (cls.WEEKLY.value, cls.FORTNIGHTLY.value, cls.MONTHLY.value)
+
+    def describe(self, local: datetime) -> str:
+        day = f"{local:%A}"
+        if self is Repeat.MONTHLY:
+            nth = ("first", "second", "third", "fourth")[(local.day - 1) // 7]
+            return f"monthly, on the {nth} {day}"
+        if self is Repeat.MONTHLY_LAST:
+            return f"monthly, on the last {day}"
+        return self.value
+
+    def fitted(self, local: datetime) -> Repeat:
+        """The rule a night on this date keeps (monthly on a 29th-31st: the last weekday)."""
+        if self is Repeat.MONTHLY and local.day > 28:
+            return Repeat.MONTHLY_LAST
+        return self
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    # Names of places and of fixed zones; not the files that only describe this machine
+    # (`localtime`) or tzdata's internals (`posixrules`, `Factory`, `right/...`).
+    return frozenset(n for n in available_timezones()
+                     if n not in {"localtime", "posixrules", "Factory"}
+                     and not n.startswith(("right/", "posix/")))
 
 
 @lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
     """The zone for an IANA name, or a polite error."""
+    if name not in _zone_names():
+        shown = "".join(c for c in name[:40] if c.isprintable() and c not in "`<>@")
+        raise BadInput(f"`{shown}` is not a time zone I know.",
+                       hint="Use an IANA name such as `Europe/London` or `America/New_York`.")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"`{name[:64]}` is not a time zone I know.",
+        raise BadInput("That is not a time zone I know.",
                        hint="Use an IANA name such as `Europe/London` or `America/New_York`."
                        ) from None
 
@@ -97,7 +150,8 @@ class Wall:
             return Wall(self.local + timedelta(days=7), self.tz)
         if repeat is Repeat.FORTNIGHTLY:
             return Wall(self.local + timedelta(days=14), self.tz)
-        return Wall(_same_weekday_next_month(self.local), self.tz)
+        return Wall(_same_weekday_next_month(self.local, last=repeat is Repeat.MONTHLY_LAST),
+                    self.tz)
 
     def before(self, hours: int) -> datetime:
         """When a reminder `hours` before is due (UTC). Whole days count on the wall clock,
@@ -115,53 +169,119 @@ def stamp(timestamp: int, label: str) -> str:
 STAMP = re.compile(r"<t:(\d{1,12})\|([^<>|]{1,80})>")
 
 
-def _same_weekday_next_month(local: datetime) -> datetime:
-    nth = (local.day - 1) // 7  # 0 = first
+def _same_weekday_next_month(local: datetime, *, last: bool) -> datetime:
     year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
     first = local.replace(year=year, month=month, day=1)
-    offset = (local.weekday() - first.weekday()) % 7
-    day = 1 + offset + 7 * nth
-    while True:  # a fifth Friday that month lacks becomes its last Friday
+    day = 1 + (local.weekday() - first.weekday()) % 7  # the first such weekday
+    if not last:  # the first to fourth, which every month has
+        return first.replace(day=day + 7 * min((local.day - 1) // 7, 3))
+    while True:  # the last: step on until the month runs out
         try:
-            return first.replace(day=day)
+            first.replace(day=day + 7)
         except ValueError:
-            day -= 7
+            return first.replace(day=day)
+        day += 7
 
 
-def parse_when(text: str, tz: str, now: datetime) -> Wall:
-    """`friday 19:30`, `2026-12-04 19:30`, `tomorrow 8pm`, `in 2 hours` in the zone `tz`."""
+def parse_when(text: str, tz: str, now: datetime, *, on: date | None = None) -> Wall:
+    """`friday 19:30`, `2026-12-04 19:30`, `tomorrow 8pm`, `in 2 hours` in the zone `tz`.
+    ``on``: the date a time alone means (an edit keeps the night's day: `at 20:00`)."""
     words = " ".join(text.split())
+    words = re.sub(r"(\d)T(\d)", r"\1 \2", words)  # ISO 8601's `2026-12-04T19:30`
     where = zone(tz)
     local_now = now.astimezone(where).replace(tzinfo=None)
+    meant: datetime | None = None  # the instant a relative time names
     if not words:
         raise BadInput("Say when, for example `friday 19:30` or `2026-12-04 19:30`.")
-    _check_dates(words)
+    _check_words(words, tz)
     relative = bool(_RELATIVE.match(words))
+    if not relative and words.lower().startswith("in "):
+        raise BadInput(f"I can't read {_q(words)} as a time from now.",
+                       hint="Say it as `in 2 hours`, `in 90 minutes` or `in 1 hour 30 minutes`.")
+    if not relative:
+        _check_dates(words)
     if not relative and not _TIME_WORDS.search(words):
         raise BadInput(f"{_q(words)} has no time of day in it.",
                        hint="Add one, for example `friday 19:30` or `saturday 7pm`.")
     if relative:
         # Elapsed time from now, so "in 2 hours" is two real hours even across a clock change.
         base = now.astimezone(UTC).replace(tzinfo=None)
-        found = _parse(words, base)
-        local = (found.replace(tzinfo=UTC).astimezone(where).replace(tzinfo=None)
-                 if found else None)
+        found = _parse(words.replace(" and ", " "), base)
+        meant = found.replace(tzinfo=UTC, second=0, microsecond=0) if found else None
+        local = meant.astimezone(where).replace(tzinfo=None) if meant else None
+    elif on is not None and _ONLY_TIME.match(words):
+        clock = _parse(words, local_now)
+        local = datetime.combine(on, clock.time()) if clock else None
     else:
         local = _parse(words, local_now)
     if local is None:
         raise BadInput(f"I can't read {_q(words)} as a date and time.",
                        hint="Try `friday 19:30`, `tomorrow 8pm` or `2026-12-04 19:30`.")
-    local = local.replace(second=0, microsecond=0)
+    local = _today_if_meant(words, local.replace(second=0, microsecond=0), local_now)
+    _check_weekday(words, local)
     wall = Wall(local, tz)
     if wall.instant() <= now:
         raise BadInput(f"{_q(words)} is {wall.label()}, which has already passed.",
                        hint="Give a time in the future.")
-    _check_clock_change(wall, words)
+    if relative and wall.instant() != meant:
+        # Kept as a wall-clock time, an instant in the hour the clocks repeat would be read
+        # as its first pass: refuse rather than keep the night an hour early.
+        raise BadInput(f"{_q(words)} lands in the hour the clocks go back in {tz}.",
+                       hint="Give a clock time instead, such as `tomorrow 02:30`.")
+    if not relative:
+        _check_clock_change(wall, words)
+    if not re.search(r"\b\d{4}\b", words) and local.year > local_now.year and (
+            local.month, local.day) == (local_now.month, local_now.day):
+        # `6 march 19:30` said on 6 March at 20:00: not next year's, but already past.
+        raise BadInput(f"{_q(words)} was earlier today.",
+                       hint="Give a time still ahead, or add the year if you mean next year.")
     at = wall.instant()
     if at - now > FURTHEST:
         raise BadInput(f"{wall.label()} is more than two years away.",
                        hint="Schedule nights up to two years ahead.")
     return wall
+
+
+def _check_words(words: str, tz: str) -> None:
+    if re.search(r"(?:^|\s)[+-]\d{1,2}(?::?\d{2})?\b|\bz\b", words, re.I) and not re.match(
+            r"^in\s", words, re.I):
+        raise BadInput(f"{_q(words)} has a time-zone offset in it; this club's nights are in "
+                       f"{tz}.", hint=_ZONE_HINT)
+    for token in _TOKEN.findall(words):
+        word = token.lower()
+        if word.isalpha() and word not in _WORDS:
+            if (word.upper() == token and len(word) in (3, 4)) or word in {"utc", "gmt"}:
+                raise BadInput(f"{_q(words)} names a time zone ({_q(token)}); this club's "
+                               f"nights are in {tz}.", hint=_ZONE_HINT)
+            raise BadInput(f"I can't read {_q(token)} in {_q(words)}.",
+                           hint="Use a day (`friday`, `tomorrow`, `2026-12-04`, `4 December`) "
+                                "and a time (`19:30`, `7pm`), or `in 2 hours`.")
+
+
+def _named_days(words: str) -> list[int]:
+    lowered = words.lower()
+    return [i for i, day in enumerate(_WEEKDAYS)
+            if re.search(rf"\b(?:{day}|{day[:3]})\b", lowered)]
+
+
+def _today_if_meant(words: str, local: datetime, local_now: datetime) -> datetime:
+    """`tuesday 19:30`, said on a Tuesday afternoon, is this evening, not next week."""
+    named = _named_days(words)
+    today = datetime.combine(local_now.date(), local.time())
+    if (named == [local_now.weekday()] and "next" not in words.lower()
+            and local.date() == local_now.date() + timedelta(days=7) and today > local_now):
+        return today
+    return local
+
+
+def _check_weekday(words: str, local: datetime) -> None:
+    """`monday 2026-12-25`: the parser keeps the date and drops the day; say so instead."""
+    named = _named_days(words)
+    if len(named) == 1 and named[0] != local.weekday():
+        raise BadInput(f"{_q(words)}: {local.day} {local:%B %Y} is a "
+                       f"{_WEEKDAYS[local.weekday()].capitalize()}, not a "
+                       f"{_WEEKDAYS[named[0]].capitalize()}.",
+                       hint="Give the day or the date, or make them agree.")
 
 
 @lru_cache(maxsize=1024)
@@ -182,8 +302,16 @@ def _check_dates(words: str) -> None:
         except ValueError:
             raise BadInput(f"{_q(match[0])} is not a date on the calendar.",
                            hint="Check the month and the day (YYYY-MM-DD).") from None
+    others = len(_TIME_WORDS.findall(words))
     for match in _NUMERIC_DATE.finditer(_ISO_DATE.sub(" ", words)):
+        if ":" in match[0]:
+            continue
+        if re.fullmatch(r"\d{1,2}\.\d{2}", match[0]) and others == 1 and int(match[2]) < 60:
+            continue  # `friday 10.05`: the only time in it, so a time (10:05), not a date
         a, b = int(match[1]), int(match[2])
+        if b > 12 or a > 31 or not a or not b:
+            raise BadInput(f"{_q(match[0])} is not a date: I read dates as day/month.",
+                           hint="Write the month in words (`13 January`) or as YYYY-MM-DD.")
         if a != b and a <= 12 and b <= 12:
             raise BadInput(
                 f"{_q(match[0])} could be read two ways ({_day_month(a, b)} or "

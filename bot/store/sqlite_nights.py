@@ -57,13 +57,17 @@ class NightsMixin:
         return _night(rows[0]) if rows else None
 
     async def club_nights(self, club_id: int, statuses: Sequence[NightStatus], *,
-                          limit: int = 25, newest_first: bool = False) -> tuple[Night, ...]:
+                          limit: int = 25, newest_first: bool = False,
+                          since: int | None = None) -> tuple[Night, ...]:
+        if not statuses:
+            raise ValueError("name the statuses wanted")
         wanted = ",".join(f"'{NightStatus(s).value}'" for s in statuses)
         order = "DESC" if newest_first else "ASC"
         rows = await self._read(
             f"SELECT {_NIGHT_COLUMNS} FROM nights AS n WHERE n.club_id = :club"
-            f" AND n.status IN ({wanted}) ORDER BY n.starts_at {order}, n.id {order}"
-            " LIMIT :limit", {"club": club_id, "limit": limit})
+            f" AND n.status IN ({wanted}) AND (:since IS NULL OR n.starts_at >= :since)"
+            f" ORDER BY n.starts_at {order}, n.id {order} LIMIT :limit",
+            {"club": club_id, "limit": limit, "since": since})
         return tuple(_night(row) for row in rows)
 
     async def rsvps(self, night_id: int) -> tuple[Rsvp, ...]:
@@ -104,8 +108,10 @@ class NightsMixin:
         (``successor``), or end the series (None)."""
         async with self._write() as conn:
             await _require(conn, night_id, NightStatus.SCHEDULED)
+            made = next(iter(await conn.execute_fetchall(
+                "SELECT next_made FROM nights WHERE id = :id", {"id": night_id})))[0]
             club_id = await _set_status(conn, night_id, NightStatus.CANCELLED)
-            if successor is not None:
+            if successor is not None and not made:  # the series may have made it already
                 await _insert_night(conn, club_id, successor)
             return await _one(conn, night_id)
 
@@ -143,6 +149,12 @@ class NightsMixin:
 
     async def set_remind(self, night_id: int, user: str, remind: bool) -> None:
         async with self._write() as conn:
+            if not remind:  # turning it off answers nothing
+                await conn.execute_fetchall(
+                    "UPDATE rsvps SET remind = 0, updated_at = :now"
+                    " WHERE night_id = :id AND user_id = :user",
+                    {"id": night_id, "user": user, "now": _now()})
+                return
             # Asking to be reminded is saying you are coming, unless you said otherwise.
             await conn.execute_fetchall(
                 "INSERT INTO rsvps (night_id, user_id, answer, remind, updated_at)"
@@ -173,8 +185,10 @@ class NightsMixin:
             if running:
                 raise NightTaken(int(running[0][0]))
             await conn.execute_fetchall(
-                "UPDATE nights SET status = 'running', started_at = :now WHERE id = :id",
-                {"id": night_id, "now": _now()})
+                "UPDATE nights SET status = 'running', started_at = :now,"
+                " prior_novel = (SELECT novel FROM clubs WHERE id = :club),"
+                " prior_film = (SELECT film FROM clubs WHERE id = :club) WHERE id = :id",
+                {"id": night_id, "now": _now(), "club": night.club_id})
             await conn.execute_fetchall(
                 "UPDATE clubs SET novel = coalesce(:novel, novel), film = coalesce(:film, film)"
                 " WHERE id = :club",
@@ -187,11 +201,18 @@ class NightsMixin:
             return await _one(conn, night_id)
 
     async def end_night(self, night_id: int) -> Night:
+        """Running -> ended. A night on earlier chapters than the club had reached gives the
+        club its progress back (the further of the two, on the night's timeline)."""
         async with self._write() as conn:
-            await _require(conn, night_id, NightStatus.RUNNING)
+            night = await _require(conn, night_id, NightStatus.RUNNING)
             await conn.execute_fetchall(
                 "UPDATE nights SET status = 'ended', ended_at = :now WHERE id = :id",
                 {"id": night_id, "now": _now()})
+            column = "novel" if night.target.novel is not None else "film"
+            await conn.execute_fetchall(
+                f"UPDATE clubs SET {column} = max({column}, coalesce("
+                f" (SELECT prior_{column} FROM nights WHERE id = :id), 0)) WHERE id = :club",
+                {"id": night_id, "club": night.club_id})
             return await _one(conn, night_id)
 
     async def set_thread(self, night_id: int, thread: str) -> None:
@@ -293,8 +314,9 @@ class NightsMixin:
             return
         now = _now()
         async with self._write() as conn:
+            # Only rows still claimed: an edit meanwhile put its reminder back to pending.
             await conn.executemany(
-                "UPDATE reminders SET state = ?, done_at = ? WHERE id = ?",
+                "UPDATE reminders SET state = ?, done_at = ? WHERE id = ? AND state = 'sending'",
                 [*(("sent", now, i) for i in sent), *(("skipped", now, i) for i in skipped)])
 
     async def finish_reminder(self, reminder_id: int, *, sent: bool) -> None:

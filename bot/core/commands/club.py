@@ -176,7 +176,8 @@ async def reminders(call: Call, hours: str) -> Draft:
                         repeat=night.repeat, created_by=night.created_by, now=now)
 
     count = await call.store.set_reminder_hours(club.id, chosen, replan)
-    again = f" {count} scheduled night{'s' if count != 1 else ''} follow it." if count else ""
+    again = (f" {count} scheduled night{'s follow' if count != 1 else ' follows'} it."
+             if count else "")
     return Draft(title="Reminders", parts=(Part(
         f"The channel is reminded {_hours(chosen)} each night.{again}" if chosen else
         f"No reminders for this club's nights.{again}"),))
@@ -261,7 +262,7 @@ COMMANDS = (
             host_only=True, examples=("/club timezone America/New_York",)),
     Command("club", "reminders", "Hosts: when the channel is reminded before each night",
             reminders, (Option("hours", "Hours before, such as 24 1; or off", max_length=40),),
-            host_only=True, examples=("/club reminders 24 1", "/club reminders off")),
+            host_only=True, examples=("/club reminders off", "/club reminders 24 1")),
     Command("club", "history", "The club's past nights", history,
             examples=("/club history",)),
     Command("club", "archive", "Hosts: archive the club: history kept, no new nights", archive,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.core.commands.club import mention, require_club
@@ -32,7 +34,11 @@ if TYPE_CHECKING:
 DEPTHS = (Depth.WARM_UP, Depth.DEEP, Depth.DEBATE)
 TITLE_MAX = 80
 LISTED = 10
-_ANSWER_TEXT = {Answer.GOING: "going", Answer.MAYBE: "a maybe", Answer.NO: "not coming"}
+_ANSWER_TEXT = {Answer.GOING: "going to", Answer.MAYBE: "a maybe for",
+                Answer.NO: "not coming to"}
+# A night not started this long after its time is missed: the defaults (`/session start`,
+# `/session rsvp going`) and the list pass over it for the next one.
+GRACE = timedelta(hours=12)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -66,11 +72,15 @@ async def _night(call: Call, club: Club, night_id: int | None,
             raise NotFound(f"This club has no night #{night_id}.",
                            hint="See the club's nights with `/session list`.")
         return night
-    nights = await call.store.club_nights(club.id, statuses, limit=1)
-    if not nights:
-        raise NotFound("This club has no night scheduled.",
-                       hint="A host schedules one with `/session schedule`.")
-    return nights[0]
+    since = int((call.core.clock() - GRACE).timestamp())
+    for status in statuses:  # in the order the command prefers them
+        nights = await call.store.club_nights(
+            club.id, (status,), limit=1,
+            since=since if status is NightStatus.SCHEDULED else None)
+        if nights:
+            return nights[0]
+    raise NotFound("This club has no night scheduled.",
+                   hint="A host schedules one with `/session schedule`.")
 
 
 async def _running(call: Call, club: Club) -> Night:
@@ -84,8 +94,10 @@ async def _running(call: Call, club: Club) -> Night:
 def _stale(err: StaleNight) -> UserError:
     if err.status is None:
         return NotFound(f"Night #{err.night_id} is gone.")
+    hint = ("End it with `/session end` first." if err.status is NightStatus.RUNNING
+            else "See where things stand with `/session list`.")
     return UserError(f"Night #{err.night_id} is {err.status.value} now, so that can't be done.",
-                     hint="See where things stand with `/session list`.")
+                     hint=hint)
 
 
 def _rsvp_actions(night: Night) -> tuple[Action, ...]:
@@ -104,8 +116,8 @@ def night_fields(night: Night) -> tuple[Part, ...]:
     fields = [Part(night.wall.stamp(), label="When"),
               Part(_upper_first(night.target.describe()), label="Covers")]
     if night.repeat:
-        fields.append(Part(f"{night.repeat.value}, at {night.wall.local:%H:%M} {night.wall.tz}",
-                           label="Repeats"))
+        fields.append(Part(f"{night.repeat.describe(night.wall.local)}, at "
+                           f"{night.wall.local:%H:%M} {night.wall.tz}", label="Repeats"))
     fields.append(Part(night.counts(), label="RSVPs"))
     return tuple(fields)
 
@@ -151,8 +163,10 @@ async def schedule(call: Call, target: str, when: str, title: str | None = None,
 
 async def list_nights(call: Call) -> Draft:
     club = require_club(call)
-    nights = await call.store.club_nights(
-        club.id, (NightStatus.RUNNING, NightStatus.SCHEDULED), limit=LISTED)
+    since = int((call.core.clock() - GRACE).timestamp())
+    nights = (*await call.store.club_nights(club.id, (NightStatus.RUNNING,), limit=1),
+              *await call.store.club_nights(club.id, (NightStatus.SCHEDULED,), limit=LISTED,
+                                            since=since))
     if not nights:
         return Draft(title="Discussion nights",
                      parts=(Part("No nights are scheduled. A host schedules one with "
@@ -188,7 +202,8 @@ async def edit(call: Call, night: int, target: str | None = None, when: str | No
     now = call.core.clock()
     aim = parse_target(target) if target else old.target
     _check_medium(club, aim)
-    wall = parse_when(when, club.tz, now) if when else old.wall
+    # A time alone keeps the night's day: `/session edit 3 at 20:00`.
+    wall = parse_when(when, club.tz, now, on=old.wall.local.date()) if when else old.wall
     repeats = old.repeat if repeat is None else (None if repeat == "never" else Repeat(repeat))
     named = old.title if title is None else clean_title(title)
     plan = plan_for(club, title=named, target=aim, wall=wall, repeat=repeats,
@@ -254,11 +269,26 @@ async def remind(call: Call, setting: str, night: int | None = None) -> Draft:
     if found.status is not NightStatus.SCHEDULED:
         raise _stale(StaleNight(found.id, found.status))
     on = setting == "on"
-    await call.store.set_remind(found.id, call.inv.user, on)
-    hours = ", ".join(f"{h} h" for h in club.reminders) or "none are set"
-    text = (f"I'll remind you privately before {found.name} ({hours} before), as long as "
-            "you're going." if on else f"No private reminders for {found.name}.")
-    return Draft(title="Reminders", parts=(Part(text),), visibility=Visibility.PRIVATE)
+    if not on:
+        await call.store.set_remind(found.id, call.inv.user, False)
+        return Draft(title="Reminders", parts=(Part(f"No private reminders for {found.name}."),),
+                     visibility=Visibility.PRIVATE)
+    now = call.core.clock()
+    ahead = [h for h in club.reminders if found.wall.before(h) > now]
+    if not ahead:
+        why = ("This club has no reminders set (a host sets them with `/club reminders`)."
+               if not club.reminders else f"{found.name} is too close for its reminders.")
+        raise UserError(why, hint=f"It starts {found.wall.stamp()}.")
+    mine = next((r for r in await call.store.rsvps(found.id) if r.user == call.inv.user), None)
+    if mine is not None and mine.answer in (Answer.NO, Answer.MAYBE):
+        raise UserError(f"You answered {mine.answer.value} for {found.name}, and reminders go "
+                        "to members who are going.",
+                        hint=f"Say you're going with `/session rsvp going {found.id}`.")
+    await call.store.set_remind(found.id, call.inv.user, True)
+    hours = ", ".join(f"{h} h" for h in ahead)
+    return Draft(title="Reminders", parts=(Part(
+        f"I'll remind you privately before {found.name} ({hours} before). You're down as "
+        "going."),), visibility=Visibility.PRIVATE)
 
 
 # -- the night -------------------------------------------------------------------------------
@@ -302,19 +332,25 @@ def _stage(shown: tuple[NightPrompt, ...]) -> Depth:
 
 
 def choose_for_night(pool: list[Prompt], used: frozenset[str],
-                     shown: tuple[NightPrompt, ...], pick) -> tuple[str | None, bool]:
+                     shown: tuple[NightPrompt, ...], pick: Callable[[list[Prompt]], Prompt],
+                     depth_of: Callable[[str], Depth | None]) -> tuple[str, bool]:
     """(prompt id, repeated): from ``pool`` (already cut to the night), one the club has not had,
-    at the depth the night has reached, never shallower than the last one discussed."""
-    tonight = {p.prompt_id for p in shown}
-    by_id = {p.id: p for p in pool}
-    discussed = [by_id[p.prompt_id] for p in shown if not p.skipped and p.prompt_id in by_id]
-    floor = DEPTHS.index(discussed[-1].depth) if discussed else 0
+    at the depth the night has reached, never shallower than the last one discussed (whatever
+    its theme). When the club has had them all, the round starts again with those not yet
+    brought tonight; when tonight has had them all, the one brought longest ago comes back."""
+    tonight = [p.prompt_id for p in shown]
+    discussed = [d for p in shown if not p.skipped and (d := depth_of(p.prompt_id))]
+    floor = DEPTHS.index(discussed[-1]) if discussed else 0
     want = DEPTHS.index(_stage(shown))
-    order = [*DEPTHS[max(want, floor):], *reversed(DEPTHS[floor:max(want, floor)])]
+    order = [*DEPTHS[max(want, floor):], *reversed(DEPTHS[:max(want, floor)])]
     fresh = [p for p in pool if p.id not in used and p.id not in tonight]
     repeated = not fresh
     if repeated:  # every prompt open here has been had: start the round again
-        fresh = [p for p in pool if p.id not in tonight] or pool
+        fresh = [p for p in pool if p.id not in tonight]
+    if not fresh:  # and tonight has had every one: the longest ago, never the last again
+        seen = {p.id: p for p in pool}
+        oldest = next((i for i in tonight if i in seen and i != tonight[-1]), None)
+        return (oldest or pool[0].id), True
     for depth in order:
         at = [p for p in fresh if p.depth is depth]
         if at:
@@ -358,8 +394,12 @@ async def next_prompt(call: Call, theme: str | None = None, *, skip: bool = Fals
 
     def choose(used: frozenset[str], shown: tuple[NightPrompt, ...]) -> str | None:
         nonlocal repeated
-        chosen, repeated = choose_for_night(pool, used, shown, call.core.rng.choice)
+        chosen, repeated = choose_for_night(pool, used, shown, call.core.rng.choice, depth_of)
         return chosen
+
+    def depth_of(prompt_id: str) -> Depth | None:
+        found = call.content.prompt(prompt_id)
+        return found.depth if found else None
 
     picked, shown = await call.store.take_night_prompt(night.id, club.id, choose,
                                                        skip_last=skip)
@@ -370,7 +410,8 @@ async def next_prompt(call: Call, theme: str | None = None, *, skip: bool = Fals
     footer = f"Prompt {number} tonight · cut to {night.target.describe()}"
     if repeated:
         footer += " · every prompt open here has been had, so they come round again"
-    lead = (Part("Skipped; here is another."),) if skip else ()
+    swapped = skip and len(shown) >= 2 and shown[-2].skipped
+    lead = (Part("Skipped; here is another."),) if swapped else ()
     return Draft(
         title=f"Prompt {number} · {prompt.depth.value}",
         parts=(*lead, Part(prompt.text, reveal=prompt.reveal)),
@@ -451,8 +492,10 @@ async def recap(call: Call, night: Night) -> Draft:
 
 # -- text words ------------------------------------------------------------------------------
 
-_QUOTED = re.compile(r"[\"“”](.+?)[\"“”]")
-_REPEATS = {r.value for r in Repeat}
+# A title in double quotes of any kind, guillemets, or single quotes around whole words (so
+# an apostrophe inside, as in "Kathy's night", is not taken for one).
+_QUOTED = re.compile(r"[\"“”„](.+?)[\"“”]|«\s*(.+?)\s*»|‘(.+?)’|(?:^|(?<=\s))'(.+?)'(?=\s|$)")
+_REPEATS = set(Repeat.typed())
 
 
 def schedule_words(command: Command, words: list[str]) -> dict[str, str]:
@@ -462,7 +505,7 @@ def schedule_words(command: Command, words: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     title = _QUOTED.search(line)
     if title:
-        out["title"] = title[1]
+        out["title"] = next(g for g in title.groups() if g)
         line = (line[:title.start()] + " " + line[title.end():]).strip()
     parts = line.split()
     if parts and parts[-1].lower() in _REPEATS:
@@ -517,7 +560,7 @@ COMMANDS = (
              Option("title", "A name for the night", required=False, max_length=TITLE_MAX,
                     rest=False),
              Option("repeat", "Repeat the night", OptionKind.CHOICE, required=False,
-                    choices=tuple(r.value for r in Repeat))),
+                    choices=Repeat.typed())),
             host_only=True, words=schedule_words,
             syntax='TARGET at WHEN ["TITLE"] [weekly|fortnightly|monthly]',
             examples=("/session schedule novel 9 at friday 19:30",
@@ -547,6 +590,7 @@ COMMANDS = (
     Command("session", "skip", "Hosts: skip this prompt for another", skip, host_only=True,
             examples=("/session skip",)),
     Command("session", "end", "Hosts: end the night and post the recap", end, host_only=True,
+            moves_audience=True,
             examples=("/session end",)),
     Command("session", "edit", "Hosts: change a night's target, time, title or repeat", edit,
             (_NIGHT_NEEDED,
@@ -554,7 +598,7 @@ COMMANDS = (
              Option("when", _WHEN_HELP, required=False, max_length=60, rest=False),
              Option("title", "A new name", required=False, max_length=TITLE_MAX, rest=False),
              Option("repeat", "Repeat it, or never", OptionKind.CHOICE, required=False,
-                    choices=(*(r.value for r in Repeat), "never"))),
+                    choices=(*Repeat.typed(), "never"))),
             host_only=True, words=edit_words,
             syntax='ID [target TARGET] [at WHEN] [title "TITLE"] [repeat weekly|fortnightly|'
                    'monthly|never]',

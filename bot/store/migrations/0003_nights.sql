@@ -14,7 +14,8 @@ CREATE TABLE nights (
     local_start  TEXT    NOT NULL,  -- wall clock, 'YYYY-MM-DDTHH:MM', in tz
     tz           TEXT    NOT NULL,
     starts_at    INTEGER NOT NULL,  -- the UTC instant (unix seconds), derived, for ordering
-    repeat       TEXT CHECK (repeat IN ('weekly', 'fortnightly', 'monthly')),
+    -- monthly-last: a monthly night first set in a month's fifth week keeps to the last week.
+    repeat       TEXT CHECK (repeat IN ('weekly', 'fortnightly', 'monthly', 'monthly-last')),
     next_made    INTEGER NOT NULL DEFAULT 0 CHECK (next_made IN (0, 1)),
     status       TEXT    NOT NULL DEFAULT 'scheduled'
                  CHECK (status IN ('scheduled', 'running', 'ended', 'cancelled')),
@@ -23,6 +24,10 @@ CREATE TABLE nights (
     started_at   TEXT,
     ended_at     TEXT,
     thread       TEXT,
+    -- The club's progress when the night started: a night on earlier chapters moves the club
+    -- back to them for the night only.
+    prior_novel  INTEGER,
+    prior_film   INTEGER,
     CHECK ((target_novel IS NULL) <> (target_film IS NULL))
 );
 CREATE INDEX nights_by_club ON nights (club_id, status, starts_at);
