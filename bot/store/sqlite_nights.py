@@ -319,12 +319,6 @@ class NightsMixin:
                 "UPDATE reminders SET state = ?, done_at = ? WHERE id = ? AND state = 'sending'",
                 [*(("sent", now, i) for i in sent), *(("skipped", now, i) for i in skipped)])
 
-    async def finish_reminder(self, reminder_id: int, *, sent: bool) -> None:
-        async with self._write() as conn:
-            await conn.execute_fetchall(
-                "UPDATE reminders SET state = :state, done_at = :now WHERE id = :id",
-                {"id": reminder_id, "state": "sent" if sent else "skipped", "now": _now()})
-
     async def retry_reminder(self, reminder_id: int) -> None:
         async with self._write() as conn:
             await conn.execute_fetchall(
@@ -441,11 +435,3 @@ async def _skip_pending(conn: aiosqlite.Connection, night_id: int) -> None:
     await conn.execute_fetchall(
         "UPDATE reminders SET state = 'skipped', done_at = :now"
         " WHERE night_id = :id AND state = 'pending'", {"id": night_id, "now": _now()})
-
-
-async def _night_prompts(conn: aiosqlite.Connection, night_id: int) -> tuple[NightPrompt, ...]:
-    rows = await conn.execute_fetchall(
-        "SELECT seq, prompt_id, skipped FROM night_prompts WHERE night_id = :id ORDER BY seq",
-        {"id": night_id})
-    return tuple(NightPrompt(seq, pid, bool(skipped)) for seq, pid, skipped in rows)
-
