@@ -174,6 +174,7 @@ async def test_a_whole_night_on_discord(world: World) -> None:
             await asyncio.sleep(0.01)
     first = await world.host("session next")
     assert first.final_ephemeral() and f"<#{thread_id}>" in text_of(first.final_message())
+    await fake.until(lambda: any(c == thread_id for c, _b in fake.posts))  # after the note
     [prompt] = [b for c, b in fake.posts if c == thread_id]
     assert "Prompt 1 · warm-up" in text_of(prompt)
     # The Next button, pressed in the thread, answers there.
@@ -268,7 +269,31 @@ async def test_a_deleted_thread_does_not_lose_the_prompt(world: World) -> None:
             await asyncio.sleep(0.01)
     world.fake.deleted.add(thread)
     prompt = await world.host("session next", channel="slow")
+    await world.fake.until(lambda: len(prompt.shown) == 2)  # the note, then the prompt here
     assert not prompt.final_ephemeral() and "Prompt 1" in text_of(prompt.final_message())
+
+
+async def test_a_slow_thread_cannot_make_the_answer_late(world: World) -> None:
+    await world.host("club create", channel="tagged", timezone="UTC")
+    await world.host("session schedule", channel="tagged", target="novel 4",
+                     when="2027-06-11 19:00")
+    await world.host("session start", channel="tagged")
+    club = await world.core.store.club(Scope("discord", str(GUILD_ID)),
+                                       str(world.fake.channel("tagged")))
+    assert club is not None
+    async with asyncio.timeout(5):
+        while not any(n.thread for n in await world.core.store.club_nights(  # noqa: ASYNC110
+                club.id, (NightStatus.RUNNING,))):
+            await asyncio.sleep(0.01)
+    thread = next(i for i, t in world.fake.threads.items()
+                  if t["parent"] == world.fake.channel("tagged"))
+    world.fake.post_delay = 3.2  # longer than Discord's whole deadline
+    try:
+        asked = await world.host("session next", channel="tagged")
+        assert asked.final_ephemeral()  # answered at once (the autouse check: not late)
+        await world.fake.until(lambda: any(c == thread for c, _b in world.fake.posts))
+    finally:
+        world.fake.post_delay = 0.0
 
 
 # Last: the fake's gateway then talks to the restarted bot.

@@ -777,3 +777,22 @@ async def test_an_edit_while_a_reminder_is_sent_keeps_the_new_one(
     clock.local("2027-01-08 19:30", LONDON)
     assert await ticker.tick() == 1
     assert "tomorrow" in flat(courier.take()[0].reply)
+
+
+async def test_stopping_a_series_after_it_went_on_stops_its_next_night_too(
+        night_core: Core, clock: Clock) -> None:
+    await club(night_core)
+    first = night_id(await ok(night_core, "/session schedule novel 9 at friday 19:30 weekly"))
+    ticker, _courier = scheduler(night_core)
+    clock.local("2027-01-08 20:00", LONDON)
+    await ticker.tick()  # missed; the series made the next
+    reply = await ok(night_core, f"/session cancel {first} series")
+    assert "stays, once, without repeating" in flat(reply)
+    club_now = await night_core.store.club(CONSOLE, "general")
+    assert club_now is not None
+    [kept] = await night_core.store.club_nights(club_now.id, (NightStatus.SCHEDULED,))
+    assert kept.repeat is None
+    clock.local("2027-01-15 20:00", LONDON)
+    await ticker.tick()  # its time passes too: no third night
+    assert [n.id for n in await night_core.store.club_nights(
+        club_now.id, (NightStatus.SCHEDULED,))] == [kept.id]

@@ -16,8 +16,10 @@ import pytest_asyncio
 from aiohttp import web
 from fakes.clock import Clock
 from fakes.fake_slack import ADMIN, SECRET, TEAM, FakeSlack
+from fakes.slow_store import SlowStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack import app as slack_app
 from bot.adapters.slack.app import SlackBot
 from bot.adapters.slack.nights import CANNOT_POST
 from bot.app import open_core
@@ -201,6 +203,28 @@ async def test_a_lost_thread_does_not_lose_the_prompt(world: World) -> None:
     await world.fake.until(lambda: bool(world.fake.responses[n]))
     shown = world.fake.responses[n][0]
     assert shown["response_type"] == "in_channel" and "Prompt 1" in text_of(shown)
+
+
+async def test_a_slow_end_keeps_its_recap_when_the_thread_fails(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    await world.run("/club create", channel="CSLOWEND")
+    await world.run("/session schedule novel 5 at 2027-02-19 19:00", channel="CSLOWEND")
+    world.clock.set(datetime(2027, 2, 20, 0, 0, tzinfo=UTC))
+    await world.run("/session start", channel="CSLOWEND")
+    club = await world.core.store.club(Scope("slack", TEAM), "CSLOWEND")
+    assert club is not None
+    async with asyncio.timeout(5):
+        while not (nights := [n for n in await world.core.store.club_nights(  # noqa: ASYNC110
+                club.id, (NightStatus.RUNNING,)) if n.thread]):
+            await asyncio.sleep(0.01)
+    world.fake.lost_threads.add(nights[0].thread)  # type: ignore[arg-type]
+    monkeypatch.setattr(slack_app, "ANSWER_WITHIN", 0.05)
+    monkeypatch.setattr(world.core, "store", SlowStore(world.core.store, 0.3))
+    ack, n = await world.run("/session end", channel="CSLOWEND")
+    assert ack == {}  # acknowledged at once, answered through response_url
+    await world.fake.until(lambda: bool(world.fake.responses[n]))
+    recap = world.fake.responses[n][0]
+    assert recap["response_type"] == "in_channel" and "Recap" in text_of(recap)
 
 
 async def test_a_restart_at_the_due_time_sends_once(world: World, pack: Content) -> None:

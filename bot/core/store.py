@@ -176,7 +176,8 @@ class Store(Protocol):
         """Raises StaleNight unless the night is still scheduled."""
         ...
 
-    async def cancel_night(self, night_id: int, successor: NightPlan | None) -> Night: ...
+    async def cancel_night(self, night_id: int, successor: NightPlan | None, *,
+                           end_series: int | None = None) -> Night: ...
 
     async def series_due(self, platform: str, now: int, limit: int = 100) -> tuple[Night, ...]:
         """Nights of a series that have begun and whose next night is not made yet."""

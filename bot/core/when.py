@@ -46,7 +46,8 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _WORDS = frozenset({
     *_WEEKDAYS, *(d[:3] for d in _WEEKDAYS), "tues", "thur", "thurs", *_MONTHS,
     *(m[:3] for m in _MONTHS), "sept", "today", "tonight", "tomorrow", "yesterday", "next",
-    "this", "at", "on", "in", "the", "of", "and", "am", "pm", "noon", "midday", "midnight",
+    "weds", "this", "at", "on", "in", "the", "of", "and", "am", "pm", "noon", "midday",
+    "midnight", "morning", "afternoon", "evening", "night",
     "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "st", "nd", "rd",
     "th"})
 _TOKEN = re.compile(r"[a-z]+|\d+|[:./-]", re.I)
@@ -188,6 +189,11 @@ def parse_when(text: str, tz: str, now: datetime, *, on: date | None = None) -> 
     ``on``: the date a time alone means (an edit keeps the night's day: `at 20:00`)."""
     words = " ".join(text.split())
     words = re.sub(r"(\d)T(\d)", r"\1 \2", words)  # ISO 8601's `2026-12-04T19:30`
+    words = re.sub(r"\b([ap])\.m\.?(?=\s|$)", r"\1m", words, flags=re.I)  # `7:30 p.m.`
+    words = _dotted_times(words)
+    # Day names the parser does not know, as it does.
+    words = re.sub(r"\b(?:(weds)|(thurs?)|(tues))\b",
+                   lambda m: "wed" if m[1] else "thu" if m[2] else "tue", words, flags=re.I)
     where = zone(tz)
     local_now = now.astimezone(where).replace(tzinfo=None)
     meant: datetime | None = None  # the instant a relative time names
@@ -201,8 +207,13 @@ def parse_when(text: str, tz: str, now: datetime, *, on: date | None = None) -> 
     if not relative:
         _check_dates(words)
     if not relative and not _TIME_WORDS.search(words):
+        bare = re.search(r"\bat\s+(\d{1,2})$", words, re.I)
+        if bare and 1 <= int(bare[1]) <= 12:
+            raise BadInput(f"Is {_q(bare[0])} {bare[1]} am or {bare[1]} pm?",
+                           hint=f"Say `{bare[1]}pm` or `{int(bare[1]) + 12}:00`.")
         raise BadInput(f"{_q(words)} has no time of day in it.",
-                       hint="Add one, for example `friday 19:30` or `saturday 7pm`.")
+                       hint="Add one with a colon or am/pm, such as `friday 19:30` or "
+                            "`saturday 7pm`.")
     if relative:
         # Elapsed time from now, so "in 2 hours" is two real hours even across a clock change.
         base = now.astimezone(UTC).replace(tzinfo=None)
@@ -218,6 +229,8 @@ def parse_when(text: str, tz: str, now: datetime, *, on: date | None = None) -> 
         raise BadInput(f"I can't read {_q(words)} as a date and time.",
                        hint="Try `friday 19:30`, `tomorrow 8pm` or `2026-12-04 19:30`.")
     local = _today_if_meant(words, local.replace(second=0, microsecond=0), local_now)
+    local = _day_of_next_month(words, local, local_now)
+    _check_typed_time(words, local, relative)
     _check_weekday(words, local)
     wall = Wall(local, tz)
     if wall.instant() <= now:
@@ -256,6 +269,63 @@ def _check_words(words: str, tz: str) -> None:
             raise BadInput(f"I can't read {_q(token)} in {_q(words)}.",
                            hint="Use a day (`friday`, `tomorrow`, `2026-12-04`, `4 December`) "
                                 "and a time (`19:30`, `7pm`), or `in 2 hours`.")
+
+
+_DOTTED = re.compile(r"\b(\d{1,2})[.h](\d{2})(?![\d./-])(\s*(?:am|pm)\b)?", re.I)
+
+
+def _dotted_times(words: str) -> str:
+    """`19.30`, `7.30pm`, `19h30` as `19:30`: when it is the only time given (or has am/pm),
+    it is a time, not a date (`10.05` alone is five past ten)."""
+    found = list(_DOTTED.finditer(words))
+    others = len(re.findall(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", words, re.I))
+    out = words
+    for match in reversed(found):
+        hour, minute = int(match[1]), int(match[2])
+        if minute < 60 and (match[3] or (others == 0 and len(found) == 1 and hour < 24)):
+            out = out[:match.start()] + f"{match[1]}:{match[2]}{match[3] or ''}" + \
+                out[match.end():]
+    return out
+
+
+_TYPED = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b|\b(\d{1,2}):(\d{2})\b", re.I)
+
+
+def _check_typed_time(words: str, local: datetime, relative: bool) -> None:
+    """The parser sometimes drops a time it could not place and keeps the clock's; the time
+    of day typed must be the one read."""
+    if relative:
+        return
+    match = _TYPED.search(words)
+    if match is None:
+        hour = 12 if re.search(r"\b(?:noon|midday)\b", words, re.I) else 0 if re.search(
+            r"\bmidnight\b", words, re.I) else None
+        minute = 0
+    elif match[3]:
+        hour, minute = int(match[1]) % 12 + (12 if match[3].lower() == "pm" else 0), int(
+            match[2] or 0)
+    else:
+        hour, minute = int(match[4]), int(match[5])
+    if hour is not None and (local.hour, local.minute) != (hour, minute):
+        raise BadInput(f"I can't read {_q(words)} as a date and time.",
+                       hint="Try `friday 19:30`, `tomorrow 8pm` or `2026-12-04 19:30`.")
+
+
+def _day_of_next_month(words: str, local: datetime, local_now: datetime) -> datetime:
+    """`the 4th at 19:30` on the 30th is next month's 4th, not this month's, already past."""
+    lowered = words.lower()
+    if (local >= local_now or not re.search(r"\b\d{1,2}(?:st|nd|rd|th)\b", lowered)
+            or any(re.search(rf"\b{m[:3]}", lowered) for m in _MONTHS)
+            or (_NUMERIC_DATE.search(words) and not re.search(r"\d:\d", words))):
+        return local
+    year, month = local.year, local.month
+    for _ in range(3):  # the next month that has that day
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        try:
+            return local.replace(year=year, month=month)
+        except ValueError:
+            continue
+    return local
 
 
 def _named_days(words: str) -> list[int]:

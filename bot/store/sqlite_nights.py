@@ -103,9 +103,11 @@ class NightsMixin:
             await _insert_reminders(conn, night_id, plan)
             return await _one(conn, night_id)
 
-    async def cancel_night(self, night_id: int, successor: NightPlan | None) -> Night:
+    async def cancel_night(self, night_id: int, successor: NightPlan | None, *,
+                           end_series: int | None = None) -> Night:
         """Cancel a scheduled night; in the same transaction schedule the series' next one
-        (``successor``), or end the series (None)."""
+        (``successor``), or end the series (None; ``end_series``: the next night it already
+        made, which stops repeating)."""
         async with self._write() as conn:
             await _require(conn, night_id, NightStatus.SCHEDULED)
             made = next(iter(await conn.execute_fetchall(
@@ -113,6 +115,10 @@ class NightsMixin:
             club_id = await _set_status(conn, night_id, NightStatus.CANCELLED)
             if successor is not None and not made:  # the series may have made it already
                 await _insert_night(conn, club_id, successor)
+            if end_series is not None:
+                await conn.execute_fetchall(
+                    "UPDATE nights SET repeat = NULL WHERE id = :id AND club_id = :club"
+                    " AND status = 'scheduled'", {"id": end_series, "club": club_id})
             return await _one(conn, night_id)
 
     async def series_due(self, platform: str, now: int, limit: int = 100) -> tuple[Night, ...]:

@@ -149,6 +149,7 @@ class FakeDiscord:
         self._nonces: dict[str, dict[str, Any]] = {}
         self.fail_posts = False  # every channel post answers 503 while set
         self.deleted: set[int] = set()  # channels (threads) a moderator deleted
+        self.post_delay = 0.0  # seconds a channel post takes (a rate-limited channel)
         self.ready = asyncio.Event()
         # Breaches of Discord's rules (a second initial response, a missed 3 s deadline, a
         # follow-up before any response): tests assert there are none.
@@ -311,7 +312,7 @@ class FakeDiscord:
         if parts[0] == "webhooks":
             return self._webhook(parts, method, body, sent)
         if parts[0] == "channels":
-            return self._channels(parts, method, body)
+            return await self._channels(parts, method, body)
         if parts[:3] == ["users", "@me", "channels"] and method == "POST":
             user = int(body["recipient_id"])
             dm = next((c for c, u in self.dms.items() if u == user), None) or next(self._ids)
@@ -322,8 +323,10 @@ class FakeDiscord:
             return self._events(parts, method, body)
         return _json({"message": "404: Not Found", "code": 0}, status=404)
 
-    def _channels(self, parts: list[str], method: str, body: Any) -> web.Response:
+    async def _channels(self, parts: list[str], method: str, body: Any) -> web.Response:
         cid = int(parts[1])
+        if method == "POST" and self.post_delay:
+            await asyncio.sleep(self.post_delay)
         if cid in self.deleted:
             return _json({"message": "Unknown Channel", "code": 10003}, status=404)
         if len(parts) == 3 and parts[2] == "messages" and method == "POST":

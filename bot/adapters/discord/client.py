@@ -245,16 +245,23 @@ class ClubBot(discord.AutoShardedClient):
                                                         allowed_mentions=NO_MENTIONS)
             return
         thread = self.nights.elsewhere(interaction, reply)
-        if thread is not None:  # a night's prompt, asked for in the channel: into the thread
+        if thread is not None:
+            # A night's prompt asked for in the channel goes to the thread. The interaction is
+            # answered first (a private note), so the post cannot push it past Discord's 3 s.
+            note = discord.Embed(description=f"Posting it in the night's thread, <#{thread}>.",
+                                 colour=COLOUR)
+            if deferred and not private_guess:
+                await self._move_to_private(interaction, note, None)
+            else:
+                await _send(interaction, note, None, ephemeral=True, deferred=deferred)
             try:
                 await self.nights.post(thread, embed, view)
-                embed = discord.Embed(description=f"Posted in the night's thread, <#{thread}>.",
-                                      colour=COLOUR)
-                view, private = None, True
-            except discord.HTTPException:  # the thread is gone or closed: answer here instead
+            except Exception:  # the thread is gone or closed: the prompt comes here instead
                 log.warning("night thread %s unusable; answering in %s", thread,
                             interaction.channel_id, exc_info=True)
-        if deferred and private != private_guess:
+                await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING,
+                                                allowed_mentions=NO_MENTIONS)
+        elif deferred and private != private_guess:
             await self._move_to_private(interaction, embed, view)
         else:
             await _send(interaction, embed, view, ephemeral=private, deferred=deferred)

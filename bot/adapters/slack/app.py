@@ -163,9 +163,9 @@ class SlackBot:
             if threaded(reply):
                 await self._threaded(reply, args, channel, respond)
                 return
-            await self.nights.after(reply, channel)
             messages = render(reply, args)
             await self._send_rest(respond, _response_type(reply), messages)
+            await self.nights.after(reply, channel)  # the answer first, then the thread
         except Exception:
             log.exception("a slow answer could not be sent")
             with contextlib.suppress(Exception):
@@ -178,7 +178,7 @@ class SlackBot:
         try:
             try:
                 note = await self.nights.post_threaded(reply, args, channel)
-            except SlackApiError:  # the thread is gone (its agenda deleted): answer here
+            except (SlackApiError, OSError):  # the thread is gone, or Slack is: answer here
                 log.warning("night thread unusable in %s; answering in the channel", channel,
                             exc_info=True)
                 note = None
@@ -279,8 +279,8 @@ class SlackBot:
             if threaded(reply):  # the Next button under a prompt: the next goes in the thread
                 await self._threaded(reply, args, inv.channel, respond)
                 return
-            await self.nights.after(reply, inv.channel)
             await self._send_rest(respond, _response_type(reply), render(reply, args))
+            await self.nights.after(reply, inv.channel)
         except Exception:
             log.exception("button failed for %s", body.get("user", {}).get("id"))
             await respond(response_type="ephemeral", replace_original=False, text=APOLOGY)

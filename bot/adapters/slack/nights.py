@@ -81,7 +81,8 @@ class SlackNights:
         return None
 
     async def after(self, reply: Reply, channel: str) -> None:
-        """The recap is the channel's; the thread is told where it went."""
+        """The recap is the channel's; the thread is told where it went. Never raises: it
+        runs once the member has their answer."""
         for effect in reply.effects:
             if isinstance(effect, CloseThread) and effect.thread:
                 try:
@@ -90,7 +91,7 @@ class SlackNights:
                             "type": "mrkdwn", "text": "This night has ended; the recap is in "
                                                       "the channel."}}],
                         "This night has ended; the recap is in the channel."), effect.thread)
-                except SlackApiError:
+                except Exception:
                     log.warning("could not close the thread of night %d", effect.night,
                                 exc_info=True)
 

@@ -222,8 +222,12 @@ async def cancel(call: Call, night: int, series: str | None = None) -> Draft:
     club = require_club(call)
     old = await _night(call, club, night, ())
     next_plan = None if series else successor(club, old, call.core.clock())
+    # The series may have made its next night already (it does when a night's time comes):
+    # stopping the series stops that one repeating too.
+    made = await _made_next(call, club, old) if series and old.repeat else None
     try:
-        cancelled = await call.store.cancel_night(old.id, next_plan)
+        cancelled = await call.store.cancel_night(old.id, next_plan,
+                                                  end_series=made.id if made else None)
     except StaleNight as err:
         raise _stale(err) from None
     effects = list(_changed(call, cancelled))
@@ -237,9 +241,24 @@ async def cancel(call: Call, night: int, series: str | None = None) -> Draft:
                          f"{following.wall.stamp()}. To stop it, "
                          f"`/session cancel {following.id} series`.")
     elif old.repeat:
-        lines.append("The series is stopped: no more nights will be made from it.")
+        lines.append("The series is stopped: no more nights will be made from it."
+                     + (f" {made.name} on {made.wall.stamp()} stays, once, without repeating."
+                        if made else ""))
     return Draft(title="Night cancelled", parts=tuple(Part(x) for x in lines),
                  effects=tuple(effects))
+
+
+async def _made_next(call: Call, club: Club, night: Night) -> Night | None:
+    """The night its series made after ``night``, if it has made it."""
+    if night.repeat is None:
+        return None
+    expected = night.wall.shifted(night.repeat)
+    for other in await call.store.club_nights(club.id, (NightStatus.SCHEDULED,), limit=LISTED,
+                                              since=night.wall.timestamp() + 1):
+        if (other.repeat is night.repeat and other.target == night.target
+                and other.title == night.title and other.wall.local >= expected.local):
+            return other
+    return None
 
 
 # -- RSVPs -----------------------------------------------------------------------------------
@@ -252,7 +271,7 @@ async def rsvp(call: Call, answer: str, night: int | None = None) -> Draft:
         raise _stale(StaleNight(found.id, found.status))
     chosen = Answer(answer)
     updated = await call.store.rsvp(found.id, call.inv.user, chosen)
-    lines = [f"You're {_ANSWER_TEXT[chosen]} for {updated.name} on {updated.wall.stamp()}.",
+    lines = [f"You're {_ANSWER_TEXT[chosen]} {updated.name} on {updated.wall.stamp()}.",
              f"Now: {updated.counts()}."]
     actions: tuple[Action, ...] = ()
     if chosen is Answer.GOING:
