@@ -296,6 +296,17 @@ async def test_a_slow_thread_cannot_make_the_answer_late(world: World) -> None:
         world.fake.post_delay = 0.0
 
 
+async def test_time_zones_are_offered_while_typed(world: World) -> None:
+    offered = await world.fake.autocomplete("club timezone", "zone_name", "lond",
+                                            user=HOST, channel="nightly")
+    assert [c["name"] for c in offered] == ["Europe/London"]
+    offered = await world.fake.autocomplete("club create", "timezone", "new_y",
+                                            user=HOST, channel="general")
+    assert "America/New_York" in [c["value"] for c in offered]
+    assert await world.fake.autocomplete("club timezone", "zone_name", "localtime",
+                                         user=HOST, channel="nightly") == []
+
+
 # Last: the fake's gateway then talks to the restarted bot.
 async def test_a_restart_at_the_due_time_sends_once(world: World, pack: Content) -> None:
     await world.host("session schedule", target="novel 14", when="2027-04-02 19:00")

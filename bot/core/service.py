@@ -20,7 +20,14 @@ from typing import Any
 from bot import __version__
 from bot.core.ask import Answerer
 from bot.core.commands.common import find_card
-from bot.core.commands.registry import Command, HelpRequested, Registry, coerce, quote
+from bot.core.commands.registry import (
+    ZONES,
+    Command,
+    HelpRequested,
+    Registry,
+    coerce,
+    quote,
+)
 from bot.core.content.model import Card, CardKind, Content
 from bot.core.errors import BadInput, NotAllowed, UserError
 from bot.core.names import NameIndex
@@ -30,6 +37,7 @@ from bot.core.search import SearchIndex
 from bot.core.spoilers import Decision, decide, effective_mode, gate
 from bot.core.store import Context, Scope, Store
 from bot.core.timeline import START, Progress, Reveal
+from bot.core.when import suggest_zones
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +154,8 @@ class Core:
             return ()
         try:
             typed = check_input(typed[: wanted.max_length])
+            if wanted.complete == ZONES:  # no story in a zone name: nothing to gate
+                return suggest_zones(typed, limit)
             ctx = await self.store.context(inv.scope, inv.channel, inv.user)
         except UserError:
             return ()
@@ -156,7 +166,7 @@ class Core:
             return (decide(reveal, progress, mode) is Decision.SHOW
                     and reveal.visible_at(ctx.member))
 
-        return self.names[wanted.complete].suggest(typed, offer, limit=limit)
+        return self.names[CardKind(wanted.complete)].suggest(typed, offer, limit=limit)
 
     # -- the pipeline ----------------------------------------------------------------------
     async def _execute(self, inv: Invocation, command: Command, raw: dict[str, Any]) -> Reply:

@@ -93,6 +93,22 @@ def _zone_names() -> frozenset[str]:
                      and not n.startswith(("right/", "posix/")))
 
 
+def suggest_zones(typed: str, limit: int = 25) -> tuple[str, ...]:
+    """Zone names for a member typing one (`lond` -> Europe/London): names whose city starts
+    with what was typed first, then names that contain it. No story in them, so no gate."""
+    wanted = typed.strip().lower().replace(" ", "_")
+    names = sorted(_zone_names())
+    if not wanted:
+        common = ("UTC", "Europe/London", "America/New_York", "America/Chicago",
+                  "America/Los_Angeles", "Europe/Paris", "Europe/Berlin", "Asia/Tokyo",
+                  "Australia/Sydney")
+        return common[:limit]
+    city = [n for n in names if n.lower().rsplit("/", 1)[-1].startswith(wanted)
+            or n.lower().startswith(wanted)]
+    rest = [n for n in names if wanted in n.lower() and n not in city]
+    return tuple([*city, *rest][:limit])
+
+
 @lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
     """The zone for an IANA name, or a polite error."""

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.core.commands.progress import progress_fields
-from bot.core.commands.registry import Command, Group, Option, OptionKind, quote
+from bot.core.commands.registry import ZONES, Command, Group, Option, OptionKind, quote
 from bot.core.effects import NightChanged
 from bot.core.errors import BadInput, NotFound, UserError
 from bot.core.nights import Night, NightStatus
@@ -231,7 +231,7 @@ COMMANDS = (
             (Option("medium", "What the club follows", OptionKind.CHOICE, required=False,
                     choices=("novel", "film", "both")),
              Option("timezone", "The club's time zone, such as Europe/London (default UTC)",
-                    required=False, max_length=64, rest=False)),
+                    required=False, max_length=64, rest=False, complete=ZONES)),
             moves_audience=True,
             examples=("/club create both", "/club create novel Europe/London")),
     Command("club", "info", "This channel's club: progress, spoiler mode, hosts", info,
@@ -258,7 +258,7 @@ COMMANDS = (
     Command("club", "timezone", "Hosts: the time zone new nights are scheduled in",
             set_timezone,
             (Option("zone_name", "An IANA name such as Europe/London", max_length=64,
-                    rest=False),),
+                    rest=False, complete=ZONES),),
             host_only=True, examples=("/club timezone America/New_York",)),
     Command("club", "reminders", "Hosts: when the channel is reminded before each night",
             reminders, (Option("hours", "Hours before, such as 24 1; or off", max_length=40),),

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from bot.core.reply import Draft
 
 
+ZONES = "zones"  # an Option.complete that offers IANA time-zone names
+
+
 class OptionKind(StrEnum):
     TEXT = "text"  # free words; the last text option takes the rest of the line
     INT = "int"
@@ -42,7 +45,8 @@ class Option:
     choices: tuple[str, ...] = ()
     min: int | None = None
     max: int | None = None
-    complete: CardKind | None = None  # NAME options: which cards autocomplete offers
+    # What autocomplete offers: the cards of a kind (NAME options), or ZONES (time zones).
+    complete: CardKind | str | None = None
     max_length: int = 200
     rest: bool = True  # a last text/name option takes the rest of the line; False: one word
     # Typed as `NAME VALUE` in text (`/club progress film 1:00`), in any order, instead of by
