@@ -155,8 +155,8 @@ async def schedule(call: Call, target: str, when: str, title: str | None = None,
     draft = night_card(night, "Night scheduled",
                        lead="Members: say whether you can come with the buttons or "
                             f"`/session rsvp going {night.id}`.",
-                       footer=f"Reminders before it: {reminders}. Times show in your own "
-                              "time zone.")
+                       footer=f"Reminders before it: {reminders}. Discord and Slack show "
+                              "each member the time in their own zone.")
     return Draft(title=draft.title, parts=draft.parts, fields=draft.fields,
                  footer=draft.footer, actions=draft.actions, effects=_changed(call, night))
 
