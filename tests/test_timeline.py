@@ -67,3 +67,12 @@ def test_progress_bounds() -> None:
         Progress(24, 0)
     with pytest.raises(ValueError, match="outside"):
         Progress(0, 104)
+
+
+def test_a_section_is_named_only_once_its_setting_is_open() -> None:
+    from bot.core.timeline import describe_film
+
+    # "The Cottages" opens at minute 42 (the latest plausible move there); a viewer at 0:30
+    # has watched Hailsham to its end and no more.
+    assert [m for m in range(104) if "Cottages" in describe_film(m)] == list(range(42, 60))
+    assert describe_film(35) == "film: 0:35 watched (past Hailsham 1978)"

@@ -27,6 +27,12 @@ FILM_SECTIONS: tuple[tuple[str, int, int], ...] = (
 )
 
 
+# A section's on-screen name gives its setting away; where the move there is uncertain, the
+# name is used only from the latest plausible minute of it (spoiler-timeline.md: the move to
+# the Cottages ~0:32-0:42), and before that the viewer is "past" the section before.
+SECTION_NAMED_FROM = {"The Cottages 1985": 42}
+
+
 class ProgressError(ValueError):
     """A progress value a person typed that is not a valid point on a timeline."""
 
@@ -140,7 +146,12 @@ def describe_film(minute: int) -> str:
         return "film: not started"
     if minute == FILM_MINUTES:
         return "film: finished"
-    return f"film: {format_minute(minute)} watched ({film_section(minute)})"
+    section = film_section(minute)
+    if minute < SECTION_NAMED_FROM.get(section, 0):
+        before = next(n for n, _lo, hi in FILM_SECTIONS if hi == next(
+            lo for name, lo, _hi in FILM_SECTIONS if name == section))
+        return f"film: {format_minute(minute)} watched (past {before})"
+    return f"film: {format_minute(minute)} watched ({section})"
 
 
 _H_MM = re.compile(r"^(\d{1,2}):(\d{1,2})$")
