@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ import pytest
 
 from bot.app import load_pack, open_core
 from bot.core.content import Content
+from bot.core.nights import NightStatus
 from bot.core.reply import Reply
 from bot.core.service import Core, Invocation
 from bot.core.store import Scope
@@ -46,3 +48,16 @@ async def say(core: Core, text: str, *, user: str = "you", channel: str = "gener
 
 def flat(reply: Reply) -> str:
     return "\n".join(reply.texts())
+
+
+async def night_thread(core: Core, scope: Scope, channel: str) -> str:
+    """The thread an adapter kept for the channel's running night: it keeps it just after
+    answering, so a test waits (up to 5 s) for it."""
+    club = await core.store.club(scope, channel)
+    assert club is not None
+    async with asyncio.timeout(5):
+        while True:
+            running = await core.store.club_nights(club.id, (NightStatus.RUNNING,), limit=1)
+            if running and running[0].thread:
+                return running[0].thread
+            await asyncio.sleep(0.01)

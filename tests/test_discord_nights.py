@@ -7,7 +7,6 @@ night is run the way a club would: schedule, buttons, reminders, the thread, pro
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from conftest import night_thread
 from fakes.clock import Clock
 from fakes.fake_discord import GUILD_ID, MANAGE_GUILD, Exchange, FakeDiscord, buttons
 from test_discord import running
@@ -24,7 +24,6 @@ from test_discord import running
 from bot.adapters.discord.client import ClubBot
 from bot.app import open_core
 from bot.core.content import Content
-from bot.core.nights import NightStatus
 from bot.core.scheduler import Notice
 from bot.core.service import Core
 from bot.core.store import Scope
@@ -33,6 +32,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 HOST, MEMBER, OTHER = 1, 2, 3
 LONDON = "Europe/London"
+SCOPE = Scope("discord", str(GUILD_ID))
 
 
 @dataclass
@@ -169,9 +169,7 @@ async def test_a_whole_night_on_discord(world: World) -> None:
     assert event["status"] == 2
 
     # A prompt asked for in the channel goes to the thread; the host is told privately.
-    async with asyncio.timeout(5):  # and kept with the night
-        while (await world.core.store.night(night)).thread is None:  # type: ignore[union-attr]  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
+    await night_thread(world.core, SCOPE, str(nightly))  # and kept with the night
     first = await world.host("session next")
     assert first.final_ephemeral() and f"<#{thread_id}>" in text_of(first.final_message())
     await fake.until(lambda: any(c == thread_id for c, _b in fake.posts))  # after the note
@@ -260,13 +258,7 @@ async def test_a_deleted_thread_does_not_lose_the_prompt(world: World) -> None:
                                        for t in world.fake.threads.values()))
     thread = next(i for i, t in world.fake.threads.items()
                   if t["parent"] == world.fake.channel("slow"))
-    club = await world.core.store.club(Scope("discord", str(GUILD_ID)),
-                                       str(world.fake.channel("slow")))
-    assert club is not None
-    async with asyncio.timeout(5):  # the thread is kept with the night
-        while not any(n.thread for n in await world.core.store.club_nights(  # noqa: ASYNC110
-                club.id, (NightStatus.RUNNING,))):
-            await asyncio.sleep(0.01)
+    await night_thread(world.core, SCOPE, str(world.fake.channel("slow")))
     world.fake.deleted.add(thread)
     prompt = await world.host("session next", channel="slow")
     await world.fake.until(lambda: len(prompt.shown) == 2)  # the note, then the prompt here
@@ -278,13 +270,7 @@ async def test_a_slow_thread_cannot_make_the_answer_late(world: World) -> None:
     await world.host("session schedule", channel="tagged", target="novel 4",
                      when="2027-06-11 19:00")
     await world.host("session start", channel="tagged")
-    club = await world.core.store.club(Scope("discord", str(GUILD_ID)),
-                                       str(world.fake.channel("tagged")))
-    assert club is not None
-    async with asyncio.timeout(5):
-        while not any(n.thread for n in await world.core.store.club_nights(  # noqa: ASYNC110
-                club.id, (NightStatus.RUNNING,))):
-            await asyncio.sleep(0.01)
+    await night_thread(world.core, SCOPE, str(world.fake.channel("tagged")))
     thread = next(i for i, t in world.fake.threads.items()
                   if t["parent"] == world.fake.channel("tagged"))
     world.fake.post_delay = 3.2  # longer than Discord's whole deadline

@@ -602,13 +602,19 @@ async def test_a_missed_night_is_passed_over(night_core: Core, clock: Clock) -> 
     assert "running already" in await refused(night_core, f"/session start {old}")
 
 
+async def _series_gone_on(core: Core, clock: Clock) -> tuple[int, Scheduler]:
+    """A weekly night nobody started: its time passed and the series made the next one."""
+    await club(core)
+    first = night_id(await ok(core, "/session schedule novel 9 at friday 19:30 weekly"))
+    ticker, _courier = scheduler(core)
+    clock.local("2027-01-08 20:00", LONDON)
+    await ticker.tick()
+    return first, ticker
+
+
 async def test_cancelling_a_night_whose_series_went_on_makes_no_second(
         night_core: Core, clock: Clock) -> None:
-    await club(night_core)
-    first = night_id(await ok(night_core, "/session schedule novel 9 at friday 19:30 weekly"))
-    ticker, _courier = scheduler(night_core)
-    clock.local("2027-01-08 20:00", LONDON)
-    await ticker.tick()  # it began: the series made the next one
+    first, _ticker = await _series_gone_on(night_core, clock)
     await ok(night_core, f"/session cancel {first}")
     club_now = await night_core.store.club(CONSOLE, "general")
     assert club_now is not None
@@ -781,11 +787,7 @@ async def test_an_edit_while_a_reminder_is_sent_keeps_the_new_one(
 
 async def test_stopping_a_series_after_it_went_on_stops_its_next_night_too(
         night_core: Core, clock: Clock) -> None:
-    await club(night_core)
-    first = night_id(await ok(night_core, "/session schedule novel 9 at friday 19:30 weekly"))
-    ticker, _courier = scheduler(night_core)
-    clock.local("2027-01-08 20:00", LONDON)
-    await ticker.tick()  # missed; the series made the next
+    first, ticker = await _series_gone_on(night_core, clock)
     reply = await ok(night_core, f"/session cancel {first} series")
     assert "stays, once, without repeating" in flat(reply)
     club_now = await night_core.store.club(CONSOLE, "general")

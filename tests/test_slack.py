@@ -16,9 +16,8 @@ from urllib.parse import urlencode
 
 import pytest
 import pytest_asyncio
-from aiohttp import web
 from conftest import MONDAY_NOON
-from fakes.fake_slack import ADMIN, SECRET, TEAM, FakeSlack, sign
+from fakes.fake_slack import ADMIN, SECRET, TEAM, FakeSlack, serving, sign
 from fakes.slow_store import SlowStore
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.models.blocks import Block
@@ -69,19 +68,13 @@ async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
     async with open_core(db, content=pack, clock=lambda: MONDAY_NOON) as core:
         bot = SlackBot(core, AsyncWebClient(token="xoxb-test", base_url=fake.api),
                        signing_secret=SECRET)
-        runner = web.AppRunner(bot.app.web_app(path="/slack/events"), access_log=None,
-                               handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        world = World(fake, bot, core, f"http://127.0.0.1:{port}/slack/events")
-        await world.admin("/club create", channel="CTAGGED")
-        await world.admin("/club spoilers tag", channel="CTAGGED")
-        await world.admin("/club create", channel="CDONE")
-        await world.admin("/club progress novel 23 film 103", channel="CDONE")
-        yield world
-        await runner.cleanup()
+        async with serving(bot.app.web_app(path="/slack/events")) as url:
+            world = World(fake, bot, core, url)
+            await world.admin("/club create", channel="CTAGGED")
+            await world.admin("/club spoilers tag", channel="CTAGGED")
+            await world.admin("/club create", channel="CDONE")
+            await world.admin("/club progress novel 23 film 103", channel="CDONE")
+            yield world
     await fake.stop()
 
 

@@ -3,7 +3,6 @@ Web API, a clock the test moves and the scheduler ticked by hand. One app for th
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -13,9 +12,9 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from aiohttp import web
+from conftest import night_thread
 from fakes.clock import Clock
-from fakes.fake_slack import ADMIN, SECRET, TEAM, FakeSlack
+from fakes.fake_slack import ADMIN, SECRET, TEAM, FakeSlack, serving
 from fakes.slow_store import SlowStore
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -24,7 +23,6 @@ from bot.adapters.slack.app import SlackBot
 from bot.adapters.slack.nights import CANNOT_POST
 from bot.app import open_core
 from bot.core.content import Content
-from bot.core.nights import NightStatus
 from bot.core.service import Core
 from bot.core.store import Scope
 
@@ -32,6 +30,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 MEMBER = "U2MEMBER"
 CHANNEL = "CNIGHT"
+SCOPE = Scope("slack", TEAM)
 
 
 @dataclass
@@ -64,15 +63,8 @@ async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
     async with open_core(db, content=pack, clock=clock) as core:
         bot = SlackBot(core, AsyncWebClient(token="xoxb-test", base_url=fake.api),
                        signing_secret=SECRET)
-        runner = web.AppRunner(bot.app.web_app(path="/slack/events"), access_log=None,
-                               handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        world = World(fake, bot, core, f"http://127.0.0.1:{port}/slack/events", clock, db)
-        yield world
-        await runner.cleanup()
+        async with serving(bot.app.web_app(path="/slack/events")) as url:
+            yield World(fake, bot, core, url, clock, db)
     await fake.stop()
 
 
@@ -131,7 +123,7 @@ async def test_a_whole_night_on_slack(world: World) -> None:
     await fake.until(lambda: len(world.posts(CHANNEL)) == 2)
     agenda = world.posts(CHANNEL)[-1]
     assert "begins" in text_of(agenda) and "thread_ts" not in agenda
-    thread = await _thread_of(world)  # the ts Slack gave the agenda, kept with the night
+    thread = await night_thread(world.core, SCOPE, CHANNEL)  # the agenda's ts, kept
 
     # A prompt by command goes into the thread; the host is told so privately.
     asked, n = await world.run("/session next")
@@ -162,18 +154,6 @@ async def test_a_whole_night_on_slack(world: World) -> None:
     assert "Night #" in text_of(history) and "2 prompts" in text_of(history)
 
 
-async def _thread_of(world: World) -> str:
-    club = await world.core.store.club(Scope("slack", TEAM), CHANNEL)
-    assert club is not None
-    async with asyncio.timeout(5):
-        while True:
-            nights = await world.core.store.club_nights(club.id, tuple(NightStatus))
-            threads = [n.thread for n in nights if n.thread]
-            if threads:
-                return threads[-1]
-            await asyncio.sleep(0.01)
-
-
 async def test_a_channel_the_bot_cannot_post_in_still_gets_its_night(world: World) -> None:
     world.fake.closed_channels.add("CPRIVATE")
     await world.run("/club create", channel="CPRIVATE")
@@ -192,13 +172,7 @@ async def test_a_lost_thread_does_not_lose_the_prompt(world: World) -> None:
     await world.run("/session schedule novel 4 at 2027-02-12 19:00", channel="CLOST")
     world.clock.set(datetime(2027, 2, 13, 0, 0, tzinfo=UTC))
     await world.run("/session start", channel="CLOST")
-    club = await world.core.store.club(Scope("slack", TEAM), "CLOST")
-    assert club is not None
-    async with asyncio.timeout(5):
-        while not (nights := [n for n in await world.core.store.club_nights(  # noqa: ASYNC110
-                club.id, (NightStatus.RUNNING,)) if n.thread]):
-            await asyncio.sleep(0.01)
-    world.fake.lost_threads.add(nights[0].thread)  # type: ignore[arg-type]
+    world.fake.lost_threads.add(await night_thread(world.core, SCOPE, "CLOST"))
     _ack, n = await world.run("/session next", channel="CLOST")
     await world.fake.until(lambda: bool(world.fake.responses[n]))
     shown = world.fake.responses[n][0]
@@ -211,13 +185,7 @@ async def test_a_slow_end_keeps_its_recap_when_the_thread_fails(
     await world.run("/session schedule novel 5 at 2027-02-19 19:00", channel="CSLOWEND")
     world.clock.set(datetime(2027, 2, 20, 0, 0, tzinfo=UTC))
     await world.run("/session start", channel="CSLOWEND")
-    club = await world.core.store.club(Scope("slack", TEAM), "CSLOWEND")
-    assert club is not None
-    async with asyncio.timeout(5):
-        while not (nights := [n for n in await world.core.store.club_nights(  # noqa: ASYNC110
-                club.id, (NightStatus.RUNNING,)) if n.thread]):
-            await asyncio.sleep(0.01)
-    world.fake.lost_threads.add(nights[0].thread)  # type: ignore[arg-type]
+    world.fake.lost_threads.add(await night_thread(world.core, SCOPE, "CSLOWEND"))
     monkeypatch.setattr(slack_app, "ANSWER_WITHIN", 0.05)
     monkeypatch.setattr(world.core, "store", SlowStore(world.core.store, 0.3))
     ack, n = await world.run("/session end", channel="CSLOWEND")

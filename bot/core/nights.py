@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.errors import BadInput
+from bot.core.reply import SpoilerMode
 from bot.core.timeline import (
     FILM_MINUTES,
     FILM_SECTIONS,
@@ -61,10 +62,6 @@ class Target:
             return "the whole film"
         # No section name: "The Cottages" is itself a spoiler for a club not yet there.
         return f"the film through {format_minute(self.film)}"
-
-    def words(self) -> str:
-        """The target as a host would type it."""
-        return f"novel {self.novel}" if self.novel is not None else f"film {self.film}"
 
 
 _PART_NUMBERS = {"1": 0, "one": 0, "i": 0, "2": 1, "two": 1, "ii": 1, "3": 2, "three": 2,
@@ -166,4 +163,4 @@ class Due:
     remind: tuple[str, ...]
     # The club's progress and spoiler mode, which cut the channel's reminder.
     progress: Progress
-    mode: str  # a SpoilerMode value (this module sits below reply.py)
+    mode: SpoilerMode

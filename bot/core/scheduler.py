@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from bot.core.commands.session import rsvp_actions
 from bot.core.effects import Effect, NightChanged
 from bot.core.nights import Due, NightStatus
 from bot.core.planning import successor
-from bot.core.reply import Action, Draft, Part, Reply, SpoilerMode, Visibility
+from bot.core.reply import Draft, Part, Reply, SpoilerMode, Visibility
 from bot.core.spoilers import effective_mode, gate
 from bot.core.store import Scope
 
@@ -169,7 +170,7 @@ class Scheduler:
     async def _deliver(self, due: Due) -> None:
         scope = Scope(self.platform, due.workspace)
         draft = reminder_draft(due, self.now)
-        mode = effective_mode(SpoilerMode(due.mode), Visibility.PUBLIC)
+        mode = effective_mode(due.mode, Visibility.PUBLIC)
         reply = gate(draft, due.progress, mode, who="the club", command="session reminder")
         await self.courier.deliver(Notice(scope, due.channel, reply, key=f"r{due.id}"))
         for user in due.remind:
@@ -196,16 +197,13 @@ def _how_soon(due: Due, now: datetime) -> str:
 
 def reminder_draft(due: Due, now: datetime) -> Draft:
     night = due.night
-    ref = (("night", str(night.id)),)
     return Draft(
         title=f"Reminder: {night.name}",
         parts=(Part(f"{night.name} starts {night.wall.stamp()}, {_how_soon(due, now)}."),
                Part(f"We'll discuss {night.target.describe()}: get there first, and nothing "
                     "past it will come up.")),
         fields=(Part(night.counts(), label="RSVPs"),),
-        actions=(Action("Going", "session rsvp", (("answer", "going"), *ref), private=True),
-                 Action("Maybe", "session rsvp", (("answer", "maybe"), *ref), private=True),
-                 Action("Can't come", "session rsvp", (("answer", "no"), *ref), private=True)),
+        actions=rsvp_actions(night, remind=False),
     )
 
 

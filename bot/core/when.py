@@ -17,8 +17,6 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-import dateparser
-
 from bot.core.errors import BadInput
 
 FURTHEST = timedelta(days=2 * 366)  # a night further off than this is a typo
@@ -373,6 +371,8 @@ def _check_weekday(words: str, local: datetime) -> None:
 @lru_cache(maxsize=1024)
 def _parse_cached(words: str, base: datetime) -> datetime | None:
     settings = {**_SETTINGS_BASE, "RELATIVE_BASE": base}
+    import dateparser  # here, not at import: it loads its language data (~60 ms) on import
+
     return dateparser.parse(words, languages=["en"], settings=settings)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.nights import Answer, Due, Night, NightPrompt, NightStatus, Rsvp, Target
+from bot.core.reply import SpoilerMode
 from bot.core.store import NightPlan, NightTaken, StaleNight
 from bot.core.timeline import Progress
 from bot.core.when import Repeat, from_iso
@@ -311,7 +312,8 @@ class NightsMixin:
         for row in found:
             reminder_id, channel, workspace, novel, film, mode, remind = row[_NIGHT_WIDTH:]
             out.append(Due(reminder_id, _night(row), hours[reminder_id], channel, workspace,
-                           tuple(sorted(json.loads(remind))), Progress(novel, film), mode))
+                           tuple(sorted(json.loads(remind))), Progress(novel, film),
+                           SpoilerMode(mode)))
         return tuple(out)
 
     async def finish_reminders(self, sent: Sequence[int], skipped: Sequence[int]) -> None:
@@ -412,18 +414,22 @@ async def _insert_reminders(conn: aiosqlite.Connection, night_id: int, plan: Nig
         [(night_id, platform, hours, due) for hours, due in plan.reminders])
 
 
-async def _one(conn: aiosqlite.Connection, night_id: int) -> Night:
+async def _maybe(conn: aiosqlite.Connection, night_id: int) -> Night | None:
     rows = list(await conn.execute_fetchall(
         f"SELECT {_NIGHT_COLUMNS} FROM nights AS n WHERE n.id = :id", {"id": night_id}))
-    return _night(rows[0])
+    return _night(rows[0]) if rows else None
+
+
+async def _one(conn: aiosqlite.Connection, night_id: int) -> Night:
+    night = await _maybe(conn, night_id)
+    assert night is not None, night_id  # written in this same transaction
+    return night
 
 
 async def _require(conn: aiosqlite.Connection, night_id: int, status: NightStatus) -> Night:
-    rows = list(await conn.execute_fetchall(
-        f"SELECT {_NIGHT_COLUMNS} FROM nights AS n WHERE n.id = :id", {"id": night_id}))
-    if not rows:
+    night = await _maybe(conn, night_id)
+    if night is None:
         raise StaleNight(night_id, None)
-    night = _night(rows[0])
     if night.status is not status:
         raise StaleNight(night_id, night.status)
     return night

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -100,11 +101,15 @@ def _stale(err: StaleNight) -> UserError:
                      hint=hint)
 
 
-def _rsvp_actions(night: Night) -> tuple[Action, ...]:
+def rsvp_actions(night: Night, *, remind: bool = True) -> tuple[Action, ...]:
+    """The answer buttons on a night's card (and, without Remind me, on its reminders)."""
     ref = (("night", str(night.id)),)
-    return (Action("Going", "session rsvp", (("answer", "going"), *ref), private=True),
-            Action("Maybe", "session rsvp", (("answer", "maybe"), *ref), private=True),
-            Action("Can't come", "session rsvp", (("answer", "no"), *ref), private=True),
+    answers = (Action("Going", "session rsvp", (("answer", "going"), *ref), private=True),
+               Action("Maybe", "session rsvp", (("answer", "maybe"), *ref), private=True),
+               Action("Can't come", "session rsvp", (("answer", "no"), *ref), private=True))
+    if not remind:
+        return answers
+    return (*answers,
             Action("Remind me", "session remind", (("setting", "on"), *ref), private=True))
 
 
@@ -125,7 +130,7 @@ def night_fields(night: Night) -> tuple[Part, ...]:
 def night_card(night: Night, title: str, *, lead: str | None = None,
                footer: str | None = None) -> Draft:
     parts = (Part(lead),) if lead else ()
-    actions = _rsvp_actions(night) if night.status is NightStatus.SCHEDULED else ()
+    actions = rsvp_actions(night) if night.status is NightStatus.SCHEDULED else ()
     return Draft(title=f"{title}: {night.name}", parts=parts, fields=night_fields(night),
                  footer=footer, actions=actions)
 
@@ -157,8 +162,7 @@ async def schedule(call: Call, target: str, when: str, title: str | None = None,
                             f"`/session rsvp going {night.id}`.",
                        footer=f"Reminders before it: {reminders}. Discord and Slack show "
                               "each member the time in their own zone.")
-    return Draft(title=draft.title, parts=draft.parts, fields=draft.fields,
-                 footer=draft.footer, actions=draft.actions, effects=_changed(call, night))
+    return replace(draft, effects=_changed(call, night))
 
 
 async def list_nights(call: Call) -> Draft:
@@ -214,8 +218,7 @@ async def edit(call: Call, night: int, target: str | None = None, when: str | No
         raise _stale(err) from None
     draft = night_card(changed, "Night changed",
                        lead="Members who answered keep their answer; check it still suits.")
-    return Draft(title=draft.title, parts=draft.parts, fields=draft.fields,
-                 actions=draft.actions, effects=_changed(call, changed))
+    return replace(draft, effects=_changed(call, changed))
 
 
 async def cancel(call: Call, night: int, series: str | None = None) -> Draft:
@@ -484,9 +487,7 @@ async def end(call: Call) -> Draft:
     except StaleNight as err:
         raise _stale(err) from None
     draft = await recap(call, ended)
-    return Draft(title=draft.title, parts=draft.parts, fields=draft.fields,
-                 footer=draft.footer,
-                 effects=(CloseThread(ended.id, ended.thread), *_changed(call, ended)))
+    return replace(draft, effects=(CloseThread(ended.id, ended.thread), *_changed(call, ended)))
 
 
 async def recap(call: Call, night: Night) -> Draft:
