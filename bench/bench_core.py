@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import load_pack, open_core
 from bot.core import service
+from bot.core.clubs import Scope
 from bot.core.commands import Command, Group, build_registry
 from bot.core.reply import Draft, Part
 from bot.core.service import Core, Invocation
-from bot.core.store import Scope
 
 SCOPE = Scope("bench", "local")
 HOST = Invocation(SCOPE, "club", "host", is_admin=True)

@@ -33,10 +33,10 @@ import aiosqlite
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import load_pack, open_core
+from bot.core.clubs import Scope
 from bot.core.effects import Effect
 from bot.core.scheduler import Notice, Scheduler
 from bot.core.service import Invocation
-from bot.core.store import Scope
 from bot.core.when import Wall
 from bot.store.sqlite import SqliteStore
 

@@ -138,8 +138,8 @@ async def _check(root: Path | None) -> int:
     content = load_content(root / "facts", root / "prompts")
     # A smoke boot: the registry builds and the core answers on an in-memory store.
     async with open_core(":memory:", content=content) as core:
+        from bot.core.clubs import Scope
         from bot.core.service import Invocation
-        from bot.core.store import Scope
 
         reply = await core.run_text(Invocation(Scope("check", "check"), "check", "check"),
                                     "/about")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.app import load_pack, open_core
+from bot.core.clubs import Scope
 from bot.core.content import Content
 from bot.core.nights import NightStatus
 from bot.core.reply import Reply
 from bot.core.service import Core, Invocation
-from bot.core.store import Scope
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSOLE = Scope("console", "local")

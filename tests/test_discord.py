@@ -27,11 +27,11 @@ from bot.adapters.discord import client as discord_client
 from bot.adapters.discord.client import ClubBot
 from bot.app import open_core
 from bot.core.commands import Command, Group, OptionKind, Registry, build_registry
-from bot.core.commands.registry import coerce
 from bot.core.content import Content
 from bot.core.content.model import CardKind
 from bot.core.errors import UserError
 from bot.core.passages import CARD_COMMAND
+from bot.core.registry import coerce
 from bot.core.reply import Draft, Part
 from bot.core.service import Core
 from bot.core.timeline import SAFE, Progress, Reveal

@@ -23,10 +23,10 @@ from test_discord import running
 
 from bot.adapters.discord.client import ClubBot
 from bot.app import open_core
+from bot.core.clubs import Scope
 from bot.core.content import Content
 from bot.core.scheduler import Notice
 from bot.core.service import Core
-from bot.core.store import Scope
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

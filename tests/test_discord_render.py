@@ -7,17 +7,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.discord.render import escape_spoiler, fits, pages
-from bot.core.reply import (
-    Action,
-    Audience,
-    GatedPart,
-    Kind,
-    PartState,
-    Reply,
-    SpoilerMode,
-    Visibility,
-    Withheld,
-)
+from bot.core.clubs import SpoilerMode
+from bot.core.reply import Action, Audience, GatedPart, Kind, PartState, Reply, Visibility, Withheld
 from bot.core.timeline import Reveal
 
 

@@ -25,15 +25,15 @@ from bot.adapters.slack.render import escape as slack_escape
 from bot.adapters.slack.render import render as slack_render
 from bot.adapters.slack.render import text_of as slack_text_of
 from bot.app import load_pack, open_core
+from bot.core.clubs import Club, Scope, SpoilerMode
 from bot.core.commands import build_registry
 from bot.core.content import CardKind, Content
 from bot.core.nights import Due, parse_target
-from bot.core.reply import Draft, Part, PartState, Reply, SpoilerMode, Visibility
+from bot.core.reply import Draft, Part, PartState, Reply, Visibility
 from bot.core.scheduler import reminder_draft
 from bot.core.service import Core, Invocation
 from bot.core.spoilers import Decision, decide, effective_mode, gate
-from bot.core.store import Club, Medium, Scope
-from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, Progress, Reveal
+from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, Medium, Progress, Reveal
 
 ROOT = Path(__file__).resolve().parent.parent
 SCOPE = Scope("test", "leaks")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.core.content import Alias, Card, CardKind, CardPart
-from bot.core.names import NameIndex, normalise
+from bot.core.names import NameIndex
 from bot.core.reply import Kind
 from bot.core.service import Core
 from bot.core.timeline import SAFE, Progress, Reveal
+from bot.core.words import normalise
 from tests.conftest import flat, say
 
 MADAME = Card(

@@ -16,6 +16,7 @@ import pytest
 
 from bot.adapters.console import Console
 from bot.app import open_core
+from bot.core.clubs import Scope
 from bot.core.content import Content
 from bot.core.content.model import Depth
 from bot.core.effects import Effect, InThread, NightChanged, OpenThread
@@ -23,7 +24,6 @@ from bot.core.nights import NightStatus
 from bot.core.reply import Kind, Reply
 from bot.core.scheduler import Notice, Scheduler
 from bot.core.service import Core
-from bot.core.store import Scope
 from bot.core.timeline import Progress
 from tests.conftest import CONSOLE, flat, say
 from tests.fakes.clock import Clock

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.content import CardKind, Content, Depth
-from bot.core.store import Medium
-from bot.core.timeline import NOVEL_CHAPTERS
+from bot.core.timeline import NOVEL_CHAPTERS, Medium
 
 FILM_SECTIONS = {"Prologue": (1, 4), "Hailsham 1978": (5, 30), "The Cottages 1985": (31, 60),
                  "1994": (61, 103)}

@@ -28,12 +28,12 @@ from bot.adapters.slack.app import SlackBot, slack_command
 from bot.adapters.slack.manifest import manifest, manifest_text
 from bot.adapters.slack.render import REVEAL, escape
 from bot.app import open_core
-from bot.core.commands.registry import coerce
+from bot.core.clubs import Scope
 from bot.core.content import Content
 from bot.core.content.model import CardKind
 from bot.core.passages import CARD_COMMAND
+from bot.core.registry import coerce
 from bot.core.service import Core
-from bot.core.store import Scope
 from bot.core.timeline import Progress
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -278,7 +278,8 @@ async def test_a_slow_admin_lookup_does_not_make_a_host_wait(world: World,
 
 async def test_a_long_reply_is_split_into_messages_within_the_limits() -> None:
     from bot.adapters.slack.render import render
-    from bot.core.reply import Audience, GatedPart, Kind, PartState, Reply, SpoilerMode
+    from bot.core.clubs import SpoilerMode
+    from bot.core.reply import Audience, GatedPart, Kind, PartState, Reply
     from bot.core.reply import Visibility as V
     from bot.core.timeline import Reveal
 
@@ -316,7 +317,8 @@ async def test_the_renderer_escapes_every_text_and_the_fallback() -> None:
     """Defence in depth: the core already quotes what members type; the renderer escapes
     everything anyway, content included, and only Slack's three characters."""
     from bot.adapters.slack.render import render
-    from bot.core.reply import Audience, GatedPart, Kind, PartState, Reply, SpoilerMode
+    from bot.core.clubs import SpoilerMode
+    from bot.core.reply import Audience, GatedPart, Kind, PartState, Reply
     from bot.core.reply import Visibility as V
 
     hostile = "<!channel> Ruth's & <@U1> <!subteam^S1>"

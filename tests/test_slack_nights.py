@@ -22,9 +22,9 @@ from bot.adapters.slack import app as slack_app
 from bot.adapters.slack.app import SlackBot
 from bot.adapters.slack.nights import CANNOT_POST
 from bot.app import open_core
+from bot.core.clubs import Scope
 from bot.core.content import Content
 from bot.core.service import Core
-from bot.core.store import Scope
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

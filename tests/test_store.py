@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.reply import SpoilerMode
-from bot.core.store import Club, ClubExists, LastHost, Medium, Scope, Store
-from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, Progress
+from bot.core.clubs import Club, ClubExists, LastHost, Scope, SpoilerMode
+from bot.core.store import Store
+from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, Medium, Progress
 from bot.store.sqlite import (
     LATEST_VERSION,
     MIGRATIONS,

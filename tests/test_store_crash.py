@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.store import Scope
+from bot.core.clubs import Scope
 from bot.core.timeline import Progress
 from bot.store.sqlite import SqliteStore
 

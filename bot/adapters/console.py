@@ -17,12 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from bot.core.clubs import Scope
 from bot.core.effects import CloseThread, Effect, InThread, OpenThread
-from bot.core.errors import BadInput
+from bot.core.errors import APOLOGY, BadInput
 from bot.core.reply import GatedPart, PartState, Reply, Visibility
 from bot.core.scheduler import Notice, Scheduler
 from bot.core.service import Core, Invocation
-from bot.core.store import Scope
 from bot.core.timeline import Reveal, describe_film, describe_novel
 from bot.core.when import STAMP
 
@@ -258,8 +258,7 @@ class Console:
                 rendered = await self.handle(raw)
             except Exception:  # the console never dies on a line
                 log.exception("console line failed: %r", raw[:200])
-                rendered = render_text(self.core.error_reply(_bad(
-                    "Sorry, something went wrong on my side. It has been logged.")))
+                rendered = render_text(self.core.error_reply(_bad(APOLOGY)))
             if rendered is not None:
                 self.emit(rendered)
 

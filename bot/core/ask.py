@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.content.model import Card, CardKind, Content
-from bot.core.names import STOPWORDS, NameIndex, normalise
+from bot.core.names import NameIndex
 from bot.core.passages import Passage, card_passages, credit_passage
 from bot.core.timeline import Reveal
+from bot.core.words import STOPWORDS, normalise
 
 # Words members use, mapped onto the words the content uses.
 _SYNONYMS: dict[str, tuple[str, ...]] = {

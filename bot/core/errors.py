@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The one apology for anything unexpected: the details go to the log, never to the member.
+APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again."
+
 
 class UserError(Exception):
     """Bad input or a refused action. The message is polite, complete and spoiler-safe."""

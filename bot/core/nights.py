@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.clubs import SpoilerMode
 from bot.core.errors import BadInput
-from bot.core.reply import SpoilerMode
 from bot.core.timeline import (
     FILM_MINUTES,
     FILM_SECTIONS,
@@ -164,3 +164,34 @@ class Due:
     # The club's progress and spoiler mode, which cut the channel's reminder.
     progress: Progress
     mode: SpoilerMode
+
+
+@dataclass(frozen=True, slots=True)
+class NightPlan:
+    """A night to write: what the core worked out (its wall-clock time, its reminders' UTC due
+    times as (hours before, unix seconds)), for the store to keep as one transaction."""
+
+    title: str | None
+    target: Target
+    wall: Wall
+    repeat: Repeat | None
+    created_by: str
+    reminders: tuple[tuple[int, int], ...]
+
+
+class NightTaken(Exception):
+    """Another night is running in this club."""
+
+    def __init__(self, running: int) -> None:
+        super().__init__(running)
+        self.running = running
+
+
+class StaleNight(Exception):
+    """The night is gone or no longer in the state the change needs (another host moved it)."""
+
+    def __init__(self, night_id: int, status: NightStatus | None) -> None:
+        super().__init__(night_id, status)
+        self.night_id = night_id
+        self.status = status
+

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.nights import Night, Target
-from bot.core.store import Club, NightPlan
+from bot.core.clubs import Club
+from bot.core.nights import Night, NightPlan, Target
 from bot.core.when import Repeat, Wall
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from bot.core.clubs import SpoilerMode
 from bot.core.timeline import SAFE, Reveal, describe_film, describe_novel
 
 if TYPE_CHECKING:
@@ -21,12 +22,6 @@ if TYPE_CHECKING:
 class Visibility(StrEnum):
     PUBLIC = "public"  # a channel message: gated by the club's progress
     PRIVATE = "private"  # ephemeral / one user: gated by that member's own progress
-
-
-class SpoilerMode(StrEnum):
-    HIDE = "hide"  # gated parts are left out; the reply says how many and when they open
-    TAG = "tag"  # gated parts are shown hidden (Discord ||spoiler||, Slack Reveal button)
-    OFF = "off"  # everything, for clubs that have finished
 
 
 class Kind(StrEnum):

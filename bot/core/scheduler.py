@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from bot.core.clubs import Scope, SpoilerMode
 from bot.core.commands.session import rsvp_actions
 from bot.core.effects import Effect, NightChanged
 from bot.core.nights import Due, NightStatus
 from bot.core.planning import successor
-from bot.core.reply import Draft, Part, Reply, SpoilerMode, Visibility
+from bot.core.reply import Draft, Part, Reply, Visibility
 from bot.core.spoilers import effective_mode, gate
-from bot.core.store import Scope
 
 if TYPE_CHECKING:
     from bot.core.service import Core

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from bot.core.names import STOPWORDS, normalise
 from bot.core.passages import Passage
+from bot.core.words import STOPWORDS, normalise
 
 
 class SearchIndex:

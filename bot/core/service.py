@@ -19,23 +19,17 @@ from typing import Any
 
 from bot import __version__
 from bot.core.ask import Answerer
+from bot.core.clubs import Context, Scope, SpoilerMode
 from bot.core.commands.common import find_card
-from bot.core.commands.registry import (
-    ZONES,
-    Command,
-    HelpRequested,
-    Registry,
-    coerce,
-    quote,
-)
 from bot.core.content.model import Card, CardKind, Content
-from bot.core.errors import BadInput, NotAllowed, UserError
+from bot.core.errors import APOLOGY, BadInput, NotAllowed, UserError
 from bot.core.names import NameIndex
 from bot.core.passages import passages
-from bot.core.reply import Action, Draft, Kind, Part, PartState, Reply, SpoilerMode, Visibility
+from bot.core.registry import ZONES, Command, HelpRequested, Registry, coerce, quote
+from bot.core.reply import Action, Draft, Kind, Part, PartState, Reply, Visibility
 from bot.core.search import SearchIndex
 from bot.core.spoilers import Decision, decide, effective_mode, gate
-from bot.core.store import Context, Scope, Store
+from bot.core.store import Store
 from bot.core.timeline import START, Progress, Reveal
 from bot.core.when import suggest_zones
 
@@ -215,8 +209,7 @@ class Core:
             log.exception("command /%s failed for %s in %s/%s", command.path, inv.user,
                           inv.scope.platform, inv.channel)
             return self.error_reply(
-                UserError("Sorry, something went wrong on my side. It has been logged; "
-                          "please try again in a moment."),
+                UserError(APOLOGY),
                 command.path,
             )
 

@@ -8,17 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.core.reply import (
-    Audience,
-    Draft,
-    GatedPart,
-    Part,
-    PartState,
-    Reply,
-    SpoilerMode,
-    Visibility,
-    Withheld,
-)
+from bot.core.clubs import SpoilerMode
+from bot.core.reply import Audience, Draft, GatedPart, Part, PartState, Reply, Visibility, Withheld
 from bot.core.timeline import Progress, Reveal
 
 

@@ -8,91 +8,11 @@ and the console never see each other's data.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol
 
-from bot.core.nights import Answer, Due, Night, NightPrompt, NightStatus, Rsvp, Target
-from bot.core.reply import SpoilerMode
-from bot.core.timeline import Progress
-from bot.core.when import Repeat, Wall
-
-
-class Medium(StrEnum):
-    NOVEL = "novel"
-    FILM = "film"
-    BOTH = "both"
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    platform: str  # "discord", "slack", "console"
-    workspace: str  # guild id, team id, "local"
-
-
-@dataclass(frozen=True, slots=True)
-class Club:
-    id: int
-    scope: Scope
-    channel: str
-    medium: Medium
-    progress: Progress
-    mode: SpoilerMode
-    tz: str
-    hosts: tuple[str, ...]
-    member_count: int
-    created_by: str
-    created_at: str  # ISO 8601, UTC
-    archived: bool = False  # an archived club keeps its history and schedules no more nights
-    reminders: tuple[int, ...] = (24, 1)  # hours before a night that the channel is reminded
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What almost every command needs, read in one query."""
-
-    club: Club | None
-    member: Progress  # the caller's own progress
-    is_host: bool
-    is_member: bool
-
-
-@dataclass(frozen=True, slots=True)
-class NightPlan:
-    """A night to write: what the core worked out (its wall-clock time, its reminders' UTC due
-    times as (hours before, unix seconds)), for the store to keep as one transaction."""
-
-    title: str | None
-    target: Target
-    wall: Wall
-    repeat: Repeat | None
-    created_by: str
-    reminders: tuple[tuple[int, int], ...]
-
-
-class NightTaken(Exception):
-    """Another night is running in this club."""
-
-    def __init__(self, running: int) -> None:
-        super().__init__(running)
-        self.running = running
-
-
-class StaleNight(Exception):
-    """The night is gone or no longer in the state the change needs (another host moved it)."""
-
-    def __init__(self, night_id: int, status: NightStatus | None) -> None:
-        super().__init__(night_id, status)
-        self.night_id = night_id
-        self.status = status
-
-
-class ClubExists(Exception):
-    """``create_club`` in a channel that already has a club."""
-
-
-class LastHost(Exception):
-    """Removing this host would leave the club with none."""
+from bot.core.clubs import Club, Context, Scope, SpoilerMode
+from bot.core.nights import Answer, Due, Night, NightPlan, NightPrompt, NightStatus, Rsvp
+from bot.core.timeline import Medium, Progress
 
 
 class Store(Protocol):

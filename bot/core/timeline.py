@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 NOVEL_CHAPTERS = 23
 FILM_MINUTES = 103
@@ -31,6 +32,14 @@ FILM_SECTIONS: tuple[tuple[str, int, int], ...] = (
 # name is used only from the latest plausible minute of it (spoiler-timeline.md: the move to
 # the Cottages ~0:32-0:42), and before that the viewer is "past" the section before.
 SECTION_NAMED_FROM = {"The Cottages 1985": 42}
+
+
+class Medium(StrEnum):
+    """What a club follows, and what a prompt is about."""
+
+    NOVEL = "novel"
+    FILM = "film"
+    BOTH = "both"
 
 
 class ProgressError(ValueError):

@@ -43,9 +43,8 @@ from typing import Any, Self
 
 import aiosqlite
 
-from bot.core.reply import SpoilerMode
-from bot.core.store import Club, ClubExists, Context, LastHost, Medium, Scope
-from bot.core.timeline import Progress
+from bot.core.clubs import Club, ClubExists, Context, LastHost, Scope, SpoilerMode
+from bot.core.timeline import Medium, Progress
 from bot.store.sqlite_nights import NightsMixin
 
 __all__ = [

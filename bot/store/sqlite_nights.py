@@ -15,9 +15,19 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.nights import Answer, Due, Night, NightPrompt, NightStatus, Rsvp, Target
-from bot.core.reply import SpoilerMode
-from bot.core.store import NightPlan, NightTaken, StaleNight
+from bot.core.clubs import SpoilerMode
+from bot.core.nights import (
+    Answer,
+    Due,
+    Night,
+    NightPlan,
+    NightPrompt,
+    NightStatus,
+    NightTaken,
+    Rsvp,
+    StaleNight,
+    Target,
+)
 from bot.core.timeline import Progress
 from bot.core.when import Repeat, from_iso
 

@@ -15,7 +15,7 @@ import asyncio
 import os
 import sys
 
-from bot.core.store import Scope
+from bot.core.clubs import Scope
 from bot.store.sqlite import SqliteStore
 
 SCOPE = Scope("console", "local")

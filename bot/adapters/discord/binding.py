@@ -16,7 +16,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
-from bot.core.commands.registry import Command, Option, OptionKind, Registry
+from bot.core.registry import Command, Option, OptionKind, Registry
 from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS
 
 # The bot's data is per server, so its commands are offered in servers only.

@@ -32,10 +32,11 @@ from bot.adapters.discord.binding import bind
 from bot.adapters.discord.buttons import CommandButton, Press, make_button, resolve
 from bot.adapters.discord.nights import DiscordNights
 from bot.adapters.discord.render import COLOUR, ERROR_COLOUR, Page, pages
+from bot.core.clubs import Scope
+from bot.core.errors import APOLOGY
 from bot.core.reply import Kind, Reply, Visibility
 from bot.core.scheduler import Scheduler
 from bot.core.service import Core, Invocation
-from bot.core.store import Scope
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,6 @@ DEFER_AFTER = 1.5  # seconds: leaves half of Discord's 3 s for the network eithe
 NO_MENTIONS = discord.AllowedMentions.none()
 ACTIONS_SHOWN = 5  # one row of buttons
 RENDERINGS_KEPT = 512
-APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again."
 _SYNC_KEY = "discord:synced:"
 
 

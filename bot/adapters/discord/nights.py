@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.http import handle_message_parameters
 
+from bot.core.clubs import Scope
 from bot.core.effects import CloseThread, Effect, InThread, NightChanged, OpenThread
 from bot.core.nights import Night, NightStatus
 from bot.core.reply import Reply
 from bot.core.scheduler import Notice
-from bot.core.store import Scope
 
 if TYPE_CHECKING:
     from bot.adapters.discord.client import ClubBot

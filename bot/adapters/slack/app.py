@@ -46,12 +46,12 @@ from bot.adapters.slack.render import (
     slack_command,
     split,
 )
-from bot.core.commands.registry import Command, HelpRequested
-from bot.core.errors import UserError
+from bot.core.clubs import Scope
+from bot.core.errors import APOLOGY, UserError
+from bot.core.registry import Command, HelpRequested
 from bot.core.reply import PartState, Reply, Visibility
 from bot.core.scheduler import Scheduler
 from bot.core.service import Core, Invocation
-from bot.core.store import Scope
 from bot.core.timeline import Reveal, describe_film, describe_novel
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,6 @@ log = logging.getLogger(__name__)
 ANSWER_WITHIN = 2.0  # seconds: Slack allows 3 for the ack
 ADMIN_CACHE_SECONDS = 300
 ADMIN_LOOKUP = 1.0  # seconds allowed for users.info, inside the answer's budget
-APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again."
 def scope_of(team: str | None) -> Scope:
     return Scope("slack", team or "unknown")
 

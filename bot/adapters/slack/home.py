@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.adapters.slack.render import escape
-from bot.core.store import Club
+from bot.core.clubs import Club
 from bot.core.timeline import (
     FILM_MINUTES,
     NOVEL_CHAPTERS,

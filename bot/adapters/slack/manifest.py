@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from bot.adapters.slack.render import slack_command
-from bot.core.commands.registry import OptionKind, Registry
+from bot.core.registry import OptionKind, Registry
 
 # What the bot does and nothing more: slash commands (their answers go through the ack and
 # response_url, which need no other scope), users.info for the admin check and a new club's

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.render import Message, render
+from bot.core.clubs import Scope
 from bot.core.effects import CloseThread, Effect, InThread, OpenThread
 from bot.core.reply import Reply
 from bot.core.scheduler import Notice
-from bot.core.store import Scope
 
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient

@@ -1,7 +1,7 @@
 """Every command the bot has, declared once. Adapters bind these; `/help` describes them."""
 
 from bot.core.commands import cards, club, discuss, lookup, meta, progress, session
-from bot.core.commands.registry import Command, Group, Option, OptionKind, Registry
+from bot.core.registry import Command, Group, Option, OptionKind, Registry
 
 _MODULES = (lookup, cards, discuss, progress, club, session, meta)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core.commands.common import card_draft
-from bot.core.commands.registry import Command, Group, Option, OptionKind
 from bot.core.content.model import CardKind
 from bot.core.passages import CARD_COMMAND
+from bot.core.registry import Command, Group, Option, OptionKind
 from bot.core.reply import Draft, Part
 
 if TYPE_CHECKING:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from bot.core.clubs import Club, ClubExists, LastHost, SpoilerMode
 from bot.core.commands.progress import progress_fields
-from bot.core.commands.registry import ZONES, Command, Group, Option, OptionKind, quote
 from bot.core.effects import NightChanged
 from bot.core.errors import BadInput, NotFound, UserError
-from bot.core.nights import Night, NightStatus
+from bot.core.nights import Night, NightPlan, NightStatus
 from bot.core.planning import plan_for
-from bot.core.reply import Draft, Part, SpoilerMode, Visibility
-from bot.core.store import Club, ClubExists, LastHost, Medium, NightPlan
+from bot.core.registry import ZONES, Command, Group, Option, OptionKind, quote
+from bot.core.reply import Draft, Part, Visibility
+from bot.core.timeline import Medium
 from bot.core.when import is_zone, zone
 
 if TYPE_CHECKING:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.commands.registry import quote
 from bot.core.content.model import Card, CardKind
 from bot.core.errors import NotFound
+from bot.core.registry import quote
 from bot.core.reply import Draft, Part
 from bot.core.timeline import SAFE
 

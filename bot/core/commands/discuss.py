@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from bot.core.commands.registry import Command, Group, Option, OptionKind, quote
+from bot.core.clubs import SpoilerMode
 from bot.core.content.model import CardKind, Depth, Prompt
 from bot.core.errors import NotFound, UserError
-from bot.core.reply import Action, Draft, Part, SpoilerMode, Visibility
-from bot.core.store import Medium
+from bot.core.registry import Command, Group, Option, OptionKind, quote
+from bot.core.reply import Action, Draft, Part, Visibility
+from bot.core.timeline import Medium
 
 if TYPE_CHECKING:
     from bot.core.service import Call

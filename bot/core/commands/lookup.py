@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.commands.registry import Command, Group
 from bot.core.content.model import CREW_ROLES, TOPICS
+from bot.core.registry import Command, Group
 from bot.core.reply import Draft, Part
 
 if TYPE_CHECKING:

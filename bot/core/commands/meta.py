@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from bot.core.commands.registry import Command, Group, Option, quote
 from bot.core.content.model import CardKind
 from bot.core.errors import NotFound
+from bot.core.registry import Command, Group, Option, quote
 from bot.core.reply import Draft, Part
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.commands.registry import Command, Group, Option, OptionKind
+from bot.core.registry import Command, Group, Option, OptionKind
 from bot.core.reply import Draft, Part, Visibility
 from bot.core.timeline import (
     Progress,

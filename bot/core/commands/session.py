@@ -16,16 +16,26 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.core.clubs import Club
 from bot.core.commands.club import mention, require_club
 from bot.core.commands.discuss import fits
-from bot.core.commands.registry import Command, Group, Option, OptionKind, quote
 from bot.core.content.model import CardKind, Depth, Prompt
 from bot.core.effects import CloseThread, InThread, NightChanged, OpenThread
 from bot.core.errors import BadInput, NotFound, UserError
-from bot.core.nights import Answer, Night, NightPrompt, NightStatus, Target, parse_target
+from bot.core.nights import (
+    Answer,
+    Night,
+    NightPrompt,
+    NightStatus,
+    NightTaken,
+    StaleNight,
+    Target,
+    parse_target,
+)
 from bot.core.planning import plan_for, successor
+from bot.core.registry import Command, Group, Option, OptionKind, quote
 from bot.core.reply import Action, Draft, Part, Visibility
-from bot.core.store import Club, Medium, NightTaken, StaleNight
+from bot.core.timeline import Medium
 from bot.core.when import Repeat, parse_when
 
 if TYPE_CHECKING:

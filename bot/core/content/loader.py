@@ -29,8 +29,8 @@ from bot.core.content.model import (
     Prompt,
     Source,
 )
-from bot.core.store import Medium
-from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, SAFE, Reveal
+from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, SAFE, Medium, Reveal
+from bot.core.words import normalise
 
 # libyaml's loader is about 8x faster than the pure-Python one (reference/testing-notes.md).
 _YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -459,8 +459,6 @@ class _Loader:
 
     def check_names(self) -> None:
         """Two cards of one kind must not answer to the same name."""
-        from bot.core.names import normalise
-
         for kind, cards in self.cards.items():
             owners: dict[str, str] = {}
             for card in cards:

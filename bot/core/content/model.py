@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.core.store import Medium
-from bot.core.timeline import SAFE, Reveal
+from bot.core.timeline import SAFE, Medium, Reveal
 
 CREW_ROLES: dict[str, str] = {
     "director": "Director",

@@ -1,0 +1,32 @@
+"""Words as the lookups compare them: folded case and accents, no punctuation, no leading
+article; and the words that carry no subject in a question."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_LEADING = ("the ", "a ", "an ")
+
+# Words that carry no subject in a question or a search ("who", "the", "tell me about").
+STOPWORDS = frozenset({
+    "a", "an", "and", "much", "many", "are", "as", "at", "be", "been", "by", "can", "could",
+    "did", "do", "does", "for", "from", "had", "has", "have", "how", "i", "in", "is", "it", "its",
+    "me", "my", "of", "on", "or", "so", "than", "that", "the", "their", "them", "then", "there",
+    "these", "they", "this", "to", "was", "were", "what", "when", "where", "whether", "which",
+    "who", "whom", "whose", "why", "will", "with", "would", "you", "your", "about", "any",
+    "anything", "tell", "know",
+})
+
+
+def normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = plain.replace("'s ", " ").replace("’s ", " ")
+    words = _NON_WORD.sub(" ", plain).strip()
+    for lead in _LEADING:
+        if words.startswith(lead) and len(words) > len(lead):
+            words = words[len(lead):]
+            break
+    return words
