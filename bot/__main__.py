@@ -7,9 +7,14 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.config import content_root, default_db_path, log_file_path
+
+if TYPE_CHECKING:
+    from bot.adapters.state import AdapterState
+    from bot.core.service import Core
 
 log = logging.getLogger("bot")
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -86,11 +91,14 @@ def main(argv: list[str] | None = None) -> int:
 
 async def _console(db: str | None, as_json: bool) -> int:
     from bot.adapters.console import Console, local_zone
-    from bot.app import StartupError, service_core
+    from bot.app import StartupError, serving
+
+    def console(core: Core, _state: AdapterState) -> Console:
+        return Console(core, as_json=as_json, tz=local_zone())
 
     try:
-        async with service_core(db or default_db_path()) as core:
-            await Console(core, as_json=as_json, tz=local_zone()).run()
+        async with serving(db or default_db_path(), "console", console) as running:
+            await running.run()
     except StartupError as err:
         print(err, file=sys.stderr)
         return 1

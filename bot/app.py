@@ -1,23 +1,34 @@
-"""The composition root: load the content, open the store, build the core, hand it over.
+"""The composition root: load the content, open the store, build the core, hand it to an
+adapter, and run the scheduler beside it.
 
-Every entry point (console, tests, benchmarks, and later Discord and Slack) builds the core
-here and nowhere else.
+Every entry point (console, Discord, Slack, the tests and the benchmarks) builds the core here
+and nowhere else, and ``serving`` owns every lifetime of a running service in one
+``AsyncExitStack``: the store, the core, the adapter and its scheduler start in that order and
+stop in the reverse one, so no reminder is mid-delivery when its platform connection closes.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import random
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
+from typing import Protocol, TypeVar
 
+from bot.adapters.state import AdapterState
 from bot.config import content_root
 from bot.core.commands import Registry, build_registry
 from bot.core.content import Content, load_content
+from bot.core.scheduler import Courier, Scheduler
 from bot.core.service import Core
 from bot.store.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
 
 
 def load_pack(root: Path | None = None) -> Content:
@@ -37,12 +48,16 @@ async def open_core(
     content = content or load_pack()
     store = await SqliteStore.open(db_path)
     try:
-        core = Core(content, store, registry or build_registry(), rng=rng or random.Random())
-        if clock is not None:
-            core.clock = clock
-        yield core
+        yield Core(content, store, registry or build_registry(), rng=rng, clock=clock)
     finally:
         await store.close()
+
+
+def adapter_state(core: Core) -> AdapterState:
+    """What adapters keep of their own lives in the same database as the core's rows (one file
+    to back up), behind its own small port."""
+    state: AdapterState = core.store  # type: ignore[assignment]  # SqliteStore implements both
+    return state
 
 
 class StartupError(Exception):
@@ -61,15 +76,50 @@ async def service_core(db_path: str | PathLike[str]) -> AsyncIterator[Core]:
     except ContentInvalid as err:
         raise StartupError(f"The content does not load; run `python -m bot check`.\n{err}"
                            ) from None
-    manager = open_core(db_path, content=content)
-    try:
-        core = await manager.__aenter__()
-    except (OSError, StoreError) as err:
-        text = str(err)  # the store's own errors already say which file
-        if not text.lower().startswith("cannot open"):
-            text = f"Cannot open the database at {db_path}: {text}"
-        raise StartupError(text[:1].upper() + text[1:]) from None
-    try:
+    async with AsyncExitStack() as stack:
+        try:
+            core = await stack.enter_async_context(open_core(db_path, content=content))
+        except (OSError, StoreError) as err:
+            text = str(err)  # the store's own errors already say which file
+            if not text.lower().startswith("cannot open"):
+                text = f"Cannot open the database at {db_path}: {text}"
+            raise StartupError(text[:1].upper() + text[1:]) from None
         yield core
+
+
+class Adapter(Protocol):
+    """What the root needs of an adapter: the courier its scheduler posts through."""
+
+    @property
+    def courier(self) -> Courier: ...
+
+
+A = TypeVar("A", bound=Adapter)
+
+
+@asynccontextmanager
+async def scheduling(core: Core, platform: str, courier: Courier) -> AsyncIterator[Scheduler]:
+    """The platform's scheduler running beside its adapter; stopped (its tick cancelled) on
+    the way out, before the adapter closes."""
+    scheduler = Scheduler(core.deps, platform, courier)
+    task = asyncio.create_task(scheduler.run(), name=f"scheduler:{platform}")
+    try:
+        yield scheduler
     finally:
-        await manager.__aexit__(None, None, None)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+@asynccontextmanager
+async def serving(db_path: str | PathLike[str], platform: str,
+                  build: Callable[[Core, AdapterState], A]) -> AsyncIterator[A]:
+    """A whole service: store and core, the adapter ``build`` makes from them (entered as a
+    context if it is one, as a discord.py client is), and its scheduler."""
+    async with AsyncExitStack() as stack:
+        core = await stack.enter_async_context(service_core(db_path))
+        adapter = build(core, adapter_state(core))
+        if isinstance(adapter, AbstractAsyncContextManager):
+            await stack.enter_async_context(adapter)
+        await stack.enter_async_context(scheduling(core, platform, adapter.courier))
+        yield adapter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,6 +48,16 @@ async def say(core: Core, text: str, *, user: str = "you", channel: str = "gener
 
 def flat(reply: Reply) -> str:
     return "\n".join(reply.texts())
+
+
+@pytest.fixture(autouse=True)
+def keeps_platform_rules(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test on a fake platform: no interaction answered twice, late, or followed
+    up unanswered (Discord), no ack past its time or malformed message (Slack)."""
+    yield
+    if "world" in request.fixturenames:
+        fake = getattr(request.getfixturevalue("world"), "fake", None)
+        assert fake is None or fake.violations == []
 
 
 async def night_thread(core: Core, scope: Scope, channel: str) -> str:

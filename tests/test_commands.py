@@ -282,17 +282,14 @@ async def test_film_and_book_topics_cite_sources(core: Core) -> None:
     assert "Mark Romanek" in flat(await say(core, "/film crew"))
 
 
-async def test_an_unexpected_error_is_logged_not_shown(core: Core, caplog) -> None:
+async def test_an_unexpected_error_is_logged_not_shown(core: Core, caplog,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     class Broken:
         async def context(self, *args, **kwargs):
             raise RuntimeError("disk on fire")
 
-    real = core.store
-    core.store = Broken()  # type: ignore[assignment]
-    try:
-        reply = await say(core, "/character kathy")
-    finally:
-        core.store = real
+    monkeypatch.setattr(core, "deps", replace(core.deps, store=Broken()))
+    reply = await say(core, "/character kathy")
     assert reply.kind is Kind.ERROR and "something went wrong" in flat(reply)
     assert "disk on fire" not in flat(reply)
     assert any("disk on fire" in r.getMessage() or r.exc_info for r in caplog.records)

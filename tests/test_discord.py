@@ -7,12 +7,10 @@ interactions the fake delivers; what the bot sends back is read off the fake's r
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,10 +19,11 @@ import pytest
 import pytest_asyncio
 from conftest import MONDAY_NOON
 from fakes.fake_discord import APP_ID, GUILD_ID, MANAGE_GUILD, Exchange, FakeDiscord, Sent, buttons
-from fakes.slow_store import SlowStore
+from fakes.slow_store import slowed
+from helpers.discord_world import DiscordWorld, running
 
 from bot.adapters.discord import client as discord_client
-from bot.adapters.discord.client import ClubBot
+from bot.adapters.discord import respond
 from bot.app import open_core
 from bot.core.commands import Command, Group, OptionKind, Registry, build_registry
 from bot.core.content import Content
@@ -33,7 +32,6 @@ from bot.core.errors import UserError
 from bot.core.passages import CARD_COMMAND
 from bot.core.registry import coerce
 from bot.core.reply import Draft, Part
-from bot.core.service import Core
 from bot.core.timeline import SAFE, Progress, Reveal
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -63,34 +61,10 @@ LONG = Command("longread", None, "A reply long enough to page", _long_read,
 
 
 @dataclass
-class World:
-    fake: FakeDiscord
-    bot: ClubBot
-    core: Core
-
+class World(DiscordWorld):
     async def admin(self, path: str, channel: str = "general", **values: Any) -> Exchange:
         return await self.fake.interact(path, user=ADMIN, channel=channel,
                                         permissions=HOST_PERMS, **values)
-
-
-@asynccontextmanager
-async def running(fake: FakeDiscord, core: Core, dev_guild: int | None = GUILD_ID,
-                  **options: Any) -> AsyncIterator[ClubBot]:
-    """The real client, started against the fake and connected, then closed."""
-    bot = ClubBot(core, dev_guild=dev_guild, **options)
-    identified = len(fake.identifies)
-    runner = asyncio.create_task(bot.start("fake-token"))
-    await asyncio.wait_for(bot.synced.wait(), 15)
-    async with asyncio.timeout(15):
-        # The gateway's GUILD_CREATE fills the cache; discord.py has no event for "parsed
-        # the guild" that a waiter could miss-proof here, so poll briefly.
-        while len(fake.identifies) == identified or bot.get_guild(GUILD_ID) is None:  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
-    try:
-        yield bot
-    finally:
-        await bot.close()
-        await runner
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -114,11 +88,6 @@ async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
     await fake.stop()
 
 
-@pytest.fixture(autouse=True)
-def keeps_discords_rules(world: World) -> Iterator[None]:
-    """After every test: no interaction answered twice, late, or followed up unanswered."""
-    yield
-    assert world.fake.violations == []
 
 
 def embed_of(exchange: Exchange) -> dict[str, Any]:
@@ -532,7 +501,7 @@ async def test_a_fault_in_the_adapter_is_logged_and_apologised_for(
     async def broken(*args: Any) -> Any:
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(world.bot, "_render", broken)
+    monkeypatch.setattr(world.bot.responder, "render", broken)
     caplog.set_level(logging.ERROR, logger="bot.adapters.discord.client")
     exchange = await world.fake.interact("film cast", user=97)
     assert exchange.final_ephemeral()
@@ -547,8 +516,8 @@ async def test_a_fault_in_the_adapter_is_logged_and_apologised_for(
 
 @pytest.fixture
 def slow(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(discord_client, "DEFER_AFTER", 0.05)
-    monkeypatch.setattr(world.core, "store", SlowStore(world.core.store, 0.3))
+    monkeypatch.setattr(respond, "DEFER_AFTER", 0.05)
+    slowed(monkeypatch, world.core, 0.3)
 
 
 @pytest.mark.usefixtures("slow")

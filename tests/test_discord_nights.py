@@ -8,7 +8,7 @@ night is run the way a club would: schedule, buttons, reminders, the thread, pro
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,14 +19,12 @@ import pytest_asyncio
 from conftest import night_thread
 from fakes.clock import Clock
 from fakes.fake_discord import GUILD_ID, MANAGE_GUILD, Exchange, FakeDiscord, buttons
-from test_discord import running
+from helpers.discord_world import DiscordWorld, running, scheduler_of
 
-from bot.adapters.discord.client import ClubBot
 from bot.app import open_core
 from bot.core.clubs import Scope
 from bot.core.content import Content
-from bot.core.scheduler import Notice
-from bot.core.service import Core
+from bot.core.scheduler import Notice, Scheduler
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -36,12 +34,10 @@ SCOPE = Scope("discord", str(GUILD_ID))
 
 
 @dataclass
-class World:
-    fake: FakeDiscord
-    bot: ClubBot
-    core: Core
+class World(DiscordWorld):
     clock: Clock
     db: Path
+    scheduler: Scheduler
 
     async def host(self, path: str, **values: Any) -> Exchange:
         values.setdefault("channel", "nightly")
@@ -61,18 +57,14 @@ async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
     db = tmp_path_factory.mktemp("discord-nights") / "club.db"
     with fake.point_at():
         async with open_core(db, content=pack, clock=clock) as core, \
-                running(fake, core, run_scheduler=False) as bot:
-            world = World(fake, bot, core, clock, db)
+                running(fake, core) as bot:
+            world = World(fake, bot, core, clock, db, scheduler_of(bot))
             await world.host("club create", timezone=LONDON)
             await world.member("club join")
             yield world
     await fake.stop()
 
 
-@pytest.fixture(autouse=True)
-def keeps_discords_rules(world: World) -> Iterator[None]:
-    yield
-    assert world.fake.violations == []
 
 
 def embed(exchange: Exchange) -> dict[str, Any]:
@@ -141,7 +133,7 @@ async def test_a_whole_night_on_discord(world: World) -> None:
 
     # Reminders: in the channel with a nonce Discord enforces, and by DM to who asked.
     world.clock.set(moved.replace(day=7))
-    assert await bot.scheduler.tick() == 1
+    assert await world.scheduler.tick() == 1
     posted = [(c, b) for c, b in fake.posts if c == nightly]
     assert len(posted) == 1
     body = posted[0][1]
@@ -150,7 +142,7 @@ async def test_a_whole_night_on_discord(world: World) -> None:
     dms = [(c, b) for c, b in fake.posts if c in fake.dms]
     assert [fake.dms[c] for c, _ in dms] == [MEMBER]
     assert "components" not in dms[0][1] or not dms[0][1]["components"]
-    assert await bot.scheduler.tick() == 0
+    assert await world.scheduler.tick() == 0
 
     # A member may not open the night.
     refused = await world.member("session start")
@@ -228,10 +220,10 @@ async def test_a_failed_post_is_tried_again_on_the_next_tick(world: World) -> No
     world.clock.set(datetime(2027, 3, 4, 19, 0, tzinfo=UTC))
     world.fake.fail_posts = True
     try:
-        assert await world.bot.scheduler.tick() == 0
+        assert await world.scheduler.tick() == 0
     finally:
         world.fake.fail_posts = False
-    assert await world.bot.scheduler.tick() == 1
+    assert await world.scheduler.tick() == 1
 
 
 async def test_archiving_a_club_cancels_its_events(world: World) -> None:
@@ -301,9 +293,9 @@ async def test_a_restart_at_the_due_time_sends_once(world: World, pack: Content)
     before = len(world.fake.posts)
     # A second process on the same database, as after a restart (the first one stays idle).
     async with open_core(world.db, content=pack, clock=world.clock) as core, \
-            running(world.fake, core, run_scheduler=False) as again:
-        assert await again.scheduler.recover() == 0
-        assert await again.scheduler.tick() == 1
-        assert await again.scheduler.tick() == 0
-    assert await world.bot.scheduler.tick() == 0
+            running(world.fake, core) as again:
+        assert await scheduler_of(again).recover() == 0
+        assert await scheduler_of(again).tick() == 1
+        assert await scheduler_of(again).tick() == 0
+    assert await world.scheduler.tick() == 0
     assert len(world.fake.posts) == before + 1

@@ -39,6 +39,9 @@ class Recorder:
         self.effects: list[Effect] = []
         self.fail = False
 
+    async def ready(self) -> None:
+        return None
+
     async def deliver(self, notice: Notice) -> None:
         if self.fail:
             raise ConnectionError("the platform is down")
@@ -79,7 +82,7 @@ async def refused(core: Core, text: str, **kw: object) -> str:
 
 def scheduler(core: Core) -> tuple[Scheduler, Recorder]:
     courier = Recorder()
-    return Scheduler(core, "console", courier), courier
+    return Scheduler(core.deps, "console", courier), courier
 
 
 async def club(core: Core, tz: str = LONDON, channel: str = "general") -> None:
@@ -565,7 +568,7 @@ async def test_a_whole_night_on_the_console(pack: Content, tmp_path: Path,
         await line("@sam /session rsvp going")
         await line("@sam /session remind on")
         clock.local("2027-01-07 19:30", LONDON)
-        assert await console.scheduler.tick() == 1
+        assert await Scheduler(core.deps, "console", console.courier).tick() == 1
         posted = out.getvalue()
         assert "[posted in #general]" in posted and "[privately to @sam]" in posted
         assert "Reminder: Night #1 · Part One" in posted

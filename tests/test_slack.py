@@ -8,7 +8,7 @@ import asyncio
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,14 +17,15 @@ from urllib.parse import urlencode
 import pytest
 import pytest_asyncio
 from conftest import MONDAY_NOON
-from fakes.fake_slack import ADMIN, SECRET, TEAM, FakeSlack, serving, sign
-from fakes.slow_store import SlowStore
+from fakes.fake_slack import ADMIN, TEAM, FakeSlack, sign
+from fakes.slow_store import slowed
+from helpers.slack_world import SlackWorld, served
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.models.blocks import Block
-from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack import answer as slack_answer
 from bot.adapters.slack import app as slack_app
-from bot.adapters.slack.app import SlackBot, slack_command
+from bot.adapters.slack.app import slack_command
 from bot.adapters.slack.manifest import manifest, manifest_text
 from bot.adapters.slack.render import REVEAL, escape
 from bot.app import open_core
@@ -33,7 +34,6 @@ from bot.core.content import Content
 from bot.core.content.model import CardKind
 from bot.core.passages import CARD_COMMAND
 from bot.core.registry import coerce
-from bot.core.service import Core
 from bot.core.timeline import Progress
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -43,11 +43,7 @@ SCOPE = Scope("slack", TEAM)
 
 
 @dataclass
-class World:
-    fake: FakeSlack
-    bot: SlackBot
-    core: Core
-    url: str
+class World(SlackWorld):
 
     async def run(self, line: str, **kw: Any) -> dict[str, Any]:
         """`/club spoilers tag` as a member would type it in Slack; the ack's JSON."""
@@ -65,10 +61,8 @@ async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
     fake = FakeSlack()
     await fake.start()
     db = tmp_path_factory.mktemp("slack") / "club.db"
-    async with open_core(db, content=pack, clock=lambda: MONDAY_NOON) as core:
-        bot = SlackBot(core, AsyncWebClient(token="xoxb-test", base_url=fake.api),
-                       signing_secret=SECRET)
-        async with serving(bot.app.web_app(path="/slack/events")) as url:
+    async with open_core(db, content=pack, clock=lambda: MONDAY_NOON) as core, \
+            served(core, fake) as (bot, url):
             world = World(fake, bot, core, url)
             await world.admin("/club create", channel="CTAGGED")
             await world.admin("/club spoilers tag", channel="CTAGGED")
@@ -78,10 +72,6 @@ async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
     await fake.stop()
 
 
-@pytest.fixture(autouse=True)
-def keeps_slacks_rules(world: World) -> Iterator[None]:
-    yield
-    assert world.fake.violations == []
 
 
 # -- Block Kit limits, checked two ways --------------------------------------------------------
@@ -269,7 +259,7 @@ async def test_a_slow_admin_lookup_does_not_make_a_host_wait(world: World,
                                                             monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:
     monkeypatch.setattr(world.fake, "users_info_delay", 2.5)
-    world.bot._members.clear()
+    world.bot.members.clear()
     started = time.perf_counter()
     done = await world.admin("/club spoilers tag", channel="CTAGGED")  # UADMIN hosts it
     assert time.perf_counter() - started < 2.0
@@ -391,8 +381,8 @@ async def test_app_home_shows_progress_and_clubs_and_sets_progress(world: World)
 
 async def test_a_slow_answer_is_acknowledged_then_sent(world: World,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(slack_app, "ANSWER_WITHIN", 0.05)
-    monkeypatch.setattr(world.core, "store", SlowStore(world.core.store, 0.3))
+    monkeypatch.setattr(slack_answer, "ANSWER_WITHIN", 0.05)
+    slowed(monkeypatch, world.core, 0.3)
     started = time.perf_counter()
     ack, n = await world.fake.command(world.url, "/film", "cast", channel="CSLOW")
     assert time.perf_counter() - started < 0.3  # acknowledged before the answer was ready

@@ -4,7 +4,7 @@ Web API, a clock the test moves and the scheduler ticked by hand. One app for th
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,17 +14,16 @@ import pytest
 import pytest_asyncio
 from conftest import night_thread
 from fakes.clock import Clock
-from fakes.fake_slack import ADMIN, SECRET, TEAM, FakeSlack, serving
-from fakes.slow_store import SlowStore
-from slack_sdk.web.async_client import AsyncWebClient
+from fakes.fake_slack import ADMIN, TEAM, FakeSlack
+from fakes.slow_store import slowed
+from helpers.slack_world import SlackWorld, scheduler_of, served, slack_bot
 
-from bot.adapters.slack import app as slack_app
-from bot.adapters.slack.app import SlackBot
+from bot.adapters.slack import answer as slack_answer
 from bot.adapters.slack.nights import CANNOT_POST
 from bot.app import open_core
 from bot.core.clubs import Scope
 from bot.core.content import Content
-from bot.core.service import Core
+from bot.core.scheduler import Scheduler
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -34,13 +33,10 @@ SCOPE = Scope("slack", TEAM)
 
 
 @dataclass
-class World:
-    fake: FakeSlack
-    bot: SlackBot
-    core: Core
-    url: str
+class World(SlackWorld):
     clock: Clock
     db: Path
+    scheduler: Scheduler
 
     async def run(self, line: str, *, user: str = ADMIN, channel: str = CHANNEL
                   ) -> tuple[dict[str, Any], str]:
@@ -60,18 +56,12 @@ async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
     fake.zones[ADMIN] = "America/New_York"
     clock = Clock(datetime(2027, 1, 4, 12, 0, tzinfo=UTC))
     db = tmp_path_factory.mktemp("slack-nights") / "club.db"
-    async with open_core(db, content=pack, clock=clock) as core:
-        bot = SlackBot(core, AsyncWebClient(token="xoxb-test", base_url=fake.api),
-                       signing_secret=SECRET)
-        async with serving(bot.app.web_app(path="/slack/events")) as url:
-            yield World(fake, bot, core, url, clock, db)
+    async with open_core(db, content=pack, clock=clock) as core, \
+            served(core, fake) as (bot, url):
+        yield World(fake, bot, core, url, clock, db, scheduler_of(bot))
     await fake.stop()
 
 
-@pytest.fixture(autouse=True)
-def keeps_slacks_rules(world: World) -> Iterator[None]:
-    yield
-    assert world.fake.violations == []
 
 
 def text_of(message: dict[str, Any]) -> str:
@@ -106,7 +96,7 @@ async def test_a_whole_night_on_slack(world: World) -> None:
 
     # The day before, at the same local time: in the channel and to the member's DM.
     world.clock.set(datetime(2027, 1, 8, 0, 30, tzinfo=UTC))
-    assert await world.bot.scheduler.tick() == 1
+    assert await world.scheduler.tick() == 1
     [channel_post] = world.posts(CHANNEL)
     assert "Reminder: Night" in text_of(channel_post) and "tomorrow" in text_of(channel_post)
     [dm] = world.posts(MEMBER)
@@ -186,8 +176,8 @@ async def test_a_slow_end_keeps_its_recap_when_the_thread_fails(
     world.clock.set(datetime(2027, 2, 20, 0, 0, tzinfo=UTC))
     await world.run("/session start", channel="CSLOWEND")
     world.fake.lost_threads.add(await night_thread(world.core, SCOPE, "CSLOWEND"))
-    monkeypatch.setattr(slack_app, "ANSWER_WITHIN", 0.05)
-    monkeypatch.setattr(world.core, "store", SlowStore(world.core.store, 0.3))
+    monkeypatch.setattr(slack_answer, "ANSWER_WITHIN", 0.05)
+    slowed(monkeypatch, world.core, 0.3)
     ack, n = await world.run("/session end", channel="CSLOWEND")
     assert ack == {}  # acknowledged at once, answered through response_url
     await world.fake.until(lambda: bool(world.fake.responses[n]))
@@ -200,10 +190,9 @@ async def test_a_restart_at_the_due_time_sends_once(world: World, pack: Content)
     world.clock.set(datetime(2027, 3, 5, 23, 0, tzinfo=UTC))  # 18:00 EST: 1 h before
     before = len(world.posts(CHANNEL))
     async with open_core(world.db, content=pack, clock=world.clock) as core:
-        again = SlackBot(core, AsyncWebClient(token="xoxb-test", base_url=world.fake.api),
-                         signing_secret=SECRET)
-        assert await again.scheduler.recover() == 0
-        assert await again.scheduler.tick() == 1
-        assert await again.scheduler.tick() == 0
-    assert await world.bot.scheduler.tick() == 0
+        again = scheduler_of(slack_bot(core, world.fake))
+        assert await again.recover() == 0
+        assert await again.tick() == 1
+        assert await again.tick() == 0
+    assert await world.scheduler.tick() == 0
     assert len(world.posts(CHANNEL)) == before + 1

@@ -17,13 +17,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from bot.adapters.text import opens_note
+from bot.core.call import Invocation
 from bot.core.clubs import Scope
 from bot.core.effects import CloseThread, Effect, InThread, OpenThread
 from bot.core.errors import APOLOGY, BadInput
 from bot.core.reply import GatedPart, PartState, Reply, Visibility
-from bot.core.scheduler import Notice, Scheduler
-from bot.core.service import Core, Invocation
-from bot.core.timeline import Reveal, describe_film, describe_novel
+from bot.core.scheduler import Notice
+from bot.core.service import Core
+from bot.core.timeline import describe_film, describe_novel
 from bot.core.when import STAMP
 
 log = logging.getLogger(__name__)
@@ -90,15 +92,11 @@ def render_text(reply: Reply) -> str:
 def _part(part: GatedPart) -> str:
     text = _plain(part.text)
     if part.state is PartState.TAG:
-        text = f"||{text}|| (spoiler: {_opens(part.opens)})"
+        text = f"||{text}|| (spoiler: {opens_note(part)})"
     if part.label:
         sep = "\n  " if "\n" in text else " "
         text = f"{_plain(part.label)}:{sep}{text.replace(chr(10), chr(10) + '  ')}"
     return text
-
-
-def _opens(reveal: Reveal | None) -> str:
-    return f"opens at {reveal.describe()}" if reveal else "held back"
 
 
 def _plain(text: str) -> str:
@@ -169,8 +167,9 @@ class Console:
         self.as_json = as_json
         self.out = out or sys.stdout
         self.tz = tz
-        # Reminders and the next nights of series, posted on the terminal as they come due.
-        self.scheduler = Scheduler(core, SCOPE.platform, _Courier(self))
+        # Reminders and the next nights of series, posted on the terminal as they come due
+        # (the composition root runs the scheduler with it).
+        self.courier = _Courier(self)
         self._threads: dict[str, str] = {}  # thread ref -> its night's name
 
     async def handle(self, raw: str) -> str | None:
@@ -201,7 +200,7 @@ class Console:
             if isinstance(effect, OpenThread):
                 ref = f"{line.channel}/night-{effect.night}"
                 self._threads[ref] = effect.name
-                await self.core.store.set_thread(effect.night, ref)
+                await self.core.thread_opened(effect.night, ref)
                 events.append(f"thread opened: #{line.channel} › {_plain(effect.name)}")
             elif isinstance(effect, InThread) and effect.thread:
                 thread = effect.thread
@@ -236,13 +235,7 @@ class Console:
             self.emit("Never Let Me Go club bot, on the console. Type /help for the commands, "
                       "/quit to leave.\nStart a line with @NAME to act as someone else, #NAME to "
                       "act in another channel.")
-        ticking = asyncio.create_task(self.scheduler.run())
-        try:
-            await self._read_lines(read, interactive)
-        finally:
-            ticking.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticking
+        await self._read_lines(read, interactive)
 
     async def _read_lines(self, read: Callable[[], str], interactive: bool) -> None:
         while True:
@@ -268,6 +261,9 @@ class _Courier:
 
     def __init__(self, console: Console) -> None:
         self.console = console
+
+    async def ready(self) -> None:
+        return None  # the terminal is there from the start
 
     async def deliver(self, notice: Notice) -> None:
         line = Line(notice.to or "bot", notice.channel, "")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.reply import GatedPart
+
 
 def split_text(text: str, size: int, back_off: Callable[[str, int], int] | None = None
                ) -> list[str]:
@@ -26,3 +28,8 @@ def split_text(text: str, size: int, back_off: Callable[[str, int], int] | None 
     if text:
         pieces.append(text)
     return pieces
+
+
+def opens_note(part: GatedPart) -> str:
+    """Where a tagged part opens, said beside it: "opens at chapter 7 of the novel"."""
+    return f"opens at {part.opens.describe()}" if part.opens else "held back"

@@ -89,6 +89,9 @@ class Command:
     # keyword and position (``bind_words``). Discord passes typed options and never uses it.
     words: Callable[[Command, list[str]], dict[str, str]] | None = None
     syntax: str | None = None  # the usage line, where ``words`` reads more than the options
+    # It uses the member's own time zone where the platform tells it (``Invocation.tz``), so
+    # an adapter that must ask the platform for it (Slack) asks only for these.
+    wants_tz: bool = False
 
     @property
     def path(self) -> str:

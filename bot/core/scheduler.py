@@ -1,11 +1,12 @@
 """The scheduler: reminders before nights, and the next night of each series.
 
-One per running adapter, for that adapter's platform (the Discord and Slack services may share
-a database; each sends only its own). A tick claims what is due in one transaction
-(pending -> sending), delivers it through the adapter's ``Courier`` and marks it sent, so two
-ticks (or two processes) never send the same reminder. A crash between the claim and the mark
-leaves the row in ``sending``; ``recover()`` at start-up delivers those again, with the same
-idempotency key, so a reminder is never lost (Discord drops a repeat of the same nonce).
+One per running adapter, for that adapter's platform, run beside it by the composition root
+(the Discord and Slack services may share a database; each sends only its own). A tick claims
+what is due in one transaction (pending -> sending), delivers it through the adapter's
+``Courier`` and marks it sent, so two ticks (or two processes) never send the same reminder.
+A crash between the claim and the mark leaves the row in ``sending``; ``recover()`` at start-up
+delivers those again, with the same idempotency key, so a reminder is never lost (Discord drops
+a repeat of the same nonce).
 
 Reminders that can no longer help are dropped, not sent late: one for a night already started,
 cancelled or begun, and an earlier one when a later one is due too (after a long outage only the
@@ -19,18 +20,16 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
+from bot.core.call import Deps
 from bot.core.clubs import Scope, SpoilerMode
-from bot.core.commands.session import rsvp_actions
 from bot.core.effects import Effect, NightChanged
+from bot.core.night_cards import private_reminder, reminder_draft
 from bot.core.nights import Due, NightStatus
 from bot.core.planning import successor
-from bot.core.reply import Draft, Part, Reply, Visibility
+from bot.core.reply import Reply, Visibility
 from bot.core.spoilers import effective_mode, gate
-
-if TYPE_CHECKING:
-    from bot.core.service import Core
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +53,10 @@ class Notice:
 class Courier(Protocol):
     """What an adapter gives the scheduler: a way to post, and to carry out effects."""
 
+    async def ready(self) -> None:
+        """Return once posts can be made (Discord: logged in); the scheduler waits for it."""
+        ...
+
     async def deliver(self, notice: Notice) -> None:
         """Post it; raise if it could not be posted (it will be tried again)."""
         ...
@@ -62,20 +65,20 @@ class Courier(Protocol):
 
 
 class Scheduler:
-    def __init__(self, core: Core, platform: str, courier: Courier, *,
+    def __init__(self, deps: Deps, platform: str, courier: Courier, *,
                  interval: float = INTERVAL) -> None:
-        self.core = core
+        self.deps = deps
         self.platform = platform
         self.courier = courier
         self.interval = interval
 
     @property
     def now(self) -> datetime:
-        return self.core.clock()
+        return self.deps.clock()
 
     async def recover(self) -> int:
         """Deliver what a crash left claimed but unsent. Run once, before the first tick."""
-        sent, _failed = await self._send(await self.core.store.claimed(self.platform))
+        sent, _failed = await self._send(await self.deps.store.claimed(self.platform))
         return sent
 
     async def tick(self) -> int:
@@ -83,7 +86,7 @@ class Scheduler:
         await self._continue_series()
         sent = 0
         while True:
-            dues = await self.core.store.claim_due(self.platform, int(self.now.timestamp()),
+            dues = await self.deps.store.claim_due(self.platform, int(self.now.timestamp()),
                                                    limit=BATCH)
             done, failed = await self._send(dues)
             sent += done
@@ -94,6 +97,7 @@ class Scheduler:
 
     async def run(self) -> None:
         """Tick until cancelled. Never raises: a failed tick is logged and tried again."""
+        await self.courier.ready()
         try:
             await self.recover()
         except Exception:
@@ -102,7 +106,7 @@ class Scheduler:
             try:
                 await self.tick()
                 wait = self.interval
-                due = await self.core.store.next_due(self.platform)
+                due = await self.deps.store.next_due(self.platform)
                 # Wake for the next reminder; one already due after a tick is a failed
                 # delivery, tried again after the interval, not at once.
                 if due is not None and due > self.now.timestamp():
@@ -115,7 +119,7 @@ class Scheduler:
     # -- series -------------------------------------------------------------------------------
 
     async def _continue_series(self) -> None:
-        store, now = self.core.store, self.now
+        store, now = self.deps.store, self.now
         for night in await store.series_due(self.platform, int(now.timestamp())):
             club = await store.club_by_id(night.club_id)
             plan = successor(club, night, now) if club else None
@@ -136,7 +140,7 @@ class Scheduler:
     async def _send(self, dues: Sequence[Due]) -> tuple[int, int]:
         """Deliver claimed reminders, then mark them all in one transaction (a crash before
         that mark makes recover() deliver them again, which Discord drops by nonce)."""
-        store, now = self.core.store, self.now
+        store, now = self.deps.store, self.now
         # Of one night's due reminders only the latest (fewest hours before) is worth sending.
         latest: dict[int, Due] = {}
         for due in dues:
@@ -177,7 +181,7 @@ class Scheduler:
             # After the channel's post nothing may fail the reminder (it would be posted
             # again): one member's closed DMs, or anything else, is logged and passed over.
             try:
-                mine = await self.core.store.member_progress(scope, user)
+                mine = await self.deps.store.member_progress(scope, user)
                 private = gate(private_reminder(due, self.now), mine,
                                effective_mode(SpoilerMode.HIDE, Visibility.PRIVATE),
                                who="you", command="session reminder")
@@ -185,35 +189,3 @@ class Scheduler:
                     Notice(scope, due.channel, private, key=f"r{due.id}u{user}", to=user))
             except Exception:
                 log.warning("private reminder %d to %s failed", due.id, user, exc_info=True)
-
-
-def _how_soon(due: Due, now: datetime) -> str:
-    minutes = max(1, round((due.night.wall.instant() - now).total_seconds() / 60))
-    if minutes < 90:
-        return f"in {minutes} minutes" if minutes != 60 else "in an hour"
-    hours = round(minutes / 60)
-    return "tomorrow" if 20 <= hours <= 28 else f"in {hours} hours"
-
-
-def reminder_draft(due: Due, now: datetime) -> Draft:
-    night = due.night
-    return Draft(
-        title=f"Reminder: {night.name}",
-        parts=(Part(f"{night.name} starts {night.wall.stamp()}, {_how_soon(due, now)}."),
-               Part(f"We'll discuss {night.target.describe()}: get there first, and nothing "
-                    "past it will come up.")),
-        fields=(Part(night.counts(), label="RSVPs"),),
-        actions=rsvp_actions(night, remind=False),
-    )
-
-
-def private_reminder(due: Due, now: datetime) -> Draft:
-    night = due.night
-    return Draft(
-        title=f"Reminder: {night.name}",
-        parts=(Part(f"You're going to {night.name} in <#{due.channel}>: it starts "
-                    f"{night.wall.stamp()}, {_how_soon(due, now)}. It covers "
-                    f"{night.target.describe()}."),),
-        footer="You asked for this reminder; `/session remind off` stops them.",
-        visibility=Visibility.PRIVATE,
-    )

@@ -13,15 +13,15 @@ import random
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from bot import __version__
 from bot.core.ask import Answerer
-from bot.core.clubs import Context, Scope, SpoilerMode
-from bot.core.commands.common import find_card
-from bot.core.content.model import Card, CardKind, Content
+from bot.core.call import Call, Deps, Invocation
+from bot.core.clubs import Club, Context, SpoilerMode
+from bot.core.content.model import CardKind, Content
 from bot.core.errors import APOLOGY, BadInput, NotAllowed, UserError
 from bot.core.names import NameIndex
 from bot.core.passages import passages
@@ -42,73 +42,36 @@ REPLIES_KEPT = 2048
 
 
 @dataclass(frozen=True, slots=True)
-class Invocation:
-    """Who ran a command, where. Built by adapters from a platform event."""
+class Home:
+    """A member's own view (Slack's App Home): their progress and the clubs they are in."""
 
-    scope: Scope
-    channel: str
-    user: str
-    is_admin: bool = False  # Discord Manage Server, Slack workspace admin, the console's `you`
-    private: bool = False  # the member asked for a reply only they see ("Just me")
-    tz: str | None = None  # the member's own time zone, where the platform tells it (Slack)
+    progress: Progress
+    clubs: tuple[Club, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
-    """What a handler is given: the core, the invocation, the store context, the audience."""
-
-    core: Core
-    inv: Invocation
-    ctx: Context
-    command: Command
-    visibility: Visibility
-    progress: Progress  # whose progress cuts this reply
-    mode: SpoilerMode
-    who: str
-
-    @property
-    def content(self) -> Content:
-        return self.core.content
-
-    @property
-    def store(self) -> Store:
-        return self.core.store
-
-    def sees(self, reveal: Reveal) -> bool:
-        """May the audience of this reply see something with this reveal point?"""
-        return decide(reveal, self.progress, self.mode) is Decision.SHOW
-
-    def may_name(self, reveal: Reveal) -> bool:
-        """May a name be offered as a hint? Hints reach the caller privately, so they must be
-        safe for the audience *and* for the caller's own progress."""
-        return reveal.visible_at(self.progress) and reveal.visible_at(self.ctx.member)
-
-    def find(self, kind: CardKind, query: str) -> Card:
-        return find_card(self, kind, query)
-
-
-@dataclass
 class Core:
-    content: Content
-    store: Store
-    registry: Registry
-    rng: random.Random = field(default_factory=random.Random)
-    version: str = __version__
-    # Injected so tests (and the benchmarks) can move time; always timezone-aware UTC.
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    """Built once by the composition root (``bot.app``); adapters call only its entry points."""
 
-    def __post_init__(self) -> None:
+    def __init__(self, content: Content, store: Store, registry: Registry, *,
+                 rng: random.Random | None = None,
+                 clock: Callable[[], datetime] | None = None,
+                 version: str = __version__) -> None:
+        everything = passages(content)  # built once; search and /ask share it
+        names = {kind: NameIndex(content.cards_of(kind)) for kind in CardKind}
+        self.deps = Deps(
+            content=content, store=store, registry=registry, names=names,
+            search=SearchIndex(everything), answerer=Answerer(content, names, everything),
+            rng=rng or random.Random(), clock=clock or _utc_now, version=version)
         self._replies: OrderedDict[tuple[Any, ...], Reply] = OrderedDict()
-        self._kept: dict[str, OrderedDict[Any, Any]] = {}
-        self.names = {kind: NameIndex(self.content.cards_of(kind)) for kind in CardKind}
-        everything = passages(self.content)  # built once; search and /ask share it
-        self.search = SearchIndex(everything)
-        self.answerer = Answerer(self.content, self.names, everything)
 
-    def kept(self, name: str) -> OrderedDict[Any, Any]:
-        """A named cache that lives as long as this core (its content does not change), for
-        values a command works out from the content alone; the command bounds its size."""
-        return self._kept.setdefault(name, OrderedDict())
+    # What tests, benchmarks and the scheduler read; handlers get them through ``Call.deps``.
+    content = property(lambda self: self.deps.content)
+    store = property(lambda self: self.deps.store)
+    registry = property(lambda self: self.deps.registry)
+    names = property(lambda self: self.deps.names)
+    answerer = property(lambda self: self.deps.answerer)
+    clock = property(lambda self: self.deps.clock)
+    version = property(lambda self: self.deps.version)
 
     # -- entry points --------------------------------------------------------------------
     async def run_text(self, inv: Invocation, text: str) -> Reply:
@@ -120,6 +83,20 @@ class Core:
             return await self.run(inv, "help", {"command": wanted.group})
         except UserError as err:
             return self.error_reply(err)
+        return await self._execute(inv, command, raw)
+
+    def parse(self, text: str) -> tuple[Command, dict[str, str]] | None:
+        """The command typed and its raw options, for an adapter that needs to know the
+        command before running it (Slack looks a member up only for the commands that need
+        it); None when the words name no command (``run_text`` answers those)."""
+        try:
+            return self.registry.parse(check_input(text))
+        except (HelpRequested, UserError):
+            return None
+
+    async def run_parsed(self, inv: Invocation, command: Command, raw: dict[str, str]
+                         ) -> Reply:
+        """A command ``parse`` found, run as ``run_text`` would have run it."""
         return await self._execute(inv, command, raw)
 
     async def run(self, inv: Invocation, path: str, args: Mapping[str, Any]) -> Reply:
@@ -162,56 +139,63 @@ class Core:
 
         return self.names[CardKind(wanted.complete)].suggest(typed, offer, limit=limit)
 
+    async def home(self, inv: Invocation) -> Home:
+        """The member's own view: their progress and their clubs in this workspace."""
+        progress = await self.store.member_progress(inv.scope, inv.user)
+        return Home(progress, await self.store.clubs_of(inv.scope, inv.user))
+
+    async def thread_opened(self, night: int, ref: str) -> None:
+        """An adapter opened a night's thread (``OpenThread``): keep its reference with the
+        night, so the night's later replies can say where they belong (``InThread``)."""
+        await self.store.set_thread(night, ref)
+
     # -- the pipeline ----------------------------------------------------------------------
     async def _execute(self, inv: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
+        """The error boundary: a person's mistake is a polite reply, anything else is logged
+        and apologised for. Nothing raises out of the core."""
         try:
-            args = coerce(command, raw)
-            ctx = await self.store.context(inv.scope, inv.channel, inv.user)
-            if command.host_only and not (ctx.is_host or inv.is_admin):
-                raise NotAllowed(_refusal(command, ctx))
-            private = command.private or inv.private
-            visibility = Visibility.PRIVATE if private else Visibility.PUBLIC
-            progress, mode, who = _audience(ctx, visibility)
-            # Everything a pure command's reply depends on. (A failed lookup's hints also
-            # depend on the caller's own progress, which is why errors are never kept.)
-            key = ((command.path, tuple(args.items()), progress, mode, visibility, who)
-                   if command.pure else None)
-            if key is not None and (kept := self._replies.get(key)) is not None:
-                self._replies.move_to_end(key)
-                return kept
-            call = Call(self, inv, ctx, command, visibility, progress, mode, who)
-            draft = await command.handler(call, **args)
-            if command.moves_audience:
-                ctx = await self.store.context(inv.scope, inv.channel, inv.user)
-                progress, mode, who = _audience(ctx, visibility)
-            if private and draft.visibility is not Visibility.PRIVATE:
-                draft = _private(draft)
-            if draft.visibility is Visibility.PRIVATE and not private:
-                # A handler may only narrow who reads: re-cut to the caller's own progress.
-                progress, mode, who = _audience(ctx, Visibility.PRIVATE)
-                key = None
-            reply = gate(draft, progress, mode, who=who, command=command.path)
-            if reply.visibility is Visibility.PUBLIC and (reply.withheld or any(
-                    p.state is PartState.TAG for p in reply.parts)):
-                # Someone further along than the channel can see the rest for themselves.
-                given = tuple((k, str(v)) for k, v in args.items() if v is not None)
-                reply = replace(reply, actions=(
-                    *reply.actions, Action("Just me", command.path, given, private=True)))
-            reply = self._cite(reply, progress, mode)
-            if key is not None and reply.kind is Kind.OK:
-                self._replies[key] = reply
-                if len(self._replies) > REPLIES_KEPT:
-                    self._replies.popitem(last=False)
-            return reply
+            return await self._answer(inv, command, raw)
         except UserError as err:
             return self.error_reply(err, command.path)
         except Exception:
             log.exception("command /%s failed for %s in %s/%s", command.path, inv.user,
                           inv.scope.platform, inv.channel)
-            return self.error_reply(
-                UserError(APOLOGY),
-                command.path,
-            )
+            return self.error_reply(UserError(APOLOGY), command.path)
+
+    async def _answer(self, inv: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
+        args = coerce(command, raw)
+        ctx = await self.store.context(inv.scope, inv.channel, inv.user)
+        if command.host_only and not (ctx.is_host or inv.is_admin):
+            raise NotAllowed(_refusal(command, ctx))
+        private = command.private or inv.private
+        visibility = Visibility.PRIVATE if private else Visibility.PUBLIC
+        progress, mode, who = _audience(ctx, visibility)
+        # Everything a pure command's reply depends on. (A failed lookup's hints also depend
+        # on the caller's own progress, which is why errors are never kept.)
+        key = ((command.path, tuple(args.items()), progress, mode, visibility, who)
+               if command.pure else None)
+        if key is not None and (kept := self._replies.get(key)) is not None:
+            self._replies.move_to_end(key)
+            return kept
+        call = Call(self.deps, inv, ctx, command, visibility, progress, mode, who)
+        draft = await command.handler(call, **args)
+        if command.moves_audience:
+            ctx = await self.store.context(inv.scope, inv.channel, inv.user)
+            progress, mode, who = _audience(ctx, visibility)
+        if private and draft.visibility is not Visibility.PRIVATE:
+            draft = _private(draft)
+        if draft.visibility is Visibility.PRIVATE and not private:
+            # A handler may only narrow who reads: re-cut to the caller's own progress.
+            progress, mode, who = _audience(ctx, Visibility.PRIVATE)
+            key = None
+        reply = _offer_just_me(gate(draft, progress, mode, who=who, command=command.path),
+                               command, args)
+        reply = self._cite(reply, progress, mode)
+        if key is not None and reply.kind is Kind.OK:
+            self._replies[key] = reply
+            if len(self._replies) > REPLIES_KEPT:
+                self._replies.popitem(last=False)
+        return reply
 
     def _cite(self, reply: Reply, progress: Progress, mode: SpoilerMode) -> Reply:
         """Name the sources of the parts shown, except those whose own titles would give
@@ -260,6 +244,17 @@ def _audience(ctx: Context, visibility: Visibility) -> tuple[Progress, SpoilerMo
     return START, mode, "this channel"
 
 
+def _offer_just_me(reply: Reply, command: Command, args: dict[str, Any]) -> Reply:
+    """A channel reply that held something back offers the same command privately: someone
+    further along than the channel can see the rest for themselves."""
+    if reply.visibility is not Visibility.PUBLIC or not (
+            reply.withheld or any(p.state is PartState.TAG for p in reply.parts)):
+        return reply
+    given = tuple((k, str(v)) for k, v in args.items() if v is not None)
+    return replace(reply, actions=(*reply.actions,
+                                   Action("Just me", command.path, given, private=True)))
+
+
 def _private(draft: Draft) -> Draft:
     return replace(draft, visibility=Visibility.PRIVATE)
 
@@ -270,3 +265,7 @@ def _refusal(command: Command, ctx: Context) -> str:
                 "Start one with `/club create`.")
     return (f"Only a host of this channel's club can use `/{command.path}`. "
             "Ask a host, or a server admin, to do it.")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -63,19 +63,6 @@ class Store(Protocol):
         no I/O) pick one from them, mark it used. Two at once never pick the same prompt."""
         ...
 
-    async def get_state(self, key: str) -> str | None:
-        """A value an adapter saved under ``key`` (namespaced by the adapter), or None."""
-        ...
-
-    async def put_state(self, key: str, value: str) -> None:
-        """Save (or replace) an adapter's value under ``key``."""
-        ...
-
-    async def claim_state(self, key: str, value: str) -> bool:
-        """Save ``value`` under ``key`` only if nothing is there yet; True if this call did.
-        Atomic, so of two deliveries of the same request exactly one claims it."""
-        ...
-
     # -- discussion nights (every multi-row change is one transaction) ---------------------
 
     async def night(self, night_id: int) -> Night | None: ...

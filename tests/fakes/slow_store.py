@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 
@@ -16,3 +17,8 @@ class SlowStore:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
+
+
+def slowed(monkeypatch: Any, core: Any, delay: float) -> None:
+    """Make the core's store slow for the rest of a test (monkeypatch puts it back)."""
+    monkeypatch.setattr(core, "deps", replace(core.deps, store=SlowStore(core.deps.store, delay)))

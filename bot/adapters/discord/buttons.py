@@ -3,8 +3,8 @@
 A button's ``custom_id`` is ``nlmg:PAGE:REF``. PAGE is ``-`` for an action (a new reply: "Just
 me", "Another prompt") or the page to show (the pager edits its own message). REF is the
 command as compact JSON (``j[...]``) when it fits Discord's 100 characters, or the key of a row
-in the store (``k...``) when it does not, as a long ``/ask`` question would. Only the command
-and what was typed are carried, never reply text, so a button holds nothing gated.
+in the adapter state (``k...``) when it does not, as a long ``/ask`` question would. Only the
+command and what was typed are carried, never reply text, so a button holds nothing gated.
 """
 
 from __future__ import annotations
@@ -13,20 +13,24 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 
+from bot.adapters.state import AdapterState
 from bot.core.reply import Action
-from bot.core.store import Store
-
-if TYPE_CHECKING:
-    from bot.adapters.discord.client import ClubBot
 
 CUSTOM_ID = 100  # Discord's limit
 LABEL = 80
 PREFIX = "nlmg"
 _STATE_KEY = "discord:button:"
+
+
+class Presser(Protocol):
+    """The client a click reaches: it runs what the button stands for."""
+
+    async def press(self, interaction: discord.Interaction, ref: str, page: int | None
+                    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,7 @@ class Press:
             return None
 
 
-async def custom_id(store: Store, press: Press, page: int | None) -> str:
+async def custom_id(state: AdapterState, press: Press, page: int | None) -> str:
     head = f"{PREFIX}:{'-' if page is None else page}:"
     inline = head + "j" + press.encode()
     if len(inline) <= CUSTOM_ID:
@@ -62,16 +66,16 @@ async def custom_id(store: Store, press: Press, page: int | None) -> str:
     payload = press.encode()
     key = hashlib.sha256(payload.encode()).hexdigest()[:24]
     # The same command, the same row: written once, not on every render or page turn.
-    if await store.get_state(_STATE_KEY + key) != payload:
-        await store.put_state(_STATE_KEY + key, payload)
+    if await state.get_state(_STATE_KEY + key) != payload:
+        await state.put_state(_STATE_KEY + key, payload)
     return head + "k" + key
 
 
-async def resolve(store: Store, ref: str) -> Press | None:
+async def resolve(state: AdapterState, ref: str) -> Press | None:
     if ref.startswith("j"):
         return Press.decode(ref[1:])
     if ref.startswith("k"):
-        payload = await store.get_state(_STATE_KEY + ref[1:])
+        payload = await state.get_state(_STATE_KEY + ref[1:])
         return Press.decode(payload) if payload else None
     return None
 
@@ -94,14 +98,14 @@ class CommandButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(button, page=page, ref=match["ref"])
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        bot: ClubBot = interaction.client  # type: ignore[assignment]
-        await bot.press(interaction, self.ref, self.page)
+        client: Presser = interaction.client  # type: ignore[assignment]
+        await client.press(interaction, self.ref, self.page)
 
 
-async def make_button(store: Store, press: Press, *, label: str, page: int | None = None,
+async def make_button(state: AdapterState, press: Press, *, label: str, page: int | None = None,
                       style: discord.ButtonStyle = discord.ButtonStyle.secondary,
                       disabled: bool = False, row: int | None = None) -> CommandButton:
-    cid = await custom_id(store, press, page)
+    cid = await custom_id(state, press, page)
     ref = cid.split(":", 2)[2]
     button: discord.ui.Button[Any] = discord.ui.Button(
         label=label[:LABEL], custom_id=cid, style=style, disabled=disabled, row=row)

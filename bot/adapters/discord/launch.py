@@ -73,7 +73,7 @@ def print_invite() -> int:
 async def serve(db: str | Path) -> int:
     """Run the bot until it is stopped. Returns the process's exit code."""
     from bot.adapters.discord.client import ClubBot
-    from bot.app import StartupError, service_core
+    from bot.app import StartupError, serving
 
     token = os.environ.get(TOKEN, "").strip()
     if not token:
@@ -85,7 +85,9 @@ async def serve(db: str | Path) -> int:
         print(err, file=sys.stderr)
         return 2
     try:
-        async with service_core(db) as core, ClubBot(core, dev_guild=dev_guild) as bot:
+        async with serving(db, "discord",
+                           lambda core, state: ClubBot(core, state=state,
+                                                       dev_guild=dev_guild)) as bot:
             await bot.start(token)
     except StartupError as err:
         print(err, file=sys.stderr)

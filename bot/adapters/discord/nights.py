@@ -18,25 +18,24 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord.http import handle_message_parameters
 
+from bot.adapters.discord.render import NO_MENTIONS
+from bot.adapters.state import AdapterState
 from bot.core.clubs import Scope
 from bot.core.effects import CloseThread, Effect, InThread, NightChanged, OpenThread
 from bot.core.nights import Night, NightStatus
 from bot.core.reply import Reply
 from bot.core.scheduler import Notice
-
-if TYPE_CHECKING:
-    from bot.adapters.discord.client import ClubBot
+from bot.core.service import Core
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 THREAD_ARCHIVE_MINUTES = 1440  # a quiet thread closes itself after a day
 NIGHT_LENGTH = timedelta(hours=2)  # EXTERNAL events need an end; a club can end earlier
 _EVENT_KEY = "discord:event:"
@@ -50,12 +49,23 @@ def nonce(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:25]
 
 
+Render = Callable[[Reply], Awaitable[tuple[discord.Embed, discord.ui.View | None]]]
+
+
 class DiscordNights:
     """The adapter's side of nights; also the scheduler's courier."""
 
-    def __init__(self, bot: ClubBot) -> None:
-        self.bot = bot
+    def __init__(self, client: discord.Client, core: Core, state: AdapterState,
+                 render: Render) -> None:
+        self.client = client
+        self.core = core
+        self.state = state
+        self.render = render
         self._tasks: set[asyncio.Task[None]] = set()
+
+    async def ready(self) -> None:
+        """Reminders wait until the client has logged in (its REST session exists)."""
+        await self.client.wait_until_ready()
 
     # -- replies with effects -----------------------------------------------------------------
 
@@ -75,11 +85,13 @@ class DiscordNights:
                                        nonce=nonce(key) if key else None) as params:
             if key:
                 params.payload["enforce_nonce"] = True  # type: ignore[index]
-            await self.bot.http.send_message(channel, params=params)
+            await self.client.http.send_message(channel, params=params)
 
     async def after(self, interaction: discord.Interaction, reply: Reply) -> None:
         """What a reply asks for once it has been sent. Never raises: the member has their
         answer; a thread or an event that could not be made is logged and said."""
+        if interaction.guild_id:  # the calendar first: it needs nothing of the thread
+            self._background(self._sync_events(str(interaction.guild_id), reply.effects))
         for effect in reply.effects:
             try:
                 if isinstance(effect, OpenThread):
@@ -93,18 +105,16 @@ class DiscordNights:
                     await self._tell(interaction, "I could not open a thread for the night "
                                      "(I need Create Public Threads here), so prompts will come "
                                      "in this channel.")
-        if interaction.guild_id:
-            self._background(self._sync_events(str(interaction.guild_id), reply.effects))
 
     async def _open(self, interaction: discord.Interaction, effect: OpenThread) -> None:
         channel = interaction.channel
         if isinstance(channel, discord.Thread):  # started inside a thread: that one it is
-            await self.bot.core.store.set_thread(effect.night, str(channel.id))
+            await self.core.thread_opened(effect.night, str(channel.id))
             return
         message = await interaction.original_response()
         thread = await message.create_thread(name=effect.name[:100],
                                              auto_archive_duration=THREAD_ARCHIVE_MINUTES)
-        await self.bot.core.store.set_thread(effect.night, str(thread.id))
+        await self.core.thread_opened(effect.night, str(thread.id))
 
     async def _close(self, interaction: discord.Interaction, effect: CloseThread) -> None:
         if not (effect.thread and effect.thread.isdigit()):
@@ -113,7 +123,7 @@ class DiscordNights:
         if interaction.channel_id != thread:
             await self.post(thread, discord.Embed(
                 description="This night has ended; the recap is in the channel."), None)
-        await self.bot.http.edit_channel(thread, archived=True)
+        await self.client.http.edit_channel(thread, archived=True)
 
     async def _tell(self, interaction: discord.Interaction, text: str) -> None:
         try:
@@ -143,17 +153,16 @@ class DiscordNights:
                                 "in step", effect.night.id, guild, exc_info=True)
 
     async def _sync_event(self, guild: str, night: Night, channel: str) -> None:
-        store = self.bot.core.store
         key = f"{_EVENT_KEY}{night.id}"
-        known = await store.get_state(key)
-        http = self.bot.http
+        known = await self.state.get_state(key)
+        http = self.client.http
         if night.status is NightStatus.SCHEDULED:
             fields = self._event_fields(night, channel)
             if known is None:
                 made = await http.create_guild_scheduled_event(
                     int(guild), privacy_level=_PRIVACY_GUILD_ONLY, entity_type=_EXTERNAL,
                     reason=f"Night #{night.id} scheduled", **fields)
-                await store.put_state(key, str(made["id"]))
+                await self.state.put_state(key, str(made["id"]))
             else:
                 await http.edit_scheduled_event(int(guild), int(known), **fields)
             return
@@ -165,7 +174,7 @@ class DiscordNights:
 
     def _event_fields(self, night: Night, channel: str) -> dict[str, Any]:
         start = night.wall.instant()
-        where = self.bot.get_channel(int(channel)) if channel.isdigit() else None
+        where = self.client.get_channel(int(channel)) if channel.isdigit() else None
         location = f"#{where.name}" if isinstance(where, discord.abc.GuildChannel) else (
             "the club's channel")
         return {
@@ -180,11 +189,11 @@ class DiscordNights:
     # -- the scheduler's courier --------------------------------------------------------------
 
     async def deliver(self, notice: Notice) -> None:
-        embed, view = await self.bot.render_notice(notice.reply)
+        embed, view = await self.render(notice.reply)
         if notice.to is None:
             await self.post(int(notice.channel), embed, view, key=notice.key)
             return
-        dm = await self.bot.create_dm(discord.Object(int(notice.to)))
+        dm = await self.client.create_dm(discord.Object(int(notice.to)))
         await self.post(dm.id, embed, None, key=notice.key)  # no buttons: a DM has no club
 
     async def apply(self, scope: Scope, effects: Sequence[Effect]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.adapters.text import split_text
+from bot.adapters.text import opens_note, split_text
 from bot.core.reply import GatedPart, Kind, PartState, Reply
 from bot.core.when import STAMP
 
@@ -32,6 +32,8 @@ PAGE_TEXT = 3800
 SOURCES_SHOWN = 900
 FOOTER_ROOM = 300  # the audience line and "Page 12 of 12 · " fit in this
 
+# Text from content or members never pings anyone, not even `@everyone` typed into a search.
+NO_MENTIONS = discord.AllowedMentions.none()
 COLOUR = discord.Colour(0x3A7D7B)  # Hailsham's slate-green
 ERROR_COLOUR = discord.Colour(0xB04A3F)
 
@@ -60,14 +62,10 @@ def escape_spoiler(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
 
 
-def _opens(part: GatedPart) -> str:
-    return f"opens at {part.opens.describe()}" if part.opens else "held back"
-
-
 def _line(part: GatedPart) -> str:
     if part.state is PartState.TAG:
         # The gate has already moved any label into the text, behind the spoiler.
-        return f"||{escape_spoiler(native(part.text))}|| *({_opens(part)})*"
+        return f"||{escape_spoiler(native(part.text))}|| *({opens_note(part)})*"
     text = native(part.text)
     return f"**{plain(part.label)}**: {text}" if part.label else text
 
@@ -89,7 +87,7 @@ def _blocks(part: GatedPart) -> list[str]:
         return [line]
     if part.state is PartState.TAG:  # escaped first, so the pieces are measured as sent
         return [f"||{piece}||" for piece in _chunks(escape_spoiler(part.text), PAGE_TEXT - 100)
-                ] + [f"*({_opens(part)})*"]
+                ] + [f"*({opens_note(part)})*"]
     return _chunks(line, PAGE_TEXT)
 
 

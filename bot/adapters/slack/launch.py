@@ -6,6 +6,11 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.adapters.state import AdapterState
+    from bot.core.service import Core
 
 BOT_TOKEN = "SLACK_BOT_TOKEN"
 APP_TOKEN = "SLACK_APP_TOKEN"
@@ -42,7 +47,7 @@ async def serve(db: str | Path, *, http: bool, port: int) -> int:
     from slack_sdk.web.async_client import AsyncWebClient
 
     from bot.adapters.slack.app import SlackBot
-    from bot.app import StartupError, service_core
+    from bot.app import StartupError, serving
 
     token = os.environ.get(BOT_TOKEN, "").strip()
     app_token = os.environ.get(APP_TOKEN, "").strip()
@@ -52,11 +57,12 @@ async def serve(db: str | Path, *, http: bool, port: int) -> int:
     needed += [APP_TOKEN] if not http and not app_token else []
     if needed:
         return _missing(needed)
+    def slack_bot(core: Core, state: AdapterState) -> SlackBot:
+        return SlackBot(core, AsyncWebClient(token=token), state=state,
+                        signing_secret=secret if http else None)
+
     try:
-        async with service_core(db) as core:
-            bot = SlackBot(core, AsyncWebClient(token=token),
-                           signing_secret=secret if http else None)
-            ticking = asyncio.create_task(bot.scheduler.run())  # reminders, series
+        async with serving(db, "slack", slack_bot) as bot:
             if http:
                 runner = web.AppRunner(bot.app.web_app(path=PATH), handle_signals=True)
                 await runner.setup()
@@ -65,13 +71,9 @@ async def serve(db: str | Path, *, http: bool, port: int) -> int:
                 try:
                     await asyncio.Event().wait()
                 finally:
-                    ticking.cancel()
                     await runner.cleanup()
             else:
-                try:
-                    await AsyncSocketModeHandler(bot.app, app_token).start_async()
-                finally:
-                    ticking.cancel()
+                await AsyncSocketModeHandler(bot.app, app_token).start_async()
     except StartupError as err:
         print(err, file=sys.stderr)
         return 1

@@ -70,7 +70,7 @@ class SlackNights:
                     log.warning("night %d: cannot post in %s", effect.night, channel,
                                 exc_info=True)
                     return CANNOT_POST
-                await self.core.store.set_thread(effect.night, ts)
+                await self.core.thread_opened(effect.night, ts)
                 for rest in messages[1:]:
                     await self._post(channel, rest, ts)
                 return None
@@ -96,6 +96,9 @@ class SlackNights:
                                 exc_info=True)
 
     # -- the scheduler's courier --------------------------------------------------------------
+
+    async def ready(self) -> None:
+        return None  # the Web API client needs no connection of its own
 
     async def deliver(self, notice: Notice) -> None:
         # A private notice goes to the member's id: Slack delivers it in the app's DM.

@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.adapters.text import split_text
+from bot.adapters.text import opens_note, split_text
 from bot.core.reply import Action, GatedPart, Kind, PartState, Reply
+from bot.core.timeline import Reveal, describe_film, describe_novel
 
 BLOCKS = 50
 SECTION = 3000
@@ -115,10 +116,6 @@ def split(text: str, size: int) -> list[str]:
     return split_text(text, size, _before_entity)
 
 
-def _opens(part: GatedPart) -> str:
-    return f"opens at {part.opens.describe()}" if part.opens else "held back"
-
-
 def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
@@ -143,7 +140,7 @@ def action_value(action: Action) -> str:
 
 def _tagged(reply: Reply, args: tuple[tuple[str, str], ...], part: GatedPart, n: int
             ) -> dict[str, Any]:
-    block: dict[str, Any] = _section(f":lock: *Spoiler*, {_opens(part)}.")
+    block: dict[str, Any] = _section(f":lock: *Spoiler*, {opens_note(part)}.")
     value = reveal_value(reply, args, part)
     if value:  # a command too long to carry is shown without the button
         block["accessory"] = {"type": "button", "action_id": f"{REVEAL}_{n}",
@@ -208,3 +205,30 @@ def render(reply: Reply, args: tuple[tuple[str, str], ...] = ()) -> list[Message
 def text_of(message: Message) -> str:
     """Every string a message carries (tests use it for leak checks)."""
     return json.dumps(message.blocks, ensure_ascii=False) + "\n" + message.text
+
+
+def revealed(reply: Reply, wanted: str, opens: list[int | None] | None) -> list[dict[str, Any]]:
+    """The blocks a Reveal click answers with: the part if the clicker may see it."""
+    a = reply.audience
+    yours = (f"Your progress: {describe_novel(a.progress_novel)}, "
+             f"{describe_film(a.progress_film)}.")
+    for part in (*reply.parts, *reply.fields):
+        shown = part.state is PartState.SHOW
+        composed = f"{part.label}: {part.text}" if part.label and shown else part.text
+        if digest(composed) != wanted:
+            continue
+        if shown:
+            text = mrkdwn(part.text)
+            if part.label:
+                text = f"*{mrkdwn(part.label)}*: {text}"
+            return [*({"type": "section", "text": {"type": "mrkdwn", "text": piece}}
+                      for piece in split(text, SECTION)[:40]),
+                    {"type": "context", "elements": [
+                        {"type": "mrkdwn", "text": "Only you see this. " + yours}]}]
+        break
+    point = ""
+    if opens and any(p is not None for p in opens):
+        point = f" It opens at {Reveal(novel=opens[0], film=opens[1]).describe()}."
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": (
+        "You haven't reached that part yet, so I'm keeping it from you." + point
+        + " " + yours + " Set yours with `/progress`.")}}]

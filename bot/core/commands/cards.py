@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from bot.core.call import Call
 from bot.core.commands.common import card_draft
 from bot.core.content.model import CardKind
 from bot.core.passages import CARD_COMMAND
 from bot.core.registry import Command, Group, Option, OptionKind
 from bot.core.reply import Draft, Part
-
-if TYPE_CHECKING:
-    from bot.core.service import Call
 
 
 def _name(kind: CardKind, description: str, *, required: bool = True) -> Option:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
+from bot.core.call import Call
 from bot.core.clubs import Club, ClubExists, LastHost, SpoilerMode
 from bot.core.commands.progress import progress_fields
 from bot.core.effects import NightChanged
@@ -15,9 +15,6 @@ from bot.core.registry import ZONES, Command, Group, Option, OptionKind, quote
 from bot.core.reply import Draft, Part, Visibility
 from bot.core.timeline import Medium
 from bot.core.when import is_zone, zone
-
-if TYPE_CHECKING:
-    from bot.core.service import Call
 
 HISTORY_SHOWN = 10
 
@@ -169,7 +166,7 @@ def parse_hours(text: str) -> tuple[int, ...]:
 async def reminders(call: Call, hours: str) -> Draft:
     club = require_club(call)
     chosen = parse_hours(hours)
-    now = call.core.clock()
+    now = call.now()
     changed = replace(club, reminders=chosen)
 
     def replan(night: Night) -> NightPlan:
@@ -233,7 +230,7 @@ COMMANDS = (
                     choices=("novel", "film", "both")),
              Option("timezone", "The club's time zone, such as Europe/London (default UTC)",
                     required=False, max_length=64, rest=False, complete=ZONES)),
-            moves_audience=True,
+            moves_audience=True, wants_tz=True,
             examples=("/club create both", "/club create novel Europe/London")),
     Command("club", "info", "This channel's club: progress, spoiler mode, hosts", info,
             examples=("/club info",)),

@@ -1,38 +1,11 @@
-"""Helpers shared by the command handlers: card lookup and card replies."""
+"""Helpers shared by the command handlers: a card as a reply."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from bot.core.call import Call
 from bot.core.content.model import Card, CardKind
-from bot.core.errors import NotFound
-from bot.core.registry import quote
 from bot.core.reply import Draft, Part
 from bot.core.timeline import SAFE
-
-if TYPE_CHECKING:
-    from bot.core.service import Call
-
-
-def find_card(call: Call, kind: CardKind, query: str) -> Card:
-    lookup = call.core.names[kind].find(query, call.sees, call.may_name)
-    if lookup.card:
-        return lookup.card
-    hint = None
-    if lookup.suggestions:
-        hint = "Did you mean " + _or_list([f"**{name}**" for name in lookup.suggestions]) + "?"
-    else:
-        listing = call.core.names[kind].suggest("", call.may_name, limit=8)
-        if listing:
-            hint = "You can ask about: " + ", ".join(listing) + "."
-    # The same words whether the name does not exist or has not come up yet: a lookup must not
-    # confirm a guess.
-    raise NotFound(f"I can't find a {kind.noun} called {quote(query)}, or it hasn't come up yet "
-                   "at this point in the story.", hint=hint)
-
-
-def _or_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def card_draft(call: Call, card: Card) -> Draft:

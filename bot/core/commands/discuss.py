@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
+from bot.core.call import Call
 from bot.core.clubs import SpoilerMode
 from bot.core.content.model import CardKind, Depth, Prompt
 from bot.core.errors import NotFound, UserError
 from bot.core.registry import Command, Group, Option, OptionKind, quote
 from bot.core.reply import Action, Draft, Part, Visibility
 from bot.core.timeline import Medium
-
-if TYPE_CHECKING:
-    from bot.core.service import Call
 
 _DEPTH_ORDER = (Depth.WARM_UP, Depth.DEEP, Depth.DEBATE)
 SEARCH_SHOWN = 8
@@ -45,7 +43,7 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
         pool = pool or eligible
         # Warm-up before deep before debate: the shallowest depth left comes first.
         depth = next(d for d in _DEPTH_ORDER if any(p.depth is d for p in pool))
-        return call.core.rng.choice([p for p in pool if p.depth is depth]).id
+        return call.deps.rng.choice([p for p in pool if p.depth is depth]).id
 
     # A private prompt is the member's own: it does not use up the club's. A shared one is
     # chosen and marked in one transaction, so two at once never get the same prompt.
@@ -69,7 +67,7 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
 async def ask(call: Call, question: str) -> Draft:
     # In hide mode only what the audience may read is considered, so neither an answer nor a
     # count of held-back parts confirms a guess; in tag mode answers come back hidden.
-    answer = call.core.answerer.answer(
+    answer = call.deps.answerer.answer(
         question, call.sees, rankable=call.sees if call.mode is SpoilerMode.HIDE else None)
     title = f"Q: {quote(question, 100).strip('`')}"
     if not answer.passages:
@@ -86,7 +84,7 @@ async def ask(call: Call, question: str) -> Draft:
 
 
 async def search(call: Call, words: str) -> Draft:
-    hits = call.core.search.search(words)
+    hits = call.deps.search.search(words)
     seen = [h for h in hits if call.sees(h.reveal)]
     shown = seen[:SEARCH_SHOWN]
     if call.mode is SpoilerMode.TAG:  # the club chose to see spoilers, hidden

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from bot.core.call import Call
 from bot.core.content.model import CREW_ROLES, TOPICS
 from bot.core.registry import Command, Group
 from bot.core.reply import Draft, Part
-
-if TYPE_CHECKING:
-    from bot.core.service import Call
 
 FILM_TITLE = "Never Let Me Go (2010 film)"
 BOOK_TITLE = "Never Let Me Go (2005 novel)"

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rapidfuzz import fuzz, process
 
+from bot.core.call import Call
 from bot.core.content.model import CardKind
 from bot.core.errors import NotFound
 from bot.core.registry import Command, Group, Option, quote
 from bot.core.reply import Draft, Part
-
-if TYPE_CHECKING:
-    from bot.core.service import Call
 
 HOW_SPOILERS_WORK = (
     "Every part of every answer knows the chapter of the novel and the minute of the film "
@@ -31,7 +27,7 @@ def _line(command: Command) -> str:
 
 
 async def help_(call: Call, command: str | None = None) -> Draft:
-    registry = call.core.registry
+    registry = call.deps.registry
     if not command:
         parts = tuple(
             Part("\n".join(_line(c) for c in registry.in_group(g.name)), label=f"/{g.name}")
@@ -92,7 +88,7 @@ async def about(call: Call) -> Draft:
                  "answers list the ones they used. All text is our own words.",
                  label="Content"),
         ),
-        fields=(Part(call.core.version, label="Version"),),
+        fields=(Part(call.deps.version, label="Version"),),
     )
 
 

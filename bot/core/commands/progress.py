@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from bot.core.call import Call
 from bot.core.registry import Command, Group, Option, OptionKind
 from bot.core.reply import Draft, Part, Visibility
 from bot.core.timeline import (
@@ -11,9 +10,6 @@ from bot.core.timeline import (
     describe_film,
     describe_novel,
 )
-
-if TYPE_CHECKING:
-    from bot.core.service import Call
 
 _FOOTER = ("Replies only you see are cut to this. Replies in a channel follow the club's "
            "progress there.")

@@ -1,0 +1,44 @@
+"""The order of a night's prompts: warm-up, then deep, then debate, never shallower than the
+last one discussed, never one the club has had until all are used. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.core.content.model import Depth, Prompt
+from bot.core.nights import NightPrompt
+
+DEPTHS = (Depth.WARM_UP, Depth.DEEP, Depth.DEBATE)
+
+
+def stage(shown: tuple[NightPrompt, ...]) -> Depth:
+    """Where the night is: the first prompt warms up, the next three go deep, then debate."""
+    done = sum(1 for p in shown if not p.skipped)
+    return Depth.WARM_UP if done == 0 else Depth.DEEP if done < 4 else Depth.DEBATE
+
+
+def choose_for_night(pool: list[Prompt], used: frozenset[str],
+                     shown: tuple[NightPrompt, ...], pick: Callable[[list[Prompt]], Prompt],
+                     depth_of: Callable[[str], Depth | None]) -> tuple[str, bool]:
+    """(prompt id, repeated): from ``pool`` (already cut to the night), one the club has not had,
+    at the depth the night has reached, never shallower than the last one discussed (whatever
+    its theme). When the club has had them all, the round starts again with those not yet
+    brought tonight; when tonight has had them all, the one brought longest ago comes back."""
+    tonight = [p.prompt_id for p in shown]
+    discussed = [d for p in shown if not p.skipped and (d := depth_of(p.prompt_id))]
+    floor = DEPTHS.index(discussed[-1]) if discussed else 0
+    want = DEPTHS.index(stage(shown))
+    order = [*DEPTHS[max(want, floor):], *reversed(DEPTHS[:max(want, floor)])]
+    fresh = [p for p in pool if p.id not in used and p.id not in tonight]
+    repeated = not fresh
+    if repeated:  # every prompt open here has been had: start the round again
+        fresh = [p for p in pool if p.id not in tonight]
+    if not fresh:  # and tonight has had every one: the longest ago, never the last again
+        seen = {p.id: p for p in pool}
+        oldest = next((i for i in tonight if i in seen and i != tonight[-1]), None)
+        return (oldest or pool[0].id), True
+    for depth in order:
+        at = [p for p in fresh if p.depth is depth]
+        if at:
+            return pick(at).id, repeated
+    return pick(fresh).id, repeated

@@ -1,0 +1,208 @@
+"""`/session` on the night: the host opens it (`/session start`), brings prompts one at a
+time (`/session next`, `/session skip`), members check in (`/session here`) or ask for a deeper
+prompt of their own (`/session deeper`), and `/session end` posts the recap."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from typing import Any
+
+from bot.core.agenda import choose_for_night
+from bot.core.call import Call
+from bot.core.commands.club import mention, require_club
+from bot.core.commands.discuss import fits
+from bot.core.commands.session_common import find_night, night_changes, running_night, stale
+from bot.core.content.model import CardKind, Depth, Prompt
+from bot.core.effects import CloseThread, InThread, OpenThread
+from bot.core.errors import UserError
+from bot.core.nights import Answer, Night, NightPrompt, NightStatus, NightTaken, StaleNight, Target
+from bot.core.registry import Command, Option, OptionKind
+from bot.core.reply import Action, Draft, Part, Visibility
+from bot.core.timeline import Medium
+
+
+async def start(call: Call, night: int | None = None) -> Draft:
+    club = require_club(call)
+    found = await find_night(call, club, night, (NightStatus.SCHEDULED,))
+    try:
+        started = await call.store.start_night(found.id, call.inv.user)
+    except NightTaken as err:
+        raise UserError(f"Night #{err.running} is running already.",
+                        hint="End it with `/session end` before starting another.") from None
+    except StaleNight as err:
+        raise stale(err) from None
+    going = [r.user for r in await call.store.rsvps(started.id) if r.answer is Answer.GOING]
+    parts = (
+        Part(f"Tonight we discuss {started.target.describe()}. Replies in this channel are now "
+             "cut to that point, so nobody is spoiled."),
+        Part("Prompts come one at a time, from warm-up to deep to debate. Hosts: "
+             "`/session next` (or the button) for the next one, `/session next THEME` to pick a "
+             "theme, `/session skip` to swap one, `/session end` for the recap."),
+        Part("Everyone: press **I'm here** (or `/session here`) so the recap knows you came. "
+             "Further along than tonight? `/session deeper` gives you a deeper prompt, "
+             "privately."),
+    )
+    fields = (Part(started.wall.stamp(), label="Scheduled for"),
+              Part(", ".join(mention(u) for u in going) or "nobody yet", label="Going"))
+    thread = OpenThread(started.id, started.name)
+    return Draft(
+        title=f"{started.name} begins", parts=parts, fields=fields,
+        actions=(Action("First prompt", "session next"),
+                 Action("I'm here", "session here", private=True)),
+        effects=(thread, *night_changes(call, started)))
+
+
+POOLS_KEPT = 256
+
+
+def _pool(call: Call, target: Target, theme: str | None) -> list[Prompt]:
+    """The prompts a night may bring: open at its target and to the channel, for its medium,
+    on the theme asked for. The same few nights ask again and again: kept."""
+    pools: OrderedDict[tuple[Any, ...], list[Prompt]] = call.deps.kept("night pools")
+    key = (target, call.progress, call.mode, theme)
+    kept = pools.get(key)
+    if kept is not None:
+        pools.move_to_end(key)
+        return kept
+    medium = Medium.NOVEL if target.novel is not None else Medium.FILM
+    aim = target.progress
+    pool = [p for p in call.content.prompts
+            if p.reveal.visible_at(aim) and call.sees(p.reveal) and fits(p, medium)
+            and (theme is None or theme in p.themes)]
+    pools[key] = pool
+    if len(pools) > POOLS_KEPT:
+        pools.popitem(last=False)
+    return pool
+
+
+async def next_prompt(call: Call, theme: str | None = None, *, skip: bool = False) -> Draft:
+    club = require_club(call)
+    night = await running_night(call, club)
+    wanted = call.find(CardKind.THEME, theme) if theme else None
+    pool = _pool(call, night.target, wanted.id if wanted else None)
+    if not pool:
+        about = f" on {wanted.name}" if wanted else ""
+        raise UserError(f"No prompts{about} are open at tonight's target.",
+                        hint="Try `/session next` without a theme." if wanted else None)
+    repeated = False
+
+    def choose(used: frozenset[str], shown: tuple[NightPrompt, ...]) -> str | None:
+        nonlocal repeated
+        chosen, repeated = choose_for_night(pool, used, shown, call.deps.rng.choice, depth_of)
+        return chosen
+
+    def depth_of(prompt_id: str) -> Depth | None:
+        found = call.content.prompt(prompt_id)
+        return found.depth if found else None
+
+    picked, shown = await call.store.take_night_prompt(night.id, club.id, choose,
+                                                       skip_last=skip)
+    prompt = call.content.prompt(picked) if picked else None
+    assert prompt is not None  # choose always picks from a non-empty pool
+    number = sum(1 for p in shown if not p.skipped)
+    names = ", ".join(call.content.card(CardKind.THEME, t).name for t in prompt.themes)
+    footer = f"Prompt {number} tonight · cut to {night.target.describe()}"
+    if repeated:
+        footer += " · every prompt open here has been had, so they come round again"
+    swapped = skip and len(shown) >= 2 and shown[-2].skipped
+    lead = (Part("Skipped; here is another."),) if swapped else ()
+    return Draft(
+        title=f"Prompt {number} · {prompt.depth.value}",
+        parts=(*lead, Part(prompt.text, reveal=prompt.reveal)),
+        fields=(Part(names, label="Themes"),),
+        footer=footer,
+        actions=(Action("Next prompt", "session next"), Action("Skip", "session skip"),
+                 Action("Deeper, just for me", "session deeper", private=True)),
+        effects=(InThread(night.id, night.thread),))
+
+
+async def skip(call: Call) -> Draft:
+    return await next_prompt(call, skip=True)
+
+
+async def deeper(call: Call) -> Draft:
+    club = require_club(call)
+    night = await running_night(call, club)
+    mine = call.ctx.member
+    aim = night.target
+    # Past tonight: anything open at the member's own progress (either medium) that tonight's
+    # target does not open.
+    beyond = [p for p in call.content.prompts
+              if p.reveal.visible_at(mine) and not p.reveal.visible_at(aim.progress)
+              and p.depth is not Depth.WARM_UP]
+    if not beyond:
+        raise UserError(f"Tonight covers {aim.describe()}, and no deeper prompt opens at your "
+                        "own progress yet, so tonight's prompts are the deepest for you.",
+                        hint="Set how far you have got with `/progress`.")
+    chosen = call.deps.rng.choice(beyond)
+    return Draft(
+        title=f"A deeper prompt, just for you · {chosen.depth.value}",
+        parts=(Part(chosen.text, reveal=chosen.reveal),),
+        footer="It goes past tonight's target: keep it out of the thread.",
+        visibility=Visibility.PRIVATE)
+
+
+async def here(call: Call) -> Draft:
+    club = require_club(call)
+    night = await running_night(call, club)
+    fresh = await call.store.check_in(night.id, call.inv.user)
+    text = (f"Welcome, {mention(call.inv.user)}: you're down as here for {night.name}."
+            if fresh else f"You're already down as here for {night.name}.")
+    return Draft(parts=(Part(text),), visibility=Visibility.PRIVATE)
+
+
+async def end(call: Call) -> Draft:
+    club = require_club(call)
+    night = await running_night(call, club)
+    try:
+        ended = await call.store.end_night(night.id)
+    except StaleNight as err:
+        raise stale(err) from None
+    draft = await recap(call, ended)
+    return replace(draft, effects=(CloseThread(ended.id, ended.thread),
+                                   *night_changes(call, ended)))
+
+
+async def recap(call: Call, night: Night) -> Draft:
+    """The record of a night that has ended: what was discussed and who came."""
+    shown = await call.store.night_prompts(night.id)
+    came = [r.user for r in await call.store.rsvps(night.id) if r.here]
+    discussed: list[Part] = []
+    for n, item in enumerate((p for p in shown if not p.skipped), start=1):
+        prompt = call.content.prompt(item.prompt_id)
+        if prompt is not None:
+            discussed.append(Part(prompt.text, label=f"{n} · {prompt.depth.value}",
+                                  reveal=prompt.reveal))
+    skipped = sum(1 for p in shown if p.skipped)
+    lead = Part(f"{night.name} discussed {night.target.describe()} ({night.wall.stamp()}). "
+                f"{len(discussed)} prompt{'s' if len(discussed) != 1 else ''} discussed"
+                + (f", {skipped} skipped" if skipped else "") + ".")
+    fields = (Part(", ".join(mention(u) for u in came) or "nobody checked in",
+                   label=f"Who came ({len(came)})"),)
+    return Draft(title=f"Recap: {night.name}", parts=(lead, *discussed), fields=fields,
+                 footer="Past nights: `/club history`.")
+
+
+# -- declarations (in the `session` group, declared in session.py) --------------------------
+
+_NIGHT = Option("night", "The night's number (default: the next one)", OptionKind.INT,
+                required=False, min=1, max=2**31 - 1)
+COMMANDS = (
+    Command("session", "start", "Hosts: open a night: a thread, the agenda, the club's progress",
+            start, (_NIGHT,), host_only=True, moves_audience=True,
+            examples=("/session start",)),
+    Command("session", "next", "Hosts: the next prompt of the night", next_prompt,
+            (Option("theme", "A theme to pick from", OptionKind.NAME, required=False,
+                    complete=CardKind.THEME, max_length=100),),
+            host_only=True, examples=("/session next", "/session next memory")),
+    Command("session", "here", "On the night: say you are here, for the recap", here,
+            private=True, examples=("/session here",)),
+    Command("session", "deeper", "On the night: a deeper prompt for you alone, if you are "
+            "further along", deeper, private=True, examples=("/session deeper",)),
+    Command("session", "skip", "Hosts: skip this prompt for another", skip, host_only=True,
+            examples=("/session skip",)),
+    Command("session", "end", "Hosts: end the night and post the recap", end, host_only=True,
+            moves_audience=True,
+            examples=("/session end",)),
+)

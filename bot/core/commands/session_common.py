@@ -1,0 +1,80 @@
+"""What the `/session` commands share: which night a command means, a night's title, and
+the reply when a night has moved on under a command (another host started or cancelled it)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.core.call import Call
+from bot.core.clubs import Club
+from bot.core.effects import NightChanged
+from bot.core.errors import BadInput, NotFound, UserError
+from bot.core.nights import Night, NightStatus, StaleNight, Target
+from bot.core.timeline import Medium
+
+TITLE_MAX = 80
+LISTED = 10
+# A night not started this long after its time is missed: the defaults (`/session start`,
+# `/session rsvp going`) and the list pass over it for the next one.
+GRACE = timedelta(hours=12)
+
+
+def clean_title(text: str | None) -> str | None:
+    """A night's title is shown in thread names, event names and notifications: plain words
+    only, no markup or mentions, bounded."""
+    if text is None:
+        return None
+    text = re.sub(r"[<>|*_~`\\]", " ", text).replace("@", "")
+    text = " ".join(text.split())[:TITLE_MAX].strip()
+    return text or None
+
+
+def check_medium(club: Club, target: Target) -> None:
+    if club.medium is Medium.NOVEL and target.film is not None:
+        raise BadInput("This club reads the novel, so its nights cover chapters.",
+                       hint="For example `/session schedule novel 9 at friday 19:30`.")
+    if club.medium is Medium.FILM and target.novel is not None:
+        raise BadInput("This club watches the film, so its nights cover film time.",
+                       hint="For example `/session schedule film 45 at friday 19:30`.")
+
+
+async def find_night(call: Call, club: Club, night_id: int | None,
+                 statuses: tuple[NightStatus, ...]) -> Night:
+    """The night a command means: the one named, or the next one in these states."""
+    if night_id is not None:
+        night = await call.store.night(night_id)
+        if night is None or night.club_id != club.id:
+            raise NotFound(f"This club has no night #{night_id}.",
+                           hint="See the club's nights with `/session list`.")
+        return night
+    since = int((call.now() - GRACE).timestamp())
+    for status in statuses:  # in the order the command prefers them
+        nights = await call.store.club_nights(
+            club.id, (status,), limit=1,
+            since=since if status is NightStatus.SCHEDULED else None)
+        if nights:
+            return nights[0]
+    raise NotFound("This club has no night scheduled.",
+                   hint="A host schedules one with `/session schedule`.")
+
+
+async def running_night(call: Call, club: Club) -> Night:
+    nights = await call.store.club_nights(club.id, (NightStatus.RUNNING,), limit=1)
+    if not nights:
+        raise UserError("No night is running in this club right now.",
+                        hint="A host opens one with `/session start`.")
+    return nights[0]
+
+
+def stale(err: StaleNight) -> UserError:
+    if err.status is None:
+        return NotFound(f"Night #{err.night_id} is gone.")
+    hint = ("End it with `/session end` first." if err.status is NightStatus.RUNNING
+            else "See where things stand with `/session list`.")
+    return UserError(f"Night #{err.night_id} is {err.status.value} now, so that can't be done.",
+                     hint=hint)
+
+
+def night_changes(call: Call, *nights: Night) -> tuple[NightChanged, ...]:
+    return tuple(NightChanged(n, call.inv.channel) for n in nights)
