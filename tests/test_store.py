@@ -150,13 +150,13 @@ async def test_in_memory_store_works() -> None:
 def test_migration_files_are_numbered_and_explained() -> None:
     names = sorted(
         entry.name
-        for entry in resources.files("bot.store").joinpath("migrations").iterdir()
+        for entry in resources.files("bot.store.sqlite").joinpath("migrations").iterdir()
         if entry.name.endswith(".sql")
     )
     assert names, "no migrations packaged"
     for number, name in enumerate(names, start=1):
         assert re.fullmatch(rf"{number:04d}_[a-z0-9_]+\.sql", name)
-        text = resources.files("bot.store").joinpath("migrations", name).read_text("utf-8")
+        text = resources.files("bot.store.sqlite").joinpath("migrations", name).read_text("utf-8")
         assert text.startswith("-- why: "), f"{name} needs a one-line '-- why:' header"
     assert [version for version, _ in MIGRATIONS] == list(range(1, LATEST_VERSION + 1))
 
