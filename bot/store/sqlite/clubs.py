@@ -69,6 +69,22 @@ ON CONFLICT (platform, workspace, user_id) DO UPDATE SET
 RETURNING novel, film
 """
 
+# A new member; someone already in the club is left as they are, and RETURNING gives no row.
+_JOIN_SQL = (
+    "INSERT INTO club_members (club_id, user_id, is_host, joined_at)"
+    " VALUES (:club, :user, 0, :now)"
+    " ON CONFLICT (club_id, user_id) DO NOTHING RETURNING 1"
+)
+
+# Insert as a host, or promote a member; an existing host matches neither and RETURNING gives
+# no row.
+_ADD_HOST_SQL = (
+    "INSERT INTO club_members (club_id, user_id, is_host, joined_at)"
+    " VALUES (:club, :user, 1, :now)"
+    " ON CONFLICT (club_id, user_id) DO UPDATE SET is_host = 1"
+    " WHERE club_members.is_host = 0 RETURNING 1"
+)
+
 _HOST_STATE_SQL = """
 SELECT me.is_host,
        (SELECT count(*) FROM club_members AS h WHERE h.club_id = me.club_id AND h.is_host = 1)
@@ -239,16 +255,7 @@ class ClubsMixin(Db):
         )
 
     async def join_club(self, club_id: int, user: str) -> bool:
-        async with self._write() as conn:
-            rows = await self._club_write(
-                conn,
-                club_id,
-                "INSERT INTO club_members (club_id, user_id, is_host, joined_at)"
-                " VALUES (:club, :user, 0, :now)"
-                " ON CONFLICT (club_id, user_id) DO NOTHING RETURNING 1",
-                {"club": club_id, "user": user, "now": _now()},
-            )
-        return bool(rows)
+        return await self._upsert_member(club_id, user, _JOIN_SQL)
 
     async def leave_club(self, club_id: int, user: str) -> bool:
         async with self._write() as conn:
@@ -295,19 +302,7 @@ class ClubsMixin(Db):
                 raise UnknownClub(f"no club has id {club_id}")
 
     async def add_host(self, club_id: int, user: str) -> bool:
-        async with self._write() as conn:
-            # Insert as a host, or promote a member; an existing host matches neither and
-            # RETURNING gives no row.
-            rows = await self._club_write(
-                conn,
-                club_id,
-                "INSERT INTO club_members (club_id, user_id, is_host, joined_at)"
-                " VALUES (:club, :user, 1, :now)"
-                " ON CONFLICT (club_id, user_id) DO UPDATE SET is_host = 1"
-                " WHERE club_members.is_host = 0 RETURNING 1",
-                {"club": club_id, "user": user, "now": _now()},
-            )
-        return bool(rows)
+        return await self._upsert_member(club_id, user, _ADD_HOST_SQL)
 
     async def remove_host(self, club_id: int, user: str) -> bool:
         async with self._write() as conn:
@@ -321,6 +316,15 @@ class ClubsMixin(Db):
                 {"club": club_id, "user": user},
             )
         return True
+
+    async def _upsert_member(self, club_id: int, user: str, sql: str) -> bool:
+        """Write the user's row in the club (``_JOIN_SQL`` or ``_ADD_HOST_SQL``), in one
+        transaction; True if the row changed (RETURNING gave a row)."""
+        async with self._write() as conn:
+            rows = await self._club_write(
+                conn, club_id, sql, {"club": club_id, "user": user, "now": _now()}
+            )
+        return bool(rows)
 
     @staticmethod
     async def _host_state(
