@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import math
 import re
 import sqlite3
 import threading
@@ -820,3 +821,131 @@ async def test_clubs_of_a_member(store: SqliteStore) -> None:
     assert [(c.id, c.channel) for c in await store.clubs_of(scope, "ann")] == [
         (first.id, "one"), (third.id, "three")]
     assert await store.clubs_of(Scope("test", "other"), "ann") == ()
+
+
+# -- adapter state with a time to live ----------------------------------------------------------
+
+
+class Clock:
+    """A wall clock (unix seconds) that moves only when a test moves it."""
+
+    def __init__(self, now: float = 1_800_000_000.5) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def timed(db_path: Path, clock: Clock) -> AsyncIterator[SqliteStore]:
+    async with await SqliteStore.open(db_path, clock=clock) as opened:
+        yield opened
+
+
+def state_rows(path: Path) -> list[tuple[str, str, int | None]]:
+    with raw(path) as conn:
+        return conn.execute(
+            "SELECT key, value, expires_at FROM adapter_state ORDER BY key").fetchall()
+
+
+@pytest.mark.parametrize("where", ["file", "memory"])  # the fast reader, and the worker
+async def test_an_expired_state_value_reads_as_absent(
+        where: str, db_path: Path, clock: Clock) -> None:
+    path = db_path if where == "file" else ":memory:"
+    async with await SqliteStore.open(path, clock=clock) as store:
+        await store.put_state("discord:button:1", "abc", ttl=30)
+        clock.now += 29.9
+        assert await store.get_state("discord:button:1") == "abc"
+        clock.now += 1
+        assert await store.get_state("discord:button:1") is None
+        await store.put_state("discord:button:1", "def", ttl=30)  # a put after expiry: live
+        assert await store.get_state("discord:button:1") == "def"
+        await store.put_state("discord:button:1", "ghi")  # replaced without ttl: for good
+        clock.now += 10 * 365 * 86400
+        assert await store.get_state("discord:button:1") == "ghi"
+
+
+async def test_an_expired_claim_can_be_claimed_again_by_exactly_one(
+        timed: SqliteStore, clock: Clock) -> None:
+    assert await timed.claim_state("slack:event:E1", "first", ttl=60) is True
+    assert await timed.claim_state("slack:event:E1", "again", ttl=60) is False
+    clock.now += 60  # expires_at is whole seconds, rounded up: a row lives at least its ttl
+    assert await timed.claim_state("slack:event:E1", "again", ttl=60) is False
+    clock.now += 0.5  # expired; the prune ran at +60, so the claim itself replaces the row
+    results = await asyncio.gather(
+        *(timed.claim_state("slack:event:E1", f"retry-{i}", ttl=60) for i in range(5)))
+    assert sorted(results) == [False, False, False, False, True]
+    assert await timed.get_state("slack:event:E1") == f"retry-{results.index(True)}"
+    assert await timed.claim_state("slack:event:E1", "late", ttl=60) is False  # the new claim lives
+
+
+async def test_state_without_a_ttl_is_kept_forever(
+        timed: SqliteStore, clock: Clock, db_path: Path) -> None:
+    await timed.put_state("discord:synced:1:global", "digest")
+    assert await timed.claim_state("slack:trigger:T1:x", "note") is True
+    clock.now += 50 * 365 * 86400
+    await timed.put_state("other", "x", ttl=1)  # a state write, so a prune runs
+    assert await timed.get_state("discord:synced:1:global") == "digest"
+    assert await timed.claim_state("slack:trigger:T1:x", "again") is False
+    assert state_rows(db_path) == [
+        ("discord:synced:1:global", "digest", None), ("other", "x", math.ceil(clock.now + 1)),
+        ("slack:trigger:T1:x", "note", None)]
+
+
+async def test_expired_state_rows_are_deleted_at_most_once_a_minute(
+        timed: SqliteStore, clock: Clock, db_path: Path) -> None:
+    await timed.put_state("a", "1", ttl=10)
+    await timed.claim_state("b", "1", ttl=10)
+    await timed.put_state("keep", "1")
+    clock.now += 30
+    assert await timed.get_state("a") is None
+    assert len(state_rows(db_path)) == 3  # reads never delete
+    await timed.put_state("c", "1", ttl=60)  # 30 s since the last prune: not yet
+    assert [key for key, _, _ in state_rows(db_path)] == ["a", "b", "c", "keep"]
+    clock.now += 30
+    await timed.claim_state("d", "1")  # a minute since the last prune: expired rows go
+    assert [key for key, _, _ in state_rows(db_path)] == ["c", "d", "keep"]
+    clock.now += 60  # c expired too
+    await timed.put_state("keep", "2")
+    assert state_rows(db_path) == [("d", "1", None), ("keep", "2", None)]
+
+
+async def test_a_ttl_must_be_positive(timed: SqliteStore, db_path: Path) -> None:
+    for ttl in (0, -5):
+        with pytest.raises(ValueError, match="ttl"):
+            await timed.put_state("k", "v", ttl=ttl)
+        with pytest.raises(ValueError, match="ttl"):
+            await timed.claim_state("k", "v", ttl=ttl)
+    assert state_rows(db_path) == []
+
+
+async def test_state_written_at_schema_version_3_survives_the_upgrade(
+        db_path: Path, clock: Clock) -> None:
+    async with await SqliteStore.open(db_path, migrations=MIGRATIONS[:3]) as old:
+        assert (await old.pragmas())["user_version"] == 3
+    with raw(db_path) as conn:  # as the version-3 release's put_state and claim_state wrote them
+        for key, value in (("discord:synced:1:global", "digest"), ("slack:event:E9", "1"),
+                           ("slack:trigger:T1:abc", "note")):
+            conn.execute(
+                "INSERT INTO adapter_state (key, value, updated_at) VALUES (:key, :value, :now)"
+                " ON CONFLICT (key) DO NOTHING RETURNING 1",
+                {"key": key, "value": value, "now": "2026-01-01T00:00:00.000000+00:00"})
+        before = conn.execute("SELECT key, value, updated_at FROM adapter_state").fetchall()
+    async with await SqliteStore.open(db_path, clock=clock) as store:
+        assert (await store.pragmas())["user_version"] == LATEST_VERSION
+        clock.now += 50 * 365 * 86400
+        await store.put_state("new", "x", ttl=1)  # a prune runs, and keeps them all
+        for key, value, _ in before:
+            assert await store.get_state(key) == value
+        assert await store.claim_state("slack:event:E9", "again") is False
+    with raw(db_path) as conn:
+        assert conn.execute("SELECT key, value, updated_at FROM adapter_state"
+                            " WHERE key != 'new'").fetchall() == before
+        assert conn.execute("SELECT count(*) FROM adapter_state WHERE key != 'new'"
+                            " AND expires_at IS NULL").fetchone()[0] == len(before)
+

@@ -64,16 +64,19 @@ class Store(Protocol):
         ...
 
     async def get_state(self, key: str) -> str | None:
-        """A value an adapter saved under ``key`` (namespaced by the adapter), or None."""
+        """A value an adapter saved under ``key`` (namespaced by the adapter), or None (also
+        once the value has expired)."""
         ...
 
-    async def put_state(self, key: str, value: str) -> None:
-        """Save (or replace) an adapter's value under ``key``."""
+    async def put_state(self, key: str, value: str, *, ttl: int | None = None) -> None:
+        """Save (or replace) an adapter's value under ``key``, for ``ttl`` seconds (None:
+        until replaced)."""
         ...
 
-    async def claim_state(self, key: str, value: str) -> bool:
-        """Save ``value`` under ``key`` only if nothing is there yet; True if this call did.
-        Atomic, so of two deliveries of the same request exactly one claims it."""
+    async def claim_state(self, key: str, value: str, *, ttl: int | None = None) -> bool:
+        """Save ``value`` under ``key`` (for ``ttl`` seconds, None: for good) only if nothing
+        is there yet or what is there has expired; True if this call did. Atomic, so of two
+        deliveries of the same request exactly one claims it."""
         ...
 
     # -- discussion nights (every multi-row change is one transaction) ---------------------

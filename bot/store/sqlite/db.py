@@ -30,7 +30,8 @@ import asyncio
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,11 +95,14 @@ class Db:
     Not a store by itself; ``SqliteStore`` (store.py) adds the tables' methods and ``open()``.
     """
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, *, clock: Callable[[], float] = time.time
+    ) -> None:
         # Private: open() applies the pragmas and migrations a usable store depends on.
         self._conn: aiosqlite.Connection | None = conn
         self._lock = asyncio.Lock()
         self._reader: sqlite3.Connection | None = None  # see the module docstring
+        self._clock = clock  # wall-clock unix seconds, for what expires (adapter state)
 
     async def _configure(self, *, in_memory: bool) -> None:
         conn = self._require_open()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -37,11 +38,12 @@ class SqliteStore(ClubsMixin, NightsMixin, RemindersMixin, StateMixin):
         path: str | os.PathLike[str],
         *,
         migrations: Iterable[tuple[int, str]] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> SqliteStore:
         """Open (creating if needed) the database at ``path`` (or ``":memory:"``), migrated.
 
         ``migrations`` replaces the packaged ones; tests use it to show a failing migration
-        changes nothing.
+        changes nothing. ``clock`` (unix seconds) says when adapter state expires; tests move it.
         """
         plan = MIGRATIONS if migrations is None else _checked(migrations)
         in_memory = str(path) in {":memory:", ""}
@@ -53,7 +55,7 @@ class SqliteStore(ClubsMixin, NightsMixin, RemindersMixin, StateMixin):
             )
         except (OSError, sqlite3.Error) as error:
             raise StoreError(f"cannot open the database at {path}: {error}") from error
-        store = cls(conn)
+        store = cls(conn, clock=clock)
         try:
             await store._configure(in_memory=in_memory)
             await migrate(store._require_open(), store._lock, plan)
