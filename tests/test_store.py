@@ -7,6 +7,7 @@ Check ids (E-Q1...) refer to platform-contract.md §E.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import inspect
 import math
@@ -949,3 +950,18 @@ async def test_state_written_at_schema_version_3_survives_the_upgrade(
         assert conn.execute("SELECT count(*) FROM adapter_state WHERE key != 'new'"
                             " AND expires_at IS NULL").fetchone()[0] == len(before)
 
+
+def test_the_sqlite_store_is_imported_only_through_its_package() -> None:
+    """bot/store/sqlite/__init__.py is the one face; its modules are private to it."""
+    root = Path(__file__).resolve().parents[1]
+    inside = root / "bot" / "store" / "sqlite"
+    for folder in ("bot", "tests", "bench"):
+        for path in sorted((root / folder).rglob("*.py")):
+            if inside in path.parents:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                for name in names:
+                    assert not name.startswith("bot.store.sqlite."), f"{path}: {name}"
+                    assert name != "bot.store.sqlite_nights", f"{path}: {name}"
