@@ -7,8 +7,10 @@ Check ids (E-Q1...) refer to platform-contract.md §E.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import inspect
+import math
 import re
 import sqlite3
 import threading
@@ -22,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.adapters.state import AdapterState
 from bot.core.clubs import Club, ClubExists, LastHost, Scope, SpoilerMode
 from bot.core.store import Store
 from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, Medium, Progress
@@ -98,6 +101,12 @@ def test_sqlite_store_matches_the_port_exactly() -> None:
         assert inspect.iscoroutinefunction(getattr(SqliteStore, name)), name
 
 
+def test_sqlite_store_keeps_adapter_state_as_its_port_says() -> None:
+    for name in ("get_state", "put_state", "claim_state"):
+        port = inspect.signature(getattr(AdapterState, name))
+        assert inspect.signature(getattr(SqliteStore, name)) == port, name
+
+
 # -- E-Q1: pragmas -------------------------------------------------------------------------------
 
 
@@ -150,13 +159,13 @@ async def test_in_memory_store_works() -> None:
 def test_migration_files_are_numbered_and_explained() -> None:
     names = sorted(
         entry.name
-        for entry in resources.files("bot.store").joinpath("migrations").iterdir()
+        for entry in resources.files("bot.store.sqlite").joinpath("migrations").iterdir()
         if entry.name.endswith(".sql")
     )
     assert names, "no migrations packaged"
     for number, name in enumerate(names, start=1):
         assert re.fullmatch(rf"{number:04d}_[a-z0-9_]+\.sql", name)
-        text = resources.files("bot.store").joinpath("migrations", name).read_text("utf-8")
+        text = resources.files("bot.store.sqlite").joinpath("migrations", name).read_text("utf-8")
         assert text.startswith("-- why: "), f"{name} needs a one-line '-- why:' header"
     assert [version for version, _ in MIGRATIONS] == list(range(1, LATEST_VERSION + 1))
 
@@ -820,3 +829,146 @@ async def test_clubs_of_a_member(store: SqliteStore) -> None:
     assert [(c.id, c.channel) for c in await store.clubs_of(scope, "ann")] == [
         (first.id, "one"), (third.id, "three")]
     assert await store.clubs_of(Scope("test", "other"), "ann") == ()
+
+
+# -- adapter state with a time to live ----------------------------------------------------------
+
+
+class Clock:
+    """A wall clock (unix seconds) that moves only when a test moves it."""
+
+    def __init__(self, now: float = 1_800_000_000.5) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def timed(db_path: Path, clock: Clock) -> AsyncIterator[SqliteStore]:
+    async with await SqliteStore.open(db_path, clock=clock) as opened:
+        yield opened
+
+
+def state_rows(path: Path) -> list[tuple[str, str, int | None]]:
+    with raw(path) as conn:
+        return conn.execute(
+            "SELECT key, value, expires_at FROM adapter_state ORDER BY key").fetchall()
+
+
+@pytest.mark.parametrize("where", ["file", "memory"])  # the fast reader, and the worker
+async def test_an_expired_state_value_reads_as_absent(
+        where: str, db_path: Path, clock: Clock) -> None:
+    path = db_path if where == "file" else ":memory:"
+    async with await SqliteStore.open(path, clock=clock) as store:
+        await store.put_state("discord:button:1", "abc", ttl=30)
+        clock.now += 29.9
+        assert await store.get_state("discord:button:1") == "abc"
+        clock.now += 1
+        assert await store.get_state("discord:button:1") is None
+        await store.put_state("discord:button:1", "def", ttl=30)  # a put after expiry: live
+        assert await store.get_state("discord:button:1") == "def"
+        await store.put_state("discord:button:1", "ghi")  # replaced without ttl: for good
+        clock.now += 10 * 365 * 86400
+        assert await store.get_state("discord:button:1") == "ghi"
+
+
+async def test_an_expired_claim_can_be_claimed_again_by_exactly_one(
+        timed: SqliteStore, clock: Clock) -> None:
+    assert await timed.claim_state("slack:event:E1", "first", ttl=60) is True
+    assert await timed.claim_state("slack:event:E1", "again", ttl=60) is False
+    clock.now += 60  # expires_at is whole seconds, rounded up: a row lives at least its ttl
+    assert await timed.claim_state("slack:event:E1", "again", ttl=60) is False
+    clock.now += 0.5  # expired; the prune ran at +60, so the claim itself replaces the row
+    results = await asyncio.gather(
+        *(timed.claim_state("slack:event:E1", f"retry-{i}", ttl=60) for i in range(5)))
+    assert sorted(results) == [False, False, False, False, True]
+    assert await timed.get_state("slack:event:E1") == f"retry-{results.index(True)}"
+    assert await timed.claim_state("slack:event:E1", "late", ttl=60) is False  # the new claim lives
+
+
+async def test_state_without_a_ttl_is_kept_forever(
+        timed: SqliteStore, clock: Clock, db_path: Path) -> None:
+    await timed.put_state("discord:synced:1:global", "digest")
+    assert await timed.claim_state("slack:trigger:T1:x", "note") is True
+    clock.now += 50 * 365 * 86400
+    await timed.put_state("other", "x", ttl=1)  # a state write, so a prune runs
+    assert await timed.get_state("discord:synced:1:global") == "digest"
+    assert await timed.claim_state("slack:trigger:T1:x", "again") is False
+    assert state_rows(db_path) == [
+        ("discord:synced:1:global", "digest", None), ("other", "x", math.ceil(clock.now + 1)),
+        ("slack:trigger:T1:x", "note", None)]
+
+
+async def test_expired_state_rows_are_deleted_at_most_once_a_minute(
+        timed: SqliteStore, clock: Clock, db_path: Path) -> None:
+    await timed.put_state("a", "1", ttl=10)
+    await timed.claim_state("b", "1", ttl=10)
+    await timed.put_state("keep", "1")
+    clock.now += 30
+    assert await timed.get_state("a") is None
+    assert len(state_rows(db_path)) == 3  # reads never delete
+    await timed.put_state("c", "1", ttl=60)  # 30 s since the last prune: not yet
+    assert [key for key, _, _ in state_rows(db_path)] == ["a", "b", "c", "keep"]
+    clock.now += 30
+    await timed.claim_state("d", "1")  # a minute since the last prune: expired rows go
+    assert [key for key, _, _ in state_rows(db_path)] == ["c", "d", "keep"]
+    clock.now += 60  # c expired too
+    await timed.put_state("keep", "2")
+    assert state_rows(db_path) == [("d", "1", None), ("keep", "2", None)]
+
+
+async def test_a_ttl_must_be_positive(timed: SqliteStore, db_path: Path) -> None:
+    for ttl in (0, -5):
+        with pytest.raises(ValueError, match="ttl"):
+            await timed.put_state("k", "v", ttl=ttl)
+        with pytest.raises(ValueError, match="ttl"):
+            await timed.claim_state("k", "v", ttl=ttl)
+    assert state_rows(db_path) == []
+
+
+async def test_state_written_at_schema_version_3_survives_the_upgrade(
+        db_path: Path, clock: Clock) -> None:
+    async with await SqliteStore.open(db_path, migrations=MIGRATIONS[:3]) as old:
+        assert (await old.pragmas())["user_version"] == 3
+    with raw(db_path) as conn:  # as the version-3 release's put_state and claim_state wrote them
+        for key, value in (("discord:synced:1:global", "digest"), ("slack:event:E9", "1"),
+                           ("slack:trigger:T1:abc", "note")):
+            conn.execute(
+                "INSERT INTO adapter_state (key, value, updated_at) VALUES (:key, :value, :now)"
+                " ON CONFLICT (key) DO NOTHING RETURNING 1",
+                {"key": key, "value": value, "now": "2026-01-01T00:00:00.000000+00:00"})
+        before = conn.execute("SELECT key, value, updated_at FROM adapter_state").fetchall()
+    async with await SqliteStore.open(db_path, clock=clock) as store:
+        assert (await store.pragmas())["user_version"] == LATEST_VERSION
+        clock.now += 50 * 365 * 86400
+        await store.put_state("new", "x", ttl=1)  # a prune runs, and keeps them all
+        for key, value, _ in before:
+            assert await store.get_state(key) == value
+        assert await store.claim_state("slack:event:E9", "again") is False
+    with raw(db_path) as conn:
+        assert conn.execute("SELECT key, value, updated_at FROM adapter_state"
+                            " WHERE key != 'new'").fetchall() == before
+        assert conn.execute("SELECT count(*) FROM adapter_state WHERE key != 'new'"
+                            " AND expires_at IS NULL").fetchone()[0] == len(before)
+
+
+def test_the_sqlite_store_is_imported_only_through_its_package() -> None:
+    """bot/store/sqlite/__init__.py is the one face; its modules are private to it."""
+    root = Path(__file__).resolve().parents[1]
+    inside = root / "bot" / "store" / "sqlite"
+    for folder in ("bot", "tests", "bench"):
+        for path in sorted((root / folder).rglob("*.py")):
+            if inside in path.parents:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                for name in names:
+                    assert not name.startswith("bot.store.sqlite."), f"{path}: {name}"
+                    assert name != "bot.store.sqlite_nights", f"{path}: {name}"

@@ -14,11 +14,13 @@ class AdapterState(Protocol):
         time to live reads as None."""
         ...
 
-    async def put_state(self, key: str, value: str) -> None:
-        """Save (or replace) a value under ``key``, kept until replaced."""
+    async def put_state(self, key: str, value: str, *, ttl: int | None = None) -> None:
+        """Save (or replace) a value under ``key``, for ``ttl`` seconds (None: until
+        replaced)."""
         ...
 
-    async def claim_state(self, key: str, value: str) -> bool:
-        """Save ``value`` under ``key`` only if nothing is there yet; True if this call did.
-        Atomic, so of two deliveries of the same request exactly one claims it."""
+    async def claim_state(self, key: str, value: str, *, ttl: int | None = None) -> bool:
+        """Save ``value`` under ``key`` (for ``ttl`` seconds; None: for good) only if nothing
+        is there yet or what is there has expired; True if this call did. Atomic, so of two
+        deliveries of the same request exactly one claims it."""
         ...

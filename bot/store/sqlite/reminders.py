@@ -1,0 +1,111 @@
+"""What the scheduler asks the SQLite store: due reminders, and series to continue.
+
+A mixin of ``SqliteStore`` over ``Db``. A reminder is a row (pending -> sending -> sent or
+skipped), so a restart neither loses nor repeats one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+
+from bot.core.clubs import SpoilerMode
+from bot.core.nights import Due, Night, NightPlan
+from bot.core.timeline import Progress
+from bot.store.sqlite.db import Db, _now
+from bot.store.sqlite.nights import _NIGHT_COLUMNS, _NIGHT_WIDTH, _insert_night, _night, _one
+
+
+class RemindersMixin(Db):
+    # -- series -----------------------------------------------------------------------------
+
+    async def series_due(self, platform: str, now: int, limit: int = 100) -> tuple[Night, ...]:
+        rows = await self._read(
+            f"SELECT {_NIGHT_COLUMNS} FROM nights AS n JOIN clubs AS c ON c.id = n.club_id"
+            " WHERE n.repeat IS NOT NULL AND n.next_made = 0 AND n.starts_at <= :now"
+            " AND c.platform = :platform AND c.archived_at IS NULL"
+            " ORDER BY n.starts_at LIMIT :limit",
+            {"now": now, "platform": platform, "limit": limit})
+        return tuple(_night(row) for row in rows)
+
+    async def continue_series(self, night_id: int, successor: NightPlan) -> Night | None:
+        """Make a series' next night, once: None if it was made already."""
+        async with self._write() as conn:
+            rows = list(await conn.execute_fetchall(
+                "UPDATE nights SET next_made = 1 WHERE id = :id AND next_made = 0"
+                " AND repeat IS NOT NULL RETURNING club_id", {"id": night_id}))
+            if not rows:
+                return None
+            new_id = await _insert_night(conn, rows[0][0], successor)
+            return await _one(conn, new_id)
+
+    # -- reminders --------------------------------------------------------------------------
+
+    async def claim_due(self, platform: str, now: int, limit: int = 200) -> tuple[Due, ...]:
+        """Claim the reminders due by ``now`` (pending -> sending), with what sending needs."""
+        async with self._write() as conn:
+            rows = list(await conn.execute_fetchall(
+                "UPDATE reminders SET state = 'sending' WHERE id IN ("
+                " SELECT id FROM reminders WHERE platform = :platform AND state = 'pending'"
+                " AND due_at <= :now ORDER BY due_at LIMIT :limit)"
+                " RETURNING id, night_id, hours",
+                {"platform": platform, "now": now, "limit": limit}))
+            return await self._dues(conn, rows)
+
+    async def claimed(self, platform: str) -> tuple[Due, ...]:
+        """Reminders claimed but not finished: a crash came between claim and send."""
+        async with self._write() as conn:
+            rows = list(await conn.execute_fetchall(
+                "SELECT id, night_id, hours FROM reminders"
+                " WHERE platform = :platform AND state = 'sending'", {"platform": platform}))
+            return await self._dues(conn, rows)
+
+    @staticmethod
+    async def _dues(conn: aiosqlite.Connection, rows: list[Any]) -> tuple[Due, ...]:
+        """Everything sending needs for the claimed rows, in one query."""
+        if not rows:
+            return ()
+        hours = {int(r[0]): int(r[2]) for r in rows}
+        found = await conn.execute_fetchall(
+            f"SELECT {_NIGHT_COLUMNS}, r.id, c.channel_id, c.workspace, c.novel, c.film,"
+            " c.spoiler_mode,"
+            " (SELECT json_group_array(v.user_id) FROM rsvps AS v WHERE v.night_id = n.id"
+            "  AND v.answer = 'going' AND v.remind = 1)"
+            " FROM reminders AS r JOIN nights AS n ON n.id = r.night_id"
+            " JOIN clubs AS c ON c.id = n.club_id"
+            f" WHERE r.id IN ({','.join('?' * len(hours))}) ORDER BY r.due_at, r.id",
+            tuple(hours))
+        out = []
+        for row in found:
+            reminder_id, channel, workspace, novel, film, mode, remind = row[_NIGHT_WIDTH:]
+            out.append(Due(reminder_id, _night(row), hours[reminder_id], channel, workspace,
+                           tuple(sorted(json.loads(remind))), Progress(novel, film),
+                           SpoilerMode(mode)))
+        return tuple(out)
+
+    async def finish_reminders(self, sent: Sequence[int], skipped: Sequence[int]) -> None:
+        """Mark a tick's reminders, all in one transaction."""
+        if not sent and not skipped:
+            return
+        now = _now()
+        async with self._write() as conn:
+            # Only rows still claimed: an edit meanwhile put its reminder back to pending.
+            await conn.executemany(
+                "UPDATE reminders SET state = ?, done_at = ? WHERE id = ? AND state = 'sending'",
+                [*(("sent", now, i) for i in sent), *(("skipped", now, i) for i in skipped)])
+
+    async def retry_reminder(self, reminder_id: int) -> None:
+        async with self._write() as conn:
+            await conn.execute_fetchall(
+                "UPDATE reminders SET state = 'pending' WHERE id = :id AND state = 'sending'",
+                {"id": reminder_id})
+
+    async def next_due(self, platform: str) -> int | None:
+        """When the next pending reminder is due (unix seconds), or None."""
+        rows = await self._read(
+            "SELECT min(due_at) FROM reminders WHERE platform = :platform AND state = 'pending'",
+            {"platform": platform})
+        return rows[0][0]
