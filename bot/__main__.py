@@ -7,14 +7,9 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.config import content_root, default_db_path, log_file_path
-
-if TYPE_CHECKING:
-    from bot.adapters.state import AdapterState
-    from bot.core.service import Core
 
 log = logging.getLogger("bot")
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -90,24 +85,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _console(db: str | None, as_json: bool) -> int:
-    from bot.adapters.console import Console, local_zone
-    from bot.app import StartupError, serving
+    from bot.launch import run_console
 
-    def console(core: Core, _state: AdapterState) -> Console:
-        return Console(core, as_json=as_json, tz=local_zone())
-
-    try:
-        async with serving(db or default_db_path(), "console", console) as running:
-            await running.run()
-    except StartupError as err:
-        print(err, file=sys.stderr)
-        return 1
-    return 0
+    return await run_console.serve(db or default_db_path(), as_json=as_json)
 
 
 def _discord(db: str | None, invite: bool) -> int:
-    from bot.adapters.discord import launch
     from bot.config import load_env_file
+    from bot.launch import run_discord as launch
 
     load_env_file()
     if invite:
@@ -119,8 +104,8 @@ def _discord(db: str | None, invite: bool) -> int:
 
 
 def _slack(args: argparse.Namespace) -> int:
-    from bot.adapters.slack import launch
     from bot.config import load_env_file
+    from bot.launch import run_slack as launch
 
     if args.manifest:
         return launch.print_manifest()

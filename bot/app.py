@@ -26,7 +26,7 @@ from bot.core.commands import Registry, build_registry
 from bot.core.content import Content, load_content
 from bot.core.scheduler import Courier, Scheduler
 from bot.core.service import Core
-from bot.store.sqlite import SqliteStore
+from bot.store.open import open_store
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ async def open_core(
     clock: Callable[[], datetime] | None = None,
 ) -> AsyncIterator[Core]:
     content = content or load_pack()
-    store = await SqliteStore.open(db_path)
+    store = await open_store(db_path)
     try:
         yield Core(content, store, registry or build_registry(), rng=rng, clock=clock)
     finally:
@@ -56,7 +56,7 @@ async def open_core(
 def adapter_state(core: Core) -> AdapterState:
     """What adapters keep of their own lives in the same database as the core's rows (one file
     to back up), behind its own small port."""
-    state: AdapterState = core.store  # type: ignore[assignment]  # SqliteStore implements both
+    state: AdapterState = core.store  # type: ignore[assignment]  # each store implements both
     return state
 
 
@@ -69,6 +69,7 @@ async def service_core(db_path: str | PathLike[str]) -> AsyncIterator[Core]:
     """The core for a running service (console, Discord, Slack), with start-up failures
     turned into one plain message."""
     from bot.core.content import ContentInvalid
+    from bot.store.open import UnknownStore
     from bot.store.sqlite import StoreError
 
     try:
@@ -79,7 +80,7 @@ async def service_core(db_path: str | PathLike[str]) -> AsyncIterator[Core]:
     async with AsyncExitStack() as stack:
         try:
             core = await stack.enter_async_context(open_core(db_path, content=content))
-        except (OSError, StoreError) as err:
+        except (OSError, StoreError, UnknownStore) as err:
             text = str(err)  # the store's own errors already say which file
             if not text.lower().startswith("cannot open"):
                 text = f"Cannot open the database at {db_path}: {text}"

@@ -61,3 +61,112 @@ def test_each_adapter_imports_only_its_own_platform() -> None:
                 assert not imported.startswith(forbidden), f"{name}/{path.name}: {imported}"
     for imported in _imports(adapters / "console.py"):
         assert not imported.startswith(("discord", "slack_bolt", "slack_sdk")), imported
+
+
+# -- the house: no circles, adapters only through the core ------------------------------------
+
+BOT = CORE.parent
+
+
+def _module_of(path: Path) -> str:
+    parts = path.relative_to(BOT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _sources() -> dict[str, tuple[bool, str]]:
+    """Every module of bot/: (is it a package's __init__, its source)."""
+    return {_module_of(p): (p.name == "__init__.py", p.read_text(encoding="utf-8"))
+            for p in BOT.rglob("*.py")}
+
+
+def _graph(modules: dict[str, tuple[bool, str]]) -> dict[str, set[str]]:
+    """Each module and the bot modules it imports, TYPE_CHECKING imports too, each resolved to
+    the module it names (``from bot.core import timeline`` is bot.core.timeline)."""
+    graph: dict[str, set[str]] = {}
+    for name, (is_package, source) in modules.items():
+        edges: set[str] = set()
+        package = name if is_package else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(source)):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]
+                                    + ([base] if base else []))
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base
+                           for a in node.names]
+            edges.update(t for t in targets if t in modules and t != name)
+        graph[name] = edges
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    # Tarjan's strongly connected components: any with two or more modules is a circle.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return circles
+
+
+def test_no_import_cycles_type_only_imports_counted() -> None:
+    graph = _graph(_sources())
+    assert len(graph) > 40
+    assert _circles(graph) == []
+
+
+def test_a_type_only_import_back_up_is_seen_as_a_circle() -> None:
+    """The cycle test cannot pass by reading nothing: the timeline importing the app, even
+    only for a type, closes a circle through everything that imports the timeline."""
+    modules = _sources()
+    _is_package, source = modules["bot.core.timeline"]
+    modules["bot.core.timeline"] = (False, source + (
+        "\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from bot.app import A\n"))
+    [circle] = _circles(_graph(modules))
+    assert {"bot.app", "bot.core.timeline"} <= set(circle)
+
+
+def test_adapters_never_touch_the_store() -> None:
+    """Adapters reach persistence only through the core's entry points (and their own
+    AdapterState, handed in by the composition root): no import of the store port or a store,
+    and no ``core.store`` anywhere in them."""
+    files = sorted((BOT / "adapters").rglob("*.py"))
+    assert len(files) > 10
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for name in _imports(path):
+            assert not name.startswith(("bot.core.store", "bot.store")), f"{path.name}: {name}"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "store":
+                inner = node.value
+                owner = inner.attr if isinstance(inner, ast.Attribute) else getattr(
+                    inner, "id", "")
+                assert owner != "core", f"{path.name}:{node.lineno} reaches core.store"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import discord
 
-from bot.adapters.discord.launch import PERMISSIONS
+from bot.adapters.discord.invite import PERMISSIONS
 
 
 def _run_cli(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

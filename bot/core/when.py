@@ -201,47 +201,16 @@ def _same_weekday_next_month(local: datetime, *, last: bool) -> datetime:
 def parse_when(text: str, tz: str, now: datetime, *, on: date | None = None) -> Wall:
     """`friday 19:30`, `2026-12-04 19:30`, `tomorrow 8pm`, `in 2 hours` in the zone `tz`.
     ``on``: the date a time alone means (an edit keeps the night's day: `at 20:00`)."""
-    words = " ".join(text.split())
-    words = re.sub(r"(\d)T(\d)", r"\1 \2", words)  # ISO 8601's `2026-12-04T19:30`
-    words = re.sub(r"\b([ap])\.m\.?(?=\s|$)", r"\1m", words, flags=re.I)  # `7:30 p.m.`
-    words = _dotted_times(words)
-    # Day names the parser does not know, as it does.
-    words = re.sub(r"\b(?:(weds)|(thurs?)|(tues))\b",
-                   lambda m: "wed" if m[1] else "thu" if m[2] else "tue", words, flags=re.I)
-    where = zone(tz)
-    local_now = now.astimezone(where).replace(tzinfo=None)
-    meant: datetime | None = None  # the instant a relative time names
+    words = _tidy(text)
     if not words:
         raise BadInput("Say when, for example `friday 19:30` or `2026-12-04 19:30`.")
+    where = zone(tz)
+    local_now = now.astimezone(where).replace(tzinfo=None)
     _check_words(words, tz)
     relative = bool(_RELATIVE.match(words))
-    if not relative and words.lower().startswith("in "):
-        raise BadInput(f"I can't read {_q(words)} as a time from now.",
-                       hint="Say it as `in 2 hours`, `in 90 minutes` or `in 1 hour 30 minutes`.")
     if not relative:
-        _check_dates(words)
-    if not relative and not _TIME_WORDS.search(words):
-        bare = re.search(r"\bat\s+(\d{1,2})$", words, re.I)
-        if bare and 1 <= int(bare[1]) <= 12:
-            raise BadInput(f"Is {_q(bare[0])} {bare[1]} am or {bare[1]} pm?",
-                           hint=f"Say `{bare[1]}pm` or `{int(bare[1]) + 12}:00`.")
-        raise BadInput(f"{_q(words)} has no time of day in it.",
-                       hint="Add one with a colon or am/pm, such as `friday 19:30` or "
-                            "`saturday 7pm`.")
-    if relative:
-        # Elapsed time from now, so "in 2 hours" is two real hours even across a clock change.
-        base = now.astimezone(UTC).replace(tzinfo=None)
-        found = _parse(words.replace(" and ", " "), base)
-        meant = found.replace(tzinfo=UTC, second=0, microsecond=0) if found else None
-        local = meant.astimezone(where).replace(tzinfo=None) if meant else None
-    elif on is not None and _ONLY_TIME.match(words):
-        clock = _parse(words, local_now)
-        local = datetime.combine(on, clock.time()) if clock else None
-    else:
-        local = _parse(words, local_now)
-    if local is None:
-        raise BadInput(f"I can't read {_q(words)} as a date and time.",
-                       hint="Try `friday 19:30`, `tomorrow 8pm` or `2026-12-04 19:30`.")
+        _check_absolute(words)
+    local, meant = _read(words, where, now, local_now, relative=relative, on=on)
     local = _today_if_meant(words, local.replace(second=0, microsecond=0), local_now)
     local = _day_of_next_month(words, local, local_now)
     _check_typed_time(words, local, relative)
@@ -257,16 +226,69 @@ def parse_when(text: str, tz: str, now: datetime, *, on: date | None = None) -> 
                        hint="Give a clock time instead, such as `tomorrow 02:30`.")
     if not relative:
         _check_clock_change(wall, words)
+    _check_ahead(words, wall, now, local_now)
+    return wall
+
+
+def _tidy(text: str) -> str:
+    """The spellings people type that the parser reads otherwise, put its way."""
+    words = " ".join(text.split())
+    words = re.sub(r"(\d)T(\d)", r"\1 \2", words)  # ISO 8601's `2026-12-04T19:30`
+    words = re.sub(r"\b([ap])\.m\.?(?=\s|$)", r"\1m", words, flags=re.I)  # `7:30 p.m.`
+    words = _dotted_times(words)
+    # Day names the parser does not know, as it does.
+    return re.sub(r"\b(?:(weds)|(thurs?)|(tues))\b",
+                  lambda m: "wed" if m[1] else "thu" if m[2] else "tue", words, flags=re.I)
+
+
+def _check_absolute(words: str) -> None:
+    """A clock time, not a time from now: its dates must read one way, and it needs a time
+    of day."""
+    if words.lower().startswith("in "):
+        raise BadInput(f"I can't read {_q(words)} as a time from now.",
+                       hint="Say it as `in 2 hours`, `in 90 minutes` or `in 1 hour 30 minutes`.")
+    _check_dates(words)
+    if not _TIME_WORDS.search(words):
+        bare = re.search(r"\bat\s+(\d{1,2})$", words, re.I)
+        if bare and 1 <= int(bare[1]) <= 12:
+            raise BadInput(f"Is {_q(bare[0])} {bare[1]} am or {bare[1]} pm?",
+                           hint=f"Say `{bare[1]}pm` or `{int(bare[1]) + 12}:00`.")
+        raise BadInput(f"{_q(words)} has no time of day in it.",
+                       hint="Add one with a colon or am/pm, such as `friday 19:30` or "
+                            "`saturday 7pm`.")
+
+
+def _read(words: str, where: ZoneInfo, now: datetime, local_now: datetime, *, relative: bool,
+          on: date | None) -> tuple[datetime, datetime | None]:
+    """(the local wall-clock time the words name, the instant a relative time names)."""
+    meant: datetime | None = None
+    if relative:
+        # Elapsed time from now, so "in 2 hours" is two real hours even across a clock change.
+        base = now.astimezone(UTC).replace(tzinfo=None)
+        found = _parse(words.replace(" and ", " "), base)
+        meant = found.replace(tzinfo=UTC, second=0, microsecond=0) if found else None
+        local = meant.astimezone(where).replace(tzinfo=None) if meant else None
+    elif on is not None and _ONLY_TIME.match(words):
+        clock = _parse(words, local_now)
+        local = datetime.combine(on, clock.time()) if clock else None
+    else:
+        local = _parse(words, local_now)
+    if local is None:
+        raise BadInput(f"I can't read {_q(words)} as a date and time.",
+                       hint="Try `friday 19:30`, `tomorrow 8pm` or `2026-12-04 19:30`.")
+    return local, meant
+
+
+def _check_ahead(words: str, wall: Wall, now: datetime, local_now: datetime) -> None:
+    local = wall.local
     if not re.search(r"\b\d{4}\b", words) and local.year > local_now.year and (
             local.month, local.day) == (local_now.month, local_now.day):
         # `6 march 19:30` said on 6 March at 20:00: not next year's, but already past.
         raise BadInput(f"{_q(words)} was earlier today.",
                        hint="Give a time still ahead, or add the year if you mean next year.")
-    at = wall.instant()
-    if at - now > FURTHEST:
+    if wall.instant() - now > FURTHEST:
         raise BadInput(f"{wall.label()} is more than two years away.",
                        hint="Schedule nights up to two years ahead.")
-    return wall
 
 
 def _check_words(words: str, tz: str) -> None:

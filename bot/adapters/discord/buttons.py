@@ -24,6 +24,9 @@ CUSTOM_ID = 100  # Discord's limit
 LABEL = 80
 PREFIX = "nlmg"
 _STATE_KEY = "discord:button:"
+# A button whose command is kept in the state works this long after its message was last
+# rendered; after that it answers "This button has expired".
+KEPT_FOR = 90 * 24 * 3600
 
 
 class Presser(Protocol):
@@ -67,7 +70,7 @@ async def custom_id(state: AdapterState, press: Press, page: int | None) -> str:
     key = hashlib.sha256(payload.encode()).hexdigest()[:24]
     # The same command, the same row: written once, not on every render or page turn.
     if await state.get_state(_STATE_KEY + key) != payload:
-        await state.put_state(_STATE_KEY + key, payload)
+        await state.put_state(_STATE_KEY + key, payload, ttl=KEPT_FOR)
     return head + "k" + key
 
 

@@ -145,7 +145,8 @@ class SlackBot:
         trigger = body.get("trigger_id")
         if command.pure or not trigger:
             return True
-        return await self.state.claim_state(f"slack:trigger:{team}:{trigger}", note[:200])
+        return await self.state.claim_state(f"slack:trigger:{team}:{trigger}", note[:200],
+                                           ttl=CLAIMS_KEPT)
 
     # -- buttons -------------------------------------------------------------------------------
     async def _reveal(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
@@ -228,7 +229,8 @@ class SlackBot:
         claims its event_id (atomically, so two at once cannot both run). A retry whose first
         delivery never arrived (X-Slack-Retry-Num > 0, nothing claimed) still runs."""
         event_id = req.body.get("event_id") if req.body.get("type") == "event_callback" else None
-        if event_id and not await self.state.claim_state(f"slack:event:{event_id}", "1"):
+        if event_id and not await self.state.claim_state(f"slack:event:{event_id}", "1",
+                                                         ttl=CLAIMS_KEPT):
             return BoltResponse(status=200, body="")
         await next()
         return None

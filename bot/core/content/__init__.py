@@ -1,19 +1,9 @@
-"""The content pack: typed, immutable values loaded from ``facts/`` and ``prompts/``."""
+"""The content pack: typed, immutable values loaded from ``facts/`` and ``prompts/``.
+
+The names most modules need; the rest of the values are in ``model``."""
 
 from bot.core.content.loader import ContentInvalid, Issue, check_content, load_content
-from bot.core.content.model import (
-    Alias,
-    Card,
-    CardKind,
-    CardPart,
-    Content,
-    Credit,
-    Depth,
-    Fact,
-    Person,
-    Prompt,
-    Source,
-)
+from bot.core.content.model import Alias, Card, CardKind, CardPart, Content, Depth
 
 __all__ = [
     "Alias",
@@ -22,13 +12,8 @@ __all__ = [
     "CardPart",
     "Content",
     "ContentInvalid",
-    "Credit",
     "Depth",
-    "Fact",
     "Issue",
-    "Person",
-    "Prompt",
-    "Source",
     "check_content",
     "load_content",
 ]

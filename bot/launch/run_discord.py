@@ -1,9 +1,8 @@
-"""`python -m bot discord`: read the settings, build the core, run the client until stopped."""
+"""`python -m bot discord`: read the settings, build the service through the composition root,
+run the client until stopped."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 import os
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import discord
 
+from bot.adapters.discord.invite import application_id, invite_url
 from bot.config import SettingError, env_id
 
 log = logging.getLogger(__name__)
@@ -18,15 +18,6 @@ log = logging.getLogger(__name__)
 TOKEN = "DISCORD_TOKEN"
 APPLICATION = "DISCORD_APPLICATION_ID"
 DEV_GUILD = "DISCORD_DEV_GUILD"
-SCOPES = ("bot", "applications.commands")
-# Answers go through interactions, which need no permission in the channel. Discussion nights
-# need a little more, and the bot asks for nothing it does not use: posting reminders (Send
-# Messages, Embed Links), the night's thread (Create Public Threads, Send Messages in Threads)
-# and a scheduled event per night (Create Events, which also lets it edit its own events).
-PERMISSIONS = discord.Permissions(send_messages=True, embed_links=True,
-                                  create_public_threads=True, send_messages_in_threads=True,
-                                  create_events=True)
-
 MISSING_TOKEN = f"""\
 {TOKEN} is not set, so the Discord bot cannot log in.
 
@@ -39,26 +30,9 @@ MISSING_TOKEN = f"""\
 """
 
 
-def application_id(token: str | None) -> int | None:
-    """``DISCORD_APPLICATION_ID``, or the id a bot token starts with (base64 of the id)."""
-    explicit = env_id(APPLICATION)
-    if explicit or not token:
-        return explicit
-    head = token.split(".", 1)[0]
-    try:
-        decoded = base64.b64decode(head + "=" * (-len(head) % 4), validate=False).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return int(decoded) if decoded.isdigit() else None
-
-
-def invite_url(app_id: int) -> str:
-    return discord.utils.oauth_url(app_id, permissions=PERMISSIONS, scopes=SCOPES)
-
-
 def print_invite() -> int:
     try:
-        app_id = application_id(os.environ.get(TOKEN))
+        app_id = application_id(env_id(APPLICATION), os.environ.get(TOKEN))
     except SettingError as err:
         print(err, file=sys.stderr)
         return 2

@@ -1,0 +1,47 @@
+"""Which store a deployment runs on, chosen from a table by the address's scheme (as Red picks
+its driver): ``sqlite:///path/to/club.db``, a plain path, or ``:memory:``. Each driver is
+imported only when its scheme is asked for, so a deployment installs only what it uses."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+
+class UnknownStore(ValueError):
+    """An address whose scheme names no store this bot has."""
+
+
+async def _sqlite(where: str) -> Any:
+    from bot.store.sqlite import SqliteStore
+
+    return await SqliteStore.open(where)
+
+
+# scheme -> opener; a new store adds a line here and a package beside sqlite/.
+STORES: dict[str, Callable[[str], Awaitable[Any]]] = {"sqlite": _sqlite}
+
+
+def parse(where: str | os.PathLike[str]) -> tuple[str, str]:
+    """(scheme, what its opener takes): a path or ``:memory:`` is SQLite's."""
+    text = os.fspath(where)
+    if text in {":memory:", ""} or "://" not in text:
+        return "sqlite", text
+    parts = urlsplit(text)
+    if parts.scheme == "sqlite":  # sqlite:///relative.db, sqlite:////absolute.db
+        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        return "sqlite", os.path.expanduser(path) if path else ":memory:"
+    return parts.scheme, text
+
+
+async def open_store(where: str | os.PathLike[str]) -> Any:
+    """The store at ``where``, opened and migrated (close it with ``await store.close()``)."""
+    scheme, target = parse(where)
+    opener = STORES.get(scheme)
+    if opener is None:
+        known = ", ".join(f"{s}://" for s in STORES)
+        raise UnknownStore(f"{scheme}:// is not a store I know (I know {known} and file "
+                           "paths).")
+    return await opener(target)
