@@ -50,6 +50,9 @@ class Counting:
     def __init__(self) -> None:
         self.keys: Counter[str] = Counter()
 
+    async def ready(self) -> None:
+        return None
+
     async def deliver(self, notice: Notice) -> None:
         self.keys[notice.key] += 1
 
@@ -100,7 +103,7 @@ async def bench_ticks(path: Path, ticks: int, step: timedelta) -> None:
     clock_at = [START]
     async with open_core(path, content=pack, clock=lambda: clock_at[0]) as core:
         courier = Counting()
-        scheduler = Scheduler(core, PLATFORM, courier)
+        scheduler = Scheduler(core.deps, PLATFORM, courier)
         finds: list[float] = []
         claim = core.store.claim_due
 

@@ -61,11 +61,13 @@ async def main(kind: str, port: int) -> None:
             await bot.start("bench-token")
         return
     from bot.adapters.discord.client import ClubBot
-    from bot.app import open_core
+    from bot.app import adapter_state, open_core, scheduling
 
     with tempfile.TemporaryDirectory() as tmp:
+        # As the service runs it (bot.app.serving): the client, its scheduler beside it.
         async with open_core(Path(tmp) / "club.db") as core, \
-                ClubBot(core, dev_guild=GUILD_ID) as bot:
+                ClubBot(core, state=adapter_state(core), dev_guild=GUILD_ID) as bot, \
+                scheduling(core, "discord", bot.courier):
             await bot.start("bench-token")
 
 

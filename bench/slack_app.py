@@ -37,12 +37,13 @@ async def main(kind: str, port: int, api: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if kind == "ours":
             from bot.adapters.slack.app import SlackBot
-            from bot.app import open_core
+            from bot.app import adapter_state, open_core, scheduling
 
             async with open_core(Path(tmp) / "club.db") as core:
                 bot = SlackBot(core, AsyncWebClient(token="xoxb-bench", base_url=api),
-                               signing_secret=SECRET)
-                await serve(bot.app, port)
+                               state=adapter_state(core), signing_secret=SECRET)
+                async with scheduling(core, "slack", bot.courier):  # as the service runs
+                    await serve(bot.app, port)
         else:
             await serve(minimal(api, fast=kind == "minimal-fast"), port)
 
