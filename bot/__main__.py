@@ -57,9 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     slack.add_argument("--port", type=int, default=3000, help="the HTTP port (default 3000)")
     slack.add_argument("--manifest", action="store_true",
                        help="print the Slack app manifest for these commands, and exit")
-    check = sub.add_parser("check", help="validate facts/ and prompts/ and build the bot once")
+    check = sub.add_parser("check", help="validate every work's facts and prompts, and build "
+                                         "the bot once")
     check.add_argument("--content", type=Path, default=None,
-                       help="folder holding facts/ and prompts/ (default: this checkout)")
+                       help="folder holding facts/ and prompts/ (default: BOT_CONTENT_DIR, or "
+                            "this checkout)")
     return parser
 
 
@@ -118,30 +120,35 @@ def _slack(args: argparse.Namespace) -> int:
 
 
 async def _check(root: Path | None) -> int:
-    from bot.app import open_core
-    from bot.core.content import check_content, load_content
+    from bot.app import load_library, open_core
+    from bot.core.call import Invocation
+    from bot.core.clubs import Scope
+    from bot.core.content.loader import check_library
 
     root = root or content_root()
-    issues = check_content(root / "facts", root / "prompts")
+    issues = check_library(root)
     if issues:
         print(f"{len(issues)} problem(s) in {root}:", file=sys.stderr)
         for issue in issues:
             print(f"  - {issue}", file=sys.stderr)
         return 1
-    content = load_content(root / "facts", root / "prompts")
-    # A smoke boot: the registry builds and the core answers on an in-memory store.
-    async with open_core(":memory:", content=content) as core:
-        from bot.core.clubs import Scope
-        from bot.core.service import Invocation
-
-        reply = await core.run_text(Invocation(Scope("check", "check"), "check", "check"),
-                                    "/about")
-        if reply.kind != "ok":
-            print("The bot did not answer /about: " + " ".join(reply.texts()), file=sys.stderr)
-            return 1
-    cards = sum(len(c) for c in content.cards.values())
-    print(f"Content OK: {len(content.sources)} sources, {len(content.people)} people, "
-          f"{len(content.facts)} facts, {cards} cards, {len(content.prompts)} prompts.")
+    library = load_library(root)
+    # A smoke boot: the registry builds and the core answers on an in-memory store, for
+    # every work.
+    async with open_core(":memory:", library=library) as core:
+        for work in library:
+            reply = await core.run_text(
+                Invocation(Scope("check", "check"), "check", "check"), f"/about work:{work.id}")
+            if reply.kind != "ok":
+                print(f"The bot did not answer /about for {work.id}: "
+                      + " ".join(reply.texts()), file=sys.stderr)
+                return 1
+    for work in library:
+        content = work.content
+        cards = sum(len(c) for c in content.cards.values())
+        print(f"{work.id}: {len(content.sources)} sources, {len(content.people)} people, "
+              f"{len(content.facts)} facts, {cards} cards, {len(content.prompts)} prompts.")
+    print(f"Content OK: {len(library)} works; the default is {library.default.id}.")
     return 0
 
 

@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from bot.adapters.state import AdapterState
-from bot.config import content_root
+from bot.config import content_root, default_work
 from bot.core.commands import Registry, build_registry
-from bot.core.content import Content, load_content
+from bot.core.content import Content
+from bot.core.content.loader import load_library as load_works
+from bot.core.library import Library, UnknownWork
 from bot.core.scheduler import Courier, Scheduler
 from bot.core.service import Core
 from bot.store.open import open_store
@@ -31,24 +33,41 @@ from bot.store.open import open_store
 log = logging.getLogger(__name__)
 
 
+def load_library(root: Path | None = None, default: str | None = None) -> Library:
+    """Every work under ``root`` (the content folder), loaded and checked; the default work is
+    ``default``, else ``BOT_DEFAULT_WORK``, else the one its pack marks as default."""
+    contents = load_works(root or content_root())
+    return Library.of(contents, default or default_work())
+
+
 def load_pack(root: Path | None = None) -> Content:
-    root = root or content_root()
-    return load_content(root / "facts", root / "prompts")
+    """The default work's pack alone (tests and benchmarks that need one work)."""
+    return load_library(root).default.content
+
+
+def legacy_work(library: Library) -> str:
+    """The work a database from before the bot served several works belongs to: the one the
+    content marks as default (the first work), whatever BOT_DEFAULT_WORK says."""
+    marked = next((w.id for w in library if w.info.default), None)
+    return marked or next(iter(library)).id
 
 
 @asynccontextmanager
 async def open_core(
     db_path: str | PathLike[str],
     *,
+    library: Library | None = None,
     content: Content | None = None,
     registry: Registry | None = None,
     rng: random.Random | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> AsyncIterator[Core]:
-    content = content or load_pack()
-    store = await open_store(db_path)
+    """The core on the store at ``db_path``: over ``library``, or a library of the one work
+    ``content`` (tests), or every installed work."""
+    library = library or (Library.of([content]) if content else load_library())
+    store = await open_store(db_path, legacy_work=legacy_work(library))
     try:
-        yield Core(content, store, registry or build_registry(), rng=rng, clock=clock)
+        yield Core(library, store, registry or build_registry(), rng=rng, clock=clock)
     finally:
         await store.close()
 
@@ -73,13 +92,15 @@ async def service_core(db_path: str | PathLike[str]) -> AsyncIterator[Core]:
     from bot.store.sqlite import StoreError
 
     try:
-        content = load_pack()
+        library = load_library()
     except ContentInvalid as err:
         raise StartupError(f"The content does not load; run `python -m bot check`.\n{err}"
                            ) from None
+    except UnknownWork as err:
+        raise StartupError(f"BOT_DEFAULT_WORK names {err}, which is not installed.") from None
     async with AsyncExitStack() as stack:
         try:
-            core = await stack.enter_async_context(open_core(db_path, content=content))
+            core = await stack.enter_async_context(open_core(db_path, library=library))
         except (OSError, StoreError, UnknownStore) as err:
             text = str(err)  # the store's own errors already say which file
             if not text.lower().startswith("cannot open"):

@@ -11,7 +11,7 @@ APP_NAME = "nlmg-club-bot"
 
 
 def content_root() -> Path:
-    """The folder holding ``facts/`` and ``prompts/``.
+    """The folder holding ``facts/`` and ``prompts/`` (a folder per work in each).
 
     ``BOT_CONTENT_DIR`` wins; otherwise the checkout this package lives in (never the working
     directory, so the bot starts the same from anywhere).
@@ -20,6 +20,12 @@ def content_root() -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return Path(__file__).resolve().parent.parent
+
+
+def default_work() -> str | None:
+    """``BOT_DEFAULT_WORK``: the work a channel with no club, and a new club, reads (None: the
+    one the content marks as default)."""
+    return os.environ.get("BOT_DEFAULT_WORK", "").strip() or None
 
 
 def default_db_path() -> Path:

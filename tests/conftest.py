@@ -10,20 +10,29 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import load_pack, open_core
+from bot.app import load_library, open_core
 from bot.core.clubs import Scope
 from bot.core.content import Content
+from bot.core.library import Library
 from bot.core.nights import NightStatus
 from bot.core.reply import Reply
 from bot.core.service import Core, Invocation
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSOLE = Scope("console", "local")
+W = "never-let-me-go"  # the default work's id, as the store keeps it
 
 
 @pytest.fixture(scope="session")
-def pack() -> Content:
-    return load_pack(ROOT)
+def library() -> Library:
+    """Every installed work."""
+    return load_library(ROOT)
+
+
+@pytest.fixture(scope="session")
+def pack(library: Library) -> Content:
+    """The default work's pack (Never Let Me Go)."""
+    return library.default.content
 
 
 # Nights are scheduled in words ("friday 19:30"): tests read them at a fixed time, a Monday

@@ -48,7 +48,7 @@ async def test_answers_name_their_sources(core: Core) -> None:
 
 
 def test_questions_take_the_route_their_words_ask_for(core: Core) -> None:
-    answer = core.answerer.answer
+    answer = core.library.default.answerer.answer
     everything = lambda reveal: True  # noqa: E731
     assert answer("who played young ruth", everything).how == "cast"
     assert answer("who composed the score?", everything).how == "crew"

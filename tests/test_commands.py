@@ -10,11 +10,11 @@ from bot.app import open_core
 from bot.core.content import CardKind, Content
 from bot.core.reply import Action, Kind, PartState, Visibility
 from bot.core.service import Core, Invocation
-from tests.conftest import CONSOLE, flat, say
+from tests.conftest import CONSOLE, W, flat, say
 
 
 def _examples(core: Core) -> list[str]:
-    return [e for c in core.registry for e in c.examples]
+    return [e for c in core.registry for e in c.examples_for(core.library.default.info)]
 
 
 async def test_every_declared_example_answers(core: Core) -> None:
@@ -146,7 +146,7 @@ async def test_progress_is_private_and_saved(core: Core) -> None:
     ("/progress novel", "needs CHAPTER"),
     ("/nonsense", "don't know the command"),
     ("/film trivia", "`/film` needs one of"),
-    ("/progress novel 3 4", "does not take"),
+    ("/progress novel 3 4", "not `3 4`"),
     ("/club spoilers loud", "must be one of"),
     ("/club create saga", "must be one of"),
     ("/club create both Mars/Olympus", "not a time zone"),
@@ -162,12 +162,12 @@ async def test_progress_is_private_and_saved(core: Core) -> None:
 ])
 async def test_bad_input_gets_a_clear_answer_and_changes_nothing(core: Core, line: str,
                                                                   words: str) -> None:
-    before = await core.store.member_progress(core_scope(), "you")
+    before = await core.store.member_progress(core_scope(), "you", W)
     reply = await say(core, line)
     assert reply.kind is Kind.ERROR, flat(reply)
     assert words in flat(reply), flat(reply)
     assert "Traceback" not in flat(reply)
-    assert await core.store.member_progress(core_scope(), "you") == before
+    assert await core.store.member_progress(core_scope(), "you", W) == before
 
 
 def core_scope():

@@ -24,7 +24,7 @@ from helpers.discord_world import DiscordWorld, running
 
 from bot.adapters.discord import client as discord_client
 from bot.adapters.discord import respond
-from bot.app import open_core
+from bot.app import load_library, open_core
 from bot.core.commands import Command, Group, OptionKind, Registry, build_registry
 from bot.core.content import Content
 from bot.core.content.model import CardKind
@@ -37,6 +37,7 @@ from bot.core.timeline import SAFE, Progress, Reveal
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 ROOT = Path(__file__).resolve().parent.parent
+LIBRARY_DEFAULT = load_library(ROOT).default
 ADMIN = 1  # has Manage Server
 HOST_PERMS = MANAGE_GUILD
 # Discord's own rule (platform-contract.md §A1) and discord.py's stricter one, without `'`.
@@ -83,7 +84,7 @@ async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
             await world.admin("club create", channel="tagged")
             await world.admin("club spoilers", channel="tagged", mode="tag")
             await world.admin("club create", channel="finished")
-            await world.admin("club progress", channel="finished", novel=23, film=103)
+            await world.admin("club progress", channel="finished", book="23", film="103")
             yield world
     await fake.stop()
 
@@ -205,10 +206,13 @@ async def test_options_are_typed(world: World) -> None:
         for sub in [o for o in command.get("options", []) if o["type"] == 1] or [command]:
             path = command["name"] if sub is command else f"{command['name']} {sub['name']}"
             by_path[path] = {o["name"]: o for o in sub.get("options", [])}
-    chapter = by_path["progress novel"]["chapter"]
-    assert (chapter["type"], chapter["min_value"], chapter["max_value"]) == (4, 0, 23)
+    # A progress point is text the work's own timeline reads (`7`, `day three evening`,
+    # `1:10`), with the work's sections offered as it is typed: the same tree for every work.
+    chapter = by_path["progress book"]["chapter"]
+    assert (chapter["type"], chapter["autocomplete"]) == (3, True)
     minutes = by_path["club progress"]["film"]
-    assert (minutes["type"], minutes["min_value"], minutes["max_value"]) == (4, 0, 103)
+    assert (minutes["type"], minutes["max_length"]) == (3, 10)
+    assert by_path["character"]["work"]["autocomplete"] is True  # any lookup, another work
     assert [c["value"] for c in by_path["club spoilers"]["mode"]["choices"]] == [
         "hide", "tag", "off"]
     assert by_path["club hosts"]["member"]["type"] == 6  # Discord's member picker
@@ -249,7 +253,7 @@ async def test_a_restart_does_not_sync_again(pack: Content, tmp_path: Path) -> N
 def _typed(registry: Registry, command: Command, example: str) -> dict[str, Any]:
     """An example as Discord would send it: typed values, a member as an id."""
     _cmd, raw = registry.parse(example)
-    values = coerce(command, raw)
+    values = coerce(command, raw, LIBRARY_DEFAULT.timeline)
     out: dict[str, Any] = {}
     for option in command.options:
         value = values.get(option.name)
@@ -263,7 +267,7 @@ async def test_every_command_answers_within_limits(world: World) -> None:
     await world.admin("club create", channel="every")
     answered = 0
     for command in world.core.registry:
-        for example in command.examples:
+        for example in command.examples_for(world.core.library.default.info):
             exchange = await world.admin(command.path, channel="every",
                                          **_typed(world.core.registry, command, example))
             assert exchange.type == 4, (example, exchange.sent)
@@ -342,17 +346,17 @@ async def test_tag_mode_hides_gated_parts_behind_spoiler_tags(world: World,
 
 async def test_autocomplete_offers_only_what_both_may_see(world: World, pack: Content) -> None:
     await world.admin("club create", channel="nightly")
-    await world.fake.interact("progress novel", user=50, chapter=23)  # read it all
+    await world.fake.interact("progress book", user=50, chapter="23")  # read it all
     characters = pack.cards_of(CardKind.CHARACTER)
     for chapter in range(0, 24):
-        await world.admin("club progress", channel="nightly", novel=chapter)
+        await world.admin("club progress", channel="nightly", book=str(chapter))
         offered = {c["name"] for c in await world.fake.autocomplete(
             "character", "character", "", user=50, channel="nightly")}
         visible = {c.name for c in characters if c.reveal.visible_at(Progress(chapter, 0))}
         assert len(visible) <= 25
         assert offered == visible, chapter
     # A member who has read less than the club is offered only what is open to them.
-    await world.fake.interact("progress novel", user=51, chapter=3)
+    await world.fake.interact("progress book", user=51, chapter="3")
     offered = {c["name"] for c in await world.fake.autocomplete(
         "character", "character", "", user=51, channel="finished")}
     expected = {c.name for c in characters if c.reveal.visible_at(Progress(3, 0))}
@@ -375,7 +379,7 @@ async def test_just_me_answers_the_clicker_privately(world: World) -> None:
     message = world.fake.messages[shared.message_id]
     just_me = next(b for b in buttons(message) if b["label"] == "Just me")
     assert len(just_me["custom_id"]) <= 100
-    await world.fake.interact("progress novel", user=60, chapter=23)
+    await world.fake.interact("progress book", user=60, chapter="23")
     ahead = await world.fake.click(message, just_me["custom_id"], user=60)
     assert ahead.final_ephemeral()
     assert "held back" not in description(ahead)
@@ -441,7 +445,7 @@ async def test_a_member_cannot_run_host_commands(world: World) -> None:
     refused = await world.fake.interact("club spoilers", user=80, channel="tagged", mode="off")
     assert refused.final_ephemeral()
     assert "Only a host" in description(refused)
-    refused = await world.fake.interact("club progress", user=80, channel="tagged", novel=23)
+    refused = await world.fake.interact("club progress", user=80, channel="tagged", book="23")
     assert "Only a host" in description(refused)
     info = await world.fake.interact("club info", user=80, channel="tagged")
     fields = {f["name"]: f["value"] for f in embed_of(info)["fields"]}
@@ -473,7 +477,7 @@ async def test_mentions_typed_by_members_never_ping(world: World) -> None:
 
 async def test_bad_values_get_a_polite_private_answer_and_change_nothing(world: World) -> None:
     # Discord's own client keeps to the ranges; a forged request is refused by the core.
-    forged = await world.fake.interact("progress novel", user=90, chapter=99)
+    forged = await world.fake.interact("progress book", user=90, chapter="99")
     assert forged.final_ephemeral()
     assert "23 chapters" in description(forged)
     huge = await world.fake.interact("search", user=90, words="x" * 5000)
@@ -547,7 +551,7 @@ async def _paged_message(world: World, channel: str) -> tuple[dict[str, Any], st
 async def test_a_pager_that_meets_an_error_leaves_the_message_alone(world: World) -> None:
     await world.admin("club create", channel="paged")
     message, next_id = await _paged_message(world, "paged")
-    await world.admin("club progress", channel="paged", novel=23)
+    await world.admin("club progress", channel="paged", book="23")
     clicked = await world.fake.click(message, next_id, user=98, channel="paged")
     assert clicked.type == 4 and clicked.final_ephemeral()
     assert "reading list is closed" in description(clicked)
@@ -557,9 +561,9 @@ async def test_a_pager_that_meets_an_error_leaves_the_message_alone(world: World
 @pytest.mark.usefixtures("slow")
 async def test_a_slow_pager_error_goes_to_the_clicker_alone(world: World) -> None:
     await world.admin("club create", channel="paged-slow")
-    await world.admin("club progress", channel="paged-slow", novel=22)
+    await world.admin("club progress", channel="paged-slow", book="22")
     message, next_id = await _paged_message(world, "paged-slow")
-    await world.admin("club progress", channel="paged-slow", novel=23)
+    await world.admin("club progress", channel="paged-slow", book="23")
     clicked = await world.fake.click(message, next_id, user=99, channel="paged-slow")
     assert clicked.type == 6  # deferred as an update of the message...
     assert not any(s.method == "PATCH" for s in clicked.sent)  # ...which is not touched

@@ -54,7 +54,8 @@ def reply(parts: list[GatedPart], fields: list[GatedPart] = (), **kw: object) ->
 
 def part(text: str, tagged: bool, label: str | None = None) -> GatedPart:
     if tagged:
-        return GatedPart(text, None, PartState.TAG, Reveal(novel=7))
+        return GatedPart(text, None, PartState.TAG, Reveal(novel=7),
+                         opens_text="chapter 7 of the novel")
     # Shown text is ours and has no spoiler marks of its own (members' words are quoted).
     return GatedPart(text.replace("|", "/"), label, PartState.SHOW)
 
@@ -72,7 +73,7 @@ def test_every_page_fits_discords_limits(parts: list[GatedPart], fields: list[Ga
                                          title: str | None, footer: str | None,
                                          sources: list[str]) -> None:
     out = pages(reply(parts, fields, title=title, footer=footer, sources=tuple(sources),
-                      withheld=Withheld(3, 7, 30)))
+                      withheld=Withheld(3, 7, 30, "chapter 7 of the novel or 0:30 into the film")))
     assert out
     for page in out:
         assert fits(page.embed), page.embed.to_dict()

@@ -1,5 +1,6 @@
-"""No spoiler leaks: property tests over all content and all progress points, on every surface
-(card replies, listings, search hits, prompts, "did you mean" hints, errors, titles, footers)."""
+"""No spoiler leaks: property tests over all content and all progress points of every installed
+work, on every surface (card replies, listings, search hits, prompts, "did you mean" hints,
+errors, titles, footers)."""
 
 from __future__ import annotations
 
@@ -24,20 +25,23 @@ from bot.adapters.discord.render import pages as discord_pages
 from bot.adapters.slack.render import escape as slack_escape
 from bot.adapters.slack.render import render as slack_render
 from bot.adapters.slack.render import text_of as slack_text_of
-from bot.app import load_pack, open_core
+from bot.app import load_library, open_core
 from bot.core.clubs import Club, Scope, SpoilerMode
 from bot.core.commands import build_registry
 from bot.core.content import CardKind, Content
+from bot.core.library import Work
 from bot.core.nights import Due, parse_target
 from bot.core.reply import Draft, Part, PartState, Reply, Visibility
 from bot.core.scheduler import reminder_draft
 from bot.core.service import Core, Invocation
 from bot.core.spoilers import Decision, decide, effective_mode, gate
-from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, Medium, Progress, Reveal
+from bot.core.timeline import Medium, Progress, Reveal
+from bot.core.work import Timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 SCOPE = Scope("test", "leaks")
-PACK = load_pack(ROOT)
+LIBRARY = load_library(ROOT)
+WORKS = [w.id for w in LIBRARY]
 PACK_REGISTRY = build_registry()
 
 
@@ -66,18 +70,26 @@ def secrets(pack: Content) -> list[Secret]:
     return out
 
 
-SECRETS = secrets(PACK)
 COMMAND_FOR = {CardKind.CHARACTER: "character", CardKind.SETTING: "setting",
                CardKind.TERM: "glossary", CardKind.THEME: "theme",
                CardKind.DIFFERENCE: "compare"}
 
 
-def lines(pack: Content) -> list[str]:
-    out = ["/theme", "/compare", "/prompt", "/help", "/about",
-           *(f"/ask {q}" for q in (
-               "does tommy die", "do deferrals exist", "what is a possible", "who is madame",
-               "what happens to ruth", "what was the gallery for", "why does madame cry",
-               "what is morningdale"))]
+# Questions about the first work's turning points; every work also gets questions about each of
+# its characters and places.
+FIRST_WORK_ASKS = ("does tommy die", "do deferrals exist", "what is a possible", "who is madame",
+                   "what happens to ruth", "what was the gallery for", "why does madame cry",
+                   "what is morningdale")
+
+
+def lines(pack: Content, *, typos: bool = True) -> list[str]:
+    asks = [*FIRST_WORK_ASKS] if pack.work.default else []
+    for card in pack.cards_of(CardKind.CHARACTER)[:8]:
+        asks += [f"what happens to {card.name}", f"does {card.name} die",
+                 f"who is {card.name}"]
+    for card in pack.cards_of(CardKind.SETTING)[:4]:
+        asks.append(f"what happened at {card.name}")
+    out = ["/theme", "/compare", "/prompt", "/help", "/about", *(f"/ask {q}" for q in asks)]
     out += [f"/film {t}" for t in ("cast", "crew", "release", "reception", "awards",
                                    "locations", "watch")]
     out += [f"/book {t}" for t in ("about", "structure", "honours")]
@@ -85,14 +97,44 @@ def lines(pack: Content) -> list[str]:
         for card in cards:
             names = [card.name, *(a.name for a in card.aliases)]
             out += [f"/{COMMAND_FOR[kind]} {n}" for n in names]
-            out += [f"/{COMMAND_FOR[kind]} {n[:-1]}" for n in names if len(n) > 4]  # typos
+            if typos:
+                out += [f"/{COMMAND_FOR[kind]} {n[:-1]}" for n in names if len(n) > 4]
             if kind is CardKind.THEME:
                 out.append(f"/prompt {card.name}")
     return out
 
 
-LINES = lines(PACK)
-WORDS = sorted({w for s in SECRETS for w in re.findall(r"[A-Za-z]{4,}", s.text)})
+@dataclass(frozen=True, eq=False)
+class Leaks:
+    """What one work holds back, and the lines that might give it away."""
+
+    work: Work
+    secrets: list[Secret]
+    lines: list[str]
+    words: list[str]
+    sweep: list[str]  # the lines without their typos, for the deterministic sweeps
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.work.timeline
+
+
+def _leaks(work: Work) -> Leaks:
+    found = secrets(work.content)
+    return Leaks(work, found, lines(work.content),
+                 sorted({w for s in found for w in re.findall(r"[A-Za-z]{4,}", s.text)}),
+                 lines(work.content, typos=False))
+
+
+LEAKS = {w.id: _leaks(w) for w in LIBRARY}
+# The most a timeline runs to among the works; each test keeps within its own work's ends.
+MOST = Progress(max(w.timeline.book.count for w in LIBRARY),
+                max(w.timeline.minutes for w in LIBRARY))
+
+
+def within(progress: Progress, timeline: Timeline) -> Progress:
+    return Progress(min(progress.novel, timeline.book.count),
+                    min(progress.film, timeline.minutes))
 
 
 def discord_surfaces(reply: Reply) -> tuple[str, str]:
@@ -110,14 +152,37 @@ def slack_surface(reply: Reply) -> str:
     return "\n".join(slack_text_of(m) for m in slack_render(reply, (("x", "y"),)))
 
 
-def check(reply: Reply, audience: Progress, mode: SpoilerMode, typed: str = "") -> None:
+class Haystack:
+    """A rendered text that answers `needle in haystack` quickly for many needles: a needle's
+    first WINDOW characters are looked up among the text's windows before the full search."""
+
+    WINDOW = 24
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        n = self.WINDOW
+        self.windows = {text[i:i + n] for i in range(max(0, len(text) - n + 1))}
+
+    def __contains__(self, needle: str) -> bool:
+        if len(needle) < self.WINDOW:
+            return needle in self.text
+        return needle[:self.WINDOW] in self.windows and needle in self.text
+
+
+def check(reply: Reply, audience: Progress, mode: SpoilerMode, leaks: Leaks,
+          typed: str = "") -> None:
     on_discord, discord_plain = discord_surfaces(reply)
-    on_slack = slack_surface(reply)
-    rendered = "\n".join((render_text(reply), render_json(reply, split_line("/x")), on_discord))
+    on_slack = Haystack(slack_surface(reply))
+    console = render_text(reply)
+    rendered = Haystack("\n".join((console, render_json(reply, split_line("/x")), on_discord)))
     shown = [p for p in (*reply.parts, *reply.fields) if p.state is PartState.SHOW]
-    chrome = "\n".join(t for t in (reply.title, reply.footer, *reply.sources,
-                                   *(a.label for a in reply.actions)) if t)
-    for secret in SECRETS:
+    chrome = Haystack("\n".join(t for t in (reply.title, reply.footer, *reply.sources,
+                                            *(a.label for a in reply.actions)) if t))
+    plain = Haystack(discord_plain)
+    shown_text = Haystack("\n".join(p.text for p in shown))
+    tagged_text = Haystack("\n".join(p.text for p in reply.parts if p.state is PartState.TAG))
+    errors = "\n".join(reply.texts()) if reply.kind == "error" else ""
+    for secret in leaks.secrets:
         if secret.reveal.visible_at(audience) or mode is SpoilerMode.OFF:
             continue
         where = _Where(secret, audience, mode)  # formatted only if an assertion fails
@@ -128,8 +193,8 @@ def check(reply: Reply, audience: Progress, mode: SpoilerMode, typed: str = "") 
             if pattern.search(typed):
                 continue
             assert not pattern.search(reply.title or ""), where
-            if reply.kind == "error":
-                assert not pattern.search("\n".join(reply.texts())), where
+            if errors:
+                assert not pattern.search(errors), where
             continue
         # Slack shows a tagged part only as a Reveal button, so in no mode is it sent there.
         assert secret.text not in on_slack and slack_escape(secret.text) not in on_slack, where
@@ -137,11 +202,10 @@ def check(reply: Reply, audience: Progress, mode: SpoilerMode, typed: str = "") 
             assert secret.text not in rendered, where
         else:  # tag: it may appear, but only inside a tagged part
             assert secret.text not in chrome, where
-            assert secret.text not in discord_plain, where
-            assert not any(secret.text in p.text for p in shown), where
+            assert secret.text not in plain, where
+            assert secret.text not in shown_text, where
             if secret.text in rendered:
-                assert f"||{secret.text}" in render_text(reply) or any(
-                    secret.text in p.text for p in reply.parts if p.state is PartState.TAG), where
+                assert f"||{secret.text}" in console or secret.text in tagged_text, where
     if mode is SpoilerMode.OFF:
         assert reply.withheld is None
     if mode is SpoilerMode.TAG:
@@ -161,22 +225,26 @@ class _Where:
 
 # -- the pure engine, exhaustively -------------------------------------------------------------
 
-def all_progress() -> Iterator[Progress]:
-    for novel, film in itertools.product(range(NOVEL_CHAPTERS + 1), range(FILM_MINUTES + 1)):
+def all_progress(timeline: Timeline) -> Iterator[Progress]:
+    for novel, film in itertools.product(range(timeline.book.count + 1),
+                                         range(timeline.minutes + 1)):
         yield Progress(novel, film)
 
 
-def test_engine_over_every_card_and_every_progress_point() -> None:
+@pytest.mark.parametrize("work", WORKS)
+def test_engine_over_every_card_and_every_progress_point(work: str) -> None:
+    pack = LEAKS[work].work.content
+    timeline = pack.work.timeline
     drafts = [
         Draft(title=card.name,
               parts=tuple(Part(p.text, label=p.label, reveal=p.reveal) for p in card.parts))
-        for cards in PACK.cards.values() for card in cards
+        for cards in pack.cards.values() for card in cards
     ]
     assert drafts
-    for progress in all_progress():
+    for progress in all_progress(timeline):
         for draft in drafts:
             for mode in SpoilerMode:
-                reply = gate(draft, progress, mode, who="test")
+                reply = gate(draft, progress, mode, who="test", timeline=timeline)
                 hidden = [p for p in draft.parts if not p.reveal.visible_at(progress)]
                 if mode is SpoilerMode.HIDE:
                     kept = {p.text for p in reply.parts}
@@ -198,9 +266,9 @@ def test_engine_over_every_card_and_every_progress_point() -> None:
                     assert all(p.state is PartState.SHOW for p in reply.parts)
 
 
-@given(novel=st.integers(0, NOVEL_CHAPTERS), film=st.integers(0, FILM_MINUTES),
-       point_novel=st.one_of(st.none(), st.integers(1, NOVEL_CHAPTERS)),
-       point_film=st.one_of(st.none(), st.integers(1, FILM_MINUTES)),
+@given(novel=st.integers(0, MOST.novel), film=st.integers(0, MOST.film),
+       point_novel=st.one_of(st.none(), st.integers(1, MOST.novel)),
+       point_film=st.one_of(st.none(), st.integers(1, MOST.film)),
        mode=st.sampled_from(SpoilerMode))
 def test_decide_is_the_product_rule(novel: int, film: int, point_novel: int | None,
                                     point_film: int | None, mode: SpoilerMode) -> None:
@@ -218,17 +286,22 @@ def test_decide_is_the_product_rule(novel: int, film: int, point_novel: int | No
 
 # -- every command, through the real core and store ---------------------------------------------
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[asyncio.AbstractEventLoop,
-                                                                     Core, Club]]:
+Live = tuple[asyncio.AbstractEventLoop, Core, Club, Leaks]
+
+
+@pytest.fixture(scope="module", params=WORKS)
+def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[Live]:
+    """A club reading one of the works (each test runs for every installed work)."""
     loop = asyncio.new_event_loop()
-    manager = open_core(tmp_path_factory.mktemp("leaks") / "club.db", content=PACK,
+    manager = open_core(tmp_path_factory.mktemp("leaks") / "club.db", library=LIBRARY,
                         rng=random.Random(3), clock=lambda: MONDAY_NOON)
     core = loop.run_until_complete(manager.__aenter__())
     club = loop.run_until_complete(
-        core.store.create_club(SCOPE, "room", medium=Medium.BOTH, tz="UTC", host="host"))
+        core.store.create_club(SCOPE, "room", medium=Medium.BOTH, tz="UTC", host="host",
+                               work=request.param))
     try:
-        yield loop, core, club
+        yield loop, core, club, LEAKS[request.param]
     finally:
         loop.run_until_complete(manager.__aexit__(None, None, None))
         loop.close()
@@ -236,9 +309,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[asyncio.Abs
 
 async def _set(core: Core, club: Club, club_at: Progress, member_at: Progress,
                mode: SpoilerMode) -> None:
-    await core.store.set_club_progress(club.id, novel=club_at.novel, film=club_at.film)
+    await core.store.set_club_progress(club.id, club.work, novel=club_at.novel,
+                                       film=club_at.film)
     await core.store.set_spoiler_mode(club.id, mode)
-    await core.store.set_member_progress(SCOPE, "sam", novel=member_at.novel, film=member_at.film)
+    await core.store.set_member_progress(SCOPE, "sam", club.work, novel=member_at.novel,
+                                         film=member_at.film)
 
 
 async def _run(core: Core, club: Club, line: str, club_at: Progress, member_at: Progress,
@@ -247,14 +322,17 @@ async def _run(core: Core, club: Club, line: str, club_at: Progress, member_at: 
     return await core.run_text(Invocation(SCOPE, "room", "sam", private=private), line)
 
 
-progress = st.builds(Progress, st.integers(0, NOVEL_CHAPTERS), st.integers(0, FILM_MINUTES))
+progress = st.builds(Progress, st.integers(0, MOST.novel), st.integers(0, MOST.film))
+ALL_LINES = sorted({x for leaks in LEAKS.values() for x in leaks.lines})
+ALL_WORDS = sorted({x for leaks in LEAKS.values() for x in leaks.words})
 line = st.one_of(
-    st.sampled_from(LINES),
-    st.sampled_from(WORDS).map(lambda w: f"/search {w}"),
-    st.lists(st.sampled_from(WORDS), min_size=2, max_size=3).map(
+    st.sampled_from(ALL_LINES),
+    st.sampled_from(ALL_WORDS).map(lambda w: f"/search {w}"),
+    st.lists(st.sampled_from(ALL_WORDS), min_size=2, max_size=3).map(
         lambda ws: "/search " + " ".join(ws)),
-    st.sampled_from(WORDS).map(lambda w: f"/character {w}"),
-    st.sampled_from(WORDS).map(lambda w: f"/glossary {w}"),
+    st.sampled_from(ALL_WORDS).map(lambda w: f"/character {w}"),
+    st.sampled_from(ALL_WORDS).map(lambda w: f"/glossary {w}"),
+    st.sampled_from(ALL_WORDS).map(lambda w: f"/ask what happens to {w}"),
     st.text(min_size=1, max_size=30).map(lambda t: f"/theme {t}"),
 )
 
@@ -265,34 +343,53 @@ line = st.one_of(
        private=st.booleans())
 def test_no_reply_leaks_on_any_surface(live, line: str, club_at: Progress, member_at: Progress,
                                        mode: SpoilerMode, private: bool) -> None:
-    loop, core, club = live
+    loop, core, club, leaks = live
+    club_at, member_at = within(club_at, leaks.timeline), within(member_at, leaks.timeline)
     reply = loop.run_until_complete(_run(core, club, line, club_at, member_at, mode, private))
     assert "Traceback" not in render_text(reply)
     if reply.visibility is Visibility.PRIVATE:
         # Private replies (and every error) are cut to the member; `off` does not apply there.
         check(reply, member_at, SpoilerMode.TAG if mode is SpoilerMode.TAG else SpoilerMode.HIDE,
-              line)
+              leaks, line)
     else:
-        check(reply, club_at, mode, line)
+        check(reply, club_at, mode, leaks, line)
+
+
+BOUNDARIES = 14
+
+
+def boundaries(timeline: Timeline) -> list[Progress]:
+    """The start, the end, and both sides of every part and film stretch edge."""
+    book = sorted({0, timeline.book.count, *(p.first for p in timeline.book.parts),
+                   *(p.last for p in timeline.book.parts), *(p.first - 1 for p in
+                                                             timeline.book.parts)} - {-1})
+    film = timeline.film
+    minutes = sorted({0, timeline.minutes, *(x for s in (film.stretches if film else ())
+                                             for x in (s.first, s.last - 1, s.named_from,
+                                                       max(0, s.named_from - 1)))})
+    points = [Progress(n, m) for n, m in itertools.zip_longest(book, minutes, fillvalue=0)]
+    points = [*points, Progress(timeline.book.count, 0), Progress(0, timeline.minutes)]
+    # A sweep runs every line at each point in each mode: fourteen points, the ends included,
+    # spread over the edges, keep it to a minute for a work.
+    step = max(1, len(points) // (BOUNDARIES - 2))
+    return sorted({*points[::step], points[-2], points[-1]}, key=points.index)[:BOUNDARIES]
 
 
 def test_every_line_at_every_section_boundary(live) -> None:
     """Deterministic sweep: each command at the start, each part and section edge, the end."""
-    loop, core, club = live
-    points = [Progress(n, f) for n, f in ((0, 0), (1, 4), (6, 20), (7, 25), (9, 30), (12, 45),
-                                          (13, 42), (17, 60), (18, 61), (19, 76), (21, 88),
-                                          (22, 90), (23, 103), (0, 103), (23, 0))]
+    loop, core, club, leaks = live
     member = Progress()
-    for p in points:
-        for mode in SpoilerMode:
+    for p in boundaries(leaks.timeline):
+        # `off` shows everything in the channel; the property test covers it.
+        for mode in (SpoilerMode.HIDE, SpoilerMode.TAG):
             loop.run_until_complete(_set(core, club, p, member, mode))
-            for text in LINES:
+            for text in leaks.sweep:
                 reply = loop.run_until_complete(
                     core.run_text(Invocation(SCOPE, "room", "sam"), text))
                 if reply.visibility is Visibility.PRIVATE:
-                    check(reply, member, SpoilerMode.HIDE, text)
+                    check(reply, member, SpoilerMode.HIDE, leaks, text)
                 else:
-                    check(reply, p, mode, text)
+                    check(reply, p, mode, leaks, text)
 
 
 def test_help_names_no_card_that_is_not_open_from_the_start() -> None:
@@ -303,9 +400,10 @@ def test_help_names_no_card_that_is_not_open_from_the_start() -> None:
         words += [command.description, *command.examples]
         words += [o.description for o in command.options]
     text = "\n".join(words)
-    for secret in SECRETS:
-        if secret.name_only:
-            assert not secret.pattern.search(text), secret.text
+    for leaks in LEAKS.values():
+        for secret in leaks.secrets:
+            if secret.name_only:
+                assert not secret.pattern.search(text), secret.text
 
 
 # -- autocomplete ---------------------------------------------------------------------------------
@@ -314,28 +412,29 @@ COMPLETING = [(c.path, o.name, o.complete) for c in PACK_REGISTRY for o in c.opt
               if isinstance(o.complete, CardKind)]  # zone names carry no story
 
 
-def _open_names(kind: CardKind, *at: Progress) -> set[str]:
-    return {c.name for c in PACK.cards_of(kind) if all(c.reveal.visible_at(p) for p in at)}
+def _open_names(pack: Content, kind: CardKind, *at: Progress) -> set[str]:
+    return {c.name for c in pack.cards_of(kind) if all(c.reveal.visible_at(p) for p in at)}
 
 
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(target=st.sampled_from(COMPLETING),
-       typed=st.one_of(st.just(""), st.sampled_from(WORDS), st.text(max_size=12)),
+       typed=st.one_of(st.just(""), st.sampled_from(ALL_WORDS), st.text(max_size=12)),
        club_at=progress, member_at=progress, mode=st.sampled_from(SpoilerMode))
 def test_autocomplete_offers_only_names_both_may_see(live, target: tuple[str, str, CardKind],
                                                      typed: str, club_at: Progress,
                                                      member_at: Progress,
                                                      mode: SpoilerMode) -> None:
     """The list is private to the member and names what the channel reply will show."""
-    loop, core, club = live
+    loop, core, club, leaks = live
     path, option, kind = target
+    club_at, member_at = within(club_at, leaks.timeline), within(member_at, leaks.timeline)
     loop.run_until_complete(_set(core, club, club_at, member_at, mode))
     offered = loop.run_until_complete(
         core.complete(Invocation(SCOPE, "room", "sam"), path, option, typed))
     assert len(offered) <= 25
     audience = (member_at,) if mode is SpoilerMode.OFF else (member_at, club_at)
-    allowed = _open_names(kind, *audience)
+    allowed = _open_names(leaks.work.content, kind, *audience)
     assert set(offered) <= allowed, (path, typed, club_at, member_at, mode)
     if not typed:
         assert set(offered) == allowed
@@ -343,21 +442,25 @@ def test_autocomplete_offers_only_names_both_may_see(live, target: tuple[str, st
 
 def test_autocomplete_at_every_section_boundary(live) -> None:
     """Exhaustive where the property test samples: empty prefix, every kind, each boundary."""
-    loop, core, club = live
-    points = [Progress(n, f) for n, f in ((0, 0), (1, 4), (7, 25), (9, 30), (13, 42),
-                                          (17, 60), (19, 76), (23, 103), (0, 103), (23, 0))]
+    loop, core, club, leaks = live
+    points = boundaries(leaks.timeline)
     for club_at, member_at in itertools.product(points, points):
         loop.run_until_complete(_set(core, club, club_at, member_at, SpoilerMode.HIDE))
         for path, option, kind in COMPLETING:
             offered = loop.run_until_complete(
                 core.complete(Invocation(SCOPE, "room", "sam"), path, option, ""))
-            assert set(offered) == _open_names(kind, club_at, member_at), (path, club_at)
+            assert set(offered) == _open_names(leaks.work.content, kind, club_at, member_at), (
+                path, club_at)
 
 
 # -- discussion nights ---------------------------------------------------------------------------
 
-TARGETS = [*(f"novel {n}" for n in range(1, NOVEL_CHAPTERS + 1)),
-           *(f"film {m}" for m in range(1, FILM_MINUTES + 1))]
+def targets(timeline: Timeline) -> list[str]:
+    return [*(f"novel {n}" for n in range(1, timeline.book.count + 1)),
+            *(f"film {m}" for m in range(1, timeline.minutes + 1))]
+
+
+ALL_TARGETS = [(w, t) for w, leaks in LEAKS.items() for t in targets(leaks.timeline)]
 NIGHT_STEPS = ("/session next", "/session skip", "/session deeper", "/session here",
                "/session list", "/session show", "/session next memory", "/session next love",
                "/club history")
@@ -366,10 +469,11 @@ NIGHT_STEPS = ("/session next", "/session skip", "/session deeper", "/session he
 def test_a_target_says_nothing_that_is_not_open_from_the_start() -> None:
     """A night's target is on its card, its thread name, its event and its reminders, all
     read by a club that may not be there yet."""
-    for words in TARGETS:
-        target = parse_target(words)
-        text = target.describe()
-        for secret in SECRETS:
+    for work, words in ALL_TARGETS:
+        timeline = LEAKS[work].timeline
+        target = parse_target(words, timeline)
+        text = timeline.describe_target(target.novel, target.film)
+        for secret in LEAKS[work].secrets:
             if not secret.reveal.visible_at(Progress()):
                 assert not secret.pattern.search(text) if secret.name_only else (
                     secret.text not in text), (words, secret.text)
@@ -377,16 +481,19 @@ def test_a_target_says_nothing_that_is_not_open_from_the_start() -> None:
 
 @settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(target=st.sampled_from(TARGETS), club_at=progress, member_at=progress,
+@given(target=st.integers(0, 10_000), club_at=progress, member_at=progress,
        mode=st.sampled_from(SpoilerMode),
        steps=st.lists(st.sampled_from(NIGHT_STEPS), min_size=1, max_size=6))
-def test_a_night_leaks_nothing_on_any_surface(live, target: str, club_at: Progress,
+def test_a_night_leaks_nothing_on_any_surface(live, target: int, club_at: Progress,
                                               member_at: Progress, mode: SpoilerMode,
                                               steps: list[str]) -> None:
     """A whole night at any target, from any club progress, with any member: every reply,
     reminder and recap on every surface is cut to whoever reads it."""
-    loop, core, club = live
+    loop, core, club, leaks = live
     host = Invocation(SCOPE, "room", "host", is_admin=True)
+    club_at, member_at = within(club_at, leaks.timeline), within(member_at, leaks.timeline)
+    aims = targets(leaks.timeline)
+    aim = aims[target % len(aims)]
 
     async def night() -> list[tuple[Reply, Progress, SpoilerMode]]:
         await _set(core, club, club_at, member_at, mode)
@@ -403,14 +510,16 @@ def test_a_night_leaks_nothing_on_any_surface(live, target: str, club_at: Progre
                          (SpoilerMode.TAG if mode is SpoilerMode.TAG else SpoilerMode.HIDE)
                          if private else mode))
 
-        made = await core.run_text(host, f"/session schedule {target} at friday 19:30")
+        made = await core.run_text(host, f"/session schedule {aim} at friday 19:30")
         night_id = int(re.search(r"#(\d+)", made.title or "")[1])  # type: ignore[index]
         shown = await core.store.night(night_id)
         assert shown is not None
         fresh = await core.store.club(SCOPE, "room")
         due = Due(0, shown, 1, "room", "leaks", (), fresh.progress, fresh.mode)  # type: ignore[union-attr]
-        seen.append((gate(reminder_draft(due, datetime.now(UTC)), fresh.progress,  # type: ignore[union-attr]
-                          effective_mode(mode, Visibility.PUBLIC), who="the club"),
+        timeline = leaks.timeline
+        seen.append((gate(reminder_draft(due, datetime.now(UTC), timeline), fresh.progress,  # type: ignore[union-attr]
+                          effective_mode(mode, Visibility.PUBLIC), who="the club",
+                          timeline=timeline),
                      fresh.progress, mode))  # type: ignore[union-attr]
         await run(host, "/session start")
         for step in steps:
@@ -422,4 +531,4 @@ def test_a_night_leaks_nothing_on_any_surface(live, target: str, club_at: Progre
 
     for reply, audience, shown_mode in loop.run_until_complete(night()):
         assert "Traceback" not in render_text(reply)
-        check(reply, audience, shown_mode)
+        check(reply, audience, shown_mode, leaks)

@@ -25,7 +25,7 @@ from bot.core.reply import Kind, Reply
 from bot.core.scheduler import Notice, Scheduler
 from bot.core.service import Core
 from bot.core.timeline import Progress
-from tests.conftest import CONSOLE, flat, say
+from tests.conftest import CONSOLE, W, flat, say
 from tests.fakes.clock import Clock
 
 LONDON, NEW_YORK = "Europe/London", "America/New_York"
@@ -458,7 +458,7 @@ async def test_prompts_are_cut_to_the_target_and_skips_go_back(night_core: Core,
         prompt = pack.prompt(item.prompt_id)
         assert prompt is not None and prompt.reveal.novel is not None
         assert prompt.reveal.novel <= 5
-    used = await night_core.store.used_prompts(club_now.id)
+    used = await night_core.store.used_prompts(club_now.id, W)
     assert {p.prompt_id for p in shown if p.skipped}.isdisjoint(used)
     assert len(shown) == len({p.prompt_id for p in shown})
 

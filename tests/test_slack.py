@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 import pytest_asyncio
-from conftest import MONDAY_NOON
+from conftest import MONDAY_NOON, W
 from fakes.fake_slack import ADMIN, TEAM, FakeSlack, sign
 from fakes.slow_store import slowed
 from helpers.slack_world import SlackWorld, served
@@ -129,7 +129,7 @@ def visible(ack: dict[str, Any]) -> str:
 async def test_every_command_answers(world: World) -> None:
     await world.admin("/club create", channel="CEVERY")
     for command in world.core.registry:
-        for example in command.examples:
+        for example in command.examples_for(world.core.library.default.info):
             if example == "/session deeper":  # for members further along than the night
                 await world.admin("/progress novel done", channel="CEVERY")
             posted = len(world.fake.called("chat.postMessage"))
@@ -158,7 +158,7 @@ async def test_help_words_work_after_each_command(world: World) -> None:
     ack = await world.run("/film help")
     assert "/film cast" in visible(ack)
     everything = visible(await world.run("/help"))
-    assert "`/nlmg-search WORDS`" in everything and "`/search" not in everything
+    assert "`/nlmg-search WORDS" in everything and "`/search" not in everything
     wrong = await world.run("/film cats")
     assert wrong["response_type"] == "ephemeral" and "needs one of" in visible(wrong)
 
@@ -274,7 +274,8 @@ async def test_a_long_reply_is_split_into_messages_within_the_limits() -> None:
     from bot.core.timeline import Reveal
 
     parts = tuple(GatedPart(f"Part {n}. " + "word " * 900, f"Label {n}", PartState.SHOW)
-                  if n % 5 else GatedPart(f"Hidden {n}", None, PartState.TAG, Reveal(novel=9))
+                  if n % 5 else GatedPart(f"Hidden {n}", None, PartState.TAG, Reveal(novel=9),
+                                         opens_text="chapter 9 of the novel")
                   for n in range(70))
     reply = Reply(title="Long", parts=parts, fields=(), footer=None, actions=(),
                   visibility=V.PUBLIC, kind=Kind.OK, withheld=None,
@@ -332,7 +333,7 @@ async def test_a_write_submitted_twice_is_done_once(world: World) -> None:
     await world.run("/progress novel 7", user="UTWICE")
     again = await world.run("/progress novel 5", **body)  # the same submission, again
     assert "carried out already" in visible(again)
-    assert (await world.core.store.member_progress(SCOPE, "UTWICE")).novel == 7
+    assert (await world.core.store.member_progress(SCOPE, "UTWICE", W)).novel == 7
 
 
 async def test_a_redelivered_event_is_handled_once(world: World) -> None:
@@ -361,18 +362,19 @@ async def test_app_home_shows_progress_and_clubs_and_sets_progress(world: World)
     assert view["type"] == "home"
     body = json.dumps(view)
     assert "<#CTAGGED>" in body and "not started" in body
+    # One set of menus per work, the default first; the work travels in the action id.
     select = next(e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]
-                  if e["action_id"] == "nlmg_home_novel")
+                  if e["action_id"] == f"nlmg_home_novel:{W}")
     option = next(o for o in select["options"] if o["value"] == "9")
     published = len(world.fake.called("views.publish"))
     await world.fake.post(world.url, urlencode({"payload": json.dumps(world.fake.action_body(
-        [], {"type": "static_select", "action_id": "nlmg_home_novel",
+        [], {"type": "static_select", "action_id": f"nlmg_home_novel:{W}",
              "selected_option": option}, user="UFAN")[0])}))
     for _ in range(200):  # the menu is acknowledged first; the change follows
         if len(world.fake.called("views.publish")) > published:
             break
         await asyncio.sleep(0.005)
-    assert (await world.core.store.member_progress(SCOPE, "UFAN")).novel == 9
+    assert (await world.core.store.member_progress(SCOPE, "UFAN", W)).novel == 9
     latest = world.fake.called("views.publish")[-1]["view"]
     assert "chapter 9 finished" in (latest if isinstance(latest, str) else json.dumps(latest))
 
@@ -444,7 +446,7 @@ async def test_the_manifest_file_is_the_commands(world: World) -> None:
 async def test_typed_examples_parse_for_slack(world: World) -> None:
     """Every /help example is also valid text after the Slack command."""
     for command in world.core.registry:
-        for example in command.examples:
+        for example in command.examples_for(world.core.library.default.info):
             parsed, raw = world.core.registry.parse(example)
             assert parsed is command
-            coerce(command, raw)
+            coerce(command, raw, world.core.library.default.timeline)

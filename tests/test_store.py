@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from bot.adapters.state import AdapterState
 from bot.core.clubs import Club, ClubExists, LastHost, Scope, SpoilerMode
 from bot.core.store import Store
-from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, Medium, Progress
+from bot.core.timeline import Medium, Progress
 from bot.store.sqlite import (
     LATEST_VERSION,
     MIGRATIONS,
@@ -39,6 +39,8 @@ from bot.store.sqlite import (
     split_sql,
 )
 
+W = "never-let-me-go"  # the work the rows are about
+NOVEL_CHAPTERS, FILM_MINUTES = 23, 103  # its ranges (the store keeps any point from 0 up)
 DISCORD = Scope("discord", "guild-1")
 DISCORD_OTHER_GUILD = Scope("discord", "guild-2")
 SLACK = Scope("slack", "guild-1")  # same workspace id, different platform
@@ -57,7 +59,8 @@ async def store(db_path: Path) -> AsyncIterator[SqliteStore]:
 
 @pytest.fixture
 async def club(store: SqliteStore) -> Club:
-    return await store.create_club(DISCORD, "chan-1", medium=Medium.BOTH, tz="UTC", host="hana")
+    return await store.create_club(DISCORD, "chan-1", medium=Medium.BOTH, tz="UTC", host="hana",
+                                   work=W)
 
 
 @contextmanager
@@ -149,8 +152,8 @@ async def test_in_memory_store_works() -> None:
         assert pragmas["journal_mode"] == "memory"
         assert pragmas["foreign_keys"] == 1
         assert pragmas["user_version"] == LATEST_VERSION
-        await store.set_member_progress(DISCORD, "u", novel=2)
-        assert await store.member_progress(DISCORD, "u") == Progress(2, 0)
+        await store.set_member_progress(DISCORD, "u", W, novel=2)
+        assert await store.member_progress(DISCORD, "u", W) == Progress(2, 0)
 
 
 # -- E-Q5 / E-Q6: migrations ---------------------------------------------------------------------
@@ -175,15 +178,16 @@ async def test_fresh_database_reaches_latest_version(db_path: Path) -> None:
         pass
     assert user_version(db_path) == LATEST_VERSION
     tables = {name for kind, name, _ in schema(db_path) if kind == "table"}
-    assert {"members", "clubs", "club_members", "club_prompts"} <= tables
+    assert {"member_progress", "clubs", "club_progress", "club_members", "club_prompts",
+            "polls", "poll_votes"} <= tables
 
 
 async def test_reopening_is_a_no_op(db_path: Path) -> None:
     async with await SqliteStore.open(db_path) as store:
-        await store.set_member_progress(DISCORD, "u", novel=5)
+        await store.set_member_progress(DISCORD, "u", W, novel=5)
     before = schema(db_path)
     async with await SqliteStore.open(db_path) as store:
-        assert await store.member_progress(DISCORD, "u") == Progress(5, 0)
+        assert await store.member_progress(DISCORD, "u", W) == Progress(5, 0)
     assert schema(db_path) == before
     assert user_version(db_path) == LATEST_VERSION
 
@@ -228,7 +232,7 @@ async def test_failing_migration_on_a_fresh_database_changes_nothing(db_path: Pa
 
 async def test_failing_migration_leaves_version_and_schema_unchanged(db_path: Path) -> None:
     async with await SqliteStore.open(db_path) as store:
-        await store.set_member_progress(DISCORD, "u", film=9)
+        await store.set_member_progress(DISCORD, "u", W, film=9)
     before = schema(db_path)
     broken = [
         *MIGRATIONS,
@@ -236,7 +240,7 @@ async def test_failing_migration_leaves_version_and_schema_unchanged(db_path: Pa
             LATEST_VERSION + 1,
             "-- why: a migration that fails half way\n"
             "CREATE TABLE extra (x INTEGER);\n"
-            "ALTER TABLE members ADD COLUMN nickname TEXT;\n"
+            "ALTER TABLE member_progress ADD COLUMN nickname TEXT;\n"
             "INSERT INTO extra VALUES ('oops'); SELECT * FROM missing_table;\n",
         ),
     ]
@@ -245,7 +249,7 @@ async def test_failing_migration_leaves_version_and_schema_unchanged(db_path: Pa
     assert user_version(db_path) == LATEST_VERSION
     assert schema(db_path) == before
     async with await SqliteStore.open(db_path) as store:
-        assert await store.member_progress(DISCORD, "u") == Progress(0, 9)
+        assert await store.member_progress(DISCORD, "u", W) == Progress(0, 9)
 
 
 async def test_a_later_migration_is_applied_with_its_version(db_path: Path) -> None:
@@ -288,51 +292,73 @@ def test_split_sql_respects_strings_comments_and_triggers() -> None:
 
 
 async def test_member_progress_defaults_to_not_started(store: SqliteStore) -> None:
-    assert await store.member_progress(DISCORD, "nobody") == Progress(0, 0)
+    assert await store.member_progress(DISCORD, "nobody", W) == Progress(0, 0)
 
 
 async def test_partial_progress_updates_keep_the_other_timeline(store: SqliteStore) -> None:
-    assert await store.set_member_progress(DISCORD, "u", novel=4) == Progress(4, 0)
-    assert await store.set_member_progress(DISCORD, "u", film=61) == Progress(4, 61)
-    assert await store.set_member_progress(DISCORD, "u", novel=9) == Progress(9, 61)
-    assert await store.set_member_progress(DISCORD, "u", novel=0, film=0) == Progress(0, 0)
-    assert await store.member_progress(DISCORD, "u") == Progress(0, 0)
+    assert await store.set_member_progress(DISCORD, "u", W, novel=4) == Progress(4, 0)
+    assert await store.set_member_progress(DISCORD, "u", W, film=61) == Progress(4, 61)
+    assert await store.set_member_progress(DISCORD, "u", W, novel=9) == Progress(9, 61)
+    assert await store.set_member_progress(DISCORD, "u", W, novel=0, film=0) == Progress(0, 0)
+    assert await store.member_progress(DISCORD, "u", W) == Progress(0, 0)
 
 
 async def test_progress_update_with_nothing_changes_nothing(
     store: SqliteStore, db_path: Path
 ) -> None:
-    assert await store.set_member_progress(DISCORD, "u") == Progress(0, 0)
+    assert await store.set_member_progress(DISCORD, "u", W) == Progress(0, 0)
     with raw(db_path) as conn:  # no row was created for a no-op
-        assert conn.execute("SELECT count(*) FROM members").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM member_progress").fetchone()[0] == 0
 
 
-async def test_out_of_range_progress_is_refused_before_writing(store: SqliteStore) -> None:
-    with pytest.raises(ValueError, match="outside"):
-        await store.set_member_progress(DISCORD, "u", novel=NOVEL_CHAPTERS + 1)
-    with pytest.raises(ValueError, match="outside"):
-        await store.set_member_progress(DISCORD, "u", film=-1)
-    assert await store.set_member_progress(
-        DISCORD, "u", novel=NOVEL_CHAPTERS, film=FILM_MINUTES
-    ) == Progress(NOVEL_CHAPTERS, FILM_MINUTES)
+async def test_negative_progress_is_refused_before_writing(store: SqliteStore) -> None:
+    # A work's own ranges are the core's to check (its timeline); the store refuses only
+    # what no work has.
+    with pytest.raises(ValueError, match="below the start"):
+        await store.set_member_progress(DISCORD, "u", W, film=-1)
+    with pytest.raises(ValueError, match="below the start"):
+        await store.set_club_progress(1, W, novel=-1)
+    assert await store.set_member_progress(DISCORD, "u", W, novel=NOVEL_CHAPTERS,
+                                           film=FILM_MINUTES) == Progress(NOVEL_CHAPTERS,
+                                                                          FILM_MINUTES)
+
+
+async def test_progress_is_kept_per_work(store: SqliteStore, club: Club) -> None:
+    await store.set_member_progress(DISCORD, "u", W, novel=7)
+    await store.set_member_progress(DISCORD, "u", "another", novel=2, film=130)
+    assert await store.member_progress(DISCORD, "u", W) == Progress(7, 0)
+    assert await store.member_progress(DISCORD, "u", "another") == Progress(2, 130)
+    ctx = await store.context(DISCORD, "chan-1", "u")
+    assert ctx.mine == (("another", Progress(2, 130)), (W, Progress(7, 0)))
+    await store.set_club_progress(club.id, W, novel=9)
+    await store.set_club_work(club.id, "another")
+    await store.set_club_progress(club.id, "another", novel=3)
+    moved = await store.club(DISCORD, "chan-1")
+    assert moved is not None and moved.work == "another"
+    assert moved.progress == Progress(3, 0) and moved.progress_in(W) == Progress(9, 0)
+    await store.set_club_work(club.id, W)  # back again: its progress there was kept
+    back = await store.club(DISCORD, "chan-1")
+    assert back is not None and back.progress == Progress(9, 0)
+    await store.reset_member_progress(DISCORD, "u", W)
+    assert await store.member_progress(DISCORD, "u", "another") == Progress(2, 130)
 
 
 async def test_member_progress_is_per_scope(store: SqliteStore) -> None:
-    await store.set_member_progress(DISCORD, "u", novel=3)
-    await store.set_member_progress(DISCORD_OTHER_GUILD, "u", novel=7)
-    await store.set_member_progress(SLACK, "u", film=20)
-    assert await store.member_progress(DISCORD, "u") == Progress(3, 0)
-    assert await store.member_progress(DISCORD_OTHER_GUILD, "u") == Progress(7, 0)
-    assert await store.member_progress(SLACK, "u") == Progress(0, 20)
+    await store.set_member_progress(DISCORD, "u", W, novel=3)
+    await store.set_member_progress(DISCORD_OTHER_GUILD, "u", W, novel=7)
+    await store.set_member_progress(SLACK, "u", W, film=20)
+    assert await store.member_progress(DISCORD, "u", W) == Progress(3, 0)
+    assert await store.member_progress(DISCORD_OTHER_GUILD, "u", W) == Progress(7, 0)
+    assert await store.member_progress(SLACK, "u", W) == Progress(0, 20)
 
 
 async def test_reset_member_progress(store: SqliteStore) -> None:
-    await store.set_member_progress(DISCORD, "u", novel=3, film=30)
-    await store.set_member_progress(SLACK, "u", novel=5)
-    await store.reset_member_progress(DISCORD, "u")
-    assert await store.member_progress(DISCORD, "u") == Progress(0, 0)
-    assert await store.member_progress(SLACK, "u") == Progress(5, 0)
-    await store.reset_member_progress(DISCORD, "never-seen")  # not an error
+    await store.set_member_progress(DISCORD, "u", W, novel=3, film=30)
+    await store.set_member_progress(SLACK, "u", W, novel=5)
+    await store.reset_member_progress(DISCORD, "u", W)
+    assert await store.member_progress(DISCORD, "u", W) == Progress(0, 0)
+    assert await store.member_progress(SLACK, "u", W) == Progress(5, 0)
+    await store.reset_member_progress(DISCORD, "never-seen", W)  # not an error
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -353,8 +379,8 @@ async def test_progress_updates_match_a_simple_model(
             model = Progress(
                 model.novel if novel is None else novel, model.film if film is None else film
             )
-            assert await store.set_member_progress(SLACK, "u", novel=novel, film=film) == model
-        assert await store.member_progress(SLACK, "u") == model
+            assert await store.set_member_progress(SLACK, "u", W, novel=novel, film=film) == model
+        assert await store.member_progress(SLACK, "u", W) == model
 
 
 # -- clubs ---------------------------------------------------------------------------------------
@@ -363,10 +389,10 @@ async def test_progress_updates_match_a_simple_model(
 async def test_context_without_a_club(store: SqliteStore) -> None:
     ctx = await store.context(DISCORD, "chan-1", "u")
     assert ctx.club is None
-    assert ctx.member == Progress(0, 0)
+    assert ctx.member_in(W) == Progress(0, 0)
     assert (ctx.is_host, ctx.is_member) == (False, False)
-    await store.set_member_progress(DISCORD, "u", novel=6)
-    assert (await store.context(DISCORD, "chan-1", "u")).member == Progress(6, 0)
+    await store.set_member_progress(DISCORD, "u", W, novel=6)
+    assert (await store.context(DISCORD, "chan-1", "u")).member_in(W) == Progress(6, 0)
 
 
 async def test_create_club_makes_the_creator_its_host(store: SqliteStore, club: Club) -> None:
@@ -385,7 +411,7 @@ async def test_create_club_makes_the_creator_its_host(store: SqliteStore, club: 
 
 async def test_context_for_host_member_and_outsider(store: SqliteStore, club: Club) -> None:
     await store.join_club(club.id, "mo")
-    await store.set_member_progress(DISCORD, "mo", novel=2, film=15)
+    await store.set_member_progress(DISCORD, "mo", W, novel=2, film=15)
 
     host = await store.context(DISCORD, "chan-1", "hana")
     assert (host.is_host, host.is_member) == (True, True)
@@ -394,12 +420,12 @@ async def test_context_for_host_member_and_outsider(store: SqliteStore, club: Cl
 
     member = await store.context(DISCORD, "chan-1", "mo")
     assert (member.is_host, member.is_member) == (False, True)
-    assert member.member == Progress(2, 15)
+    assert member.member_in(W) == Progress(2, 15)
 
     outsider = await store.context(DISCORD, "chan-1", "zed")
     assert (outsider.is_host, outsider.is_member) == (False, False)
     assert outsider.club == host.club
-    assert outsider.member == Progress(0, 0)
+    assert outsider.member_in(W) == Progress(0, 0)
 
 
 async def test_club_is_none_for_a_channel_without_one(store: SqliteStore, club: Club) -> None:
@@ -411,8 +437,7 @@ async def test_create_club_twice_raises_club_exists_and_changes_nothing(
 ) -> None:
     with pytest.raises(ClubExists) as raised:
         await store.create_club(
-            DISCORD, "chan-1", medium=Medium.NOVEL, tz="Europe/London", host="x"
-        )
+            DISCORD, "chan-1", medium=Medium.NOVEL, tz="Europe/London", host="x", work=W)
     assert not isinstance(raised.value, sqlite3.Error)
     assert await store.club(DISCORD, "chan-1") == club
     assert not (await store.context(DISCORD, "chan-1", "x")).is_member
@@ -422,11 +447,11 @@ async def test_same_channel_id_in_other_scopes_is_another_club(
     store: SqliteStore, club: Club
 ) -> None:
     other_guild = await store.create_club(
-        DISCORD_OTHER_GUILD, "chan-1", medium=Medium.NOVEL, tz="UTC", host="ann"
-    )
-    slack = await store.create_club(SLACK, "chan-1", medium=Medium.FILM, tz="UTC", host="bo")
+        DISCORD_OTHER_GUILD, "chan-1", medium=Medium.NOVEL, tz="UTC", host="ann", work=W)
+    slack = await store.create_club(SLACK, "chan-1", medium=Medium.FILM, tz="UTC", host="bo",
+                                    work=W)
     assert len({club.id, other_guild.id, slack.id}) == 3
-    await store.set_club_progress(slack.id, film=40)
+    await store.set_club_progress(slack.id, W, film=40)
     assert (await store.club(DISCORD, "chan-1")) == club
     slack_now = await store.club(SLACK, "chan-1")
     assert slack_now is not None
@@ -493,11 +518,9 @@ async def test_remove_host(store: SqliteStore, club: Club) -> None:
 async def test_set_club_progress_changes_only_the_given_timeline(
     store: SqliteStore, club: Club
 ) -> None:
-    assert await store.set_club_progress(club.id, novel=5) == Progress(5, 0)
-    assert await store.set_club_progress(club.id, film=33) == Progress(5, 33)
-    assert await store.set_club_progress(club.id) == Progress(5, 33)
-    with pytest.raises(ValueError, match="outside"):
-        await store.set_club_progress(club.id, film=FILM_MINUTES + 1)
+    assert await store.set_club_progress(club.id, W, novel=5) == Progress(5, 0)
+    assert await store.set_club_progress(club.id, W, film=33) == Progress(5, 33)
+    assert await store.set_club_progress(club.id, W) == Progress(5, 33)
     after = await store.club(DISCORD, "chan-1")
     assert after is not None
     assert after.progress == Progress(5, 33)
@@ -515,36 +538,37 @@ async def test_unknown_club_ids_raise_unknown_club(store: SqliteStore) -> None:
     for call in (
         store.join_club(999, "u"),
         store.add_host(999, "u"),
-        store.set_club_progress(999, novel=1),
+        store.set_club_progress(999, W, novel=1),
         store.set_spoiler_mode(999, SpoilerMode.TAG),
-        store.mark_prompt_used(999, "p"),
+        store.mark_prompt_used(999, W, "p"),
     ):
         with pytest.raises(UnknownClub):
             await call
     assert await store.leave_club(999, "u") is False
     assert await store.remove_host(999, "u") is False
-    assert await store.used_prompts(999) == frozenset()
+    assert await store.used_prompts(999, W) == frozenset()
 
 
 async def test_prompts(store: SqliteStore, club: Club) -> None:
-    other = await store.create_club(DISCORD, "chan-2", medium=Medium.NOVEL, tz="UTC", host="x")
-    assert await store.used_prompts(club.id) == frozenset()
-    await store.mark_prompt_used(club.id, "p1")
-    await store.mark_prompt_used(club.id, "p1")  # idempotent
-    await store.mark_prompt_used(club.id, "p2")
-    used = await store.used_prompts(club.id)
+    other = await store.create_club(DISCORD, "chan-2", medium=Medium.NOVEL, tz="UTC", host="x",
+                                    work=W)
+    assert await store.used_prompts(club.id, W) == frozenset()
+    await store.mark_prompt_used(club.id, W, "p1")
+    await store.mark_prompt_used(club.id, W, "p1")  # idempotent
+    await store.mark_prompt_used(club.id, W, "p2")
+    used = await store.used_prompts(club.id, W)
     assert used == frozenset({"p1", "p2"})
     assert isinstance(used, frozenset)
-    assert await store.used_prompts(other.id) == frozenset()
+    assert await store.used_prompts(other.id, W) == frozenset()
 
 
 async def test_mark_prompt_used_again_refreshes_used_at(
     store: SqliteStore, club: Club, db_path: Path
 ) -> None:
-    await store.mark_prompt_used(club.id, "p1")
+    await store.mark_prompt_used(club.id, W, "p1")
     with raw(db_path) as conn:
         first = conn.execute("SELECT used_at FROM club_prompts").fetchall()
-    await store.mark_prompt_used(club.id, "p1")
+    await store.mark_prompt_used(club.id, W, "p1")
     with raw(db_path) as conn:
         second = conn.execute("SELECT used_at FROM club_prompts").fetchall()
     assert len(first) == len(second) == 1
@@ -553,16 +577,16 @@ async def test_mark_prompt_used_again_refreshes_used_at(
 
 async def test_schema_checks_back_up_the_code(store: SqliteStore, db_path: Path) -> None:
     # Values the code already refuses are refused by the schema too, and foreign keys cascade.
-    club = await store.create_club(DISCORD, "c", medium=Medium.FILM, tz="UTC", host="h")
-    await store.mark_prompt_used(club.id, "p")
+    club = await store.create_club(DISCORD, "c", medium=Medium.FILM, tz="UTC", host="h", work=W)
+    await store.mark_prompt_used(club.id, W, "p")
     with raw(db_path) as conn:
         conn.execute("PRAGMA foreign_keys = ON")
         for sql in (
-            "UPDATE clubs SET novel = 24",
-            "UPDATE clubs SET film = 104",
+            "UPDATE club_progress SET novel = -1",
+            "UPDATE club_progress SET film = -1",
             "UPDATE clubs SET medium = 'audiobook'",
             "UPDATE clubs SET spoiler_mode = 'maybe'",
-            "INSERT INTO members VALUES ('discord', 'g', 'u', -1, 0, 'now')",
+            "INSERT INTO member_progress VALUES ('discord', 'g', 'u', 'w', -1, 0, 'now')",
             "INSERT INTO club_members VALUES (12345, 'u', 0, 'now')",
         ):
             with pytest.raises(sqlite3.IntegrityError):
@@ -577,18 +601,18 @@ async def test_schema_checks_back_up_the_code(store: SqliteStore, db_path: Path)
 
 async def test_fifty_concurrent_writes_all_succeed(store: SqliteStore, club: Club) -> None:
     writes = [
-        *(store.set_member_progress(DISCORD, f"u{i}", novel=i % 24, film=i) for i in range(25)),
+        *(store.set_member_progress(DISCORD, f"u{i}", W, novel=i % 24, film=i) for i in range(25)),
         *(store.join_club(club.id, f"m{i}") for i in range(20)),
-        *(store.mark_prompt_used(club.id, f"p{i % 3}") for i in range(5)),
+        *(store.mark_prompt_used(club.id, W, f"p{i % 3}") for i in range(5)),
     ]
     results = await asyncio.gather(*writes, return_exceptions=True)
     assert [r for r in results if isinstance(r, BaseException)] == []
     for i in range(25):
-        assert await store.member_progress(DISCORD, f"u{i}") == Progress(i % 24, i)
+        assert await store.member_progress(DISCORD, f"u{i}", W) == Progress(i % 24, i)
     after = await store.club(DISCORD, "chan-1")
     assert after is not None
     assert after.member_count == 21
-    assert await store.used_prompts(club.id) == frozenset({"p0", "p1", "p2"})
+    assert await store.used_prompts(club.id, W) == frozenset({"p0", "p1", "p2"})
 
 
 async def test_two_stores_on_one_file_read_then_write_without_locking_errors(
@@ -598,14 +622,15 @@ async def test_two_stores_on_one_file_read_then_write_without_locking_errors(
         await SqliteStore.open(db_path) as first,
         await SqliteStore.open(db_path) as second,
     ):
-        club = await first.create_club(DISCORD, "c", medium=Medium.BOTH, tz="UTC", host="owner")
+        club = await first.create_club(DISCORD, "c", medium=Medium.BOTH, tz="UTC", host="owner",
+                                       work=W)
 
         async def churn(store: SqliteStore, name: str) -> None:
             # leave_club and remove_host read the host count, then write: the race E-Q2 is about.
             for i in range(15):
                 await store.join_club(club.id, name)
                 await store.add_host(club.id, name)
-                await store.set_member_progress(DISCORD, name, novel=i % 24)
+                await store.set_member_progress(DISCORD, name, W, novel=i % 24)
                 await store.remove_host(club.id, name)
                 await store.leave_club(club.id, name)
 
@@ -631,8 +656,7 @@ async def test_racing_hosts_across_processes_never_leave_a_club_hostless(db_path
     ):
         for round_ in range(10):
             club = await first.create_club(
-                DISCORD, f"c{round_}", medium=Medium.NOVEL, tz="UTC", host="a"
-            )
+                DISCORD, f"c{round_}", medium=Medium.NOVEL, tz="UTC", host="a", work=W)
             await first.add_host(club.id, "b")
             results = await asyncio.gather(
                 first.leave_club(club.id, "a"),
@@ -651,12 +675,13 @@ async def test_a_write_waits_for_another_connections_lock(
     # busy_timeout: a write blocked by another process's transaction waits instead of failing.
     with raw(db_path) as other:
         other.execute("BEGIN IMMEDIATE")
-        other.execute("INSERT INTO members VALUES ('slack', 'T', 'x', 1, 1, 'now')")
+        other.execute("INSERT INTO member_progress VALUES"
+                      " ('slack', 'T', 'x', 'never-let-me-go', 1, 1, 'now')")
         asyncio.get_running_loop().call_later(0.3, other.execute, "COMMIT")
         started = time.monotonic()
-        assert await store.set_member_progress(DISCORD, "u", novel=1) == Progress(1, 0)
+        assert await store.set_member_progress(DISCORD, "u", W, novel=1) == Progress(1, 0)
         assert time.monotonic() - started >= 0.25
-    assert await store.member_progress(Scope("slack", "T"), "x") == Progress(1, 1)
+    assert await store.member_progress(Scope("slack", "T"), "x", W) == Progress(1, 1)
 
 
 def test_a_deferred_transaction_would_fail_where_immediate_waits(db_path: Path) -> None:
@@ -685,13 +710,13 @@ def test_a_deferred_transaction_would_fail_where_immediate_waits(db_path: Path) 
 async def test_close_leaves_no_worker_thread(db_path: Path) -> None:
     store = await SqliteStore.open(db_path)
     assert worker_threads() != []
-    await store.set_member_progress(DISCORD, "u", novel=1)
+    await store.set_member_progress(DISCORD, "u", W, novel=1)
     await store.close()
     assert worker_threads() == []
     assert store.closed
     await store.close()  # a second close is harmless
     with pytest.raises(StoreError, match="closed"):
-        await store.member_progress(DISCORD, "u")
+        await store.member_progress(DISCORD, "u", W)
 
 
 async def test_an_error_inside_async_with_still_closes(db_path: Path) -> None:
@@ -700,7 +725,7 @@ async def test_an_error_inside_async_with_still_closes(db_path: Path) -> None:
     async def use_then_fail() -> None:
         async with await SqliteStore.open(db_path) as store:
             opened.append(store)
-            await store.set_member_progress(DISCORD, "u", novel=1)
+            await store.set_member_progress(DISCORD, "u", W, novel=1)
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
@@ -737,7 +762,7 @@ async def test_backup_while_writing_is_consistent_and_restores(
 ) -> None:
     async def keep_writing() -> None:
         for i in range(40):
-            await store.set_member_progress(DISCORD, f"w{i}", novel=i % 24)
+            await store.set_member_progress(DISCORD, f"w{i}", W, novel=i % 24)
 
     target = tmp_path / "backups" / "club-backup.db"
     writer = asyncio.create_task(keep_writing())
@@ -753,24 +778,24 @@ async def test_backup_while_writing_is_consistent_and_restores(
         assert await restored.integrity_check() == "ok"
         assert await restored.club(DISCORD, "chan-1") == club
         for i in range(40):
-            assert await restored.member_progress(DISCORD, f"w{i}") == Progress(i % 24, 0)
+            assert await restored.member_progress(DISCORD, f"w{i}", W) == Progress(i % 24, 0)
 
 
 async def test_take_prompt_never_gives_two_callers_the_same_prompt(tmp_path: Path) -> None:
     scope = Scope("discord", "g1")
     async with await SqliteStore.open(tmp_path / "p.db") as one, \
             await SqliteStore.open(tmp_path / "p.db") as two:
-        club = await one.create_club(scope, "c", medium=Medium.BOTH, tz="UTC", host="h")
+        club = await one.create_club(scope, "c", medium=Medium.BOTH, tz="UTC", host="h", work=W)
         prompts = [f"p{i}" for i in range(20)]
 
         def first_unused(used: frozenset[str]) -> str | None:
             return next((p for p in prompts if p not in used), None)
 
-        taken = await asyncio.gather(*(store.take_prompt(club.id, first_unused)
+        taken = await asyncio.gather(*(store.take_prompt(club.id, W, first_unused)
                                        for _ in range(10) for store in (one, two)))
         assert sorted(taken) == sorted(prompts)
-        assert await one.take_prompt(club.id, first_unused) is None
-        assert await one.used_prompts(club.id) == frozenset(prompts)
+        assert await one.take_prompt(club.id, W, first_unused) is None
+        assert await one.used_prompts(club.id, W) == frozenset(prompts)
 
 
 async def test_adapter_state_is_saved_and_replaced(store: SqliteStore, db_path: Path) -> None:
@@ -789,14 +814,14 @@ async def test_context_reads_see_every_commit_at_once(db_path: Path) -> None:
     scope = Scope("test", "fresh")
     async with await SqliteStore.open(db_path) as reader, \
             await SqliteStore.open(db_path) as writer:
-        assert (await reader.context(scope, "room", "sam")).member == Progress()
-        await writer.set_member_progress(scope, "sam", novel=7)
-        assert (await reader.context(scope, "room", "sam")).member == Progress(7, 0)
+        assert (await reader.context(scope, "room", "sam")).member_in(W) == Progress()
+        await writer.set_member_progress(scope, "sam", W, novel=7)
+        assert (await reader.context(scope, "room", "sam")).member_in(W) == Progress(7, 0)
         with raw(db_path) as conn:
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute("UPDATE members SET novel = 9 WHERE user_id = 'sam'")
+            conn.execute("UPDATE member_progress SET novel = 9 WHERE user_id = 'sam'")
             # Uncommitted: not seen, and the read does not wait for the writer.
-            assert (await reader.context(scope, "room", "sam")).member == Progress(7, 0)
+            assert (await reader.context(scope, "room", "sam")).member_in(W) == Progress(7, 0)
             conn.rollback()
 
 
@@ -805,13 +830,13 @@ async def test_context_does_not_wait_for_the_worker(store: SqliteStore) -> None:
     async with store._lock:  # as a write transaction in progress would
         context = await asyncio.wait_for(store.context(Scope("t", "w"), "room", "sam"), 1)
         assert await asyncio.wait_for(store.get_state("nothing"), 1) is None
-    assert context.member == Progress()
+    assert context.member_in(W) == Progress()
 
 
 async def test_an_in_memory_store_reads_through_its_own_connection() -> None:
     async with await SqliteStore.open(":memory:") as store:
-        await store.set_member_progress(Scope("t", "m"), "sam", film=30)
-        assert (await store.context(Scope("t", "m"), "room", "sam")).member == Progress(0, 30)
+        await store.set_member_progress(Scope("t", "m"), "sam", W, film=30)
+        assert (await store.context(Scope("t", "m"), "room", "sam")).member_in(W) == Progress(0, 30)
 
 
 async def test_a_state_key_is_claimed_once(store: SqliteStore) -> None:
@@ -822,9 +847,10 @@ async def test_a_state_key_is_claimed_once(store: SqliteStore) -> None:
 
 async def test_clubs_of_a_member(store: SqliteStore) -> None:
     scope = Scope("test", "clubs")
-    first = await store.create_club(scope, "one", medium=Medium.NOVEL, tz="UTC", host="ann")
-    await store.create_club(scope, "two", medium=Medium.FILM, tz="UTC", host="bob")
-    third = await store.create_club(scope, "three", medium=Medium.BOTH, tz="UTC", host="bob")
+    first = await store.create_club(scope, "one", medium=Medium.NOVEL, tz="UTC", host="ann", work=W)
+    await store.create_club(scope, "two", medium=Medium.FILM, tz="UTC", host="bob", work=W)
+    third = await store.create_club(scope, "three", medium=Medium.BOTH, tz="UTC", host="bob",
+                                    work=W)
     await store.join_club(third.id, "ann")
     assert [(c.id, c.channel) for c in await store.clubs_of(scope, "ann")] == [
         (first.id, "one"), (third.id, "three")]

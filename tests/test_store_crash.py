@@ -29,6 +29,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 
 REPO = Path(__file__).resolve().parents[1]
 WRITER = REPO / "tests" / "helpers" / "store_writer.py"
+W = "never-let-me-go"  # the work the rows are about
 SCOPE = Scope("console", "local")
 ROWS = (("alice", 7, 42), ("bob", 8, 43), ("carol", 23, 103))
 TIMEOUT = 30.0
@@ -77,7 +78,7 @@ async def assert_rows_survived(db: Path) -> None:
     async with await SqliteStore.open(db) as store:
         assert await store.integrity_check() == "ok"
         for user, novel, film in ROWS:
-            assert await store.member_progress(SCOPE, user) == Progress(novel, film)
+            assert await store.member_progress(SCOPE, user, W) == Progress(novel, film)
     assert integrity(db) == "ok"
 
 
@@ -116,4 +117,4 @@ async def test_killed_mid_stream_keeps_every_acknowledged_write(tmp_path: Path) 
     async with await SqliteStore.open(db) as store:
         assert await store.integrity_check() == "ok"
         for i in range(acknowledged + 1):
-            assert await store.member_progress(SCOPE, f"u{i}") == Progress(i % 24, i % 104)
+            assert await store.member_progress(SCOPE, f"u{i}", W) == Progress(i % 24, i % 104)

@@ -17,21 +17,26 @@ from bot.core.timeline import Reveal
 
 ROOT = Path(__file__).resolve().parent.parent
 
+WORK = {"id": "tiny", "title": "A Tiny Work", "author": "A. Writer", "year": 2001,
+        "sources": ["WIKI"],
+        "book": {"noun": "novel", "unit": "chapter", "chapters": 23},
+        "film": {"title": "A Tiny Work", "year": 2002, "minutes": 103}}
 MINIMAL: dict[str, dict[str, Any]] = {
-    "facts/sources.yaml": {"sources": [
+    "facts/tiny/work.yaml": WORK,
+    "facts/tiny/sources.yaml": {"sources": [
         {"id": "WIKI", "title": "Wikipedia: the film", "url": "https://en.wikipedia.org/wiki/x"},
         {"id": "SH-7", "title": "Shmoop: chapter 7", "url": "https://www.shmoop.com/x"},
     ]},
-    "facts/people.yaml": {"people": [
+    "facts/tiny/people.yaml": {"people": [
         {"id": "carey-mulligan", "name": "Carey Mulligan", "sources": ["WIKI"],
          "credits": [{"role": "cast", "as": "Kathy H. (adult)", "character": "kathy"}]},
     ]},
-    "facts/film.yaml": {"facts": [
+    "facts/tiny/film.yaml": {"facts": [
         {"id": "film-budget", "topic": "film.release", "label": "Budget",
          "text": "It was made for about fifteen million US dollars.", "sources": ["WIKI"],
          "safe": True},
     ]},
-    "facts/characters.yaml": {"characters": [
+    "facts/tiny/characters.yaml": {"characters": [
         {"id": "kathy", "name": "Kathy H.", "aliases": ["Kathy", {"name": "Kath",
                                                                     "reveal": {"novel": 2}}],
          "reveal": {"novel": 1, "film": 3}, "sources": ["WIKI"],
@@ -41,25 +46,29 @@ MINIMAL: dict[str, dict[str, Any]] = {
               "reveal": {"novel": 7, "film": 25}, "sources": ["SH-7"]},
          ]},
     ]},
-    "facts/themes.yaml": {"themes": [
+    "facts/tiny/themes.yaml": {"themes": [
         {"id": "agency", "name": "The illusion of agency", "aliases": ["agency"], "safe": True,
          "summary": "How much choice do the students really have, and do they see it?",
          "sources": ["WIKI"],
          "parts": [{"text": "Nobody at the pavilion asks why; they only listen.",
                     "reveal": {"novel": 7}}]},
     ]},
-    "facts/differences.yaml": {"differences": [
+    "facts/tiny/differences.yaml": {"differences": [
         {"id": "the-tape", "topic": "The tape", "reveal": {"novel": 6, "film": 20},
          "sources": ["WIKI"],
          "novel": {"text": "Kathy finds the tape herself at a Sale.", "reveal": {"novel": 6}},
          "film": {"text": "In the film the tape is a present from Tommy.",
                   "reveal": {"film": 20}}},
     ]},
-    "prompts/prompts.yaml": {"prompts": [
+    "prompts/tiny/prompts.yaml": {"prompts": [
         {"id": "agency-1", "text": "Why does nobody in the pavilion ask a question?",
          "themes": ["agency"], "depth": "deep", "medium": "novel", "reveal": {"novel": 7}},
     ]},
 }
+
+
+def TINY(root: Path) -> tuple[Path, Path]:  # the tiny work's two folders
+    return root / "facts" / "tiny", root / "prompts" / "tiny"
 
 
 def write_pack(root: Path, pack: dict[str, dict[str, Any]]) -> Path:
@@ -74,12 +83,12 @@ def issues_for(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> list
     pack = copy.deepcopy(MINIMAL)
     change(pack)
     write_pack(tmp_path, pack)
-    return [str(i) for i in check_content(tmp_path / "facts", tmp_path / "prompts")]
+    return [str(i) for i in check_content(*TINY(tmp_path))]
 
 
 def test_the_minimal_pack_is_valid_and_typed(tmp_path: Path) -> None:
     write_pack(tmp_path, MINIMAL)
-    content = load_content(tmp_path / "facts", tmp_path / "prompts")
+    content = load_content(*TINY(tmp_path))
     kathy = content.card(CardKind.CHARACTER, "kathy")
     # A part never opens before its card: the card's film point carries into the first part.
     assert kathy.parts[0].reveal == Reveal(novel=1, film=None)
@@ -92,75 +101,77 @@ def test_the_minimal_pack_is_valid_and_typed(tmp_path: Path) -> None:
 
 
 def _people(p: dict[str, Any]) -> dict[str, Any]:
-    return p["facts/people.yaml"]["people"][0]
+    return p["facts/tiny/people.yaml"]["people"][0]
 
 
 def _kathy(p: dict[str, Any]) -> dict[str, Any]:
-    return p["facts/characters.yaml"]["characters"][0]
+    return p["facts/tiny/characters.yaml"]["characters"][0]
 
 
 def _fact(p: dict[str, Any]) -> dict[str, Any]:
-    return p["facts/film.yaml"]["facts"][0]
+    return p["facts/tiny/film.yaml"]["facts"][0]
 
 
 def _prompt(p: dict[str, Any]) -> dict[str, Any]:
-    return p["prompts/prompts.yaml"]["prompts"][0]
+    return p["prompts/tiny/prompts.yaml"]["prompts"][0]
 
 
+KATHY = "facts/tiny/characters.yaml: character 'kathy': "
 CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("unknown key", lambda p: _kathy(p).update(colour="blue"),
-     "facts/characters.yaml: character 'kathy': colour: unknown key"),
+     KATHY + "colour: unknown key"),
     ("unknown key in a part", lambda p: _kathy(p)["parts"][0].update(chapter=3),
-     "facts/characters.yaml: character 'kathy': parts[0].chapter: unknown key"),
+     KATHY + "parts[0].chapter: unknown key"),
     ("missing sources", lambda p: _fact(p).pop("sources"),
-     "facts/film.yaml: fact 'film-budget': sources: missing"),
+     "facts/tiny/film.yaml: fact 'film-budget': sources: missing"),
     ("empty sources", lambda p: _fact(p).update(sources=[]),
-     "facts/film.yaml: fact 'film-budget': sources: is empty"),
+     "facts/tiny/film.yaml: fact 'film-budget': sources: is empty"),
     ("unknown source", lambda p: _kathy(p)["parts"][1].update(sources=["SH-99"]),
-     "facts/characters.yaml: character 'kathy': parts[1].sources: unknown source 'SH-99'"),
-    ("duplicate id", lambda p: p["facts/film.yaml"]["facts"].append(dict(_fact(p))),
-     "facts/film.yaml: fact 'film-budget': id: duplicate fact id"),
+     KATHY + "parts[1].sources: unknown source 'SH-99'"),
+    ("duplicate id", lambda p: p["facts/tiny/film.yaml"]["facts"].append(dict(_fact(p))),
+     "facts/tiny/film.yaml: fact 'film-budget': id: duplicate fact id"),
     ("novel point out of range", lambda p: _kathy(p)["parts"][1].update(reveal={"novel": 24}),
-     "facts/characters.yaml: character 'kathy': parts[1].reveal.novel: chapter 24 is out of range"),
+     KATHY + "parts[1].reveal.novel: chapter 24 is out of range"),
     ("film point out of range", lambda p: _prompt(p).update(medium="film", reveal={"film": 140}),
-     "prompts/prompts.yaml: prompt 'agency-1': reveal.film: minute 140 is out of range"),
+     "prompts/tiny/prompts.yaml: prompt 'agency-1': reveal.film: minute 140 is out of range"),
     ("zero is not a reveal point", lambda p: _kathy(p).update(reveal={"novel": 0}),
-     "facts/characters.yaml: character 'kathy': reveal.novel: chapter 0 is out of range"),
+     KATHY + "reveal.novel: chapter 0 is out of range"),
     ("broken character reference", lambda p: _people(p)["credits"][0].update(character="kath"),
-     "facts/people.yaml: person 'carey-mulligan': credits[0].character: refers to unknown "
+     "facts/tiny/people.yaml: person 'carey-mulligan': credits[0].character: refers to unknown "
      "character 'kath'"),
     ("broken theme reference", lambda p: _prompt(p).update(themes=["hope"]),
-     "prompts/prompts.yaml: prompt 'agency-1': themes: refers to unknown theme 'hope'"),
+     "prompts/tiny/prompts.yaml: prompt 'agency-1': themes: refers to unknown theme 'hope'"),
     ("story text with no reveal point", lambda p: _kathy(p)["parts"][0].pop("reveal"),
-     "facts/characters.yaml: character 'kathy': parts[0].reveal: story text with no reveal point"),
+     KATHY + "parts[0].reveal: story text with no reveal point"),
     ("empty reveal", lambda p: _kathy(p)["parts"][0].update(reveal={}),
-     "facts/characters.yaml: character 'kathy': parts[0].reveal: story text with no reveal point"),
+     KATHY + "parts[0].reveal: story text with no reveal point"),
     ("prompt with no reveal point", lambda p: _prompt(p).pop("reveal"),
-     "prompts/prompts.yaml: prompt 'agency-1': reveal: a prompt with no reveal point"),
+     "prompts/tiny/prompts.yaml: prompt 'agency-1': reveal: a prompt with no reveal point"),
     ("fact with no reveal point", lambda p: _fact(p).pop("safe"),
-     "facts/film.yaml: fact 'film-budget': reveal: story text with no reveal point"),
+     "facts/tiny/film.yaml: fact 'film-budget': reveal: story text with no reveal point"),
     ("both reveal and safe", lambda p: _fact(p).update(reveal={"novel": 1}),
-     "facts/film.yaml: fact 'film-budget': reveal: give either"),
+     "facts/tiny/film.yaml: fact 'film-budget': reveal: give either"),
     ("unknown topic", lambda p: _fact(p).update(topic="film.trivia"),
-     "facts/film.yaml: fact 'film-budget': topic: 'film.trivia' is not one of"),
+     "facts/tiny/film.yaml: fact 'film-budget': topic: 'film.trivia' is not one of"),
     ("novel prompt with a film point", lambda p: _prompt(p).update(reveal={"novel": 7, "film": 5}),
-     "prompts/prompts.yaml: prompt 'agency-1': reveal: a novel prompt has no film point"),
+     "prompts/tiny/prompts.yaml: prompt 'agency-1': reveal: a novel prompt has no film point"),
     ("unknown depth", lambda p: _prompt(p).update(depth="deeper"),
-     "prompts/prompts.yaml: prompt 'agency-1': depth: 'deeper' is not one of"),
-    ("unknown section", lambda p: p["facts/film.yaml"].update(trivia=[]),
-     "facts/film.yaml: trivia: unknown section"),
-    ("name clash", lambda p: p["facts/characters.yaml"]["characters"].append(
+     "prompts/tiny/prompts.yaml: prompt 'agency-1': depth: 'deeper' is not one of"),
+    ("unknown section", lambda p: p["facts/tiny/film.yaml"].update(trivia=[]),
+     "facts/tiny/film.yaml: trivia: unknown section"),
+    ("name clash", lambda p: p["facts/tiny/characters.yaml"]["characters"].append(
         {"id": "ruth", "name": "Ruth", "aliases": ["Kathy h"], "reveal": {"novel": 1},
          "sources": ["WIKI"], "parts": [{"text": "Kathy's friend from the start of it all.",
                                          "reveal": {"novel": 1}}]}),
-     "facts/characters.yaml: character 'ruth': aliases: name 'Kathy h' is also used by 'kathy'"),
+     "facts/tiny/characters.yaml: character 'ruth': aliases: name 'Kathy h' is also used by "
+     "'kathy'"),
     ("cast credit without a role played", lambda p: _people(p)["credits"][0].pop("as"),
-     "facts/people.yaml: person 'carey-mulligan': credits[0].as: a cast credit needs `as`"),
+     "facts/tiny/people.yaml: person 'carey-mulligan': credits[0].as: a cast credit needs `as`"),
     ("a part that can never open", lambda p: (_kathy(p).update(reveal={"novel": 1}),
                                               _kathy(p)["parts"][0].update(reveal={"film": 9})),
-     "facts/characters.yaml: character 'kathy': parts[0].reveal: can never open"),
+     KATHY + "parts[0].reveal: can never open"),
     ("text too short", lambda p: _kathy(p)["parts"][0].update(text="Kathy."),
-     "facts/characters.yaml: character 'kathy': parts[0].text: is too short"),
+     KATHY + "parts[0].text: is too short"),
 ]
 
 
@@ -174,9 +185,10 @@ def test_each_problem_is_named(tmp_path: Path, change: Callable[[dict[str, Any]]
 
 def test_invalid_yaml_names_the_file(tmp_path: Path) -> None:
     write_pack(tmp_path, MINIMAL)
-    (tmp_path / "facts" / "broken.yaml").write_text("facts: [\n  - {id: x", encoding="utf-8")
-    found = [str(i) for i in check_content(tmp_path / "facts", tmp_path / "prompts")]
-    assert any(i.startswith("facts/broken.yaml: not valid YAML") for i in found), found
+    (tmp_path / "facts" / "tiny" / "broken.yaml").write_text("facts: [\n  - {id: x",
+                                                             encoding="utf-8")
+    found = [str(i) for i in check_content(*TINY(tmp_path))]
+    assert any(i.startswith("facts/tiny/broken.yaml: not valid YAML") for i in found), found
 
 
 def test_load_refuses_a_pack_with_problems(tmp_path: Path) -> None:
@@ -184,7 +196,7 @@ def test_load_refuses_a_pack_with_problems(tmp_path: Path) -> None:
     _kathy(pack)["parts"][0].pop("reveal")
     write_pack(tmp_path, pack)
     with pytest.raises(ContentInvalid, match="no reveal point"):
-        load_content(tmp_path / "facts", tmp_path / "prompts")
+        load_content(*TINY(tmp_path))
 
 
 def test_check_command_fails_with_a_clear_message(tmp_path: Path) -> None:
@@ -196,7 +208,8 @@ def test_check_command_fails_with_a_clear_message(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=60, check=False, cwd=ROOT,
     )
     assert result.returncode == 1
-    assert "facts/film.yaml: fact 'film-budget': sources: unknown source 'NOPE'" in result.stderr
+    assert ("facts/tiny/film.yaml: fact 'film-budget': sources: unknown source 'NOPE'"
+            in result.stderr)
     assert "Traceback" not in result.stderr
 
 
@@ -204,4 +217,4 @@ def test_check_command_passes_on_the_real_pack() -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "check"], capture_output=True,
                             text=True, timeout=60, check=False, cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Content OK")
+    assert "Content OK: 2 works" in result.stdout

@@ -25,7 +25,6 @@ from bot.core.errors import APOLOGY, BadInput
 from bot.core.reply import GatedPart, PartState, Reply, Visibility
 from bot.core.scheduler import Notice
 from bot.core.service import Core
-from bot.core.timeline import describe_film, describe_novel
 from bot.core.when import STAMP
 
 log = logging.getLogger(__name__)
@@ -108,9 +107,9 @@ def _plain(text: str) -> str:
 def _audience_line(reply: Reply) -> str:
     a = reply.audience
     where = "only you see this" if reply.visibility is Visibility.PRIVATE else "posted here"
-    return (f"({where}; cut to {a.who}'s progress: {describe_novel(a.progress_novel)}, "
-            f"{describe_film(a.progress_film)}; spoilers {a.mode.value})").replace(
-                "you's", "your")
+    about = f"{reply.work}; " if reply.work else ""
+    return (f"({where}; {about}cut to {a.who}'s progress: {a.progress_text}; "
+            f"spoilers {a.mode.value})").replace("you's", "your")
 
 
 def render_json(reply: Reply, line: Line, thread: str | None = None,
@@ -141,6 +140,7 @@ def render_json(reply: Reply, line: Line, thread: str | None = None,
             "actions": [{"label": a.label, "command": a.command, "path": a.path,
                          "args": dict(a.args), "private": a.private} for a in reply.actions],
             "sources": list(reply.sources),
+            "work": reply.work,
             "audience": {"who": reply.audience.who, "novel": reply.audience.progress_novel,
                          "film": reply.audience.progress_film,
                          "mode": reply.audience.mode.value},
@@ -232,7 +232,7 @@ class Console:
             interactive = stdin.isatty()
         read = _prompter() if interactive else stdin.readline
         if interactive and not self.as_json:
-            self.emit("Never Let Me Go club bot, on the console. Type /help for the commands, "
+            self.emit("The book club bot, on the console. Type /help for the commands, "
                       "/quit to leave.\nStart a line with @NAME to act as someone else, #NAME to "
                       "act in another channel.")
         await self._read_lines(read, interactive)

@@ -32,4 +32,4 @@ def split_text(text: str, size: int, back_off: Callable[[str, int], int] | None 
 
 def opens_note(part: GatedPart) -> str:
     """Where a tagged part opens, said beside it: "opens at chapter 7 of the novel"."""
-    return f"opens at {part.opens.describe()}" if part.opens else "held back"
+    return f"opens at {part.opens_text}" if part.opens_text else "held back"

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import random
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.core.ask import Answerer
 from bot.core.clubs import Context, Scope, SpoilerMode
 from bot.core.content.model import Card, CardKind, Content
 from bot.core.errors import NotFound
-from bot.core.names import NameIndex
+from bot.core.library import Library, Work
 from bot.core.registry import Command, Registry, quote
 from bot.core.reply import Visibility
-from bot.core.search import SearchIndex
 from bot.core.spoilers import Decision, decide
 from bot.core.store import Store
 from bot.core.timeline import Progress, Reveal
+from bot.core.work import Timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +40,11 @@ class Invocation:
 
 @dataclass(frozen=True, slots=True)
 class Deps:
-    """Everything commands and the scheduler use, built once by the Core from its content."""
+    """Everything commands and the scheduler use, built once by the Core."""
 
-    content: Content
+    library: Library
     store: Store
     registry: Registry
-    names: Mapping[CardKind, NameIndex]
-    search: SearchIndex
-    answerer: Answerer
     rng: random.Random
     clock: Callable[[], datetime]  # always timezone-aware UTC; injected so tests move time
     version: str
@@ -56,19 +52,21 @@ class Deps:
 
     def kept(self, name: str) -> OrderedDict[Any, Any]:
         """A named cache that lives as long as the content (which never changes), for values a
-        command works out from the content alone; the command bounds its size."""
+        command works out from the content alone; the command bounds its size and keys it by
+        work."""
         return self.caches.setdefault(name, OrderedDict())
 
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """What a handler is given: its dependencies, the invocation, the store context, and the
-    audience whose progress cuts the reply."""
+    """What a handler is given: its dependencies, the invocation, the store context, the work
+    the command is about, and the audience whose progress in that work cuts the reply."""
 
     deps: Deps
     inv: Invocation
     ctx: Context
     command: Command
+    work: Work
     visibility: Visibility
     progress: Progress  # whose progress cuts this reply
     mode: SpoilerMode
@@ -76,7 +74,16 @@ class Call:
 
     @property
     def content(self) -> Content:
-        return self.deps.content
+        return self.work.content
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.work.timeline
+
+    @property
+    def member(self) -> Progress:
+        """The caller's own progress in the call's work."""
+        return self.ctx.member_in(self.work.id)
 
     @property
     def store(self) -> Store:
@@ -92,7 +99,7 @@ class Call:
     def may_name(self, reveal: Reveal) -> bool:
         """May a name be offered as a hint? Hints reach the caller privately, so they must be
         safe for the audience *and* for the caller's own progress."""
-        return reveal.visible_at(self.progress) and reveal.visible_at(self.ctx.member)
+        return reveal.visible_at(self.progress) and reveal.visible_at(self.member)
 
     def find(self, kind: CardKind, query: str) -> Card:
         return find_card(self, kind, query)
@@ -100,14 +107,14 @@ class Call:
 
 def find_card(call: Call, kind: CardKind, query: str) -> Card:
     """The card a member named, or a NotFound whose hints name only what they may see."""
-    lookup = call.deps.names[kind].find(query, call.sees, call.may_name)
+    lookup = call.work.names[kind].find(query, call.sees, call.may_name)
     if lookup.card:
         return lookup.card
     hint = None
     if lookup.suggestions:
         hint = "Did you mean " + _or_list([f"**{name}**" for name in lookup.suggestions]) + "?"
     else:
-        listing = call.deps.names[kind].suggest("", call.may_name, limit=8)
+        listing = call.work.names[kind].suggest("", call.may_name, limit=8)
         if listing:
             hint = "You can ask about: " + ", ".join(listing) + "."
     # The same words whether the name does not exist or has not come up yet: a lookup must not

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.core.timeline import Medium, Progress
+from bot.core.timeline import START, Medium, Progress
 
 
 class SpoilerMode(StrEnum):
@@ -21,13 +21,21 @@ class Scope:
     workspace: str  # guild id, team id, "local"
 
 
+Reading = tuple[tuple[str, Progress], ...]  # (work id, progress) for each work, by work id
+
+
+def progress_in(reading: Reading, work: str) -> Progress:
+    return next((p for w, p in reading if w == work), START)
+
+
 @dataclass(frozen=True, slots=True)
 class Club:
     id: int
     scope: Scope
     channel: str
     medium: Medium
-    progress: Progress
+    work: str  # the work the club reads now
+    read: Reading  # how far it has got in each work it has taken up
     mode: SpoilerMode
     tz: str
     hosts: tuple[str, ...]
@@ -37,15 +45,26 @@ class Club:
     archived: bool = False  # an archived club keeps its history and schedules no more nights
     reminders: tuple[int, ...] = (24, 1)  # hours before a night that the channel is reminded
 
+    @property
+    def progress(self) -> Progress:
+        """Its progress in the work it reads now."""
+        return progress_in(self.read, self.work)
+
+    def progress_in(self, work: str) -> Progress:
+        return progress_in(self.read, work)
+
 
 @dataclass(frozen=True, slots=True)
 class Context:
     """What almost every command needs, read in one query."""
 
     club: Club | None
-    member: Progress  # the caller's own progress
+    mine: Reading  # the caller's own progress in each work
     is_host: bool
     is_member: bool
+
+    def member_in(self, work: str) -> Progress:
+        return progress_in(self.mine, work)
 
 
 class ClubExists(Exception):
@@ -54,3 +73,28 @@ class ClubExists(Exception):
 
 class LastHost(Exception):
     """Removing this host would leave the club with none."""
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """A vote on a club's next work: the works put to it and how many chose each."""
+
+    id: int
+    club_id: int
+    choices: tuple[str, ...]  # work ids, in the order shown
+    tally: tuple[tuple[str, int], ...]  # (work id, votes), for every choice
+    opened_by: str
+    open: bool = True
+
+    @property
+    def votes(self) -> int:
+        return sum(n for _w, n in self.tally)
+
+    def leaders(self) -> tuple[str, ...]:
+        """The works with the most votes (more than one on a tie; none with no votes)."""
+        top = max((n for _w, n in self.tally), default=0)
+        return tuple(w for w, n in self.tally if n == top and n > 0)
+
+
+class PollOpen(Exception):
+    """The club already has an open vote."""

@@ -40,6 +40,8 @@ class NightChanged:
 
     night: Night
     channel: str
+    covers: str = ""  # what it discusses, in its work's words, for a calendar's description
+    work: str = ""  # the title of the work it is about
 
 
 Effect = OpenThread | InThread | CloseThread | NightChanged

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.core.nights import Due, Night, NightStatus
 from bot.core.reply import Action, Draft, Part, Visibility
+from bot.core.work import Timeline
 
 
 def rsvp_actions(night: Night, *, remind: bool = True) -> tuple[Action, ...]:
@@ -21,13 +22,18 @@ def rsvp_actions(night: Night, *, remind: bool = True) -> tuple[Action, ...]:
             Action("Remind me", "session remind", (("setting", "on"), *ref), private=True))
 
 
+def covers(night: Night, timeline: Timeline) -> str:
+    """What the night discusses, in its work's terms: `the novel through chapter 9`."""
+    return timeline.describe_target(night.target.novel, night.target.film)
+
+
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def night_fields(night: Night) -> tuple[Part, ...]:
+def night_fields(night: Night, timeline: Timeline) -> tuple[Part, ...]:
     fields = [Part(night.wall.stamp(), label="When"),
-              Part(_upper_first(night.target.describe()), label="Covers")]
+              Part(_upper_first(covers(night, timeline)), label="Covers")]
     if night.repeat:
         fields.append(Part(f"{night.repeat.describe(night.wall.local)}, at "
                            f"{night.wall.local:%H:%M} {night.wall.tz}", label="Repeats"))
@@ -35,11 +41,11 @@ def night_fields(night: Night) -> tuple[Part, ...]:
     return tuple(fields)
 
 
-def night_card(night: Night, title: str, *, lead: str | None = None,
+def night_card(night: Night, timeline: Timeline, title: str, *, lead: str | None = None,
                footer: str | None = None) -> Draft:
     parts = (Part(lead),) if lead else ()
     actions = rsvp_actions(night) if night.status is NightStatus.SCHEDULED else ()
-    return Draft(title=f"{title}: {night.name}", parts=parts, fields=night_fields(night),
+    return Draft(title=f"{title}: {night.name}", parts=parts, fields=night_fields(night, timeline),
                  footer=footer, actions=actions)
 
 
@@ -51,25 +57,25 @@ def how_soon(due: Due, now: datetime) -> str:
     return "tomorrow" if 20 <= hours <= 28 else f"in {hours} hours"
 
 
-def reminder_draft(due: Due, now: datetime) -> Draft:
+def reminder_draft(due: Due, now: datetime, timeline: Timeline) -> Draft:
     night = due.night
     return Draft(
         title=f"Reminder: {night.name}",
         parts=(Part(f"{night.name} starts {night.wall.stamp()}, {how_soon(due, now)}."),
-               Part(f"We'll discuss {night.target.describe()}: get there first, and nothing "
+               Part(f"We'll discuss {covers(night, timeline)}: get there first, and nothing "
                     "past it will come up.")),
         fields=(Part(night.counts(), label="RSVPs"),),
         actions=rsvp_actions(night, remind=False),
     )
 
 
-def private_reminder(due: Due, now: datetime) -> Draft:
+def private_reminder(due: Due, now: datetime, timeline: Timeline) -> Draft:
     night = due.night
     return Draft(
         title=f"Reminder: {night.name}",
         parts=(Part(f"You're going to {night.name} in <#{due.channel}>: it starts "
                     f"{night.wall.stamp()}, {how_soon(due, now)}. It covers "
-                    f"{night.target.describe()}."),),
+                    f"{covers(night, timeline)}."),),
         footer="You asked for this reminder; `/session remind off` stops them.",
         visibility=Visibility.PRIVATE,
     )

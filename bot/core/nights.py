@@ -8,19 +8,9 @@ from enum import StrEnum
 
 from bot.core.clubs import SpoilerMode
 from bot.core.errors import BadInput
-from bot.core.timeline import (
-    FILM_MINUTES,
-    FILM_SECTIONS,
-    NOVEL_CHAPTERS,
-    NOVEL_PARTS,
-    Progress,
-    ProgressError,
-    format_minute,
-    novel_part,
-    parse_chapter,
-    parse_minute,
-)
+from bot.core.timeline import Progress, ProgressError
 from bot.core.when import Repeat, Wall
+from bot.core.work import Timeline
 
 
 class NightStatus(StrEnum):
@@ -52,67 +42,75 @@ class Target:
         """The target as progress: only its own timeline, so prompts are cut to it alone."""
         return Progress(self.novel or 0, self.film or 0)
 
-    def describe(self) -> str:
-        if self.novel is not None:
-            if self.novel == NOVEL_CHAPTERS:
-                return "the whole novel"
-            return f"the novel through chapter {self.novel} ({novel_part(self.novel)})"
-        assert self.film is not None
-        if self.film == FILM_MINUTES:
-            return "the whole film"
-        # No section name: "The Cottages" is itself a spoiler for a club not yet there.
-        return f"the film through {format_minute(self.film)}"
-
 
 _PART_NUMBERS = {"1": 0, "one": 0, "i": 0, "2": 1, "two": 1, "ii": 1, "3": 2, "three": 2,
-                 "iii": 2}
-_TARGET_HINT = ("Say how far the night goes: `novel 9`, `part 2`, `film 45`, `film 1:10` or "
-                "a film section by name, such as `hailsham`.")
+                 "iii": 2, "4": 3, "four": 3, "iv": 3, "5": 4, "five": 4, "v": 4}
+_COUNTS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_BOOK_WORDS = frozenset({"novel", "book", "chapter", "chapters", "ch", "section", "sections"})
 
 
-def parse_target(text: str) -> Target:
-    target = _parse_target(text)
+def _hint(timeline: Timeline) -> str:
+    book = timeline.book
+    said = [f"`{book.noun} 3`"]
+    if book.parts:
+        said.append("`part 2`")
+    if timeline.film is not None:
+        said += ["`film 45`", "`film 1:10`"]
+        stretches = timeline.film.stretches
+        if stretches:
+            example = stretches[min(1, len(stretches) - 1)].name.lower()
+            said.append(f"a stretch of the film by name, such as `{example}`")
+    return "Say how far the night goes: " + ", ".join(said) + "."
+
+
+def parse_target(text: str, timeline: Timeline) -> Target:
+    target = _parse_target(text, timeline)
     if target.progress.novel == 0 and target.progress.film == 0:
         raise BadInput("A night needs to cover at least one chapter or minute.",
-                       hint=_TARGET_HINT)
+                       hint=_hint(timeline))
     return target
 
 
-def _parse_target(text: str) -> Target:
+def _parse_target(text: str, timeline: Timeline) -> Target:
     # Signs and decimal points stay, so `chapter -1` and `chapter 9.5` are refused as typed.
     words = re.sub(r"[^\w:\s.+-]", " ", text.lower()).split()
     if not words:
-        raise BadInput("Say what the night covers.", hint=_TARGET_HINT)
+        raise BadInput("Say what the night covers.", hint=_hint(timeline))
     head, rest = words[0], words[1:]
+    book_words = _BOOK_WORDS | {timeline.book.unit, timeline.book.noun}
     try:
-        if head in {"novel", "book", "chapter", "chapters", "ch"} and len(rest) == 1:
-            return Target(novel=parse_chapter(rest[0]))
-        if head == "film" and len(rest) == 1:
-            return Target(film=parse_minute(rest[0]))
+        if head in book_words and rest:
+            return Target(novel=timeline.parse_book(" ".join(rest)))
+        if head == "film" and len(rest) == 1 and timeline.film is not None:
+            return Target(film=timeline.parse_film(rest[0]))
     except ProgressError as err:
         raise BadInput(str(err)) from None
-    if head == "part" and len(rest) == 1:
+    if head == "part" and len(rest) == 1 and timeline.book.parts:
+        parts = timeline.book.parts
         index = _PART_NUMBERS.get(rest[0])
-        if index is None:
-            raise BadInput(f"The novel has three parts: `part 1`, `part 2` or `part 3`, not "
+        if index is None or index >= len(parts):
+            names = ", ".join(f"`part {n}`" for n in range(1, len(parts) + 1))
+            count = _COUNTS[len(parts)] if len(parts) < len(_COUNTS) else str(len(parts))
+            raise BadInput(f"The {timeline.book.noun} has {count} parts: {names}, not "
                            f"`part {rest[0][:10]}`.")
-        return Target(novel=NOVEL_PARTS[index][2])
-    wanted = [w for w in words if w not in {"the", "film", "section", "through", "to"}]
-    for name, _first, last in FILM_SECTIONS:
-        names = name.lower().split()
-        if wanted and all(w in names for w in wanted):
-            # Through the section's last minute: the next one starts on its end minute, and
-            # a progress there would already be described by the next section's name.
-            return Target(film=last if last == FILM_MINUTES else last - 1)
+        return Target(novel=parts[index].last)
+    section = timeline.section_named(" ".join(words))
+    if section is not None:
+        return Target(novel=section)
+    stretch = timeline.stretch_named(words)
+    if stretch is not None:
+        # Through the stretch's last minute: the next one starts on its end minute, and a
+        # progress there would already be described by the next stretch's name.
+        return Target(film=stretch.last if stretch.last == timeline.minutes else stretch.last - 1)
     shown = " ".join(words)[:40]
-    raise BadInput(f"I don't know the target `{shown}`.", hint=_TARGET_HINT)
-
+    raise BadInput(f"I don't know the target `{shown}`.", hint=_hint(timeline))
 
 
 @dataclass(frozen=True, slots=True)
 class Night:
     id: int
     club_id: int
+    work: str  # the work the night is about
     title: str | None
     target: Target
     wall: Wall
@@ -177,6 +175,7 @@ class NightPlan:
     repeat: Repeat | None
     created_by: str
     reminders: tuple[tuple[int, int], ...]
+    work: str
 
 
 class NightTaken(Exception):

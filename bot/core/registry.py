@@ -8,6 +8,7 @@ the command to ``Registry.parse``. ``/help`` is generated from the same declarat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,13 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.content.model import CardKind
 from bot.core.errors import BadInput
-from bot.core.timeline import ProgressError, parse_chapter, parse_minute
+from bot.core.timeline import ProgressError
+from bot.core.work import Timeline, WorkInfo
 
 if TYPE_CHECKING:
     from bot.core.reply import Draft
 
 
 ZONES = "zones"  # an Option.complete that offers IANA time-zone names
+WORKS = "works"  # an Option.complete that offers the installed works
+SECTIONS = "sections"  # an Option.complete that offers the work's book sections
+WORK_OPTION = "work"  # the option that names which work a command is about
 
 
 class OptionKind(StrEnum):
@@ -30,10 +35,11 @@ class OptionKind(StrEnum):
     CHOICE = "choice"
     MEMBER = "member"  # a platform user: <@id>, <@id|name>, @name or a bare id
     NAME = "name"  # a card name: forgiving lookup, autocomplete from what the reader may see
-    # Progress points, typed: Discord binds them as integer ranges; text may also say `done`
-    # (and `H:MM` for the film).
+    # Progress points in the work's own terms, read by its timeline: a section's number or
+    # name (`7`, `chapter twelve`, `day three evening`), film minutes (`45`, `1:10`), `done`.
     CHAPTER = "chapter"
     MINUTES = "minutes"
+    WORK = "work"  # an installed work, by id, title or alias
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,16 +58,19 @@ class Option:
     # Typed as `NAME VALUE` in text (`/club progress film 1:00`), in any order, instead of by
     # position; on Discord it is an ordinary named option.
     keyword: bool = False
+    aliases: tuple[str, ...] = ()  # other keywords for it in text (`novel` for `book`)
 
     def usage(self) -> str:
         shown = "|".join(self.choices) if self.choices else _VALUE_WORDS.get(
             self.kind, self.name.upper())
         if self.keyword:
             shown = f"{self.name} {shown}"
+        if self.kind is OptionKind.WORK:
+            shown = f"{self.name}:ID"
         return shown if self.required else f"[{shown}]"
 
 
-_VALUE_WORDS = {OptionKind.CHAPTER: "N", OptionKind.MINUTES: "MINUTES|H:MM"}
+_VALUE_WORDS = {OptionKind.CHAPTER: "N|NAME", OptionKind.MINUTES: "MINUTES|H:MM"}
 
 
 Handler = Callable[..., Awaitable["Draft"]]
@@ -92,10 +101,21 @@ class Command:
     # It uses the member's own time zone where the platform tells it (``Invocation.tz``), so
     # an adapter that must ask the platform for it (Slack) asks only for these.
     wants_tz: bool = False
+    # The option whose words may name another installed work (`/ask ... remains of the day`).
+    work_from: str | None = None
+    aliases: tuple[str, ...] = ()  # other words for the subcommand in text (`novel`)
 
     @property
     def path(self) -> str:
         return f"{self.group} {self.sub}" if self.sub else self.group
+
+    def examples_for(self, info: WorkInfo) -> tuple[str, ...]:
+        """The declared examples with a work's own names put in (`/character {character}`);
+        one the work has no name for is left out."""
+        def names(kind: str) -> str | None:
+            return info.id if kind == WORK_OPTION else info.example(kind)
+
+        return tuple(e for example in self.examples if (e := fill_example(example, names)))
 
     def usage(self) -> str:
         if self.syntax:
@@ -123,6 +143,9 @@ class Registry:
             if len(set(names)) != len(names):
                 raise ValueError(f"command {command.path!r} repeats an option name")
             self._commands[command.path] = command
+        # Typed aliases of subcommands (`/progress novel` for `/progress book`).
+        self._aliases = {f"{c.group} {alias}": c for c in self._commands.values()
+                         for alias in c.aliases}
         self._by_group: dict[str, tuple[Command, ...]] = {}
         for command in self._commands.values():
             self._by_group[command.group] = (*self._by_group.get(command.group, ()), command)
@@ -143,7 +166,7 @@ class Registry:
         return self._groups.get(name)
 
     def get(self, path: str) -> Command | None:
-        return self._commands.get(path)
+        return self._commands.get(path) or self._aliases.get(path)
 
     def in_group(self, group: str) -> tuple[Command, ...]:
         return self._by_group.get(group, ())
@@ -169,7 +192,8 @@ class Registry:
         commands = self.in_group(head)
         if len(commands) == 1 and commands[0].sub is None:
             command = commands[0]
-        elif rest and (found := self._commands.get(f"{head} {rest[0].lower()}")):
+        elif rest and (found := self._commands.get(f"{head} {rest[0].lower()}")
+                       or self._aliases.get(f"{head} {rest[0].lower()}")):
             command, rest = found, rest[1:]
         elif not rest and (default := next((c for c in commands if c.default), None)):
             command = default
@@ -196,34 +220,27 @@ class HelpRequested(Exception):  # a signal, not an error
 
 
 def bind_words(command: Command, words: list[str]) -> dict[str, str]:
-    """Words to options: `NAME VALUE` pairs for keyword options, the rest by position; a text
-    or name option last in line takes the rest."""
+    """Words to options: `work:ID` anywhere names the work; `NAME VALUE` pairs for keyword
+    options (a book point may be several words: `book day three evening`); the rest by
+    position, a text, name or book option last in line taking the rest."""
     args: dict[str, str] = {}
-    keyed = {o.name: o for o in command.options if o.keyword}
+    if any(o.name == WORK_OPTION for o in command.options):
+        named = [w for w in words if w.lower().startswith(f"{WORK_OPTION}:")]
+        if len(named) > 1:
+            raise BadInput("Name one work, with `work:ID`.", hint=f"Usage: `{command.usage()}`")
+        if named:
+            args[WORK_OPTION] = named[0].split(":", 1)[1]
+            words = [w for w in words if w is not named[0]]
+    keyed = {name: o for o in command.options if o.keyword for name in (o.name, *o.aliases)}
     if keyed:
-        loose: list[str] = []
-        words_in = iter(words)
-        for word in words_in:
-            option = keyed.get(word.lower())
-            if option is None:
-                loose.append(word)
-                continue
-            value = next(words_in, None)
-            if value is None or value.lower() in keyed:
-                raise BadInput(f"`{option.name}` needs a value after it.",
-                               hint=f"Usage: `{command.usage()}`")
-            if option.name in args:
-                raise BadInput(f"`{option.name}` is given twice.",
-                               hint=f"Usage: `{command.usage()}`")
-            args[option.name] = value
-        words = loose
-    options = [o for o in command.options if not o.keyword]
+        words = _keyword_values(command, words, keyed, args)
+    options = [o for o in command.options if not o.keyword and o.name != WORK_OPTION]
     i = 0
     for n, option in enumerate(options):
         if i >= len(words):
             break
         last = n == len(options) - 1
-        if option.kind in (OptionKind.TEXT, OptionKind.NAME) and option.rest and last:
+        if option.kind in _REST_KINDS and option.rest and last:
             args[option.name] = " ".join(words[i:])
             i = len(words)
         else:
@@ -238,6 +255,58 @@ def bind_words(command: Command, words: list[str]) -> dict[str, str]:
     return args
 
 
+# The option every lookup takes to be about another installed work than the club's.
+WORK = Option(WORK_OPTION, "Which work (default: this channel's club's)", OptionKind.WORK,
+              required=False, complete=WORKS, max_length=100, rest=False)
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill_example(example: str, names: Callable[[str], str | None]) -> str | None:
+    """An example with a work's own names in it: `/character {character}` -> `/character
+    Kathy`; None when the work has no such example name."""
+    missing = False
+
+    def name(match: re.Match[str]) -> str:
+        nonlocal missing
+        found = names(match[1])
+        missing = missing or found is None
+        return found or ""
+
+    filled = _PLACEHOLDER.sub(name, example)
+    return None if missing else filled
+
+
+_REST_KINDS = (OptionKind.TEXT, OptionKind.NAME, OptionKind.CHAPTER)
+
+
+def _keyword_values(command: Command, words: list[str], keyed: dict[str, Option],
+                    args: dict[str, str]) -> list[str]:
+    """Take each keyword and its value out of ``words``; what is left comes back. A book
+    point runs to the next keyword; any other value is one word."""
+    loose: list[str] = []
+    i = 0
+    while i < len(words):
+        option = keyed.get(words[i].lower())
+        if option is None:
+            loose.append(words[i])
+            i += 1
+            continue
+        end = i + 2
+        if option.kind is OptionKind.CHAPTER:
+            while end < len(words) and words[end].lower() not in keyed:
+                end += 1
+        said = words[i].lower()  # the keyword as typed (`novel` for `book`)
+        value = " ".join(words[i + 1:end])
+        if not value or words[i + 1].lower() in keyed:
+            raise BadInput(f"`{said}` needs a value after it.",
+                           hint=f"Usage: `{command.usage()}`")
+        if option.name in args:
+            raise BadInput(f"`{said}` is given twice.", hint=f"Usage: `{command.usage()}`")
+        args[option.name] = value
+        i = end
+    return loose
+
+
 def quote(text: str, limit: int = 60) -> str:
     """Echo what someone typed, safely: no control characters, no markup, bounded length."""
     clean = "".join(c if c.isprintable() else " " for c in text)
@@ -247,8 +316,9 @@ def quote(text: str, limit: int = 60) -> str:
     return f"`{clean}`"
 
 
-def coerce(command: Command, raw: dict[str, Any]) -> dict[str, Any]:
-    """Check and convert option values (text from Slack/console, typed values from Discord)."""
+def coerce(command: Command, raw: dict[str, Any], timeline: Timeline) -> dict[str, Any]:
+    """Check and convert option values (text from Slack/console, typed values from Discord);
+    progress points are read by the timeline of the work the command is about."""
     unknown = set(raw) - {o.name for o in command.options}
     if unknown:
         raise BadInput(f"`/{command.path}` has no option {quote(sorted(unknown)[0])}.",
@@ -264,11 +334,11 @@ def coerce(command: Command, raw: dict[str, Any]) -> dict[str, Any]:
                 )
             out[option.name] = None
             continue
-        out[option.name] = _coerce_one(command, option, value)
+        out[option.name] = _coerce_one(command, option, value, timeline)
     return out
 
 
-def _coerce_one(command: Command, option: Option, value: Any) -> Any:
+def _coerce_one(command: Command, option: Option, value: Any, timeline: Timeline) -> Any:
     if option.kind is OptionKind.INT:
         try:
             number = int(str(value).strip())
@@ -281,7 +351,7 @@ def _coerce_one(command: Command, option: Option, value: Any) -> Any:
             raise BadInput(f"{option.name.upper()} must be from {low} to {high}, not {number}.")
         return number
     if option.kind in (OptionKind.CHAPTER, OptionKind.MINUTES):
-        parse = parse_chapter if option.kind is OptionKind.CHAPTER else parse_minute
+        parse = timeline.parse_book if option.kind is OptionKind.CHAPTER else timeline.parse_film
         try:
             return parse(str(value))
         except ProgressError as err:

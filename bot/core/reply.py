@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.core.clubs import SpoilerMode
-from bot.core.timeline import SAFE, Reveal, describe_film, describe_novel
+from bot.core.timeline import SAFE, Reveal
 
 if TYPE_CHECKING:
     from bot.core.effects import Effect
@@ -80,9 +80,11 @@ class GatedPart:
     text: str
     label: str | None
     state: PartState
-    # For a tagged part: where it opens, so an adapter can say "opens at chapter 7".
+    # For a tagged part: where it opens, as a point and in the work's words ("chapter 7 of
+    # the novel"), so an adapter can say so.
     opens: Reveal | None = None
     sources: tuple[str, ...] = ()
+    opens_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +94,12 @@ class Withheld:
     count: int
     novel: int | None
     film: int | None
+    opens: str  # the earliest points, in the work's words
 
     def describe(self) -> str:
         noun = "part" if self.count == 1 else "parts"
-        opens = Reveal(novel=self.novel, film=self.film).describe()
         verb = "opens at" if self.count == 1 else "open from"
-        return f"{self.count} {noun} held back for spoilers: {verb} {opens}."
+        return f"{self.count} {noun} held back for spoilers: {verb} {self.opens}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ class Audience:
     progress_film: int
     mode: SpoilerMode
     who: str  # "the club", "you", "everyone here"
+    progress_text: str = ""  # "novel: chapter 7 finished (Part One), film: not started"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,7 @@ class Reply:
     # Display names of the sources behind the parts shown (never of withheld ones).
     sources: tuple[str, ...] = ()
     effects: tuple[Effect, ...] = ()
+    work: str | None = None  # the title of the work the reply is about, for its heading
 
     def audience_note(self) -> str:
         """Who this reply is for and whose progress cut it, in a sentence (chat adapters put
@@ -132,8 +136,7 @@ class Reply:
         a = self.audience
         where = "Only you see this" if self.visibility is Visibility.PRIVATE else "Posted here"
         whose = "your" if a.who == "you" else f"{a.who}'s"
-        return (f"{where}; cut to {whose} progress: {describe_novel(a.progress_novel)}, "
-                f"{describe_film(a.progress_film)}; spoilers {a.mode.value}")
+        return f"{where}; cut to {whose} progress: {a.progress_text}; spoilers {a.mode.value}"
 
     def texts(self) -> list[str]:
         """Every string this reply carries (for tests and length checks)."""

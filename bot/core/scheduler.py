@@ -25,7 +25,8 @@ from typing import Protocol
 from bot.core.call import Deps
 from bot.core.clubs import Scope, SpoilerMode
 from bot.core.effects import Effect, NightChanged
-from bot.core.night_cards import private_reminder, reminder_draft
+from bot.core.library import Work
+from bot.core.night_cards import covers, private_reminder, reminder_draft
 from bot.core.nights import Due, NightStatus
 from bot.core.planning import successor
 from bot.core.reply import Reply, Visibility
@@ -127,7 +128,13 @@ class Scheduler:
                 continue
             made = await store.continue_series(night.id, plan)
             if made is not None:
-                await self._apply(club.scope, (NightChanged(made, club.channel),))
+                work = self._work(made.work)
+                await self._apply(club.scope, (NightChanged(
+                    made, club.channel, covers(made, work.timeline), work.title),))
+
+    def _work(self, work_id: str) -> Work:
+        """The installed work a night is about (the default, should its pack be gone)."""
+        return self.deps.library.get(work_id) or self.deps.library.default
 
     async def _apply(self, scope: Scope, effects: Sequence[Effect]) -> None:
         try:
@@ -173,18 +180,20 @@ class Scheduler:
 
     async def _deliver(self, due: Due) -> None:
         scope = Scope(self.platform, due.workspace)
-        draft = reminder_draft(due, self.now)
+        timeline = self._work(due.night.work).timeline
+        draft = reminder_draft(due, self.now, timeline)
         mode = effective_mode(due.mode, Visibility.PUBLIC)
-        reply = gate(draft, due.progress, mode, who="the club", command="session reminder")
+        reply = gate(draft, due.progress, mode, who="the club", timeline=timeline,
+                     command="session reminder")
         await self.courier.deliver(Notice(scope, due.channel, reply, key=f"r{due.id}"))
         for user in due.remind:
             # After the channel's post nothing may fail the reminder (it would be posted
             # again): one member's closed DMs, or anything else, is logged and passed over.
             try:
-                mine = await self.deps.store.member_progress(scope, user)
-                private = gate(private_reminder(due, self.now), mine,
+                mine = await self.deps.store.member_progress(scope, user, due.night.work)
+                private = gate(private_reminder(due, self.now, timeline), mine,
                                effective_mode(SpoilerMode.HIDE, Visibility.PRIVATE),
-                               who="you", command="session reminder")
+                               who="you", timeline=timeline, command="session reminder")
                 await self.courier.deliver(
                     Notice(scope, due.channel, private, key=f"r{due.id}u{user}", to=user))
             except Exception:

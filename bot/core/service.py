@@ -18,20 +18,29 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot import __version__
-from bot.core.ask import Answerer
+from bot.core.audience import audience, fit, work_for
 from bot.core.call import Call, Deps, Invocation
 from bot.core.clubs import Club, Context, SpoilerMode
-from bot.core.content.model import CardKind, Content
+from bot.core.content.model import CardKind
 from bot.core.errors import APOLOGY, BadInput, NotAllowed, UserError
-from bot.core.names import NameIndex
-from bot.core.passages import passages
-from bot.core.registry import ZONES, Command, HelpRequested, Registry, coerce, quote
+from bot.core.library import Library, Work
+from bot.core.registry import (
+    SECTIONS,
+    WORK_OPTION,
+    WORKS,
+    ZONES,
+    Command,
+    HelpRequested,
+    Registry,
+    coerce,
+    quote,
+)
 from bot.core.reply import Action, Draft, Kind, Part, PartState, Reply, Visibility
-from bot.core.search import SearchIndex
-from bot.core.spoilers import Decision, decide, effective_mode, gate
+from bot.core.spoilers import Decision, decide, gate
 from bot.core.store import Store
 from bot.core.timeline import START, Progress, Reveal
 from bot.core.when import suggest_zones
+from bot.core.work import WorkInfo
 
 log = logging.getLogger(__name__)
 
@@ -43,33 +52,27 @@ REPLIES_KEPT = 2048
 
 @dataclass(frozen=True, slots=True)
 class Home:
-    """A member's own view (Slack's App Home): their progress and the clubs they are in."""
+    """A member's own view (Slack's App Home): their progress in each work, and their clubs."""
 
-    progress: Progress
-    clubs: tuple[Club, ...]
+    works: tuple[tuple[WorkInfo, Progress], ...]  # the default work first, then by title
+    clubs: tuple[tuple[Club, str], ...]  # each club and the title of the work it reads
 
 
 class Core:
     """Built once by the composition root (``bot.app``); adapters call only its entry points."""
 
-    def __init__(self, content: Content, store: Store, registry: Registry, *,
+    def __init__(self, library: Library, store: Store, registry: Registry, *,
                  rng: random.Random | None = None,
                  clock: Callable[[], datetime] | None = None,
                  version: str = __version__) -> None:
-        everything = passages(content)  # built once; search and /ask share it
-        names = {kind: NameIndex(content.cards_of(kind)) for kind in CardKind}
-        self.deps = Deps(
-            content=content, store=store, registry=registry, names=names,
-            search=SearchIndex(everything), answerer=Answerer(content, names, everything),
-            rng=rng or random.Random(), clock=clock or _utc_now, version=version)
+        self.deps = Deps(library=library, store=store, registry=registry,
+                         rng=rng or random.Random(), clock=clock or _utc_now, version=version)
         self._replies: OrderedDict[tuple[Any, ...], Reply] = OrderedDict()
 
     # What tests, benchmarks and the scheduler read; handlers get them through ``Call.deps``.
-    content = property(lambda self: self.deps.content)
+    library = property(lambda self: self.deps.library)
     store = property(lambda self: self.deps.store)
     registry = property(lambda self: self.deps.registry)
-    names = property(lambda self: self.deps.names)
-    answerer = property(lambda self: self.deps.answerer)
     clock = property(lambda self: self.deps.clock)
     version = property(lambda self: self.deps.version)
 
@@ -112,12 +115,14 @@ class Core:
         return await self._execute(inv, command, checked)
 
     async def complete(self, inv: Invocation, path: str, option: str, typed: str,
-                       limit: int = 25) -> tuple[str, ...]:
+                       limit: int = 25, *, others: Mapping[str, Any] | None = None
+                       ) -> tuple[str, ...]:
         """Names to offer while a member types an option (Discord autocomplete).
 
         The list is seen by the member alone and picks what the reply will show, so a name is
         offered only when the reply's audience would see it *and* the member may: the same rule
-        as a "did you mean" hint. Never raises: a bad request offers nothing.
+        as a "did you mean" hint. ``others``: the values of the command's other options typed
+        so far (a `work` among them picks the work). Never raises: a bad request offers nothing.
         """
         command = self.registry.get(path)
         wanted = next((o for o in command.options if o.name == option), None) if command else None
@@ -127,22 +132,35 @@ class Core:
             typed = check_input(typed[: wanted.max_length])
             if wanted.complete == ZONES:  # no story in a zone name: nothing to gate
                 return suggest_zones(typed, limit)
+            if wanted.complete == WORKS:  # nor in a work's title
+                return self.library.suggest(typed, limit)
             ctx = await self.store.context(inv.scope, inv.channel, inv.user)
+            given = {k: check_input(v) for k, v in (others or {}).items() if isinstance(v, str)}
+            work = work_for(self.library, command, given, ctx)
         except UserError:
             return ()
+        if wanted.complete == SECTIONS:  # the book's table of contents carries no story
+            return work.timeline.section_choices(typed, limit)
         private = command.private or inv.private
-        progress, mode, _who = _audience(ctx, Visibility.PRIVATE if private else Visibility.PUBLIC)
+        progress, mode, _who = audience(
+            ctx, Visibility.PRIVATE if private else Visibility.PUBLIC, work)
+        member = ctx.member_in(work.id)
 
         def offer(reveal: Reveal) -> bool:
-            return (decide(reveal, progress, mode) is Decision.SHOW
-                    and reveal.visible_at(ctx.member))
+            return decide(reveal, progress, mode) is Decision.SHOW and reveal.visible_at(member)
 
-        return self.names[CardKind(wanted.complete)].suggest(typed, offer, limit=limit)
+        return work.names[CardKind(wanted.complete)].suggest(typed, offer, limit=limit)
 
     async def home(self, inv: Invocation) -> Home:
-        """The member's own view: their progress and their clubs in this workspace."""
-        progress = await self.store.member_progress(inv.scope, inv.user)
-        return Home(progress, await self.store.clubs_of(inv.scope, inv.user))
+        """The member's own view: their progress in each work, and their clubs here."""
+        ctx = await self.store.context(inv.scope, inv.channel, inv.user)
+        default = self.library.default
+        works = (default, *sorted((w for w in self.library if w is not default),
+                                  key=lambda w: w.title))
+        clubs = await self.store.clubs_of(inv.scope, inv.user)
+        titles = {w.id: w.title for w in self.library}
+        return Home(tuple((w.info, fit(ctx.member_in(w.id), w.timeline)) for w in works),
+                    tuple((c, titles.get(c.work, c.work)) for c in clubs))
 
     async def thread_opened(self, night: int, ref: str) -> None:
         """An adapter opened a night's thread (``OpenThread``): keep its reference with the
@@ -163,41 +181,45 @@ class Core:
             return self.error_reply(UserError(APOLOGY), command.path)
 
     async def _answer(self, inv: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
-        args = coerce(command, raw)
         ctx = await self.store.context(inv.scope, inv.channel, inv.user)
+        work = work_for(self.library, command, raw, ctx)
+        args = coerce(command, raw, work.timeline)
         if command.host_only and not (ctx.is_host or inv.is_admin):
             raise NotAllowed(_refusal(command, ctx))
         private = command.private or inv.private
         visibility = Visibility.PRIVATE if private else Visibility.PUBLIC
-        progress, mode, who = _audience(ctx, visibility)
+        progress, mode, who = audience(ctx, visibility, work)
         # Everything a pure command's reply depends on. (A failed lookup's hints also depend
         # on the caller's own progress, which is why errors are never kept.)
-        key = ((command.path, tuple(args.items()), progress, mode, visibility, who)
+        key = ((command.path, tuple(args.items()), work.id, progress, mode, visibility, who)
                if command.pure else None)
         if key is not None and (kept := self._replies.get(key)) is not None:
             self._replies.move_to_end(key)
             return kept
-        call = Call(self.deps, inv, ctx, command, visibility, progress, mode, who)
-        draft = await command.handler(call, **args)
+        call = Call(self.deps, inv, ctx, command, work, visibility, progress, mode, who)
+        draft = await command.handler(call, **{k: v for k, v in args.items()
+                                               if k != WORK_OPTION})
         if command.moves_audience:
             ctx = await self.store.context(inv.scope, inv.channel, inv.user)
-            progress, mode, who = _audience(ctx, visibility)
+            work = work_for(self.library, command, raw, ctx)
+            progress, mode, who = audience(ctx, visibility, work)
         if private and draft.visibility is not Visibility.PRIVATE:
             draft = _private(draft)
         if draft.visibility is Visibility.PRIVATE and not private:
             # A handler may only narrow who reads: re-cut to the caller's own progress.
-            progress, mode, who = _audience(ctx, Visibility.PRIVATE)
+            progress, mode, who = audience(ctx, Visibility.PRIVATE, work)
             key = None
-        reply = _offer_just_me(gate(draft, progress, mode, who=who, command=command.path),
-                               command, args)
-        reply = self._cite(reply, progress, mode)
+        reply = gate(draft, progress, mode, who=who, timeline=work.timeline,
+                     command=command.path)
+        reply = replace(_offer_just_me(reply, command, args), work=work.title)
+        reply = self._cite(reply, work, progress, mode)
         if key is not None and reply.kind is Kind.OK:
             self._replies[key] = reply
             if len(self._replies) > REPLIES_KEPT:
                 self._replies.popitem(last=False)
         return reply
 
-    def _cite(self, reply: Reply, progress: Progress, mode: SpoilerMode) -> Reply:
+    def _cite(self, reply: Reply, work: Work, progress: Progress, mode: SpoilerMode) -> Reply:
         """Name the sources of the parts shown, except those whose own titles would give
         something away to this audience (a tagged part's sources would hint at it too)."""
         ids: dict[str, None] = {}
@@ -206,7 +228,7 @@ class Core:
                 ids.update(dict.fromkeys(part.sources))
         cited = tuple(
             source.title for i in ids
-            if (source := self.content.sources.get(i))
+            if (source := work.content.sources.get(i))
             and decide(source.reveal, progress, mode) is Decision.SHOW
         )
         return replace(reply, sources=cited) if cited else reply
@@ -216,7 +238,8 @@ class Core:
         if err.hint:
             parts.append(Part(err.hint))
         draft = Draft(parts=tuple(parts), visibility=Visibility.PRIVATE, kind=Kind.ERROR)
-        return gate(draft, START, SpoilerMode.HIDE, who="you", command=command)
+        return gate(draft, START, SpoilerMode.HIDE, who="you",
+                    timeline=self.library.default.timeline, command=command)
 
 
 def check_input(text: str) -> str:
@@ -232,16 +255,6 @@ def check_input(text: str) -> str:
     # Format characters (zero-width spaces and joiners) carry no meaning in a command.
     text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return " ".join(text.split())
-
-
-def _audience(ctx: Context, visibility: Visibility) -> tuple[Progress, SpoilerMode, str]:
-    channel_mode = ctx.club.mode if ctx.club else SpoilerMode.HIDE
-    mode = effective_mode(channel_mode, visibility)
-    if visibility is Visibility.PRIVATE:
-        return ctx.member, mode, "you"
-    if ctx.club:
-        return ctx.club.progress, mode, "the club"
-    return START, mode, "this channel"
 
 
 def _offer_just_me(reply: Reply, command: Command, args: dict[str, Any]) -> Reply:

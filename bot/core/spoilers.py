@@ -11,6 +11,7 @@ from enum import StrEnum
 from bot.core.clubs import SpoilerMode
 from bot.core.reply import Audience, Draft, GatedPart, Part, PartState, Reply, Visibility, Withheld
 from bot.core.timeline import Progress, Reveal
+from bot.core.work import Timeline
 
 
 class Decision(StrEnum):
@@ -45,8 +46,11 @@ def _earliest(a: int | None, b: int | None) -> int | None:
 
 
 def gate(
-    draft: Draft, progress: Progress, mode: SpoilerMode, *, who: str, command: str = ""
+    draft: Draft, progress: Progress, mode: SpoilerMode, *, who: str, timeline: Timeline,
+    command: str = "",
 ) -> Reply:
+    """The reply this audience may read; ``timeline`` words the points ("opens at chapter 7",
+    "cut to chapter 7 finished") in the work's own terms."""
     count = 0
     novel: int | None = None
     film: int | None = None
@@ -65,7 +69,8 @@ def gate(
                 # A label can give as much away as the text ("Ruth's completion"): both go
                 # behind the spoiler.
                 text = f"{part.label}: {part.text}" if part.label else part.text
-                kept.append(GatedPart(text, None, PartState.TAG, part.reveal, part.sources))
+                kept.append(GatedPart(text, None, PartState.TAG, part.reveal, part.sources,
+                                      timeline.describe_reveal(part.reveal)))
             else:
                 kept.append(GatedPart(part.text, part.label, PartState.SHOW, None, part.sources))
         return tuple(kept)
@@ -80,8 +85,10 @@ def gate(
         actions=draft.actions,
         visibility=draft.visibility,
         kind=draft.kind,
-        withheld=Withheld(count, novel, film) if count else None,
-        audience=Audience(progress.novel, progress.film, mode, who),
+        withheld=Withheld(count, novel, film, timeline.describe_reveal(
+            Reveal(novel=novel, film=film))) if count else None,
+        audience=Audience(progress.novel, progress.film, mode, who,
+                          timeline.describe(progress)),
         command=command,
         effects=draft.effects,
     )

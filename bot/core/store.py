@@ -2,7 +2,8 @@
 aiosqlite; ``bot.store.sqlite`` implements it.
 
 Ids are text and every row is scoped by platform and workspace, so a Discord guild, a Slack team
-and the console never see each other's data.
+and the console never see each other's data. Progress is kept per work (a work's id is its
+pack's folder name): a member's own, and a club's in each work it has taken up.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from bot.core.clubs import Club, Context, Scope, SpoilerMode
+from bot.core.clubs import Club, Context, Poll, Scope, SpoilerMode
 from bot.core.nights import Answer, Due, Night, NightPlan, NightPrompt, NightStatus, Rsvp
 from bot.core.timeline import Medium, Progress
 
@@ -18,13 +19,14 @@ from bot.core.timeline import Medium, Progress
 class Store(Protocol):
     async def context(self, scope: Scope, channel: str, user: str) -> Context: ...
 
-    async def member_progress(self, scope: Scope, user: str) -> Progress: ...
+    async def member_progress(self, scope: Scope, user: str, work: str) -> Progress: ...
 
     async def set_member_progress(
-        self, scope: Scope, user: str, *, novel: int | None = None, film: int | None = None
+        self, scope: Scope, user: str, work: str, *, novel: int | None = None,
+        film: int | None = None,
     ) -> Progress: ...
 
-    async def reset_member_progress(self, scope: Scope, user: str) -> None: ...
+    async def reset_member_progress(self, scope: Scope, user: str, work: str) -> None: ...
 
     async def club(self, scope: Scope, channel: str) -> Club | None: ...
 
@@ -35,7 +37,7 @@ class Store(Protocol):
         ...
 
     async def create_club(
-        self, scope: Scope, channel: str, *, medium: Medium, tz: str, host: str
+        self, scope: Scope, channel: str, *, medium: Medium, tz: str, host: str, work: str
     ) -> Club: ...
 
     async def join_club(self, club_id: int, user: str) -> bool: ...
@@ -43,8 +45,12 @@ class Store(Protocol):
     async def leave_club(self, club_id: int, user: str) -> bool: ...
 
     async def set_club_progress(
-        self, club_id: int, *, novel: int | None = None, film: int | None = None
+        self, club_id: int, work: str, *, novel: int | None = None, film: int | None = None
     ) -> Progress: ...
+
+    async def set_club_work(self, club_id: int, work: str) -> None:
+        """The club moves to ``work``; its progress in every work it has read is kept."""
+        ...
 
     async def set_spoiler_mode(self, club_id: int, mode: SpoilerMode) -> None: ...
 
@@ -52,12 +58,12 @@ class Store(Protocol):
 
     async def remove_host(self, club_id: int, user: str) -> bool: ...
 
-    async def used_prompts(self, club_id: int) -> frozenset[str]: ...
+    async def used_prompts(self, club_id: int, work: str) -> frozenset[str]: ...
 
-    async def mark_prompt_used(self, club_id: int, prompt_id: str) -> None: ...
+    async def mark_prompt_used(self, club_id: int, work: str, prompt_id: str) -> None: ...
 
     async def take_prompt(
-        self, club_id: int, choose: Callable[[frozenset[str]], str | None]
+        self, club_id: int, work: str, choose: Callable[[frozenset[str]], str | None]
     ) -> str | None:
         """In one write transaction: read the prompts the club has had, let ``choose`` (pure,
         no I/O) pick one from them, mark it used. Two at once never pick the same prompt."""
@@ -134,5 +140,21 @@ class Store(Protocol):
     async def archive_club(self, club_id: int, archived: bool) -> tuple[Night, ...]:
         """Archive (or reopen); archiving cancels the scheduled nights (returned)."""
         ...
+
+    # -- votes on a club's next work -----------------------------------------------------
+
+    async def open_poll(self, club_id: int, host: str, choices: Sequence[str]) -> Poll:
+        """Raises PollOpen if the club has an open vote already."""
+        ...
+
+    async def open_poll_of(self, club_id: int) -> Poll | None: ...
+
+    async def cast_vote(self, poll_id: int, user: str, work: str) -> Poll:
+        """One answer per member, replaced by a later one; the poll as it now stands."""
+        ...
+
+    async def vote_of(self, poll_id: int, user: str) -> str | None: ...
+
+    async def close_poll(self, poll_id: int) -> Poll: ...
 
     async def close(self) -> None: ...

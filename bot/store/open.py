@@ -14,14 +14,14 @@ class UnknownStore(ValueError):
     """An address whose scheme names no store this bot has."""
 
 
-async def _sqlite(where: str) -> Any:
+async def _sqlite(where: str, legacy_work: str | None) -> Any:
     from bot.store.sqlite import SqliteStore
 
-    return await SqliteStore.open(where)
+    return await SqliteStore.open(where, legacy_work=legacy_work)
 
 
 # scheme -> opener; a new store adds a line here and a package beside sqlite/.
-STORES: dict[str, Callable[[str], Awaitable[Any]]] = {"sqlite": _sqlite}
+STORES: dict[str, Callable[[str, str | None], Awaitable[Any]]] = {"sqlite": _sqlite}
 
 
 def parse(where: str | os.PathLike[str]) -> tuple[str, str]:
@@ -36,12 +36,13 @@ def parse(where: str | os.PathLike[str]) -> tuple[str, str]:
     return parts.scheme, text
 
 
-async def open_store(where: str | os.PathLike[str]) -> Any:
-    """The store at ``where``, opened and migrated (close it with ``await store.close()``)."""
+async def open_store(where: str | os.PathLike[str], *, legacy_work: str | None = None) -> Any:
+    """The store at ``where``, opened and migrated (close it with ``await store.close()``).
+    ``legacy_work``: the work rows from before there were several belong to."""
     scheme, target = parse(where)
     opener = STORES.get(scheme)
     if opener is None:
         known = ", ".join(f"{s}://" for s in STORES)
         raise UnknownStore(f"{scheme}:// is not a store I know (I know {known} and file "
                            "paths).")
-    return await opener(target)
+    return await opener(target, legacy_work)

@@ -18,6 +18,7 @@ import sys
 from bot.core.clubs import Scope
 from bot.store.sqlite import SqliteStore
 
+W = "never-let-me-go"  # the work the rows are about
 SCOPE = Scope("console", "local")
 ROWS = (("alice", 7, 42), ("bob", 8, 43), ("carol", 23, 103))
 
@@ -27,11 +28,11 @@ async def main(path: str, mode: str) -> None:
     if mode == "loop":
         i = 0
         while True:
-            await store.set_member_progress(SCOPE, f"u{i}", novel=i % 24, film=i % 104)
+            await store.set_member_progress(SCOPE, f"u{i}", W, novel=i % 24, film=i % 104)
             print(f"OK {i}", flush=True)
             i += 1
     for user, novel, film in ROWS:
-        await store.set_member_progress(SCOPE, user, novel=novel, film=film)
+        await store.set_member_progress(SCOPE, user, W, novel=novel, film=film)
     print("OK", flush=True)
     if mode == "exit":
         os._exit(0)

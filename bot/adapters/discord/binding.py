@@ -2,9 +2,11 @@
 
 Nothing here is written per command: each core group becomes a top-level slash command (a bare
 command) or an ``app_commands.Group`` of subcommands, and each option a typed parameter:
-integer ranges for chapters and minutes, choices for fixed sets, a user picker for members,
-autocomplete for card names. The callbacks only hand the values to the adapter; the core
-re-validates every one (Discord's ranges and autocomplete are checked only by its clients).
+integer ranges, choices for fixed sets, a user picker for members, autocomplete for card names,
+works and a book's sections. A progress point is text (`7`, `day three evening`, `1:10`) that
+the work's own timeline reads, so the tree is the same for every work. The callbacks only hand
+the values to the adapter; the core re-validates every one (Discord's ranges and autocomplete
+are checked only by its clients).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import discord
 from discord import app_commands
 
 from bot.core.registry import Command, Option, OptionKind, Registry
-from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS
 
 # The bot's data is per server, so its commands are offered in servers only.
 GUILD_ONLY = app_commands.AppCommandContext(guild=True)
@@ -30,10 +31,6 @@ Complete = Callable[[discord.Interaction, str, str, str], Awaitable[list[str]]]
 
 def _annotation(option: Option) -> Any:
     kind = option.kind
-    if kind is OptionKind.CHAPTER:
-        return app_commands.Range[int, 0, NOVEL_CHAPTERS]
-    if kind is OptionKind.MINUTES:
-        return app_commands.Range[int, 0, FILM_MINUTES]
     if kind is OptionKind.INT:
         return app_commands.Range[int, option.min, option.max]
     if kind is OptionKind.CHOICE:

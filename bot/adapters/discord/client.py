@@ -161,7 +161,10 @@ class ClubBot(discord.AutoShardedClient):
     async def complete_option(self, interaction: discord.Interaction, path: str, option: str,
                               typed: str) -> list[str]:
         try:
-            return list(await self.core.complete(invocation(interaction), path, option, typed))
+            # The other options typed so far (a `work` picks whose names are offered).
+            others = {k: v for k, v in interaction.namespace if isinstance(v, str) and k != option}
+            return list(await self.core.complete(invocation(interaction), path, option, typed,
+                                                 others=others))
         except Exception:  # an empty list is the only safe answer to give
             log.exception("autocomplete /%s %s failed for %s", path, option,
                           where(interaction))

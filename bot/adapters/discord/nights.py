@@ -29,7 +29,7 @@ from bot.adapters.discord.render import NO_MENTIONS
 from bot.adapters.state import AdapterState
 from bot.core.clubs import Scope
 from bot.core.effects import CloseThread, Effect, InThread, NightChanged, OpenThread
-from bot.core.nights import Night, NightStatus
+from bot.core.nights import NightStatus
 from bot.core.reply import Reply
 from bot.core.scheduler import Notice
 from bot.core.service import Core
@@ -147,17 +147,18 @@ class DiscordNights:
         for effect in effects:
             if isinstance(effect, NightChanged):
                 try:
-                    await self._sync_event(guild, effect.night, effect.channel)
+                    await self._sync_event(guild, effect)
                 except Exception:
                     log.warning("scheduled event for night %d in guild %s could not be kept "
                                 "in step", effect.night.id, guild, exc_info=True)
 
-    async def _sync_event(self, guild: str, night: Night, channel: str) -> None:
+    async def _sync_event(self, guild: str, changed: NightChanged) -> None:
+        night = changed.night
         key = f"{_EVENT_KEY}{night.id}"
         known = await self.state.get_state(key)
         http = self.client.http
         if night.status is NightStatus.SCHEDULED:
-            fields = self._event_fields(night, channel)
+            fields = self._event_fields(changed)
             if known is None:
                 made = await http.create_guild_scheduled_event(
                     int(guild), privacy_level=_PRIVACY_GUILD_ONLY, entity_type=_EXTERNAL,
@@ -172,7 +173,8 @@ class DiscordNights:
                   NightStatus.CANCELLED: _CANCELED}[night.status]
         await http.edit_scheduled_event(int(guild), int(known), status=status)
 
-    def _event_fields(self, night: Night, channel: str) -> dict[str, Any]:
+    def _event_fields(self, changed: NightChanged) -> dict[str, Any]:
+        night, channel = changed.night, changed.channel
         start = night.wall.instant()
         where = self.client.get_channel(int(channel)) if channel.isdigit() else None
         location = f"#{where.name}" if isinstance(where, discord.abc.GuildChannel) else (
@@ -182,8 +184,8 @@ class DiscordNights:
             "scheduled_start_time": start.isoformat(),
             "scheduled_end_time": (start + NIGHT_LENGTH).isoformat(),
             "entity_metadata": {"location": location[:100]},
-            "description": (f"Covers {night.target.describe()}. Answer in the channel with "
-                            f"/session rsvp going {night.id}.")[:1000],
+            "description": (f"{changed.work}: covers {changed.covers}. Answer in the channel "
+                            f"with /session rsvp going {night.id}.")[:1000],
         }
 
     # -- the scheduler's courier --------------------------------------------------------------

@@ -20,6 +20,7 @@ from bot.core.reply import GatedPart, Kind, PartState, Reply
 from bot.core.when import STAMP
 
 TITLE = 256
+AUTHOR = 256
 DESCRIPTION = 4096
 FIELDS = 25
 FIELD_NAME = 256
@@ -34,7 +35,7 @@ FOOTER_ROOM = 300  # the audience line and "Page 12 of 12 · " fit in this
 
 # Text from content or members never pings anyone, not even `@everyone` typed into a search.
 NO_MENTIONS = discord.AllowedMentions.none()
-COLOUR = discord.Colour(0x3A7D7B)  # Hailsham's slate-green
+COLOUR = discord.Colour(0x3A7D7B)  # a quiet slate-green
 ERROR_COLOUR = discord.Colour(0xB04A3F)
 
 
@@ -151,8 +152,10 @@ def pages(reply: Reply) -> list[Page]:
     title = _title(reply)
     footer = reply.audience_note() if reply.kind is Kind.OK and reply.command not in {
         "help", "about"} else None
+    # The work the reply is about heads every page, as the embed's author line.
+    work = plain(reply.work)[:AUTHOR] if reply.work and reply.kind is Kind.OK else None
     # Fields go on the last page, then on pages of their own when they would not fit there.
-    budget = EMBED_TOTAL - len(title or "") - FOOTER_ROOM
+    budget = EMBED_TOTAL - len(title or "") - len(work or "") - FOOTER_ROOM
     pieces: list[tuple[str, list[tuple[str, str]]]] = [(text, []) for text in texts]
     room = budget - len(pieces[-1][0])
     for field in fields:
@@ -166,6 +169,8 @@ def pages(reply: Reply) -> list[Page]:
     out: list[Page] = []
     for number, (text, page_fields) in enumerate(pieces):
         embed = discord.Embed(title=title, description=text or None, colour=colour)
+        if work:
+            embed.set_author(name=work)
         for name, value in page_fields:
             embed.add_field(name=name, value=value, inline=len(value) <= 60)
         note = footer

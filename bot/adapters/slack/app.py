@@ -201,7 +201,7 @@ class SlackBot:
 
     async def publish_home(self, team: str | None, user: str) -> None:
         mine = await self.core.home(Invocation(scope_of(team), "home", user, private=True))
-        await self.client.views_publish(user_id=user, view=home.view(mine.progress, mine.clubs))
+        await self.client.views_publish(user_id=user, view=home.view(mine))
 
     async def _home_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
                            ) -> None:

@@ -1,4 +1,5 @@
-"""The App Home tab: a member's own progress and clubs, with menus to change the progress."""
+"""The App Home tab: a member's own progress in each work, and their clubs, with menus to
+change the progress. Section names and film minutes come from each work's own timeline."""
 
 from __future__ import annotations
 
@@ -6,91 +7,114 @@ from typing import Any
 
 from bot.adapters.slack.render import escape
 from bot.core.clubs import Club
-from bot.core.timeline import (
-    FILM_MINUTES,
-    NOVEL_CHAPTERS,
-    Progress,
-    describe_film,
-    describe_novel,
-    format_minute,
-)
+from bot.core.service import Home
+from bot.core.timeline import Progress, format_minute
+from bot.core.work import WorkInfo
 
 PREFIX = "nlmg_home_"
 NOVEL, FILM, RESET = PREFIX + "novel", PREFIX + "film", PREFIX + "reset"
-CLUBS_SHOWN = 40  # a Home tab takes 100 blocks
-FILM_STEPS = (*range(0, FILM_MINUTES, 5), FILM_MINUTES)
+CLUBS_SHOWN = 30  # a Home tab takes 100 blocks
+WORKS_SHOWN = 5  # the default work and those the member has begun; the rest by `/progress`
+MENU_MOST = 100  # a static select takes 100 options
+FILM_STEP = 5
 
 
 def _option(text: str, value: int) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": text}, "value": str(value)}
-
-
-def _chapter(n: int) -> str:
-    return "Not started" if n == 0 else f"Chapter {n}" + (" (the end)" if n == NOVEL_CHAPTERS
-                                                           else "")
-
-
-def _minute(m: int) -> str:
-    return "Not started" if m == 0 else format_minute(m) + (" (the end)" if m == FILM_MINUTES
-                                                            else "")
+    return {"text": {"type": "plain_text", "text": text[:75]}, "value": str(value)}
 
 
 def _select(action_id: str, placeholder: str, options: list[dict[str, Any]], current: int
             ) -> dict[str, Any]:
     select: dict[str, Any] = {"type": "static_select", "action_id": action_id,
                               "placeholder": {"type": "plain_text", "text": placeholder},
-                              "options": options}
+                              "options": options[:MENU_MOST]}
     chosen = next((o for o in options if o["value"] == str(current)), None)
     if chosen:
         select["initial_option"] = chosen
     return select
 
 
-def view(progress: Progress, clubs: tuple[Club, ...]) -> dict[str, Any]:
+def _book_options(info: WorkInfo) -> list[dict[str, Any]]:
+    book = info.timeline.book
+    last = book.count
+    return [_option("Not started", 0), *(
+        _option(f"{s.name[:1].upper()}{s.name[1:]}" + (" (the end)" if s.number == last else ""),
+                s.number) for s in book.sections)]
+
+
+def _film_options(minutes: int) -> list[dict[str, Any]]:
+    steps = (*range(0, minutes, FILM_STEP), minutes)
+    return [_option("Not started" if m == 0 else format_minute(m)
+                    + (" (the end)" if m == minutes else ""), m) for m in steps]
+
+
+def _work_blocks(info: WorkInfo, progress: Progress) -> list[dict[str, Any]]:
+    timeline = info.timeline
+    noun = timeline.book.noun
+    read = timeline.describe_book(progress.novel).removeprefix(f"{noun}: ")
+    fields = [{"type": "mrkdwn", "text": f"*{noun.capitalize()}*\n{read}"}]
+    controls = [_select(f"{NOVEL}:{info.id}", "How far you have read", _book_options(info),
+                        progress.novel)]
+    if timeline.film is not None:
+        fields.append({"type": "mrkdwn",
+                       "text": "*Film*\n"
+                               + timeline.describe_film(progress.film).removeprefix("film: ")})
+        controls.append(_select(f"{FILM}:{info.id}", "Film watched",
+                                _film_options(timeline.film.minutes), progress.film))
+    controls.append({
+        "type": "button", "action_id": f"{RESET}:{info.id}",
+        "text": {"type": "plain_text", "text": "Start again"},
+        "confirm": {"title": {"type": "plain_text", "text": "Start again?"},
+                    "text": {"type": "plain_text",
+                             "text": f"Your progress in {info.title[:100]} goes back to "
+                                     "the start."},
+                    "confirm": {"type": "plain_text", "text": "Start again"},
+                    "deny": {"type": "plain_text", "text": "Keep it"}}})
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape(info.title)}*"},
+             "fields": fields},
+            {"type": "actions", "elements": controls}]
+
+
+def view(home: Home) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": "Your progress"}},
-        {"type": "section", "fields": [
-            {"type": "mrkdwn", "text": f"*Novel*\n{describe_novel(progress.novel)[7:]}"},
-            {"type": "mrkdwn", "text": f"*Film*\n{describe_film(progress.film)[6:]}"}]},
-        {"type": "actions", "elements": [
-            _select(NOVEL, "Chapters finished",
-                    [_option(_chapter(n), n) for n in range(NOVEL_CHAPTERS + 1)], progress.novel),
-            _select(FILM, "Film watched", [_option(_minute(m), m) for m in FILM_STEPS],
-                    progress.film),
-            {"type": "button", "action_id": RESET, "text": {"type": "plain_text",
-                                                             "text": "Start again"},
-             "confirm": {"title": {"type": "plain_text", "text": "Start again?"},
-                         "text": {"type": "plain_text",
-                                  "text": "Your progress goes back to the start."},
-                         "confirm": {"type": "plain_text", "text": "Start again"},
-                         "deny": {"type": "plain_text", "text": "Keep it"}}}]},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": (
-            "Replies only you see (`/progress`, Reveal, Just me) are cut to this. Replies in a "
-            "channel follow its club's progress. For a minute not in the menu: "
-            "`/progress film 1:12`.")}]},
-        {"type": "divider"},
-        {"type": "header", "text": {"type": "plain_text", "text": "Your clubs"}},
-    ]
-    if not clubs:
+        {"type": "header", "text": {"type": "plain_text", "text": "Your progress"}}]
+    default = home.works[0][0] if home.works else None
+    shown = [(i, p) for i, p in home.works if i is default or p != Progress()][:WORKS_SHOWN]
+    for info, progress in shown:
+        blocks.extend(_work_blocks(info, progress))
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
+        "Replies only you see (`/progress`, Reveal, Just me) are cut to this. Replies in a "
+        "channel follow its club's progress. For a minute not in the menu: "
+        "`/progress film 1:12`; for another work: `/progress book 3 work:ID` (`/works`).")}]})
+    blocks += [{"type": "divider"},
+               {"type": "header", "text": {"type": "plain_text", "text": "Your clubs"}}]
+    if not home.clubs:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": (
             "You have not joined a club yet. In a club's channel, type `/club join`; to start "
             "one, `/club create`.")}})
-    for club in clubs[:CLUBS_SHOWN]:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": (
-            f"<#{escape(club.channel)}>: {club.medium.value}; "
-            f"{describe_novel(club.progress.novel)}, {describe_film(club.progress.film)}; "
-            f"spoilers {club.mode.value}; {club.member_count} members")}})
-    if len(clubs) > CLUBS_SHOWN:
+    for club, title in home.clubs[:CLUBS_SHOWN]:
+        blocks.append(_club_block(club, title, home))
+    if len(home.clubs) > CLUBS_SHOWN:
         blocks.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": f"And {len(clubs) - CLUBS_SHOWN} more."}]})
+            {"type": "mrkdwn", "text": f"And {len(home.clubs) - CLUBS_SHOWN} more."}]})
     return {"type": "home", "blocks": blocks}
 
 
+def _club_block(club: Club, title: str, home: Home) -> dict[str, Any]:
+    info = next((i for i, _p in home.works if i.id == club.work), None)
+    where = info.timeline.describe(club.progress) if info else "a work no longer installed"
+    return {"type": "section", "text": {"type": "mrkdwn", "text": (
+        f"<#{escape(club.channel)}>: {escape(title)} ({club.medium.value}); {where}; "
+        f"spoilers {club.mode.value}; {club.member_count} members")}}
+
+
 def command_for(action: dict[str, Any]) -> tuple[str, dict[str, str]]:
-    """The core command a Home control stands for."""
+    """The core command a Home control stands for (the work travels in its action id)."""
     chosen = (action.get("selected_option") or {}).get("value", "")
-    if action.get("action_id") == NOVEL:
-        return "progress novel", {"chapter": chosen}
-    if action.get("action_id") == FILM:
-        return "progress film", {"time": chosen}
-    return "progress reset", {}
+    kind, _, work = str(action.get("action_id", "")).partition(":")
+    where = {"work": work} if work else {}
+    if kind == NOVEL:
+        return "progress book", {"chapter": chosen, **where}
+    if kind == FILM:
+        return "progress film", {"time": chosen, **where}
+    return "progress reset", where

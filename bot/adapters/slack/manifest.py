@@ -36,16 +36,15 @@ def _takes_members(registry: Registry, group: str) -> bool:
 def manifest(registry: Registry) -> dict[str, Any]:
     return {
         "display_information": {
-            "name": "Never Let Me Go club",
-            "description": "A spoiler-aware discussion bot for Never Let Me Go book and film "
-                           "clubs",
+            "name": "Book club",
+            "description": "A spoiler-aware discussion bot for book and film clubs",
             "background_color": "#3a7d7b",
             "long_description": (
-                "Look up the novel and the 2010 film (/film cast, /character ruth, /theme "
-                "agency), ask questions in plain words, and run discussion nights. Every "
-                "answer is cut to how far the people reading it have got: a channel's club, "
-                "or you alone for replies only you see. It never tells anyone what they have "
-                "not yet read or watched."),
+                "Look up the club's book and its film (/film cast, /character, /theme), ask "
+                "questions in plain words, and run discussion nights. Every answer is cut to "
+                "how far the people reading it have got: a channel's club, or you alone for "
+                "replies only you see. It never tells anyone what they have not yet read or "
+                "watched. /works lists the works it knows; a club reads one at a time."),
         },
         "features": {
             # The Messages tab carries private reminders (read-only: the bot takes commands,

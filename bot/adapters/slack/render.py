@@ -23,7 +23,6 @@ from typing import Any
 
 from bot.adapters.text import opens_note, split_text
 from bot.core.reply import Action, GatedPart, Kind, PartState, Reply
-from bot.core.timeline import Reveal, describe_film, describe_novel
 
 BLOCKS = 50
 SECTION = 3000
@@ -125,9 +124,8 @@ def _context(text: str) -> dict[str, Any]:
 
 
 def reveal_value(reply: Reply, args: tuple[tuple[str, str], ...], part: GatedPart) -> str:
-    opens = part.opens
     value = json.dumps({"p": reply.command, "a": [list(a) for a in args], "h": digest(part.text),
-                        "o": [opens.novel, opens.film] if opens else None},
+                        "o": part.opens_text},
                        separators=(",", ":"), ensure_ascii=False)
     return value if len(value) <= VALUE else ""
 
@@ -187,7 +185,8 @@ def render(reply: Reply, args: tuple[tuple[str, str], ...] = ()) -> list[Message
     if reply.sources:
         blocks.append(_context("Sources: " + escape("; ".join(reply.sources))))
     if reply.kind is Kind.OK and reply.command not in {"help", "about"}:
-        blocks.append(_context(escape(reply.audience_note())))
+        about = f"_{escape(reply.work)}_ · " if reply.work else ""
+        blocks.append(_context(about + escape(reply.audience_note())))
     buttons = [
         {"type": "button", "action_id": f"{ACTION}_{i}", "value": value,
          "text": {"type": "plain_text", "text": _cut(action.label, BUTTON_TEXT)},
@@ -196,7 +195,7 @@ def render(reply: Reply, args: tuple[tuple[str, str], ...] = ()) -> list[Message
     ]
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
-    text = _cut("\n".join(fallback) or "Never Let Me Go club bot", FALLBACK)
+    text = _cut("\n".join(fallback) or "Book club bot", FALLBACK)
     more = _cut(f"{fallback[0]} (continued)" if fallback else "(continued)", FALLBACK)
     chunks = [blocks[i:i + BLOCKS] for i in range(0, len(blocks), BLOCKS)] or [[]]
     return [Message(chunk, text if n == 0 else more) for n, chunk in enumerate(chunks)]
@@ -207,11 +206,9 @@ def text_of(message: Message) -> str:
     return json.dumps(message.blocks, ensure_ascii=False) + "\n" + message.text
 
 
-def revealed(reply: Reply, wanted: str, opens: list[int | None] | None) -> list[dict[str, Any]]:
+def revealed(reply: Reply, wanted: str, opens: str | None) -> list[dict[str, Any]]:
     """The blocks a Reveal click answers with: the part if the clicker may see it."""
-    a = reply.audience
-    yours = (f"Your progress: {describe_novel(a.progress_novel)}, "
-             f"{describe_film(a.progress_film)}.")
+    yours = f"Your progress: {reply.audience.progress_text}."
     for part in (*reply.parts, *reply.fields):
         shown = part.state is PartState.SHOW
         composed = f"{part.label}: {part.text}" if part.label and shown else part.text
@@ -226,9 +223,7 @@ def revealed(reply: Reply, wanted: str, opens: list[int | None] | None) -> list[
                     {"type": "context", "elements": [
                         {"type": "mrkdwn", "text": "Only you see this. " + yours}]}]
         break
-    point = ""
-    if opens and any(p is not None for p in opens):
-        point = f" It opens at {Reveal(novel=opens[0], film=opens[1]).describe()}."
+    point = f" It opens at {escape(opens)}." if isinstance(opens, str) and opens else ""
     return [{"type": "section", "text": {"type": "mrkdwn", "text": (
         "You haven't reached that part yet, so I'm keeping it from you." + point
         + " " + yours + " Set yours with `/progress`.")}}]

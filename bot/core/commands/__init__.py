@@ -1,9 +1,18 @@
 """Every command the bot has, declared once. Adapters bind these; `/help` describes them."""
 
-from bot.core.commands import cards, club, discuss, lookup, meta, progress, session
+from bot.core.commands import (
+    cards,
+    club,
+    club_works,
+    discuss,
+    lookup,
+    meta,
+    progress,
+    session,
+)
 from bot.core.registry import Command, Group, Option, OptionKind, Registry
 
-_MODULES = (lookup, cards, discuss, progress, club, session, meta)
+_MODULES = (lookup, cards, discuss, progress, club, club_works, session, meta)
 
 
 def build_registry() -> Registry:

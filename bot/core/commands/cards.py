@@ -6,7 +6,7 @@ from bot.core.call import Call
 from bot.core.commands.common import card_draft
 from bot.core.content.model import CardKind
 from bot.core.passages import CARD_COMMAND
-from bot.core.registry import Command, Group, Option, OptionKind
+from bot.core.registry import WORK, Command, Group, Option, OptionKind
 from bot.core.reply import Draft, Part
 
 
@@ -35,10 +35,11 @@ def _card_handler(kind: CardKind, option: Option, listing: str | None = None):
     return handler
 
 
-_CHARACTER = _name(CardKind.CHARACTER, "Who: Kathy, Ruth, Tommy...")
-# Descriptions and examples are read by everyone: they name only cards open from the start.
-_SETTING = _name(CardKind.SETTING, "A place in the story, such as Hailsham")
-_TERM = _name(CardKind.TERM, "A word as the story uses it, such as guardians")
+# Descriptions are the same for every work, so they name none of its people or places; the
+# examples take the work's own names (work.yaml), each a card open from the start.
+_CHARACTER = _name(CardKind.CHARACTER, "Who: a character's name")
+_SETTING = _name(CardKind.SETTING, "A place in the story")
+_TERM = _name(CardKind.TERM, "A word as the story uses it")
 _THEME = _name(CardKind.THEME, "A theme (leave empty to list them)", required=False)
 _TOPIC = _name(CardKind.DIFFERENCE, "What to compare (leave empty to list)", required=False)
 
@@ -47,22 +48,21 @@ GROUPS = (
     Group("setting", "A place in the story"),
     Group("glossary", "What a word from the story means"),
     Group("theme", "The themes, or one theme and its key moments"),
-    Group("compare", "How the novel and the film differ"),
+    Group("compare", "How the book and the film differ"),
 )
 COMMANDS = (
     Command("character", None, "A character, cut to what you have read or watched",
-            _card_handler(CardKind.CHARACTER, _CHARACTER), (_CHARACTER,),
-            pure=True, examples=("/character kathy", "/character Tommy D.")),
+            _card_handler(CardKind.CHARACTER, _CHARACTER), (_CHARACTER, WORK),
+            pure=True, examples=("/character {character}",)),
     Command("setting", None, "A place in the story", _card_handler(CardKind.SETTING, _SETTING),
-            (_SETTING,), pure=True, examples=("/setting hailsham",)),
+            (_SETTING, WORK), pure=True, examples=("/setting {setting}",)),
     Command("glossary", None, "What a word from the story means",
             _card_handler(CardKind.TERM, _TERM),
-            (_TERM,), pure=True, examples=("/glossary guardians",)),
+            (_TERM, WORK), pure=True, examples=("/glossary {term}",)),
     Command("theme", None, "The themes, or one theme and its key moments",
             _card_handler(CardKind.THEME, _THEME, "Themes"),
-            (_THEME,), pure=True,
-            examples=("/theme", "/theme agency", "/theme what makes us human")),
-    Command("compare", None, "How the novel and the film differ",
+            (_THEME, WORK), pure=True, examples=("/theme", "/theme {theme}")),
+    Command("compare", None, "How the book and the film differ",
             _card_handler(CardKind.DIFFERENCE, _TOPIC, "Book and film: what differs"),
-            (_TOPIC,), pure=True, examples=("/compare", "/compare wristbands")),
+            (_TOPIC, WORK), pure=True, examples=("/compare", "/compare {topic}")),
 )

@@ -6,12 +6,16 @@ from dataclasses import replace
 
 from bot.core.call import Call
 from bot.core.clubs import Club, ClubExists, LastHost, SpoilerMode
+from bot.core.commands import club_works
+from bot.core.commands.common import mention, require_club
 from bot.core.commands.progress import progress_fields
+from bot.core.commands.session_common import night_work
 from bot.core.effects import NightChanged
-from bot.core.errors import BadInput, NotFound, UserError
+from bot.core.errors import BadInput, UserError
+from bot.core.night_cards import covers
 from bot.core.nights import Night, NightPlan, NightStatus
 from bot.core.planning import plan_for
-from bot.core.registry import ZONES, Command, Group, Option, OptionKind, quote
+from bot.core.registry import SECTIONS, WORK, ZONES, Command, Group, Option, OptionKind, quote
 from bot.core.reply import Draft, Part, Visibility
 from bot.core.timeline import Medium
 from bot.core.when import is_zone, zone
@@ -26,26 +30,16 @@ _MODE_TEXT = {
 }
 
 
-def mention(user: str) -> str:
-    """A member reference in the neutral markup adapters turn into their own mention."""
-    return f"<@{user}>"
-
-
-def require_club(call: Call) -> Club:
-    if call.ctx.club is None:
-        raise NotFound("There is no club in this channel yet.",
-                       hint="Start one with `/club create` (you become its host).")
-    return call.ctx.club
-
-
 def _hours(hours: tuple[int, ...]) -> str:
     return ", ".join(f"{h} h" for h in hours) + " before" if hours else "none"
 
 
-def _info(club: Club, title: str) -> Draft:
+def _info(call: Call, club: Club, title: str) -> Draft:
+    work = call.deps.library.get(club.work) or call.work
     fields = (
-        Part(club.medium.value, label="Reading"),
-        *progress_fields(club.progress),
+        Part(work.title, label="Work"),
+        Part(club.medium.value, label="Following"),
+        *progress_fields(club.progress_in(work.id), work.timeline),
         Part(club.mode.value, label="Spoilers"),
         Part(", ".join(mention(h) for h in club.hosts) or "none", label="Hosts"),
         Part(str(club.member_count), label="Members"),
@@ -59,17 +53,18 @@ def _info(club: Club, title: str) -> Draft:
 
 
 async def create(call: Call, medium: str | None = None, timezone: str | None = None) -> Draft:
+    """A club in this channel, reading the work asked for (`work:ID`) or the default."""
     # The host's own zone where the platform tells it (Slack, the console), else UTC.
     tz = timezone or (call.inv.tz if call.inv.tz and is_zone(call.inv.tz) else "UTC")
     zone(tz)  # a polite error for a name that is not a zone
     try:
         club = await call.store.create_club(call.inv.scope, call.inv.channel,
                                             medium=Medium(medium or "both"), tz=tz,
-                                            host=call.inv.user)
+                                            host=call.inv.user, work=call.work.id)
     except ClubExists:
         raise UserError("This channel already has a club.",
                         hint="See it with `/club info`, or join it with `/club join`.") from None
-    draft = _info(club, "Club created")
+    draft = _info(call, club, "Club created")
     return Draft(
         title=draft.title,
         parts=(Part(f"{mention(call.inv.user)} is its host. Members join with `/club join`; "
@@ -80,7 +75,7 @@ async def create(call: Call, medium: str | None = None, timezone: str | None = N
 
 
 async def info(call: Call) -> Draft:
-    return _info(require_club(call), "This channel's club")
+    return _info(call, require_club(call), "This channel's club")
 
 
 async def join(call: Call) -> Draft:
@@ -104,14 +99,16 @@ async def leave(call: Call) -> Draft:
     return Draft(parts=(Part(text),), visibility=Visibility.PRIVATE)
 
 
-async def set_progress(call: Call, novel: int | None = None, film: int | None = None) -> Draft:
+async def set_progress(call: Call, book: int | None = None, film: int | None = None) -> Draft:
     club = require_club(call)
-    if novel is None and film is None:
-        raise BadInput("Say how far the club has got: `novel` with a chapter, `film` with a "
+    if book is None and film is None:
+        raise BadInput("Say how far the club has got: `book` with a chapter, `film` with a "
                        "time, or both.",
-                       hint="For example `/club progress novel 9` or `/club progress film 1:00`.")
-    progress = await call.store.set_club_progress(club.id, novel=novel, film=film)
-    return Draft(title="The club's progress", fields=progress_fields(progress),
+                       hint="For example `/club progress book 9` or `/club progress film 1:00`.")
+    if film is not None and call.timeline.film is None:
+        raise BadInput(f"{call.work.title} has no film.")
+    progress = await call.store.set_club_progress(club.id, call.work.id, novel=book, film=film)
+    return Draft(title="The club's progress", fields=progress_fields(progress, call.timeline),
                  footer="Replies in this channel are now cut to this point.")
 
 
@@ -217,8 +214,11 @@ async def history(call: Call) -> Draft:
         prompts = [p for p in await call.store.night_prompts(night.id) if not p.skipped]
         came = [r for r in await call.store.rsvps(night.id) if r.here]
         plural = "" if len(prompts) == 1 else "s"
-        parts.append(Part(f"{night.wall.stamp()} · covered {night.target.describe()} · "
-                          f"{len(prompts)} prompt{plural} · {len(came)} came", label=night.name))
+        work = night_work(call, night)
+        about = f"{work.title}: " if work is not call.work else ""
+        parts.append(Part(f"{night.wall.stamp()} · covered {about}"
+                          f"{covers(night, work.timeline)} · {len(prompts)} prompt{plural} · "
+                          f"{len(came)} came", label=night.name))
     return Draft(title="Past nights", parts=tuple(parts),
                  footer="A night's recap: `/session show ID`.")
 
@@ -229,21 +229,24 @@ COMMANDS = (
             (Option("medium", "What the club follows", OptionKind.CHOICE, required=False,
                     choices=("novel", "film", "both")),
              Option("timezone", "The club's time zone, such as Europe/London (default UTC)",
-                    required=False, max_length=64, rest=False, complete=ZONES)),
+                    required=False, max_length=64, rest=False, complete=ZONES),
+             WORK),
             moves_audience=True, wants_tz=True,
-            examples=("/club create both", "/club create novel Europe/London")),
+            examples=("/club create both", "/club create novel Europe/London",
+                      "/club create both work:{work}")),
     Command("club", "info", "This channel's club: progress, spoiler mode, hosts", info,
             examples=("/club info",)),
     Command("club", "join", "Join this channel's club", join, examples=("/club join",)),
     Command("club", "leave", "Leave this channel's club", leave, examples=("/club leave",)),
     Command("club", "progress", "Hosts: set how far the club has read or watched",
             set_progress,
-            (Option("novel", "Chapters the club has finished, 0-23", OptionKind.CHAPTER,
-                    required=False, keyword=True),
-             Option("film", "Minutes of the film the club has watched, 0-103",
-                    OptionKind.MINUTES, required=False, keyword=True)),
+            (Option("book", "How far the club has read: a chapter's number or a section's "
+                    "name, or done", OptionKind.CHAPTER, required=False, keyword=True,
+                    aliases=("novel",), max_length=60, complete=SECTIONS),
+             Option("film", "Minutes of the film the club has watched (45, 1:10), or done",
+                    OptionKind.MINUTES, required=False, keyword=True, max_length=10)),
             host_only=True, moves_audience=True,
-            examples=("/club progress novel 9", "/club progress film 1:00",
+            examples=("/club progress book 9", "/club progress film 1:00",
                       "/club progress novel 9 film 45")),
     Command("club", "spoilers", "Hosts: how spoilers are shown in this channel", spoilers,
             (Option("mode", "hide, tag or off", OptionKind.CHOICE,
@@ -261,6 +264,7 @@ COMMANDS = (
     Command("club", "reminders", "Hosts: when the channel is reminded before each night",
             reminders, (Option("hours", "Hours before, such as 24 1; or off", max_length=40),),
             host_only=True, examples=("/club reminders off", "/club reminders 24 1")),
+    *club_works.CLUB_COMMANDS,
     Command("club", "history", "The club's past nights", history,
             examples=("/club history",)),
     Command("club", "archive", "Hosts: archive the club: history kept, no new nights", archive,

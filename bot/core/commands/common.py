@@ -1,9 +1,11 @@
-"""Helpers shared by the command handlers: a card as a reply."""
+"""Helpers shared by the command handlers: a card as a reply, the channel's club, a mention."""
 
 from __future__ import annotations
 
 from bot.core.call import Call
+from bot.core.clubs import Club
 from bot.core.content.model import Card, CardKind
+from bot.core.errors import NotFound
 from bot.core.reply import Draft, Part
 from bot.core.timeline import SAFE
 
@@ -34,3 +36,15 @@ def card_draft(call: Call, card: Card) -> Draft:
     if card.kind is CardKind.THEME and card.prompts:
         footer = f"For a discussion prompt on this theme: /prompt {card.name}"
     return Draft(title=card.name, parts=tuple(parts), fields=tuple(fields), footer=footer)
+
+
+def mention(user: str) -> str:
+    """A member reference in the neutral markup adapters turn into their own mention."""
+    return f"<@{user}>"
+
+
+def require_club(call: Call) -> Club:
+    if call.ctx.club is None:
+        raise NotFound("There is no club in this channel yet.",
+                       hint="Start one with `/club create` (you become its host).")
+    return call.ctx.club

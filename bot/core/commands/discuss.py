@@ -8,7 +8,7 @@ from bot.core.call import Call
 from bot.core.clubs import SpoilerMode
 from bot.core.content.model import CardKind, Depth, Prompt
 from bot.core.errors import NotFound, UserError
-from bot.core.registry import Command, Group, Option, OptionKind, quote
+from bot.core.registry import WORK, Command, Group, Option, OptionKind, quote
 from bot.core.reply import Action, Draft, Part, Visibility
 from bot.core.timeline import Medium
 
@@ -48,7 +48,7 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
     # A private prompt is the member's own: it does not use up the club's. A shared one is
     # chosen and marked in one transaction, so two at once never get the same prompt.
     if club is not None and call.visibility is Visibility.PUBLIC:
-        picked = await call.store.take_prompt(club.id, choose)
+        picked = await call.store.take_prompt(club.id, call.work.id, choose)
         chosen = by_id[cast(str, picked)]  # `choose` always picks one
     else:
         chosen = by_id[choose(frozenset())]
@@ -67,7 +67,7 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
 async def ask(call: Call, question: str) -> Draft:
     # In hide mode only what the audience may read is considered, so neither an answer nor a
     # count of held-back parts confirms a guess; in tag mode answers come back hidden.
-    answer = call.deps.answerer.answer(
+    answer = call.work.answerer.answer(
         question, call.sees, rankable=call.sees if call.mode is SpoilerMode.HIDE else None)
     title = f"Q: {quote(question, 100).strip('`')}"
     if not answer.passages:
@@ -84,7 +84,7 @@ async def ask(call: Call, question: str) -> Draft:
 
 
 async def search(call: Call, words: str) -> Draft:
-    hits = call.deps.search.search(words)
+    hits = call.work.search.search(words)
     seen = [h for h in hits if call.sees(h.reveal)]
     shown = seen[:SEARCH_SHOWN]
     if call.mode is SpoilerMode.TAG:  # the club chose to see spoilers, hidden
@@ -107,14 +107,15 @@ GROUPS = (
 )
 COMMANDS = (
     Command("ask", None, "Ask a question in plain words; answered from the facts, with sources",
-            ask, (Option("question", "Your question", max_length=300),), pure=True,
+            ask, (Option("question", "Your question", max_length=300), WORK), pure=True,
+            work_from="question",
             examples=("/ask who wrote the score?", "/ask when did it open in the UK?")),
     Command("prompt", None, "A discussion prompt safe for this channel, not repeated here",
             prompt,
             (Option("theme", "Only prompts on this theme", OptionKind.NAME, required=False,
-                    complete=CardKind.THEME, max_length=100),),
-            examples=("/prompt", "/prompt agency")),
+                    complete=CardKind.THEME, max_length=100), WORK),
+            examples=("/prompt", "/prompt {theme}")),
     Command("search", None, "Find facts and cards that match your words", search,
-            (Option("words", "What to look for", max_length=200),), pure=True,
-            examples=("/search score", "/search Hailsham")),
+            (Option("words", "What to look for", max_length=200), WORK), pure=True,
+            examples=("/search score", "/search {setting}")),
 )

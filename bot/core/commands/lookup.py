@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from bot.core.call import Call
 from bot.core.content.model import CREW_ROLES, TOPICS
-from bot.core.registry import Command, Group
+from bot.core.errors import UserError
+from bot.core.registry import WORK, Command, Group
 from bot.core.reply import Draft, Part
-
-FILM_TITLE = "Never Let Me Go (2010 film)"
-BOOK_TITLE = "Never Let Me Go (2005 novel)"
 
 _FILM_DESCRIPTIONS = {
     "cast": "Who plays whom, adults and children",
@@ -22,7 +20,7 @@ _FILM_DESCRIPTIONS = {
 _BOOK_DESCRIPTIONS = {
     "about": "The author, publishers and dates, the narrator and the setting",
     "structure": "Parts and chapters",
-    "honours": "The Booker shortlist and other honours",
+    "honours": "Prizes, shortlists and other honours",
 }
 _TOPIC_TITLES = {"watch": "Where to watch", "about": "About the novel"}
 
@@ -62,13 +60,16 @@ def _crew(call: Call) -> list[Part]:
 
 def _topic_handler(group: str, topic: str):
     async def handler(call: Call) -> Draft:
+        if group == "film" and call.timeline.film is None:
+            raise UserError(f"{call.work.title} has no film.",
+                            hint="See the book with `/book about`.")
         parts: list[Part] = []
         if (group, topic) == ("film", "cast"):
             parts = _cast(call)
         elif (group, topic) == ("film", "crew"):
             parts = _crew(call)
         parts += _facts(call, f"{group}.{topic}")
-        title = FILM_TITLE if group == "film" else BOOK_TITLE
+        title = call.work.info.heading(group)
         heading = _TOPIC_TITLES.get(topic, topic.capitalize())
         return Draft(title=f"{title} · {heading}", parts=tuple(parts))
 
@@ -76,15 +77,15 @@ def _topic_handler(group: str, topic: str):
 
 
 GROUPS = (
-    Group("film", "The 2010 film: cast, crew, release, reception, awards, locations"),
-    Group("book", "The 2005 novel: about it, its structure, its honours"),
+    Group("film", "The film of the club's work: cast, crew, release, reception, awards"),
+    Group("book", "The club's book: about it, its structure, its honours"),
 )
 COMMANDS = tuple(
     Command("film", topic, _FILM_DESCRIPTIONS[topic], _topic_handler("film", topic),
-            pure=True, examples=(f"/film {topic}",))
+            (WORK,), pure=True, examples=(f"/film {topic}",))
     for topic in TOPICS["film"]
 ) + tuple(
     Command("book", topic, _BOOK_DESCRIPTIONS[topic], _topic_handler("book", topic),
-            pure=True, examples=(f"/book {topic}",))
+            (WORK,), pure=True, examples=(f"/book {topic}",))
     for topic in TOPICS["book"]
 )

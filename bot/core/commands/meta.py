@@ -7,8 +7,9 @@ from rapidfuzz import fuzz, process
 from bot.core.call import Call
 from bot.core.content.model import CardKind
 from bot.core.errors import NotFound
-from bot.core.registry import Command, Group, Option, quote
+from bot.core.registry import WORK, Command, Group, Option, quote
 from bot.core.reply import Draft, Part
+from bot.core.work import WorkInfo
 
 HOW_SPOILERS_WORK = (
     "Every part of every answer knows the chapter of the novel and the minute of the film "
@@ -60,14 +61,22 @@ async def help_(call: Call, command: str | None = None) -> Draft:
             lines.append("Only a club host (or a server admin) may run it.")
         if c.private:
             lines.append("Only you see the reply, cut to your own progress.")
-        if c.examples:
-            lines.append("For example: " + ", ".join(f"`{e}`" for e in c.examples))
+        examples = c.examples_for(call.work.info)
+        if examples:
+            lines.append("For example: " + ", ".join(f"`{e}`" for e in examples))
         parts.append(Part("\n".join(lines), label=f"/{c.path}"))
     return Draft(title=f"/{group.name}: {group.description}", parts=tuple(parts))
 
 
+def _work_line(info: WorkInfo) -> str:
+    film = info.timeline.film
+    also = f", and the {film.year} film" if film else ""
+    return f"*{info.title}* by {info.author} ({info.year}{also})"
+
+
 async def about(call: Call) -> Draft:
     content = call.content
+    works = "; ".join(_work_line(w.info) for w in call.deps.library)
     counts = (
         f"{len(content.facts)} facts, {len(content.people)} people, "
         f"{len(content.cards_of(CardKind.CHARACTER))} characters, "
@@ -80,13 +89,13 @@ async def about(call: Call) -> Draft:
     return Draft(
         title="About this bot",
         parts=(
-            Part("A discussion bot for clubs reading Kazuo Ishiguro's *Never Let Me Go* (2005) "
-                 "and watching Mark Romanek's film of it (2010). It never tells anyone what "
-                 "they have not yet read or watched."),
+            Part("A discussion bot for book and film clubs. It never tells anyone what they "
+                 "have not yet read or watched."),
+            Part(f"{works}. `/works` lists them; a club reads one at a time.", label="Works"),
             Part(HOW_SPOILERS_WORK, label="How spoilers work"),
-            Part(f"{counts}. Every fact names its sources ({len(content.sources)} in all); "
-                 "answers list the ones they used. All text is our own words.",
-                 label="Content"),
+            Part(f"{call.work.title}: {counts}. Every fact names its sources "
+                 f"({len(content.sources)} in all); answers list the ones they used. All text "
+                 "is our own words.", label="Content"),
         ),
         fields=(Part(call.deps.version, label="Version"),),
     )
@@ -99,8 +108,8 @@ GROUPS = (
 COMMANDS = (
     Command("help", None, "Every command, or one command in detail", help_,
             (Option("command", "A command, such as club or film", required=False,
-                    max_length=100),), pure=True,
+                    max_length=100), WORK), pure=True,
             examples=("/help", "/help club")),
     Command("about", None, "Version, content sources, and how spoilers work", about,
-            pure=True, examples=("/about",)),
+            (WORK,), pure=True, examples=("/about",)),
 )

@@ -10,12 +10,20 @@ from typing import Any
 
 from bot.core.agenda import choose_for_night
 from bot.core.call import Call
-from bot.core.commands.club import mention, require_club
+from bot.core.commands.common import mention, require_club
 from bot.core.commands.discuss import fits
-from bot.core.commands.session_common import find_night, night_changes, running_night, stale
+from bot.core.commands.session_common import (
+    find_night,
+    night_changes,
+    night_work,
+    require_current,
+    running_night,
+    stale,
+)
 from bot.core.content.model import CardKind, Depth, Prompt
 from bot.core.effects import CloseThread, InThread, OpenThread
 from bot.core.errors import UserError
+from bot.core.night_cards import covers
 from bot.core.nights import Answer, Night, NightPrompt, NightStatus, NightTaken, StaleNight, Target
 from bot.core.registry import Command, Option, OptionKind
 from bot.core.reply import Action, Draft, Part, Visibility
@@ -25,6 +33,7 @@ from bot.core.timeline import Medium
 async def start(call: Call, night: int | None = None) -> Draft:
     club = require_club(call)
     found = await find_night(call, club, night, (NightStatus.SCHEDULED,))
+    require_current(call, found)
     try:
         started = await call.store.start_night(found.id, call.inv.user)
     except NightTaken as err:
@@ -34,8 +43,8 @@ async def start(call: Call, night: int | None = None) -> Draft:
         raise stale(err) from None
     going = [r.user for r in await call.store.rsvps(started.id) if r.answer is Answer.GOING]
     parts = (
-        Part(f"Tonight we discuss {started.target.describe()}. Replies in this channel are now "
-             "cut to that point, so nobody is spoiled."),
+        Part(f"Tonight we discuss {covers(started, call.timeline)}. Replies in this channel are "
+             "now cut to that point, so nobody is spoiled."),
         Part("Prompts come one at a time, from warm-up to deep to debate. Hosts: "
              "`/session next` (or the button) for the next one, `/session next THEME` to pick a "
              "theme, `/session skip` to swap one, `/session end` for the recap."),
@@ -60,7 +69,7 @@ def _pool(call: Call, target: Target, theme: str | None) -> list[Prompt]:
     """The prompts a night may bring: open at its target and to the channel, for its medium,
     on the theme asked for. The same few nights ask again and again: kept."""
     pools: OrderedDict[tuple[Any, ...], list[Prompt]] = call.deps.kept("night pools")
-    key = (target, call.progress, call.mode, theme)
+    key = (call.work.id, target, call.progress, call.mode, theme)
     kept = pools.get(key)
     if kept is not None:
         pools.move_to_end(key)
@@ -102,7 +111,7 @@ async def next_prompt(call: Call, theme: str | None = None, *, skip: bool = Fals
     assert prompt is not None  # choose always picks from a non-empty pool
     number = sum(1 for p in shown if not p.skipped)
     names = ", ".join(call.content.card(CardKind.THEME, t).name for t in prompt.themes)
-    footer = f"Prompt {number} tonight · cut to {night.target.describe()}"
+    footer = f"Prompt {number} tonight · cut to {covers(night, call.timeline)}"
     if repeated:
         footer += " · every prompt open here has been had, so they come round again"
     swapped = skip and len(shown) >= 2 and shown[-2].skipped
@@ -124,7 +133,7 @@ async def skip(call: Call) -> Draft:
 async def deeper(call: Call) -> Draft:
     club = require_club(call)
     night = await running_night(call, club)
-    mine = call.ctx.member
+    mine = call.member
     aim = night.target
     # Past tonight: anything open at the member's own progress (either medium) that tonight's
     # target does not open.
@@ -132,7 +141,8 @@ async def deeper(call: Call) -> Draft:
               if p.reveal.visible_at(mine) and not p.reveal.visible_at(aim.progress)
               and p.depth is not Depth.WARM_UP]
     if not beyond:
-        raise UserError(f"Tonight covers {aim.describe()}, and no deeper prompt opens at your "
+        raise UserError(f"Tonight covers {covers(night, call.timeline)}, and no deeper prompt "
+                        "opens at your "
                         "own progress yet, so tonight's prompts are the deepest for you.",
                         hint="Set how far you have got with `/progress`.")
     chosen = call.deps.rng.choice(beyond)
@@ -165,19 +175,26 @@ async def end(call: Call) -> Draft:
 
 
 async def recap(call: Call, night: Night) -> Draft:
-    """The record of a night that has ended: what was discussed and who came."""
+    """The record of a night that has ended: what was discussed and who came. The prompts
+    are shown for the work the reply is cut to; a night about another work says where."""
     shown = await call.store.night_prompts(night.id)
     came = [r.user for r in await call.store.rsvps(night.id) if r.here]
+    ours = night.work == call.work.id
     discussed: list[Part] = []
     for n, item in enumerate((p for p in shown if not p.skipped), start=1):
-        prompt = call.content.prompt(item.prompt_id)
+        prompt = call.content.prompt(item.prompt_id) if ours else None
         if prompt is not None:
             discussed.append(Part(prompt.text, label=f"{n} · {prompt.depth.value}",
                                   reveal=prompt.reveal))
+    count = sum(1 for p in shown if not p.skipped)
     skipped = sum(1 for p in shown if p.skipped)
-    lead = Part(f"{night.name} discussed {night.target.describe()} ({night.wall.stamp()}). "
-                f"{len(discussed)} prompt{'s' if len(discussed) != 1 else ''} discussed"
+    work = night_work(call, night)
+    lead = Part(f"{night.name} discussed {covers(night, work.timeline)} ({night.wall.stamp()}). "
+                f"{count} prompt{'s' if count != 1 else ''} discussed"
                 + (f", {skipped} skipped" if skipped else "") + ".")
+    if not ours:
+        lead = Part(f"{lead.text} It was about {work.title}: its prompts are in "
+                    f"`/session show {night.id} work:{work.id}`.")
     fields = (Part(", ".join(mention(u) for u in came) or "nobody checked in",
                    label=f"Who came ({len(came)})"),)
     return Draft(title=f"Recap: {night.name}", parts=(lead, *discussed), fields=fields,

@@ -15,7 +15,7 @@ from dataclasses import replace
 from bot.core.call import Call
 from bot.core.clubs import Club
 from bot.core.commands import night as on_the_night
-from bot.core.commands.club import require_club
+from bot.core.commands.common import require_club
 from bot.core.commands.session_common import (
     GRACE,
     LISTED,
@@ -24,14 +24,15 @@ from bot.core.commands.session_common import (
     clean_title,
     find_night,
     night_changes,
+    night_work,
     stale,
 )
 from bot.core.commands.session_words import edit_words, schedule_words
 from bot.core.errors import BadInput, UserError
-from bot.core.night_cards import night_card
+from bot.core.night_cards import covers, night_card
 from bot.core.nights import Answer, Night, NightStatus, StaleNight, parse_target
 from bot.core.planning import plan_for, successor
-from bot.core.registry import Command, Group, Option, OptionKind
+from bot.core.registry import WORK, Command, Group, Option, OptionKind
 from bot.core.reply import Action, Draft, Part, Visibility
 from bot.core.when import Repeat, parse_when
 
@@ -48,16 +49,16 @@ async def schedule(call: Call, target: str, when: str, title: str | None = None,
     if club.archived:
         raise UserError("This club is archived, so it schedules no new nights.",
                         hint="A host can reopen it with `/club reopen`.")
-    aim = parse_target(target)
+    aim = parse_target(target, call.timeline)
     check_medium(club, aim)
     now = call.now()
     wall = parse_when(when, club.tz, now)
-    plan = plan_for(club, title=clean_title(title), target=aim, wall=wall,
+    plan = plan_for(club, title=clean_title(title), target=aim, wall=wall, work=call.work.id,
                     repeat=Repeat(repeat) if repeat else None, created_by=call.inv.user,
                     now=now)
     night = await call.store.add_night(club.id, plan)
     reminders = ", ".join(f"{h} h" for h, _ in plan.reminders) or "none"
-    draft = night_card(night, "Night scheduled",
+    draft = night_card(night, call.timeline, "Night scheduled",
                        lead="Members: say whether you can come with the buttons or "
                             f"`/session rsvp going {night.id}`.",
                        footer=f"Reminders before it: {reminders}. Discord and Slack show "
@@ -76,7 +77,8 @@ async def list_nights(call: Call) -> Draft:
                      parts=(Part("No nights are scheduled. A host schedules one with "
                                  "`/session schedule novel 9 at friday 19:30`."),))
     parts = tuple(
-        Part(f"{n.wall.stamp()} · covers {n.target.describe()} · {n.counts()}"
+        Part(f"{n.wall.stamp()} · covers {covers(n, night_work(call, n).timeline)} · "
+             f"{n.counts()}"
              + (" · **running now**" if n.status is NightStatus.RUNNING else ""),
              label=n.name)
         for n in nights)
@@ -91,7 +93,7 @@ async def show(call: Call, night: int | None = None) -> Draft:
         return await on_the_night.recap(call, found)
     heading = {NightStatus.SCHEDULED: "Coming up", NightStatus.RUNNING: "Running now",
                NightStatus.CANCELLED: "Cancelled"}[found.status]
-    return night_card(found, heading)
+    return night_card(found, night_work(call, found).timeline, heading)
 
 
 async def edit(call: Call, night: int, target: str | None = None, when: str | None = None,
@@ -104,19 +106,20 @@ async def edit(call: Call, night: int, target: str | None = None, when: str | No
         raise BadInput("Say what to change: `target`, `at`, `title` or `repeat`.",
                        hint=f"For example `/session edit {old.id} at saturday 19:00`.")
     now = call.now()
-    aim = parse_target(target) if target else old.target
+    timeline = night_work(call, old).timeline
+    aim = parse_target(target, timeline) if target else old.target
     check_medium(club, aim)
     # A time alone keeps the night's day: `/session edit 3 at 20:00`.
     wall = parse_when(when, club.tz, now, on=old.wall.local.date()) if when else old.wall
     repeats = old.repeat if repeat is None else (None if repeat == "never" else Repeat(repeat))
     named = old.title if title is None else clean_title(title)
-    plan = plan_for(club, title=named, target=aim, wall=wall, repeat=repeats,
+    plan = plan_for(club, title=named, target=aim, wall=wall, repeat=repeats, work=old.work,
                     created_by=old.created_by, now=now)
     try:
         changed = await call.store.edit_night(old.id, plan)
     except StaleNight as err:
         raise stale(err) from None
-    draft = night_card(changed, "Night changed",
+    draft = night_card(changed, timeline, "Night changed",
                        lead="Members who answered keep their answer; check it still suits.")
     return replace(draft, effects=night_changes(call, changed))
 
@@ -237,7 +240,7 @@ COMMANDS = (
     Command("session", "list", "The club's coming nights", list_nights, default=True,
             examples=("/session list",)),
     Command("session", "show", "One night: when, what it covers, who is coming", show,
-            (_NIGHT,), examples=("/session show", "/session show 1")),
+            (_NIGHT, WORK), examples=("/session show", "/session show 1")),
     Command("session", "rsvp", "Say whether you are coming", rsvp,
             (Option("answer", "going, maybe or no", OptionKind.CHOICE,
                     choices=tuple(a.value for a in Answer)), _NIGHT),

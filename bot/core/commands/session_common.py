@@ -10,6 +10,8 @@ from bot.core.call import Call
 from bot.core.clubs import Club
 from bot.core.effects import NightChanged
 from bot.core.errors import BadInput, NotFound, UserError
+from bot.core.library import Work
+from bot.core.night_cards import covers
 from bot.core.nights import Night, NightStatus, StaleNight, Target
 from bot.core.timeline import Medium
 
@@ -76,5 +78,25 @@ def stale(err: StaleNight) -> UserError:
                      hint=hint)
 
 
+def night_work(call: Call, night: Night) -> Work:
+    """The installed work a night is about (the default, should its pack be gone)."""
+    return call.deps.library.get(night.work) or call.deps.library.default
+
+
 def night_changes(call: Call, *nights: Night) -> tuple[NightChanged, ...]:
-    return tuple(NightChanged(n, call.inv.channel) for n in nights)
+    out = []
+    for night in nights:
+        work = night_work(call, night)
+        out.append(NightChanged(night, call.inv.channel, covers(night, work.timeline),
+                                work.title))
+    return tuple(out)
+
+
+def require_current(call: Call, night: Night) -> None:
+    """A night can be run only in the work the club reads now (its prompts and the club's
+    progress are that work's)."""
+    if night.work != call.work.id:
+        about = night_work(call, night).title
+        raise UserError(f"{night.name} is about {about}, and the club reads {call.work.title} "
+                        "now.", hint=f"Cancel it with `/session cancel {night.id}`, or move the "
+                                     "club back with `/club work`.")

@@ -1,4 +1,5 @@
-"""Load and validate ``facts/`` and ``prompts/`` into ``Content``.
+"""Load and validate a work's pack (``facts/<work>/`` and ``prompts/<work>/``) into ``Content``,
+and every installed work's into the library.
 
 Every problem is collected as an ``Issue`` naming the file, the item and the field, so one run
 of ``python -m bot check`` shows an author everything to fix. ``load_content`` refuses to build
@@ -7,13 +8,19 @@ a ``Content`` from a pack with any issue: the bot never starts on content it can
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.core.content.items import (
+    MIN_TEXT,
+    YAML_LOADER,
+    ContentInvalid,
+    Issue,
+    Item,
+    later_or_issue,
+)
 from bot.core.content.model import (
     ROLES,
     TOPICS,
@@ -29,11 +36,11 @@ from bot.core.content.model import (
     Prompt,
     Source,
 )
-from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS, SAFE, Medium, Reveal
+from bot.core.content.work_file import FILE as WORK_FILE
+from bot.core.content.work_file import read_work
+from bot.core.timeline import SAFE, Medium, Reveal
 from bot.core.words import normalise
-
-# libyaml's loader is about 8x faster than the pure-Python one (reference/testing-notes.md).
-_YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from bot.core.work import WorkInfo
 
 _CARD_SECTIONS: dict[str, CardKind] = {
     "characters": CardKind.CHARACTER,
@@ -45,165 +52,6 @@ _CARD_SECTIONS: dict[str, CardKind] = {
 _FACT_SECTIONS = ("sources", "people", "facts", *_CARD_SECTIONS)
 _PROMPT_SECTIONS = ("prompts",)
 _VALID_TOPICS = frozenset(f"{group}.{name}" for group, names in TOPICS.items() for name in names)
-_MIN_TEXT = 12  # shorter "story text" is almost certainly a mistake
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    file: str
-    item: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = ": ".join(p for p in (self.file, self.item, self.field) if p)
-        return f"{where}: {self.message}"
-
-
-class ContentInvalid(Exception):
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = issues
-        lines = "\n".join(f"  - {issue}" for issue in issues[:50])
-        more = f"\n  ... and {len(issues) - 50} more" if len(issues) > 50 else ""
-        super().__init__(f"{len(issues)} problem(s) in the content:\n{lines}{more}")
-
-
-class _Item:
-    """One mapping in a file; records issues against it by field path."""
-
-    def __init__(self, loader: _Loader, file: str, label: str, data: Any, path: str = "") -> None:
-        self.loader = loader
-        self.file = file
-        self.label = label
-        self.data = data if isinstance(data, dict) else {}
-        self.path = path
-        if not isinstance(data, dict):
-            self.issue("", f"expected a mapping, found {type(data).__name__}")
-
-    def field_name(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def issue(self, key: str, message: str) -> None:
-        self.loader.issues.append(Issue(self.file, self.label, self.field_name(key), message))
-
-    def keys(self, allowed: Iterable[str], required: Iterable[str] = ()) -> None:
-        allowed = set(allowed)
-        for key in self.data:
-            if key not in allowed:
-                self.issue(str(key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
-        for key in required:
-            if key not in self.data:
-                self.issue(key, "missing")
-
-    def text(self, key: str, *, required: bool = True, minimum: int = 1) -> str | None:
-        value = self.data.get(key)
-        if value is None:
-            if required and key in self.data:
-                self.issue(key, "is empty")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.issue(key, "must be non-empty text")
-            return None
-        value = " ".join(value.split())
-        if len(value) < minimum:
-            self.issue(key, f"is too short ({len(value)} characters; at least {minimum})")
-        return value
-
-    def ident(self, key: str = "id") -> str | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value or value != value.strip():
-            self.issue(key, "must be a non-empty id")
-            return None
-        return value
-
-    def choice(self, key: str, options: Iterable[str]) -> str | None:
-        value = self.data.get(key)
-        options = tuple(options)
-        if value is None:
-            return None
-        if value not in options:
-            self.issue(key, f"{value!r} is not one of: {', '.join(options)}")
-            return None
-        return value
-
-    def id_list(self, key: str, known: Callable[[str], bool], what: str) -> tuple[str, ...]:
-        value = self.data.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.issue(key, f"must be a list of {what} ids")
-            return ()
-        for v in value:
-            if not known(v):
-                self.issue(key, f"unknown {what} {v!r}")
-        return tuple(dict.fromkeys(value))
-
-    def sources(self, *, required: bool) -> tuple[str, ...]:
-        if "sources" not in self.data:
-            if required:
-                self.issue("sources", "missing: every fact names at least one source")
-            return ()
-        found = self.id_list("sources", self.loader.sources.__contains__, "source")
-        if required and not self.data["sources"]:
-            self.issue("sources", "is empty: every fact names at least one source")
-        return found
-
-    def reveal(self, *, what: str = "story text") -> Reveal:
-        """``reveal: {novel, film}`` or ``safe: true``: exactly one of them."""
-        has_reveal, has_safe = "reveal" in self.data, "safe" in self.data
-        if has_reveal and has_safe:
-            self.issue("reveal", "give either `reveal` or `safe: true`, not both")
-            return SAFE
-        if has_safe:
-            if self.data["safe"] is not True:
-                self.issue("safe", "must be `true`; story content needs `reveal` instead")
-                return _UNKNOWN
-            return SAFE
-        if not has_reveal:
-            self.issue("reveal", f"{what} with no reveal point (add `reveal` or `safe: true`)")
-            return _UNKNOWN
-        raw = self.data["reveal"]
-        sub = _Item(self.loader, self.file, self.label, raw, self.field_name("reveal"))
-        if not isinstance(raw, dict):
-            return _UNKNOWN
-        sub.keys(("novel", "film"))
-        novel = sub.point("novel", NOVEL_CHAPTERS, "chapter")
-        film = sub.point("film", FILM_MINUTES, "minute")
-        if novel is None and film is None:
-            if "novel" not in raw and "film" not in raw:
-                self.issue("reveal", f"{what} with no reveal point on either timeline")
-            return _UNKNOWN
-        return Reveal(novel=novel, film=film)
-
-    def point(self, key: str, top: int, unit: str) -> int | None:
-        if key not in self.data:
-            return None
-        value = self.data[key]
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.issue(key, f"must be a whole {unit} number")
-            return None
-        if not 1 <= value <= top:
-            self.issue(key, f"{unit} {value} is out of range (1-{top})")
-            return None
-        return value
-
-
-def _later_or_issue(item: _Item, key: str, card: Reveal, own: Reveal) -> Reveal:
-    """The later of a card's point and a part's; a pair that can never open is an issue
-    (a card only in the novel with a part only in the film, say)."""
-    try:
-        return card.later(own)
-    except ValueError:
-        item.issue(key, f"can never open: the card opens at {card.describe()} but this at "
-                        f"{own.describe()}, and no one timeline has both")
-        return _UNKNOWN
-
-
-# Stands in for a reveal that failed to parse, so loading can go on and report everything;
-# ``load_content`` never returns content built with it because the issue list is not empty.
-_UNKNOWN = Reveal(novel=NOVEL_CHAPTERS, film=FILM_MINUTES)
 
 
 class _Loader:
@@ -211,6 +59,8 @@ class _Loader:
         self.facts_dir = facts_dir
         self.prompts_dir = prompts_dir
         self.issues: list[Issue] = []
+        self.work: WorkInfo | None = None
+        self.limits = (0, 0)  # set from work.yaml before any reveal point is read
         self.sources: dict[str, Source] = {}
         self.people: list[Person] = []
         self.facts: list[Fact] = []
@@ -222,15 +72,17 @@ class _Loader:
 
     # -- reading files -------------------------------------------------------------------
     def read_dir(self, directory: Path, sections: tuple[str, ...]) -> list[tuple[str, str, Any]]:
-        rel = directory.name
+        rel = f"{directory.parent.name}/{directory.name}"  # facts/<work> or prompts/<work>
         if not directory.is_dir():
             self.issues.append(Issue(str(directory), "", "", "content folder not found"))
             return []
         out: list[tuple[str, str, Any]] = []
         for path in sorted(directory.glob("*.yaml")):
+            if path.name == WORK_FILE and directory == self.facts_dir:
+                continue  # read first, by read_work
             name = f"{rel}/{path.name}"
             try:
-                doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+                doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
             except (yaml.YAMLError, UnicodeDecodeError) as err:
                 self.issues.append(Issue(name, "", "", f"not valid YAML: {err}"))
                 continue
@@ -253,6 +105,11 @@ class _Loader:
         return out
 
     def run(self) -> None:
+        self.work = read_work(self, self.facts_dir)
+        if self.work is None:
+            return  # no ranges to check reveal points against
+        timeline = self.work.timeline
+        self.limits = (timeline.book.count, timeline.minutes)
         entries = self.read_dir(self.facts_dir, _FACT_SECTIONS)
         entries += self.read_dir(self.prompts_dir, _PROMPT_SECTIONS)
         # Sources first: everything else is checked against them.
@@ -270,11 +127,12 @@ class _Loader:
                 self.prompt(file, data)
         self.check_refs()
         self.check_names()
+        self.check_work()
 
-    def start(self, file: str, kind: str, data: Any) -> tuple[_Item, str | None]:
+    def start(self, file: str, kind: str, data: Any) -> tuple[Item, str | None]:
         ident = data.get("id") if isinstance(data, dict) else None
         label = f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} (no id)"
-        item = _Item(self, file, label, data)
+        item = Item(self, file, label, data)
         if not isinstance(data, dict):
             return item, None
         if "id" not in data:
@@ -312,7 +170,7 @@ class _Loader:
             item.issue("credits", "must be a non-empty list")
             raw = []
         for n, entry in enumerate(raw or []):
-            sub = _Item(self, file, item.label, entry, f"credits[{n}]")
+            sub = Item(self, file, item.label, entry, f"credits[{n}]")
             sub.keys(("role", "as", "character", "note", "sources"), ("role",))
             role = sub.choice("role", sorted(ROLES))
             as_ = sub.text("as", required=False)
@@ -336,14 +194,14 @@ class _Loader:
         item.keys(("id", "topic", "label", "text", "sources", "reveal", "safe"),
                   ("id", "topic", "text"))
         topic = item.choice("topic", sorted(_VALID_TOPICS))
-        text = item.text("text", minimum=_MIN_TEXT)
+        text = item.text("text", minimum=MIN_TEXT)
         label = item.text("label", required=False)
         sources = item.sources(required=True)
         reveal = item.reveal()
         if ident and topic and text:
             self.facts.append(Fact(ident, topic, text, sources, reveal, label))
 
-    def aliases(self, item: _Item, item_reveal: Reveal) -> tuple[Alias, ...]:
+    def aliases(self, item: Item, item_reveal: Reveal) -> tuple[Alias, ...]:
         raw = item.data.get("aliases")
         if raw is None:
             return ()
@@ -355,17 +213,17 @@ class _Loader:
             if isinstance(entry, str) and entry.strip():
                 out.append(Alias(entry.strip()))
                 continue
-            sub = _Item(self, item.file, item.label, entry, f"aliases[{n}]")
+            sub = Item(self, item.file, item.label, entry, f"aliases[{n}]")
             sub.keys(("name", "reveal", "safe"), ("name",))
             name = sub.text("name")
             reveal = sub.reveal(what="a gated alias")
             if name:
                 # Checked here so that a card/alias pair that can never open is reported.
-                _later_or_issue(sub, "reveal", item_reveal, reveal)
+                later_or_issue(sub, "reveal", item_reveal, reveal)
                 out.append(Alias(name, reveal))
         return tuple(out)
 
-    def parts(self, item: _Item, key: str, card_reveal: Reveal, card_sources: tuple[str, ...]
+    def parts(self, item: Item, key: str, card_reveal: Reveal, card_sources: tuple[str, ...]
               ) -> list[CardPart]:
         raw = item.data.get(key)
         if raw is None:
@@ -375,23 +233,23 @@ class _Loader:
             return []
         out: list[CardPart] = []
         for n, entry in enumerate(raw):
-            sub = _Item(self, item.file, item.label, entry, f"{key}[{n}]")
+            sub = Item(self, item.file, item.label, entry, f"{key}[{n}]")
             part = self.one_part(sub, card_reveal, card_sources)
             if part:
                 out.append(part)
         return out
 
-    def one_part(self, sub: _Item, card_reveal: Reveal, card_sources: tuple[str, ...],
+    def one_part(self, sub: Item, card_reveal: Reveal, card_sources: tuple[str, ...],
                  label: str | None = None) -> CardPart | None:
         sub.keys(("text", "reveal", "safe", "sources", "label"), ("text",))
-        text = sub.text("text", minimum=_MIN_TEXT)
+        text = sub.text("text", minimum=MIN_TEXT)
         reveal = sub.reveal()
         own = sub.sources(required=False)
         label = sub.text("label", required=False) or label
         if not text:
             return None
         # A part never opens before its card does.
-        opens = _later_or_issue(sub, "reveal", card_reveal, reveal)
+        opens = later_or_issue(sub, "reveal", card_reveal, reveal)
         return CardPart(text, opens, tuple(dict.fromkeys(card_sources + own)), label)
 
     def card(self, file: str, kind: CardKind, data: Any) -> None:
@@ -409,7 +267,7 @@ class _Loader:
         aliases = self.aliases(item, reveal)
         summary = None
         if kind is CardKind.THEME:
-            summary = item.text("summary", minimum=_MIN_TEXT)
+            summary = item.text("summary", minimum=MIN_TEXT)
             if "summary" not in item.data:
                 item.issue("summary", "missing: a theme needs a spoiler-free summary")
             if not reveal.safe and "reveal" in item.data:
@@ -420,7 +278,7 @@ class _Loader:
                 if side not in item.data:
                     item.issue(side, "missing")
                     continue
-                sub = _Item(self, file, item.label, item.data[side], side)
+                sub = Item(self, file, item.label, item.data[side], side)
                 part = self.one_part(sub, reveal, sources, label)
                 if part:
                     parts.insert(0 if side == "novel" else 1, part)
@@ -435,7 +293,7 @@ class _Loader:
         item, ident = self.start(file, "prompt", data)
         item.keys(("id", "text", "themes", "depth", "medium", "reveal", "safe"),
                   ("id", "text", "themes", "depth", "medium"))
-        text = item.text("text", minimum=_MIN_TEXT)
+        text = item.text("text", minimum=MIN_TEXT)
         themes = item.id_list("themes", lambda _: True, "theme")
         if "themes" in item.data and not themes:
             item.issue("themes", "must name at least one theme")
@@ -470,6 +328,26 @@ class _Loader:
                         self.issues.append(Issue(file, f"{kind.value} {card.id!r}", "aliases",
                                                  f"name {name!r} is also used by {other!r}"))
 
+    def check_work(self) -> None:
+        """The work's own sources exist, and each example the help shows names a card that
+        is open from the start (the help is read by everyone)."""
+        assert self.work is not None
+        file = f"{self.facts_dir.parent.name}/{self.facts_dir.name}/{WORK_FILE}"
+        for source in self.work.sources:
+            if source not in self.sources:
+                self.issues.append(Issue(file, "work", "sources", f"unknown source {source!r}"))
+        kinds = {"character": CardKind.CHARACTER, "setting": CardKind.SETTING,
+                 "term": CardKind.TERM, "theme": CardKind.THEME,
+                 "topic": CardKind.DIFFERENCE}
+        for kind, name in self.work.examples:
+            key = normalise(name)
+            found = [c for c in self.cards[kinds[kind]]
+                     if key in {normalise(c.name), *(normalise(a.name) for a in c.aliases
+                                                     if a.reveal.safe)}]
+            if not found or not found[0].reveal.safe:
+                self.issues.append(Issue(file, "work", f"examples.{kind}",
+                                         f"{name!r} is not a {kind} card open from the start"))
+
     def build(self) -> Content:
         prompts_by_theme: dict[str, list[str]] = {}
         for prompt in self.prompts:
@@ -483,7 +361,9 @@ class _Loader:
             )
             for kind, cards in self.cards.items()
         }
+        assert self.work is not None
         return Content(
+            work=self.work,
             sources=dict(self.sources),
             people=tuple(self.people),
             facts=tuple(self.facts),
@@ -504,3 +384,50 @@ def load_content(facts_dir: Path, prompts_dir: Path) -> Content:
     if loader.issues:
         raise ContentInvalid(loader.issues)
     return loader.build()
+
+
+# -- the library: every work installed ------------------------------------------------------
+
+
+def work_dirs(root: Path) -> tuple[tuple[Path, Path], ...]:
+    """(facts folder, prompts folder) of each work under ``root``, by work id."""
+    facts = Path(root) / "facts"
+    if not facts.is_dir():
+        return ()
+    return tuple((d, Path(root) / "prompts" / d.name)
+                 for d in sorted(facts.iterdir()) if d.is_dir() and not d.name.startswith("."))
+
+
+def _read_library(root: Path) -> tuple[list[Issue], list[_Loader]]:
+    issues: list[Issue] = []
+    dirs = work_dirs(root)
+    if not dirs:
+        issues.append(Issue(str(Path(root) / "facts"), "", "", "no works: each work is a folder "
+                            "facts/<work-id>/ with a work.yaml (see docs/content-format.md)"))
+    for stray in sorted((Path(root) / "facts").glob("*.yaml")):
+        issues.append(Issue(f"facts/{stray.name}", "", "", "content belongs in a work's folder, "
+                            "facts/<work-id>/"))
+    loaders = []
+    for facts_dir, prompts_dir in dirs:
+        loader = _Loader(facts_dir, prompts_dir)
+        loader.run()
+        issues.extend(loader.issues)
+        loaders.append(loader)
+    defaults = [w.id for loader in loaders if (w := loader.work) is not None and w.default]
+    if len(defaults) > 1:
+        issues.append(Issue("facts", "", "default", f"only one work may be the default, not "
+                            f"{', '.join(defaults)}"))
+    return issues, loaders
+
+
+def check_library(root: Path) -> list[Issue]:
+    """Every problem in every work under ``root``, and in the library as a whole."""
+    return _read_library(root)[0]
+
+
+def load_library(root: Path) -> tuple[Content, ...]:
+    """Every work under ``root``, loaded; ``ContentInvalid`` if any has a problem."""
+    issues, loaders = _read_library(root)
+    if issues:
+        raise ContentInvalid(issues)
+    return tuple(loader.build() for loader in loaders)

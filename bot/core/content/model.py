@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.core.timeline import SAFE, Medium, Reveal
+from bot.core.work import WorkInfo
 
 CREW_ROLES: dict[str, str] = {
     "director": "Director",
@@ -134,6 +135,9 @@ class Prompt:
 
 @dataclass(frozen=True, slots=True)
 class Content:
+    """One work's pack: its declaration (``work``: titles, timeline) and everything in it."""
+
+    work: WorkInfo
     sources: dict[str, Source]
     people: tuple[Person, ...]
     facts: tuple[Fact, ...]

@@ -8,26 +8,23 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import aiosqlite
 
-from bot.core.clubs import Club, ClubExists, Context, LastHost, Scope, SpoilerMode
+from bot.core.clubs import Club, ClubExists, Context, LastHost, Reading, Scope, SpoilerMode
 from bot.core.timeline import Medium, Progress
 from bot.store.sqlite.db import Db, UnknownClub, _now
-
-# Idempotent: a retried or duplicated command only refreshes used_at.
-_MARK_PROMPT_SQL = (
-    "INSERT INTO club_prompts (club_id, prompt_id, used_at) VALUES (:club, :prompt, :now)"
-    " ON CONFLICT (club_id, prompt_id) DO UPDATE SET used_at = excluded.used_at"
-)
 
 # The club columns shared by club() and context(); the subqueries use the (club_id, user_id)
 # primary key. LIMIT -1 keeps SQLite from dropping the inner ORDER BY, so hosts come out in the
 # order they joined (SQLite 3.40 has no ORDER BY inside an aggregate).
 _CLUB_COLUMNS = """
-    c.id, c.medium, c.novel, c.film, c.spoiler_mode, c.tz, c.created_by, c.created_at,
+    c.id, c.medium, c.work,
+    (SELECT json_group_array(json_array(p.work, p.novel, p.film)) FROM club_progress AS p
+        WHERE p.club_id = c.id) AS read,
+    c.spoiler_mode, c.tz, c.created_by, c.created_at,
     (SELECT json_group_array(user_id) FROM (
         SELECT h.user_id FROM club_members AS h
         WHERE h.club_id = c.id AND h.is_host = 1
@@ -38,13 +35,13 @@ _CLUB_COLUMNS = """
 
 # (SELECT 1) drives the LEFT JOINs so there is always exactly one row, club or not.
 _CONTEXT_SQL = f"""
-SELECT {_CLUB_COLUMNS}, me.is_host, m.novel, m.film
+SELECT {_CLUB_COLUMNS}, me.is_host,
+    (SELECT json_group_array(json_array(m.work, m.novel, m.film)) FROM member_progress AS m
+        WHERE m.platform = :platform AND m.workspace = :workspace AND m.user_id = :user)
 FROM (SELECT 1) AS one
 LEFT JOIN clubs AS c
     ON c.platform = :platform AND c.workspace = :workspace AND c.channel_id = :channel
 LEFT JOIN club_members AS me ON me.club_id = c.id AND me.user_id = :user
-LEFT JOIN members AS m
-    ON m.platform = :platform AND m.workspace = :workspace AND m.user_id = :user
 """
 
 _CLUB_SQL = f"""
@@ -54,18 +51,28 @@ WHERE c.platform = :platform AND c.workspace = :workspace AND c.channel_id = :ch
 """
 
 _MEMBER_PROGRESS_SQL = """
-SELECT novel, film FROM members
-WHERE platform = :platform AND workspace = :workspace AND user_id = :user
+SELECT novel, film FROM member_progress
+WHERE platform = :platform AND workspace = :workspace AND user_id = :user AND work = :work
 """
 
 # coalesce(:x, column) keeps the timeline the caller did not name.
 _SET_MEMBER_PROGRESS_SQL = """
-INSERT INTO members (platform, workspace, user_id, novel, film, updated_at)
-VALUES (:platform, :workspace, :user, coalesce(:novel, 0), coalesce(:film, 0), :now)
-ON CONFLICT (platform, workspace, user_id) DO UPDATE SET
-    novel = coalesce(:novel, members.novel),
-    film = coalesce(:film, members.film),
+INSERT INTO member_progress (platform, workspace, user_id, work, novel, film, updated_at)
+VALUES (:platform, :workspace, :user, :work, coalesce(:novel, 0), coalesce(:film, 0), :now)
+ON CONFLICT (platform, workspace, user_id, work) DO UPDATE SET
+    novel = coalesce(:novel, member_progress.novel),
+    film = coalesce(:film, member_progress.film),
     updated_at = :now
+RETURNING novel, film
+"""
+
+# A club's progress in a work: the row is made the first time the club takes the work up.
+_CLUB_PROGRESS_SQL = """
+INSERT INTO club_progress (club_id, work, novel, film, started_at)
+VALUES (:club, :work, coalesce(:novel, 0), coalesce(:film, 0), :now)
+ON CONFLICT (club_id, work) DO UPDATE SET
+    novel = coalesce(:novel, club_progress.novel),
+    film = coalesce(:film, club_progress.film)
 RETURNING novel, film
 """
 
@@ -97,15 +104,23 @@ def _is_fk_error(error: sqlite3.IntegrityError) -> bool:
     return getattr(error, "sqlite_errorname", "") == "SQLITE_CONSTRAINT_FOREIGNKEY"
 
 
+def reading(text: str | None) -> Reading:
+    """``[[work, novel, film], ...]`` (json_group_array) as (work, Progress) pairs, by work."""
+    if not text:
+        return ()
+    return tuple(sorted((w, Progress(n, f)) for w, n, f in json.loads(text)))
+
+
 def _club_from_row(scope: Scope, channel: str, row: Sequence[Any]) -> Club:
-    (club_id, medium, novel, film, mode, tz, created_by, created_at, hosts, count, archived,
+    (club_id, medium, work, read, mode, tz, created_by, created_at, hosts, count, archived,
      reminders) = row[:CLUB_WIDTH]
     return Club(
         id=club_id,
         scope=scope,
         channel=channel,
         medium=Medium(medium),
-        progress=Progress(novel, film),
+        work=work,
+        read=reading(read),
         mode=SpoilerMode(mode),
         tz=tz,
         hosts=tuple(json.loads(hosts)),
@@ -135,27 +150,29 @@ class ClubsMixin(Db):
             rows = await self._read(_CONTEXT_SQL, params)
         row = rows[0]
         club = None if row[0] is None else _club_from_row(scope, channel, row)
-        is_host, novel, film = row[CLUB_WIDTH:CLUB_WIDTH + 3]
+        is_host, mine = row[CLUB_WIDTH:CLUB_WIDTH + 2]
         return Context(
             club=club,
-            member=Progress(novel or 0, film or 0),
+            mine=reading(mine),
             is_host=bool(is_host),
             is_member=is_host is not None,
         )
 
-    async def member_progress(self, scope: Scope, user: str) -> Progress:
+    async def member_progress(self, scope: Scope, user: str, work: str) -> Progress:
         rows = await self._read(
             _MEMBER_PROGRESS_SQL,
-            {"platform": scope.platform, "workspace": scope.workspace, "user": user},
+            {"platform": scope.platform, "workspace": scope.workspace, "user": user,
+             "work": work},
         )
         return Progress(*rows[0]) if rows else Progress()
 
     async def set_member_progress(
-        self, scope: Scope, user: str, *, novel: int | None = None, film: int | None = None
+        self, scope: Scope, user: str, work: str, *, novel: int | None = None,
+        film: int | None = None,
     ) -> Progress:
         if novel is None and film is None:
-            return await self.member_progress(scope, user)
-        Progress(novel or 0, film or 0)  # ValueError for an out-of-range value, before any I/O
+            return await self.member_progress(scope, user, work)
+        Progress(novel or 0, film or 0)  # ValueError for a negative value, before any I/O
         async with self._write() as conn:
             rows = list(
                 await conn.execute_fetchall(
@@ -164,6 +181,7 @@ class ClubsMixin(Db):
                         "platform": scope.platform,
                         "workspace": scope.workspace,
                         "user": user,
+                        "work": work,
                         "novel": novel,
                         "film": film,
                         "now": _now(),
@@ -172,13 +190,14 @@ class ClubsMixin(Db):
             )
         return Progress(*rows[0])
 
-    async def reset_member_progress(self, scope: Scope, user: str) -> None:
+    async def reset_member_progress(self, scope: Scope, user: str, work: str) -> None:
         # No row reads as "not started", so deleting is the reset (and forgets the person).
         async with self._write() as conn:
             await conn.execute_fetchall(
-                "DELETE FROM members"
-                " WHERE platform = :platform AND workspace = :workspace AND user_id = :user",
-                {"platform": scope.platform, "workspace": scope.workspace, "user": user},
+                "DELETE FROM member_progress WHERE platform = :platform"
+                " AND workspace = :workspace AND user_id = :user AND work = :work",
+                {"platform": scope.platform, "workspace": scope.workspace, "user": user,
+                 "work": work},
             )
 
     # -- clubs ----------------------------------------------------------------------------------
@@ -209,7 +228,7 @@ class ClubsMixin(Db):
         return tuple(_club_from_row(scope, row[-1], row) for row in rows)
 
     async def create_club(
-        self, scope: Scope, channel: str, *, medium: Medium, tz: str, host: str
+        self, scope: Scope, channel: str, *, medium: Medium, tz: str, host: str, work: str
     ) -> Club:
         medium = Medium(medium)
         now = _now()
@@ -217,15 +236,16 @@ class ClubsMixin(Db):
             # DO NOTHING + RETURNING: an existing club shows up as no row, not as an exception.
             rows = list(
                 await conn.execute_fetchall(
-                    "INSERT INTO clubs"
-                    " (platform, workspace, channel_id, medium, tz, created_by, created_at)"
-                    " VALUES (:platform, :workspace, :channel, :medium, :tz, :host, :now)"
+                    "INSERT INTO clubs (platform, workspace, channel_id, medium, work, tz,"
+                    " created_by, created_at)"
+                    " VALUES (:platform, :workspace, :channel, :medium, :work, :tz, :host, :now)"
                     " ON CONFLICT (platform, workspace, channel_id) DO NOTHING RETURNING id",
                     {
                         "platform": scope.platform,
                         "workspace": scope.workspace,
                         "channel": channel,
                         "medium": medium.value,
+                        "work": work,
                         "tz": tz,
                         "host": host,
                         "now": now,
@@ -240,12 +260,16 @@ class ClubsMixin(Db):
                 " VALUES (:club, :user, 1, :now)",
                 {"club": club_id, "user": host, "now": now},
             )
+            await conn.execute_fetchall(
+                _CLUB_PROGRESS_SQL,
+                {"club": club_id, "work": work, "novel": None, "film": None, "now": now})
         return Club(
             id=club_id,
             scope=scope,
             channel=channel,
             medium=medium,
-            progress=Progress(),
+            work=work,
+            read=((work, Progress()),),
             mode=SpoilerMode.HIDE,
             tz=tz,
             hosts=(host,),
@@ -274,20 +298,27 @@ class ClubsMixin(Db):
         return True
 
     async def set_club_progress(
-        self, club_id: int, *, novel: int | None = None, film: int | None = None
+        self, club_id: int, work: str, *, novel: int | None = None, film: int | None = None
     ) -> Progress:
-        Progress(novel or 0, film or 0)  # ValueError for an out-of-range value, before any I/O
+        Progress(novel or 0, film or 0)  # ValueError for a negative value, before any I/O
         async with self._write() as conn:
-            rows = list(
-                await conn.execute_fetchall(
-                    "UPDATE clubs SET novel = coalesce(:novel, novel), film = coalesce(:film, film)"
-                    " WHERE id = :club RETURNING novel, film",
-                    {"club": club_id, "novel": novel, "film": film},
-                )
-            )
+            rows = await self._club_write(
+                conn, club_id, _CLUB_PROGRESS_SQL,
+                {"club": club_id, "work": work, "novel": novel, "film": film, "now": _now()})
+        return Progress(*rows[0])
+
+    async def set_club_work(self, club_id: int, work: str) -> None:
+        async with self._write() as conn:
+            rows = list(await conn.execute_fetchall(
+                "UPDATE clubs SET work = :work WHERE id = :club RETURNING 1",
+                {"club": club_id, "work": work}))
             if not rows:
                 raise UnknownClub(f"no club has id {club_id}")
-        return Progress(*rows[0])
+            # Its progress in a work it read before is kept; a new one starts at the start.
+            await conn.execute_fetchall(
+                "INSERT INTO club_progress (club_id, work, started_at)"
+                " VALUES (:club, :work, :now) ON CONFLICT (club_id, work) DO NOTHING",
+                {"club": club_id, "work": work, "now": _now()})
 
     async def set_spoiler_mode(self, club_id: int, mode: SpoilerMode) -> None:
         mode = SpoilerMode(mode)
@@ -345,33 +376,3 @@ class ClubsMixin(Db):
             if _is_fk_error(error):
                 raise UnknownClub(f"no club has id {club_id}") from error
             raise
-
-    # -- prompts --------------------------------------------------------------------------------
-
-    async def used_prompts(self, club_id: int) -> frozenset[str]:
-        rows = await self._read(
-            "SELECT prompt_id FROM club_prompts WHERE club_id = :club", {"club": club_id}
-        )
-        return frozenset(row[0] for row in rows)
-
-    async def take_prompt(
-        self, club_id: int, choose: Callable[[frozenset[str]], str | None]
-    ) -> str | None:
-        async with self._write() as conn:
-            rows = await conn.execute_fetchall(
-                "SELECT prompt_id FROM club_prompts WHERE club_id = :club", {"club": club_id}
-            )
-            chosen = choose(frozenset(row[0] for row in rows))
-            if chosen is not None:
-                await self._club_write(conn, club_id, _MARK_PROMPT_SQL,
-                                       {"club": club_id, "prompt": chosen, "now": _now()})
-        return chosen
-
-    async def mark_prompt_used(self, club_id: int, prompt_id: str) -> None:
-        async with self._write() as conn:
-            # Idempotent: a retried or duplicated command only refreshes used_at.
-            await self._club_write(
-                conn, club_id, _MARK_PROMPT_SQL,
-                {"club": club_id, "prompt": prompt_id, "now": _now()},
-            )
-

@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
+from typing import Any
 
 import aiosqlite
 
@@ -71,10 +72,19 @@ MIGRATIONS: tuple[tuple[int, str], ...] = load_migrations()
 LATEST_VERSION: int = MIGRATIONS[-1][0] if MIGRATIONS else 0
 
 
+# A migration that rebuilds tables others refer to starts with this line: SQLite's own way
+# (https://sqlite.org/lang_altertable.html#otheralter) runs it with foreign keys off, so that
+# dropping the old table does not cascade, and checks every reference before it commits.
+FOREIGN_KEYS_OFF = "-- foreign keys: off"
+
+
 async def migrate(
-    conn: aiosqlite.Connection, lock: asyncio.Lock, plan: Sequence[tuple[int, str]]
+    conn: aiosqlite.Connection, lock: asyncio.Lock, plan: Sequence[tuple[int, str]],
+    params: Mapping[str, Any] | None = None,
 ) -> None:
-    """Bring the database up to the last version in ``plan``, one transaction a migration."""
+    """Bring the database up to the last version in ``plan``, one transaction a migration.
+    ``params`` are bound to the migrations' named parameters (``:legacy_work``)."""
+    bound = dict(params or {})
     latest = plan[-1][0] if plan else 0
     try:
         current = await _user_version(conn)
@@ -88,7 +98,10 @@ async def migrate(
     for version, sql in plan:
         if version <= current:
             continue
+        rebuilds = any(line.strip() == FOREIGN_KEYS_OFF for line in sql.splitlines()[:3])
         async with lock:
+            if rebuilds:  # outside a transaction, or SQLite ignores it
+                await conn.execute_fetchall("PRAGMA foreign_keys = OFF")
             try:
                 # BEGIN inside the try, as in _write: a cancelled BEGIN still runs.
                 await conn.execute_fetchall("BEGIN IMMEDIATE")
@@ -98,18 +111,35 @@ async def migrate(
                     await conn.execute_fetchall("COMMIT")
                     continue
                 for statement in split_sql(sql):
-                    await conn.execute_fetchall(statement)
+                    await conn.execute_fetchall(statement, _wanted(statement, bound))
+                if rebuilds:
+                    broken = list(await conn.execute_fetchall("PRAGMA foreign_key_check"))
+                    if broken:
+                        raise ValueError(f"the rebuild left rows that refer to nothing: "
+                                         f"{broken[:3]}")
                 await conn.execute_fetchall(f"PRAGMA user_version = {int(version)}")
                 await conn.execute_fetchall("COMMIT")
             except BaseException as error:
                 await rollback(conn)
-                if isinstance(error, sqlite3.Error | ValueError):
+                if isinstance(error, sqlite3.Error | ValueError | KeyError):
                     raise MigrationFailed(
                         f"migration {version} failed and was rolled back: {error}"
                     ) from error
                 raise
+            finally:
+                if rebuilds:
+                    await conn.execute_fetchall("PRAGMA foreign_keys = ON")
         log.info("database migrated to schema version %d", version)
         current = version
+
+
+def _wanted(statement: str, bound: dict[str, Any]) -> dict[str, Any]:
+    """The parameters a statement names; one it names but was not given is an error."""
+    names = set(re.findall(r"(?<!:):([a-z_]+)", re.sub(r"'[^']*'|--[^\n]*", "", statement)))
+    missing = names - set(bound)
+    if missing:
+        raise KeyError(f"the migration needs {', '.join(sorted(missing))}")
+    return {name: bound[name] for name in names}
 
 
 async def _user_version(conn: aiosqlite.Connection) -> int:

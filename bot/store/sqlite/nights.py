@@ -28,20 +28,20 @@ from bot.core.when import Repeat, from_iso
 from bot.store.sqlite.db import Db, _now
 
 _NIGHT_COLUMNS = """
-    n.id, n.club_id, n.title, n.target_novel, n.target_film, n.local_start, n.tz, n.repeat,
+    n.id, n.club_id, n.work, n.title, n.target_novel, n.target_film, n.local_start, n.tz, n.repeat,
     n.status, n.created_by, n.thread, n.started_at, n.ended_at,
     (SELECT count(*) FROM rsvps AS r WHERE r.night_id = n.id AND r.answer = 'going'),
     (SELECT count(*) FROM rsvps AS r WHERE r.night_id = n.id AND r.answer = 'maybe'),
     (SELECT count(*) FROM rsvps AS r WHERE r.night_id = n.id AND r.answer = 'no')
 """
-_NIGHT_WIDTH = 16
+_NIGHT_WIDTH = 17
 
 
 def _night(row: Sequence[Any]) -> Night:
-    (night_id, club_id, title, novel, film, local, tz, repeat, status, created_by, thread,
+    (night_id, club_id, work, title, novel, film, local, tz, repeat, status, created_by, thread,
      started_at, ended_at, going, maybe, declined) = row[:_NIGHT_WIDTH]
     return Night(
-        id=night_id, club_id=club_id, title=title, target=Target(novel=novel, film=film),
+        id=night_id, club_id=club_id, work=work, title=title, target=Target(novel=novel, film=film),
         wall=from_iso(local, tz), repeat=Repeat(repeat) if repeat else None,
         status=NightStatus(status), created_by=created_by, going=going, maybe=maybe,
         declined=declined, thread=thread, started_at=started_at, ended_at=ended_at)
@@ -170,15 +170,20 @@ class NightsMixin(Db):
                 {"club": night.club_id}))
             if running:
                 raise NightTaken(int(running[0][0]))
+            where = {"club": night.club_id, "work": night.work, "now": _now()}
+            await conn.execute_fetchall(
+                "INSERT INTO club_progress (club_id, work, started_at) VALUES (:club, :work, :now)"
+                " ON CONFLICT (club_id, work) DO NOTHING", where)
             await conn.execute_fetchall(
                 "UPDATE nights SET status = 'running', started_at = :now,"
-                " prior_novel = (SELECT novel FROM clubs WHERE id = :club),"
-                " prior_film = (SELECT film FROM clubs WHERE id = :club) WHERE id = :id",
-                {"id": night_id, "now": _now(), "club": night.club_id})
+                " prior_novel = (SELECT novel FROM club_progress WHERE club_id = :club"
+                "                AND work = :work),"
+                " prior_film = (SELECT film FROM club_progress WHERE club_id = :club"
+                "               AND work = :work) WHERE id = :id", {**where, "id": night_id})
             await conn.execute_fetchall(
-                "UPDATE clubs SET novel = coalesce(:novel, novel), film = coalesce(:film, film)"
-                " WHERE id = :club",
-                {"club": night.club_id, "novel": night.target.novel, "film": night.target.film})
+                "UPDATE club_progress SET novel = coalesce(:novel, novel),"
+                " film = coalesce(:film, film) WHERE club_id = :club AND work = :work",
+                {**where, "novel": night.target.novel, "film": night.target.film})
             await _skip_pending(conn, night_id)
             await conn.execute_fetchall(
                 "INSERT INTO rsvps (night_id, user_id, here, updated_at)"
@@ -196,9 +201,10 @@ class NightsMixin(Db):
                 {"id": night_id, "now": _now()})
             column = "novel" if night.target.novel is not None else "film"
             await conn.execute_fetchall(
-                f"UPDATE clubs SET {column} = max({column}, coalesce("
-                f" (SELECT prior_{column} FROM nights WHERE id = :id), 0)) WHERE id = :club",
-                {"id": night_id, "club": night.club_id})
+                f"UPDATE club_progress SET {column} = max({column}, coalesce("
+                f" (SELECT prior_{column} FROM nights WHERE id = :id), 0))"
+                " WHERE club_id = :club AND work = :work",
+                {"id": night_id, "club": night.club_id, "work": night.work})
             return await _one(conn, night_id)
 
     async def set_thread(self, night_id: int, thread: str) -> None:
@@ -215,11 +221,13 @@ class NightsMixin(Db):
         it back to the club's pool; let ``choose`` (pure) pick from what the club has had and
         what this night has had; record the pick for the night and the club."""
         async with self._write() as conn:
+            work = (await _one(conn, night_id)).work  # the prompts the club had in its work
             # What the night and the club have had, in one round trip.
             rows = await conn.execute_fetchall(
                 "SELECT seq, prompt_id, skipped FROM night_prompts WHERE night_id = :id"
-                " UNION ALL SELECT NULL, prompt_id, 0 FROM club_prompts WHERE club_id = :club",
-                {"id": night_id, "club": club_id})
+                " UNION ALL SELECT NULL, prompt_id, 0 FROM club_prompts"
+                " WHERE club_id = :club AND work = :work",
+                {"id": night_id, "club": club_id, "work": work})
             shown = tuple(sorted((NightPrompt(seq, pid, bool(skipped))
                                   for seq, pid, skipped in rows if seq is not None),
                                  key=lambda p: p.seq))
@@ -230,8 +238,9 @@ class NightsMixin(Db):
                     "UPDATE night_prompts SET skipped = 1 WHERE night_id = :id AND seq = :seq",
                     {"id": night_id, "seq": last.seq})
                 await conn.execute_fetchall(
-                    "DELETE FROM club_prompts WHERE club_id = :club AND prompt_id = :prompt",
-                    {"club": club_id, "prompt": last.prompt_id})
+                    "DELETE FROM club_prompts WHERE club_id = :club AND work = :work"
+                    " AND prompt_id = :prompt",
+                    {"club": club_id, "work": work, "prompt": last.prompt_id})
                 shown = (*shown[:-1], NightPrompt(last.seq, last.prompt_id, True))
                 used_ids.discard(last.prompt_id)
             used = frozenset(used_ids)
@@ -244,10 +253,11 @@ class NightsMixin(Db):
                     " VALUES (:id, :seq, :prompt, :now)",
                     {"id": night_id, "seq": seq, "prompt": chosen, "now": now})
                 await conn.execute_fetchall(
-                    "INSERT INTO club_prompts (club_id, prompt_id, used_at)"
-                    " VALUES (:club, :prompt, :now) ON CONFLICT (club_id, prompt_id)"
+                    "INSERT INTO club_prompts (club_id, work, prompt_id, used_at)"
+                    " VALUES (:club, :work, :prompt, :now)"
+                    " ON CONFLICT (club_id, work, prompt_id)"
                     " DO UPDATE SET used_at = excluded.used_at",
-                    {"club": club_id, "prompt": chosen, "now": now})
+                    {"club": club_id, "work": work, "prompt": chosen, "now": now})
                 shown = (*shown, NightPrompt(seq, chosen, False))
         return chosen, shown
 
@@ -305,11 +315,12 @@ def _plan_params(plan: NightPlan) -> dict[str, Any]:
 
 async def _insert_night(conn: aiosqlite.Connection, club_id: int, plan: NightPlan) -> int:
     rows = list(await conn.execute_fetchall(
-        "INSERT INTO nights (club_id, title, target_novel, target_film, local_start, tz,"
+        "INSERT INTO nights (club_id, work, title, target_novel, target_film, local_start, tz,"
         " starts_at, repeat, created_by, created_at)"
-        " VALUES (:club, :title, :novel, :film, :local, :tz, :at, :repeat, :by, :now)"
+        " VALUES (:club, :work, :title, :novel, :film, :local, :tz, :at, :repeat, :by, :now)"
         " RETURNING id",
-        {**_plan_params(plan), "club": club_id, "by": plan.created_by, "now": _now()}))
+        {**_plan_params(plan), "club": club_id, "work": plan.work, "by": plan.created_by,
+         "now": _now()}))
     night_id = int(rows[0][0])
     await _insert_reminders(conn, night_id, plan)
     return night_id

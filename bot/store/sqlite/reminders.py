@@ -70,12 +70,14 @@ class RemindersMixin(Db):
             return ()
         hours = {int(r[0]): int(r[2]) for r in rows}
         found = await conn.execute_fetchall(
-            f"SELECT {_NIGHT_COLUMNS}, r.id, c.channel_id, c.workspace, c.novel, c.film,"
-            " c.spoiler_mode,"
+            f"SELECT {_NIGHT_COLUMNS}, r.id, c.channel_id, c.workspace,"
+            " coalesce(p.novel, 0), coalesce(p.film, 0), c.spoiler_mode,"
             " (SELECT json_group_array(v.user_id) FROM rsvps AS v WHERE v.night_id = n.id"
             "  AND v.answer = 'going' AND v.remind = 1)"
             " FROM reminders AS r JOIN nights AS n ON n.id = r.night_id"
             " JOIN clubs AS c ON c.id = n.club_id"
+            # The club's progress in the night's work cuts the channel's reminder.
+            " LEFT JOIN club_progress AS p ON p.club_id = c.id AND p.work = n.work"
             f" WHERE r.id IN ({','.join('?' * len(hours))}) ORDER BY r.due_at, r.id",
             tuple(hours))
         out = []

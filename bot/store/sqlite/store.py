@@ -19,17 +19,18 @@ from typing import Self
 
 import aiosqlite
 
-from bot.store.sqlite.clubs import ClubsMixin
 from bot.store.sqlite.db import BUSY_TIMEOUT_MS, StoreError, _open_reader
 from bot.store.sqlite.migrate import MIGRATIONS, _checked, migrate
 from bot.store.sqlite.nights import NightsMixin
+from bot.store.sqlite.polls import PollsMixin
+from bot.store.sqlite.prompts import PromptsMixin
 from bot.store.sqlite.reminders import RemindersMixin
 from bot.store.sqlite.state import StateMixin
 
 _THREAD_EXIT_TIMEOUT = 1.0
 
 
-class SqliteStore(ClubsMixin, NightsMixin, RemindersMixin, StateMixin):
+class SqliteStore(PromptsMixin, PollsMixin, NightsMixin, RemindersMixin, StateMixin):
     """``Store`` on one SQLite file. Create with ``await SqliteStore.open(path)``; close it."""
 
     @classmethod
@@ -39,11 +40,14 @@ class SqliteStore(ClubsMixin, NightsMixin, RemindersMixin, StateMixin):
         *,
         migrations: Iterable[tuple[int, str]] | None = None,
         clock: Callable[[], float] = time.time,
+        legacy_work: str | None = None,
     ) -> SqliteStore:
         """Open (creating if needed) the database at ``path`` (or ``":memory:"``), migrated.
 
         ``migrations`` replaces the packaged ones; tests use it to show a failing migration
         changes nothing. ``clock`` (unix seconds) says when adapter state expires; tests move it.
+        ``legacy_work``: the work that rows written before the bot served several works belong
+        to (migration 5 needs it for a database that has such rows).
         """
         plan = MIGRATIONS if migrations is None else _checked(migrations)
         in_memory = str(path) in {":memory:", ""}
@@ -58,7 +62,8 @@ class SqliteStore(ClubsMixin, NightsMixin, RemindersMixin, StateMixin):
         store = cls(conn, clock=clock)
         try:
             await store._configure(in_memory=in_memory)
-            await migrate(store._require_open(), store._lock, plan)
+            await migrate(store._require_open(), store._lock, plan,
+                          {"legacy_work": legacy_work})
             if not in_memory:
                 store._reader = _open_reader(Path(path))
         except BaseException:

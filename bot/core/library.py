@@ -1,0 +1,121 @@
+"""Every installed work, with what the core works out of each once at start-up: its name and
+search indexes and its ``/ask`` answerer. Caches, autocomplete, search, ``/ask`` and the spoiler
+engine all work per work: each reads the ``Work`` a command is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.core.ask import Answerer
+from bot.core.content.model import CardKind, Content
+from bot.core.names import NameIndex
+from bot.core.passages import passages
+from bot.core.search import SearchIndex
+from bot.core.words import normalise
+from bot.core.work import Timeline, WorkInfo
+
+SUGGEST = 70  # how close a typed work name must be to be offered
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Work:
+    content: Content
+    names: Mapping[CardKind, NameIndex]
+    search: SearchIndex
+    answerer: Answerer
+
+    @classmethod
+    def build(cls, content: Content) -> Work:
+        everything = passages(content)  # built once; search and /ask share it
+        names = {kind: NameIndex(content.cards_of(kind)) for kind in CardKind}
+        return cls(content, names, SearchIndex(everything),
+                   Answerer(content, names, everything))
+
+    @property
+    def info(self) -> WorkInfo:
+        return self.content.work
+
+    @property
+    def id(self) -> str:
+        return self.content.work.id
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.content.work.timeline
+
+    @property
+    def title(self) -> str:
+        return self.content.work.title
+
+
+class UnknownWork(LookupError):
+    pass
+
+
+class Library:
+    """The works installed, by id, and the one a channel with no club reads."""
+
+    def __init__(self, works: Sequence[Work], default: str | None = None) -> None:
+        if not works:
+            raise ValueError("a library needs at least one work")
+        self._works = {w.id: w for w in sorted(works, key=lambda w: w.id)}
+        if default is not None and default not in self._works:
+            raise UnknownWork(default)
+        marked = next((w.id for w in self._works.values() if w.info.default), None)
+        self.default = self._works[default or marked or next(iter(self._works))]
+        # Every name a work answers to (id, title, film title, aliases), folded, longest first:
+        # a question naming "the remains of the day" must not stop at a shorter alias.
+        self._names = sorted(((normalise(n), w) for w in self._works.values()
+                              for n in w.info.names if normalise(n)),
+                             key=lambda pair: -len(pair[0]))
+
+    @classmethod
+    def of(cls, contents: Sequence[Content], default: str | None = None) -> Library:
+        return cls([Work.build(c) for c in contents], default)
+
+    def __iter__(self) -> Iterator[Work]:
+        return iter(self._works.values())
+
+    def __len__(self) -> int:
+        return len(self._works)
+
+    def get(self, work_id: str) -> Work | None:
+        return self._works.get(work_id)
+
+    def find(self, text: str) -> Work | None:
+        """The work a reader named: its id, title, film title or an alias; or the one work
+        whose names hold every word typed (`remains`)."""
+        key = normalise(text)
+        if not key:
+            return None
+        exact = next((w for name, w in self._names if name == key), None)
+        if exact is not None:
+            return exact
+        words = set(key.replace("-", " ").split())
+        holding = {w.id: w for name, w in self._names if words <= set(name.split())}
+        return next(iter(holding.values())) if len(holding) == 1 else None
+
+    def named_in(self, text: str) -> Work | None:
+        """A work a question names outright ("who directed the remains of the day")."""
+        padded = f" {normalise(text)} "
+        return next((w for name, w in self._names if f" {name} " in padded), None)
+
+    def suggest(self, typed: str, limit: int = 25) -> tuple[str, ...]:
+        """Work titles for autocomplete and "did you mean": titles carry no story, so none is
+        gated."""
+        key = normalise(typed)
+        works = list(self._works.values())
+        if not key:
+            return tuple(w.title for w in works[:limit])
+        starts = [w.title for w in works
+                  if any(f" {key}" in f" {normalise(n)}" for n in w.info.names)]
+        if starts:
+            return tuple(starts[:limit])
+        titles = [w.title for w in works]
+        close = process.extract(key, [normalise(t) for t in titles], scorer=fuzz.WRatio,
+                                limit=limit)
+        return tuple(titles[i] for _t, score, i in close if score >= SUGGEST)
