@@ -107,19 +107,69 @@ def suggest_zones(typed: str, limit: int = 25) -> tuple[str, ...]:
     return tuple([*city, *rest][:limit])
 
 
+_ZONE_EXAMPLE = "Use an IANA name such as `Europe/London` or `America/New_York`."
+# Names of UTC itself: shown as `UTC`, the one people know (a machine set to UTC says Etc/UTC).
+UTC_NAMES = frozenset({"Etc/UCT", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "UCT", "Universal",
+                       "Zulu"})
+
+
+def _folded(name: str) -> str:
+    return "_".join(name.strip().lower().split())
+
+
+@lru_cache(maxsize=1)
+def _by_folded() -> dict[str, str]:
+    return {_folded(n): n for n in _zone_names()}  # no two names differ only in case
+
+
+def zone_named(typed: str) -> str:
+    """The IANA name a host meant: `europe/london` and `Europe/London` are one zone (and
+    `america/new york` is America/New_York). A name that is no zone is refused with the
+    closest names as a hint."""
+    found = _by_folded().get(_folded(typed))
+    if found is None:
+        raise _unknown_zone(typed)
+    return "UTC" if found in UTC_NAMES else found
+
+
+def _unknown_zone(typed: str) -> BadInput:
+    shown = "".join(c for c in typed[:40] if c.isprintable() and c not in "`<>@")
+    close = [f"`{n}`" for n in closest_zones(typed)]
+    hint = (f"Did you mean {', '.join(close[:-1])} or {close[-1]}?" if len(close) > 1
+            else f"Did you mean {close[0]}?" if close else _ZONE_EXAMPLE)
+    return BadInput(f"`{shown}` is not a time zone I know.", hint=hint)
+
+
+def closest_zones(typed: str, limit: int = 3) -> tuple[str, ...]:
+    """The zone names nearest what was typed: those it starts or is part of (`london`), else
+    the nearest spellings of the whole name or of its city (`Europe/Londn`, `lisbn`)."""
+    wanted = _folded(typed)[:64]
+    if not wanted:
+        return ()
+    found = suggest_zones(wanted, limit)
+    if found:
+        return found
+    from rapidfuzz import fuzz  # here: only a name that is no zone needs it
+
+    def score(name: str) -> float:
+        lowered = name.lower()
+        return max(fuzz.ratio(wanted, lowered), fuzz.ratio(wanted, lowered.rsplit("/", 1)[-1]))
+
+    scored = sorted(((score(n), n) for n in _zone_names()), key=lambda p: (-p[0], p[1]))
+    best = scored[0][0]
+    # Only names about as near as the nearest: a close typo gets one answer, not three.
+    return tuple(n for s, n in scored[:limit] if s >= max(70, best - 5))
+
+
 @lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
-    """The zone for an IANA name, or a polite error."""
+    """The zone for an IANA name as stored (exactly), or a polite error."""
     if name not in _zone_names():
-        shown = "".join(c for c in name[:40] if c.isprintable() and c not in "`<>@")
-        raise BadInput(f"`{shown}` is not a time zone I know.",
-                       hint="Use an IANA name such as `Europe/London` or `America/New_York`.")
+        raise _unknown_zone(name)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput("That is not a time zone I know.",
-                       hint="Use an IANA name such as `Europe/London` or `America/New_York`."
-                       ) from None
+        raise BadInput("That is not a time zone I know.", hint=_ZONE_EXAMPLE) from None
 
 
 def is_zone(name: str) -> bool:
@@ -153,6 +203,18 @@ class Wall:
         """`Fri 4 Dec 2026, 19:30 GMT`: the time in the club's zone, for plain text."""
         aware = self.instant().astimezone(zone(self.tz))
         return f"{aware:%a} {aware.day} {aware:%b %Y, %H:%M} {aware.tzname()}"
+
+    def exists(self) -> bool:
+        """False for a local time the clocks skip (02:30 on the night they go forward)."""
+        return self.instant().astimezone(zone(self.tz)).replace(tzinfo=None) == self.local
+
+    def as_typed(self) -> str:
+        """The label of the time as typed, even one the clocks skip (which ``label`` would
+        give as the time it is read as, later)."""
+        if self.exists():
+            return self.label()
+        local = self.local
+        return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({self.tz})"
 
     def stamp(self) -> str:
         """The neutral time token: adapters show it in each reader's own time (Discord
@@ -217,12 +279,13 @@ def parse_when(text: str, tz: str, now: datetime, *, on: date | None = None) -> 
     _check_weekday(words, local)
     wall = Wall(local, tz)
     if wall.instant() <= now:
-        raise BadInput(f"{_q(words)} is {wall.label()}, which has already passed.",
+        raise BadInput(f"{_q(words)} is {wall.as_typed()}, which has already passed.",
                        hint="Give a time in the future.")
     if relative and wall.instant() != meant:
         # Kept as a wall-clock time, an instant in the hour the clocks repeat would be read
         # as its first pass: refuse rather than keep the night an hour early.
-        raise BadInput(f"{_q(words)} lands in the hour the clocks go back in {tz}.",
+        raise BadInput(f"{_q(words)} lands in the time repeated when the clocks go back in "
+                       f"{tz}.",
                        hint="Give a clock time instead, such as `tomorrow 02:30`.")
     if not relative:
         _check_clock_change(wall, words)
@@ -435,14 +498,29 @@ def _check_clock_change(wall: Wall, words: str) -> None:
     where = zone(wall.tz)
     first = wall.local.replace(tzinfo=where, fold=0)
     second = wall.local.replace(tzinfo=where, fold=1)
-    if first.utcoffset() == second.utcoffset():
+    jump = (second.utcoffset() or timedelta()) - (first.utcoffset() or timedelta())
+    if not jump:
         return
-    back = first.astimezone(UTC).astimezone(where).replace(tzinfo=None)
-    if back != wall.local:
-        raise BadInput(f"{_q(words)} does not happen in {wall.tz}: the clocks go forward "
-                       "past it that night.", hint="Pick a time an hour or more later.")
-    raise BadInput(f"{_q(words)} happens twice in {wall.tz}: the clocks go back that night.",
-                   hint="Pick a time outside the hour the clocks repeat.")
+    # The jump is the zone's own (30 minutes on Lord Howe Island), not always an hour.
+    after = _first_after_change(wall)
+    if jump > timedelta():
+        raise BadInput(f"{_q(words)} does not happen in {wall.tz}: the clocks go forward from "
+                       f"{after - jump:%H:%M} to {after:%H:%M} that night.",
+                       hint=f"Pick {after:%H:%M} or later.")
+    raise BadInput(f"{_q(words)} happens twice in {wall.tz}: the clocks go back from "
+                   f"{after:%H:%M} to {after + jump:%H:%M} that night.",
+                   hint=f"Pick a time before {after + jump:%H:%M}, or from {after:%H:%M} on.")
+
+
+def _first_after_change(wall: Wall) -> datetime:
+    """The first wall-clock minute after the span a clock change skips or repeats."""
+    where = zone(wall.tz)
+    local = wall.local
+    # A span is at most a few hours of minutes.
+    while (local.replace(tzinfo=where, fold=0).utcoffset()
+           != local.replace(tzinfo=where, fold=1).utcoffset()):
+        local += timedelta(minutes=1)
+    return local
 
 
 def _q(text: str) -> str:

@@ -13,10 +13,11 @@ from bot.core.nights import Night, NightPlan, NightStatus
 from bot.core.planning import plan_for
 from bot.core.registry import ZONES, Command, Group, Option, OptionKind, quote
 from bot.core.reply import Draft, Part, Visibility
-from bot.core.timeline import Medium
-from bot.core.when import is_zone, zone
+from bot.core.timeline import Medium, Progress
+from bot.core.when import is_zone, zone_named
 
 HISTORY_SHOWN = 10
+EVERY_NIGHT = 10_000  # more nights than any club schedules ahead
 
 _MODE_TEXT = {
     SpoilerMode.HIDE: "hide: parts beyond the club's progress are left out, and replies say "
@@ -60,8 +61,8 @@ def _info(club: Club, title: str) -> Draft:
 
 async def create(call: Call, medium: str | None = None, timezone: str | None = None) -> Draft:
     # The host's own zone where the platform tells it (Slack, the console), else UTC.
-    tz = timezone or (call.inv.tz if call.inv.tz and is_zone(call.inv.tz) else "UTC")
-    zone(tz)  # a polite error for a name that is not a zone
+    own = call.inv.tz if call.inv.tz and is_zone(call.inv.tz) else None
+    tz = zone_named(timezone or own or "UTC")  # a polite error, with near names, for a typo
     try:
         club = await call.store.create_club(call.inv.scope, call.inv.channel,
                                             medium=Medium(medium or "both"), tz=tz,
@@ -141,10 +142,10 @@ async def hosts(call: Call, action: str, member: str) -> Draft:
 
 async def set_timezone(call: Call, zone_name: str) -> Draft:
     club = require_club(call)
-    zone(zone_name)
-    await call.store.set_club_tz(club.id, zone_name)
+    name = zone_named(zone_name)
+    await call.store.set_club_tz(club.id, name)
     return Draft(title="Time zone", parts=(Part(
-        f"New nights are scheduled in {zone_name}. Nights already scheduled keep the zone "
+        f"New nights are scheduled in {name}. Nights already scheduled keep the zone "
         "they were made in, so none of them moves."),))
 
 
