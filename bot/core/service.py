@@ -25,7 +25,15 @@ from bot.core.content.model import CardKind, Content
 from bot.core.errors import APOLOGY, BadInput, NotAllowed, UserError
 from bot.core.names import NameIndex
 from bot.core.passages import passages
-from bot.core.registry import ZONES, Command, HelpRequested, Registry, coerce, quote
+from bot.core.registry import (
+    ZONES,
+    Command,
+    HelpRequested,
+    Registry,
+    coerce,
+    form_for,
+    quote,
+)
 from bot.core.reply import Action, Draft, Kind, Part, PartState, Reply, Visibility
 from bot.core.search import SearchIndex
 from bot.core.spoilers import Decision, decide, effective_mode, gate
@@ -172,8 +180,8 @@ class Core:
         progress, mode, who = _audience(ctx, visibility)
         # Everything a pure command's reply depends on. (A failed lookup's hints also depend
         # on the caller's own progress, which is why errors are never kept.)
-        key = ((command.path, tuple(args.items()), progress, mode, visibility, who)
-               if command.pure else None)
+        key = ((command.path, tuple(args.items()), progress, mode, visibility, who,
+                form_for(inv.scope.platform)) if command.pure else None)
         if key is not None and (kept := self._replies.get(key)) is not None:
             self._replies.move_to_end(key)
             return kept
