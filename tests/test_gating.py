@@ -408,7 +408,7 @@ def test_a_night_leaks_nothing_on_any_surface(live, target: str, club_at: Progre
         shown = await core.store.night(night_id)
         assert shown is not None
         fresh = await core.store.club(SCOPE, "room")
-        due = Due(0, shown, 1, "room", "leaks", (), fresh.progress, fresh.mode)  # type: ignore[union-attr]
+        due = Due(0, shown, 1, "room", "leaks", (), fresh.progress, fresh.mode, fresh.medium)  # type: ignore[union-attr]
         seen.append((gate(reminder_draft(due, datetime.now(UTC)), fresh.progress,  # type: ignore[union-attr]
                           effective_mode(mode, Visibility.PUBLIC), who="the club"),
                      fresh.progress, mode))  # type: ignore[union-attr]

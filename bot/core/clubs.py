@@ -3,7 +3,7 @@ how spoilers are shown in its channel. The store port and the commands both spea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.core.timeline import Medium, Progress
@@ -21,13 +21,25 @@ class Scope:
     workspace: str  # guild id, team id, "local"
 
 
+def follows(medium: Medium, timeline: Medium) -> bool:
+    """Does a club following ``medium`` follow ``timeline`` (the novel or the film)?"""
+    return medium is Medium.BOTH or medium is timeline
+
+
+def followed(progress: Progress, medium: Medium) -> Progress:
+    """Progress on the media a club follows, and nothing on the others: a film club's channel
+    is cut to the film alone, whatever a row written before the rule says of the novel."""
+    return replace(progress, novel=progress.novel if follows(medium, Medium.NOVEL) else 0,
+                   film=progress.film if follows(medium, Medium.FILM) else 0)
+
+
 @dataclass(frozen=True, slots=True)
 class Club:
     id: int
     scope: Scope
     channel: str
     medium: Medium
-    progress: Progress
+    progress: Progress  # on the media it follows only (``__post_init__`` drops the rest)
     mode: SpoilerMode
     tz: str
     hosts: tuple[str, ...]
@@ -36,6 +48,10 @@ class Club:
     created_at: str  # ISO 8601, UTC
     archived: bool = False  # an archived club keeps its history and schedules no more nights
     reminders: tuple[int, ...] = (24, 1)  # hours before a night that the channel is reminded
+
+    def __post_init__(self) -> None:
+        # Here, not in each store or at each gate: no reader of a club can see past its media.
+        object.__setattr__(self, "progress", followed(self.progress, self.medium))
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,14 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.core.clubs import SpoilerMode
+from bot.core.clubs import SpoilerMode, followed
 from bot.core.errors import BadInput
 from bot.core.timeline import (
     FILM_MINUTES,
     FILM_SECTIONS,
     NOVEL_CHAPTERS,
     NOVEL_PARTS,
+    Medium,
     Progress,
     ProgressError,
     format_minute,
@@ -161,9 +162,14 @@ class Due:
     workspace: str
     # Members going who asked to be reminded privately.
     remind: tuple[str, ...]
-    # The club's progress and spoiler mode, which cut the channel's reminder.
+    # The club's progress and spoiler mode, which cut the channel's reminder; its progress
+    # counts only on the media it follows, as a club's does.
     progress: Progress
     mode: SpoilerMode
+    medium: Medium
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "progress", followed(self.progress, self.medium))
 
 
 @dataclass(frozen=True, slots=True)

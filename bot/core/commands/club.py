@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.call import Call
-from bot.core.clubs import Club, ClubExists, LastHost, SpoilerMode
+from bot.core.clubs import Club, ClubExists, LastHost, SpoilerMode, follows
 from bot.core.commands.progress import progress_fields
 from bot.core.effects import NightChanged
 from bot.core.errors import BadInput, NotFound, UserError
@@ -43,10 +43,31 @@ def _hours(hours: tuple[int, ...]) -> str:
     return ", ".join(f"{h} h" for h in hours) + " before" if hours else "none"
 
 
+FOLLOWS = {Medium.NOVEL: "the novel", Medium.FILM: "the film",
+           Medium.BOTH: "the novel and the film"}
+TIMELINES = (Medium.NOVEL, Medium.FILM)
+
+
+def unfollowed(club: Club, *, novel: bool, film: bool) -> Medium | None:
+    """The timeline named (novel, film) that the club does not follow, if one is."""
+    return next((t for t, named in zip(TIMELINES, (novel, film), strict=True)
+                 if named and not follows(club.medium, t)), None)
+
+
+def add_hint(medium: Medium) -> str:
+    return f"A host can add {FOLLOWS[medium]} with `/club medium both`."
+
+
+def club_progress_fields(club: Club, progress: Progress) -> tuple[Part, ...]:
+    """The club's progress on the media it follows (a film club has no novel line)."""
+    return tuple(f for t, f in zip(TIMELINES, progress_fields(progress), strict=True)
+                 if follows(club.medium, t))
+
+
 def _info(club: Club, title: str) -> Draft:
     fields = (
         Part(club.medium.value, label="Reading"),
-        *progress_fields(club.progress),
+        *club_progress_fields(club, club.progress),
         Part(club.mode.value, label="Spoilers"),
         Part(", ".join(mention(h) for h in club.hosts) or "none", label="Hosts"),
         Part(str(club.member_count), label="Members"),
@@ -111,9 +132,54 @@ async def set_progress(call: Call, novel: int | None = None, film: int | None = 
         raise BadInput("Say how far the club has got: `novel` with a chapter, `film` with a "
                        "time, or both.",
                        hint="For example `/club progress novel 9` or `/club progress film 1:00`.")
+    other = unfollowed(club, novel=novel is not None, film=film is not None)
+    if other is not None:
+        raise BadInput(f"This club follows {FOLLOWS[club.medium]}, so it has no "
+                       f"{other.value} progress to set.", hint=add_hint(other))
     progress = await call.store.set_club_progress(club.id, novel=novel, film=film)
-    return Draft(title="The club's progress", fields=progress_fields(progress),
+    return Draft(title="The club's progress", fields=club_progress_fields(club, progress),
                  footer="Replies in this channel are now cut to this point.")
+
+
+async def set_medium(call: Call, medium: str) -> Draft:
+    club = require_club(call)
+    chosen = Medium(medium)
+    if chosen is club.medium:
+        return Draft(parts=(Part(f"This club already follows {FOLLOWS[chosen]}."),),
+                     visibility=Visibility.PRIVATE)
+    dropped = [t for t in TIMELINES if follows(club.medium, t) and not follows(chosen, t)]
+    added = [t for t in TIMELINES if follows(chosen, t) and not follows(club.medium, t)]
+    if dropped:
+        await _no_nights_on(call, club, dropped[0])
+    await call.store.set_club_medium(club.id, chosen)
+    changed = await call.store.club_by_id(club.id)
+    assert changed is not None  # a club is never deleted
+    notes = [f"This club now follows {FOLLOWS[chosen]}, and replies in this channel are cut "
+             "to how far it has got there."]
+    notes += [f"It starts {FOLLOWS[t]} at the beginning: a host sets how far it has got with "
+              f"`/club progress {t.value} {'N' if t is Medium.NOVEL else 'MINUTES'}`."
+              for t in added]
+    notes += [f"Its {t.value} progress is no longer kept." for t in dropped]
+    return Draft(title="What the club follows", parts=tuple(Part(n) for n in notes),
+                 fields=club_progress_fields(changed, changed.progress))
+
+
+async def _no_nights_on(call: Call, club: Club, timeline: Medium) -> None:
+    """Refuse to drop a timeline that a coming or running night still covers."""
+    nights = await call.store.club_nights(club.id, (NightStatus.RUNNING, NightStatus.SCHEDULED),
+                                          limit=EVERY_NIGHT)
+    night = next((n for n in nights
+                  if (n.target.novel if timeline is Medium.NOVEL else n.target.film)
+                  is not None), None)
+    if night is None:
+        return
+    if night.status is NightStatus.RUNNING:
+        raise UserError(f"{night.name} is running on {FOLLOWS[timeline]}.",
+                        hint="End it with `/session end` first.")
+    raise UserError(f"{night.name} covers {FOLLOWS[timeline]}, which the club would no "
+                    "longer follow.",
+                    hint=f"Cancel it (`/session cancel {night.id}`) or change its target "
+                         f"(`/session edit {night.id} target ...`) first.")
 
 
 async def spoilers(call: Call, mode: str) -> Draft:
@@ -246,6 +312,11 @@ COMMANDS = (
             host_only=True, moves_audience=True,
             examples=("/club progress novel 9", "/club progress film 1:00",
                       "/club progress novel 9 film 45")),
+    Command("club", "medium", "Hosts: what the club follows: the novel, the film or both",
+            set_medium,
+            (Option("medium", "novel, film or both", OptionKind.CHOICE,
+                    choices=("novel", "film", "both")),),
+            host_only=True, moves_audience=True, examples=("/club medium both",)),
     Command("club", "spoilers", "Hosts: how spoilers are shown in this channel", spoilers,
             (Option("mode", "hide, tag or off", OptionKind.CHOICE,
                     choices=("hide", "tag", "off")),),

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bot.core.call import Call
 from bot.core.clubs import Club
+from bot.core.commands.club import FOLLOWS, add_hint, unfollowed
 from bot.core.effects import NightChanged
 from bot.core.errors import BadInput, NotFound, UserError
 from bot.core.nights import Night, NightStatus, StaleNight, Target
@@ -31,12 +32,14 @@ def clean_title(text: str | None) -> str | None:
 
 
 def check_medium(club: Club, target: Target) -> None:
-    if club.medium is Medium.NOVEL and target.film is not None:
-        raise BadInput("This club reads the novel, so its nights cover chapters.",
-                       hint="For example `/session schedule novel 9 at friday 19:30`.")
-    if club.medium is Medium.FILM and target.novel is not None:
-        raise BadInput("This club watches the film, so its nights cover film time.",
-                       hint="For example `/session schedule film 45 at friday 19:30`.")
+    other = unfollowed(club, novel=target.novel is not None, film=target.film is not None)
+    if other is None:
+        return
+    example = "film 45" if other is Medium.NOVEL else "novel 9"
+    covers = "film time" if other is Medium.NOVEL else "chapters"
+    raise BadInput(f"This club follows {FOLLOWS[club.medium]}, so its nights cover {covers}.",
+                   hint=f"For example `/session schedule {example} at friday 19:30`. "
+                        + add_hint(other))
 
 
 async def find_night(call: Call, club: Club, night_id: int | None,

@@ -289,6 +289,26 @@ class ClubsMixin(Db):
                 raise UnknownClub(f"no club has id {club_id}")
         return Progress(*rows[0])
 
+    async def set_club_medium(self, club_id: int, medium: Medium) -> Progress:
+        medium = Medium(medium)
+        follows_novel, follows_film = medium is not Medium.FILM, medium is not Medium.NOVEL
+        async with self._write() as conn:
+            # The right-hand sides read the row as it was: a timeline keeps its progress only
+            # if the club followed it before and follows it still.
+            rows = list(
+                await conn.execute_fetchall(
+                    "UPDATE clubs SET"
+                    " novel = CASE WHEN :novel AND medium != 'film' THEN novel ELSE 0 END,"
+                    " film = CASE WHEN :film AND medium != 'novel' THEN film ELSE 0 END,"
+                    " medium = :medium WHERE id = :club RETURNING novel, film",
+                    {"club": club_id, "medium": medium.value, "novel": follows_novel,
+                     "film": follows_film},
+                )
+            )
+            if not rows:
+                raise UnknownClub(f"no club has id {club_id}")
+        return Progress(*rows[0])
+
     async def set_spoiler_mode(self, club_id: int, mode: SpoilerMode) -> None:
         mode = SpoilerMode(mode)
         async with self._write() as conn:
