@@ -730,9 +730,10 @@ async def test_more_bad_input(night_core: Core, line: str, says: str) -> None:
 
 async def test_titles_in_other_quotes(night_core: Core) -> None:
     await club(night_core)
-    for typed, title in (("«Part One»", "Part One"), ("'Kathy night'", "Kathy night"),
-                         ("‘Film night’", "Film night")):
-        night = night_id(await ok(night_core, f"/session schedule novel 9 at friday 19:30 "
+    for typed, title, at in (("«Part One»", "Part One", "19:30"),
+                             ("'Kathy night'", "Kathy night", "20:00"),
+                             ("‘Film night’", "Film night", "20:30")):
+        night = night_id(await ok(night_core, f"/session schedule novel 9 at friday {at} "
                                               f"{typed}"))
         assert (await night_core.store.night(night)).title == title  # type: ignore[union-attr]
 

@@ -193,6 +193,14 @@ class NightTaken(Exception):
         self.running = running
 
 
+class DuplicateNight(Exception):
+    """The club has a night coming (or running) on the same target at the same time."""
+
+    def __init__(self, night_id: int) -> None:
+        super().__init__(night_id)
+        self.night_id = night_id
+
+
 class StaleNight(Exception):
     """The night is gone or no longer in the state the change needs (another host moved it)."""
 

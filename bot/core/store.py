@@ -82,10 +82,14 @@ class Store(Protocol):
 
     async def night_prompts(self, night_id: int) -> tuple[NightPrompt, ...]: ...
 
-    async def add_night(self, club_id: int, plan: NightPlan) -> Night: ...
+    async def add_night(self, club_id: int, plan: NightPlan) -> Night:
+        """Raises DuplicateNight if the club has a night scheduled or running on the same
+        target at the same time (checked in the same transaction as the write)."""
+        ...
 
     async def edit_night(self, night_id: int, plan: NightPlan) -> Night:
-        """Raises StaleNight unless the night is still scheduled."""
+        """Raises StaleNight unless the night is still scheduled, DuplicateNight if the change
+        would make it another night's twin."""
         ...
 
     async def cancel_night(self, night_id: int, successor: NightPlan | None, *,

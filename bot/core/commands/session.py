@@ -25,11 +25,12 @@ from bot.core.commands.session_common import (
     find_night,
     night_changes,
     stale,
+    twin,
 )
 from bot.core.commands.session_words import edit_words, schedule_words
 from bot.core.errors import BadInput, UserError
 from bot.core.night_cards import night_card
-from bot.core.nights import Answer, Night, NightStatus, StaleNight, parse_target
+from bot.core.nights import Answer, DuplicateNight, Night, NightStatus, StaleNight, parse_target
 from bot.core.planning import plan_for, successor
 from bot.core.registry import Command, Group, Option, OptionKind
 from bot.core.reply import Action, Draft, Part, Visibility
@@ -55,7 +56,10 @@ async def schedule(call: Call, target: str, when: str, title: str | None = None,
     plan = plan_for(club, title=clean_title(title), target=aim, wall=wall,
                     repeat=Repeat(repeat) if repeat else None, created_by=call.inv.user,
                     now=now)
-    night = await call.store.add_night(club.id, plan)
+    try:
+        night = await call.store.add_night(club.id, plan)
+    except DuplicateNight as err:
+        raise await twin(call, err) from None
     reminders = ", ".join(f"{h} h" for h, _ in plan.reminders) or "none"
     draft = night_card(night, "Night scheduled",
                        lead="Members: say whether you can come with the buttons or "
@@ -116,6 +120,8 @@ async def edit(call: Call, night: int, target: str | None = None, when: str | No
         changed = await call.store.edit_night(old.id, plan)
     except StaleNight as err:
         raise stale(err) from None
+    except DuplicateNight as err:
+        raise await twin(call, err) from None
     draft = night_card(changed, "Night changed",
                        lead="Members who answered keep their answer; check it still suits.")
     return replace(draft, effects=night_changes(call, changed))

@@ -11,7 +11,7 @@ from bot.core.clubs import Club
 from bot.core.commands.club import FOLLOWS, add_hint, unfollowed
 from bot.core.effects import NightChanged
 from bot.core.errors import BadInput, NotFound, UserError
-from bot.core.nights import Night, NightStatus, StaleNight, Target
+from bot.core.nights import DuplicateNight, Night, NightStatus, StaleNight, Target
 from bot.core.timeline import Medium
 
 TITLE_MAX = 80
@@ -77,6 +77,17 @@ def stale(err: StaleNight) -> UserError:
             else "See where things stand with `/session list`.")
     return UserError(f"Night #{err.night_id} is {err.status.value} now, so that can't be done.",
                      hint=hint)
+
+
+async def twin(call: Call, err: DuplicateNight) -> UserError:
+    """The answer to a night that would be another's twin: same club, target and time."""
+    night = await call.store.night(err.night_id)
+    if night is None:  # cancelled and gone meanwhile: say it as plainly
+        return UserError("That night is scheduled already.", hint="See `/session list`.")
+    return UserError(f"{night.name} already covers {night.target.describe()} at "
+                     f"{night.wall.stamp()}.",
+                     hint=f"See it with `/session show {night.id}`, or change it with "
+                          f"`/session edit {night.id}`.")
 
 
 def night_changes(call: Call, *nights: Night) -> tuple[NightChanged, ...]:
