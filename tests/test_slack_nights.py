@@ -100,7 +100,7 @@ async def test_a_whole_night_on_slack(world: World) -> None:
     [channel_post] = world.posts(CHANNEL)
     assert "Reminder: Night" in text_of(channel_post) and "tomorrow" in text_of(channel_post)
     [dm] = world.posts(MEMBER)
-    assert "You're going" in text_of(dm) and f"<#{CHANNEL}>" in text_of(dm)
+    assert "tomorrow" in text_of(dm) and f"Part One in <#{CHANNEL}> starts" in text_of(dm)
 
     # A member cannot open it; a host can: the agenda is the bot's post, the thread its ts.
     before = len(world.posts())

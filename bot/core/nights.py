@@ -139,7 +139,7 @@ class Night:
 @dataclass(frozen=True, slots=True)
 class Rsvp:
     user: str
-    answer: Answer | None  # None: came on the night without answering
+    answer: Answer | None  # None: not answered (asked only for a reminder, or just came)
     remind: bool
     here: bool  # checked in on the night
 
@@ -160,7 +160,7 @@ class Due:
     hours: int
     channel: str
     workspace: str
-    # Members going who asked to be reminded privately.
+    # Members who asked to be reminded privately (whatever they answered, unless it was no).
     remind: tuple[str, ...]
     # The club's progress and spoiler mode, which cut the channel's reminder; its progress
     # counts only on the media it follows, as a club's does.

@@ -208,15 +208,21 @@ async def remind(call: Call, setting: str, night: int | None = None) -> Draft:
                if not club.reminders else f"{found.name} is too close for its reminders.")
         raise UserError(why, hint=f"It starts {found.wall.stamp()}.")
     mine = next((r for r in await call.store.rsvps(found.id) if r.user == call.inv.user), None)
-    if mine is not None and mine.answer in (Answer.NO, Answer.MAYBE):
-        raise UserError(f"You answered {mine.answer.value} for {found.name}, and reminders go "
-                        "to members who are going.",
-                        hint=f"Say you're going with `/session rsvp going {found.id}`.")
+    answer = mine.answer if mine else None
+    if answer is Answer.NO:
+        raise UserError(f"You said you can't come to {found.name}, so there is nothing to "
+                        "remind you of.",
+                        hint=f"Changed your mind? `/session rsvp going {found.id}` or "
+                             f"`/session rsvp maybe {found.id}`.")
     await call.store.set_remind(found.id, call.inv.user, True)
     hours = ", ".join(f"{h} h" for h in ahead)
+    # A reminder is kept apart from the RSVP, and says so: asking for one answers nothing.
+    standing = (f"You're down as {answer.value}." if answer else
+                "That is not an RSVP: to say you're coming, "
+                f"`/session rsvp going {found.id}`.")
     return Draft(title="Reminders", parts=(Part(
-        f"I'll remind you privately before {found.name} ({hours} before). You're down as "
-        "going."),), visibility=Visibility.PRIVATE)
+        f"I'll remind you privately before {found.name} ({hours} before). {standing}"),),
+        visibility=Visibility.PRIVATE)
 
 
 # -- declarations ----------------------------------------------------------------------------
@@ -248,7 +254,8 @@ COMMANDS = (
             (Option("answer", "going, maybe or no", OptionKind.CHOICE,
                     choices=tuple(a.value for a in Answer)), _NIGHT),
             private=True, examples=("/session rsvp going", "/session rsvp maybe 2")),
-    Command("session", "remind", "A private reminder before a night you are going to", remind,
+    Command("session", "remind", "A private reminder before a night, separate from your RSVP",
+            remind,
             (Option("setting", "on or off", OptionKind.CHOICE, choices=("on", "off")), _NIGHT),
             private=True, examples=("/session remind on",)),
     *on_the_night.COMMANDS,

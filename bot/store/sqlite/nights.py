@@ -144,12 +144,13 @@ class NightsMixin(Db):
                     " WHERE night_id = :id AND user_id = :user",
                     {"id": night_id, "user": user, "now": _now()})
                 return
-            # Asking to be reminded is saying you are coming, unless you said otherwise.
+            # A reminder is not an answer: a member who has not answered stays unanswered
+            # (answer NULL). One who said no is not reminded of a night they won't come to.
             await conn.execute_fetchall(
-                "INSERT INTO rsvps (night_id, user_id, answer, remind, updated_at)"
-                " VALUES (:id, :user, 'going', :remind, :now) ON CONFLICT (night_id, user_id)"
-                " DO UPDATE SET remind = :remind, updated_at = :now",
-                {"id": night_id, "user": user, "remind": int(remind), "now": _now()})
+                "INSERT INTO rsvps (night_id, user_id, remind, updated_at)"
+                " VALUES (:id, :user, 1, :now) ON CONFLICT (night_id, user_id)"
+                " DO UPDATE SET remind = rsvps.answer IS NOT 'no', updated_at = :now",
+                {"id": night_id, "user": user, "now": _now()})
 
     async def check_in(self, night_id: int, user: str) -> bool:
         """Mark a member as here tonight; False if they already were."""

@@ -73,7 +73,7 @@ class RemindersMixin(Db):
             f"SELECT {_NIGHT_COLUMNS}, r.id, c.channel_id, c.workspace, c.novel, c.film,"
             " c.spoiler_mode, c.medium,"
             " (SELECT json_group_array(v.user_id) FROM rsvps AS v WHERE v.night_id = n.id"
-            "  AND v.answer = 'going' AND v.remind = 1)"
+            "  AND v.remind = 1 AND v.answer IS NOT 'no')"
             " FROM reminders AS r JOIN nights AS n ON n.id = r.night_id"
             " JOIN clubs AS c ON c.id = n.club_id"
             f" WHERE r.id IN ({','.join('?' * len(hours))}) ORDER BY r.due_at, r.id",
