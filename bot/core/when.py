@@ -359,7 +359,13 @@ def _check_words(words: str, tz: str) -> None:
             r"^in\s", words, re.I):
         raise BadInput(f"{_q(words)} has a time-zone offset in it; this club's nights are in "
                        f"{tz}.", hint=_ZONE_HINT)
-    for token in _TOKEN.findall(words):
+    tokens = _TOKEN.findall(words)
+    for first, second in zip(tokens, tokens[1:], strict=False):
+        if first.isalpha() and first.lower() == second.lower():
+            # The parser drops a stray word without a word (`at at friday` is read as Friday).
+            raise BadInput(f"{_q(words)} says {_q(first)} twice: `{first} {second}` is not a "
+                           "time.", hint="Say it once, for example `friday at 19:30`.")
+    for token in tokens:
         word = token.lower()
         if word.isalpha() and word not in _WORDS:
             if (word.upper() == token and len(word) in (3, 4)) or word in {"utc", "gmt"}:
