@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.core.errors import BadInput
@@ -360,7 +361,7 @@ def _check_words(words: str, tz: str) -> None:
         raise BadInput(f"{_q(words)} has a time-zone offset in it; this club's nights are in "
                        f"{tz}.", hint=_ZONE_HINT)
     tokens = _TOKEN.findall(words)
-    for first, second in zip(tokens, tokens[1:], strict=False):
+    for first, second in pairwise(tokens):
         if first.isalpha() and first.lower() == second.lower():
             # The parser drops a stray word without a word (`at at friday` is read as Friday).
             raise BadInput(f"{_q(words)} says {_q(first)} twice: `{first} {second}` is not a "
