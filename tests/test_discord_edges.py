@@ -14,10 +14,9 @@ import pytest
 import pytest_asyncio
 from conftest import night_thread
 from fakes.clock import Clock
-from fakes.fake_discord import GUILD_ID, MANAGE_GUILD, Exchange, FakeDiscord
-from helpers.discord_world import DiscordWorld, running
+from fakes.fake_discord import GUILD_ID, MANAGE_GUILD, Exchange
+from helpers.discord_world import DiscordWorld, started
 
-from bot.app import open_core
 from bot.core.clubs import Scope
 from bot.core.content import CardKind, Content
 from bot.core.timeline import Progress
@@ -41,15 +40,10 @@ class World(DiscordWorld):
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
                 ) -> AsyncIterator[World]:
-    fake = FakeDiscord()
-    await fake.start()
     clock = Clock(datetime(2027, 1, 4, 12, 0, tzinfo=UTC))  # a Monday
-    db = tmp_path_factory.mktemp("discord-edges") / "club.db"
-    with fake.point_at():
-        async with open_core(db, content=pack, clock=clock) as core, \
-                running(fake, core) as bot:
-            yield World(fake, bot, core)
-    await fake.stop()
+    async with started(pack, tmp_path_factory.mktemp("discord-edges") / "club.db",
+                       clock) as (fake, bot, core):
+        yield World(fake, bot, core)
 
 
 def text_of(exchange: Exchange) -> str:

@@ -15,11 +15,10 @@ import pytest
 import pytest_asyncio
 from conftest import night_thread
 from fakes.clock import Clock
-from fakes.fake_slack import ADMIN, TEAM, FakeSlack
-from helpers.slack_world import SlackWorld, served
+from fakes.fake_slack import ADMIN, TEAM
+from helpers.slack_world import SlackWorld, started
 
 from bot.adapters.slack.app import slack_command
-from bot.app import open_core
 from bot.core.clubs import Scope
 from bot.core.content import CardKind, Content
 from bot.core.timeline import Progress
@@ -42,14 +41,10 @@ class World(SlackWorld):
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
                 ) -> AsyncIterator[World]:
-    fake = FakeSlack()
-    await fake.start()
     clock = Clock(datetime(2027, 1, 4, 12, 0, tzinfo=UTC))  # a Monday
-    db = tmp_path_factory.mktemp("slack-edges") / "club.db"
-    async with open_core(db, content=pack, clock=clock) as core, \
-            served(core, fake) as (bot, url):
+    async with started(pack, tmp_path_factory.mktemp("slack-edges") / "club.db",
+                       clock) as (fake, bot, core, url):
         yield World(fake, bot, core, url)
-    await fake.stop()
 
 
 def text_of(ack: dict[str, Any]) -> str:
