@@ -29,6 +29,8 @@ def follows(medium: Medium, timeline: Medium) -> bool:
 def followed(progress: Progress, medium: Medium) -> Progress:
     """Progress on the media a club follows, and nothing on the others: a film club's channel
     is cut to the film alone, whatever a row written before the rule says of the novel."""
+    if medium is Medium.BOTH:  # the common case, on every command's path: nothing to drop
+        return progress
     return replace(progress, novel=progress.novel if follows(medium, Medium.NOVEL) else 0,
                    film=progress.film if follows(medium, Medium.FILM) else 0)
 
