@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.core.errors import BadInput
-from bot.core.when import parse_when, zone_named
+from bot.core.when import parse_when
+from bot.core.zones import zone_named
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 

@@ -26,7 +26,8 @@ from bot.core.reply import GatedPart, PartState, Reply, Visibility
 from bot.core.scheduler import Notice
 from bot.core.service import Core
 from bot.core.timeline import describe_film, describe_novel
-from bot.core.when import STAMP, UTC_NAMES
+from bot.core.when import STAMP
+from bot.core.zones import UTC_NAMES
 
 log = logging.getLogger(__name__)
 

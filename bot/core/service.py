@@ -39,7 +39,7 @@ from bot.core.search import SearchIndex
 from bot.core.spoilers import Decision, decide, effective_mode, gate
 from bot.core.store import Store
 from bot.core.timeline import START, Progress, Reveal
-from bot.core.when import suggest_zones
+from bot.core.zones import suggest_zones
 
 log = logging.getLogger(__name__)
 

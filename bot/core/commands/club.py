@@ -14,7 +14,7 @@ from bot.core.planning import plan_for
 from bot.core.registry import ZONES, Command, Group, Option, OptionKind, quote
 from bot.core.reply import Draft, Part, Visibility
 from bot.core.timeline import Medium, Progress
-from bot.core.when import is_zone, zone_named
+from bot.core.zones import is_zone, zone_named
 
 HISTORY_SHOWN = 10
 EVERY_NIGHT = 10_000  # more nights than any club schedules ahead
