@@ -21,6 +21,7 @@ from bot.core.commands.discuss import fits
 from bot.core.content import CardKind, Content
 from bot.core.effects import Effect
 from bot.core.nights import NightStatus
+from bot.core.registry import Form
 from bot.core.scheduler import Notice, Scheduler
 from bot.core.service import Core, Invocation
 from bot.core.timeline import Medium, Progress
@@ -245,3 +246,15 @@ async def test_help_is_written_as_each_platform_types_commands(core: Core) -> No
     assert "for example `/help command:club`" in listing
     # The reply kept for one platform is not handed to the other.
     assert "novel:" not in flat(await say(core, "/help club"))
+
+
+def test_examples_in_discords_form_are_the_options_they_bind_to(core: Core) -> None:
+    registry = core.registry
+    assert registry.example("/progress film done", Form.OPTIONS) == "/progress film time:103"
+    assert registry.example("/progress", Form.OPTIONS) == "/progress show"  # no bare group there
+    assert registry.example("/club hosts add @sam", Form.OPTIONS) == (
+        "/club hosts action:add member:@sam")
+    assert registry.example("/progress film 1:10", Form.WORDS) == "/progress film 1:10"
+    # Words that are no one command's are shown as written, never an error in /help.
+    assert registry.example("/film", Form.OPTIONS) == "/film"
+    assert registry.example("/nonsense x", Form.OPTIONS) == "/nonsense x"

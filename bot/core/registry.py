@@ -185,8 +185,11 @@ class Registry:
         `/club progress film 1:00` is `/club progress film:60` where options are typed."""
         if form is Form.WORDS:
             return text
-        command, raw = self.parse(text)
-        values = coerce(command, raw)
+        try:
+            command, raw = self.parse(text)
+            values = coerce(command, raw)
+        except (BadInput, HelpRequested):  # not one command's words: shown as written
+            return text
         given = [f"{o.name}:{'@' if o.kind is OptionKind.MEMBER else ''}{values[o.name]}"
                  for o in command.options if values.get(o.name) is not None]
         return " ".join([f"/{command.path}", *given])

@@ -151,9 +151,8 @@ async def set_medium(call: Call, medium: str) -> Draft:
     added = [t for t in TIMELINES if follows(chosen, t) and not follows(club.medium, t)]
     if dropped:
         await _no_nights_on(call, club, dropped[0])
-    await call.store.set_club_medium(club.id, chosen)
-    changed = await call.store.club_by_id(club.id)
-    assert changed is not None  # a club is never deleted
+    changed = replace(club, medium=chosen,
+                      progress=await call.store.set_club_medium(club.id, chosen))
     notes = [f"This club now follows {FOLLOWS[chosen]}, and replies in this channel are cut "
              "to how far it has got there."]
     notes += [f"It starts {FOLLOWS[t]} at the beginning: a host sets how far it has got with "
