@@ -18,8 +18,8 @@ import pytest
 import pytest_asyncio
 from conftest import night_thread
 from fakes.clock import Clock
-from fakes.fake_discord import GUILD_ID, MANAGE_GUILD, Exchange, FakeDiscord, buttons
-from helpers.discord_world import DiscordWorld, running, scheduler_of
+from fakes.fake_discord import GUILD_ID, MANAGE_GUILD, Exchange, buttons
+from helpers.discord_world import DiscordWorld, running, scheduler_of, started
 
 from bot.app import open_core
 from bot.core.clubs import Scope
@@ -51,18 +51,13 @@ class World(DiscordWorld):
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
                 ) -> AsyncIterator[World]:
-    fake = FakeDiscord()
-    await fake.start()
     clock = Clock(datetime(2027, 1, 4, 12, 0, tzinfo=UTC))  # a Monday
     db = tmp_path_factory.mktemp("discord-nights") / "club.db"
-    with fake.point_at():
-        async with open_core(db, content=pack, clock=clock) as core, \
-                running(fake, core) as bot:
-            world = World(fake, bot, core, clock, db, scheduler_of(bot))
-            await world.host("club create", timezone=LONDON)
-            await world.member("club join")
-            yield world
-    await fake.stop()
+    async with started(pack, db, clock) as (fake, bot, core):
+        world = World(fake, bot, core, clock, db, scheduler_of(bot))
+        await world.host("club create", timezone=LONDON)
+        await world.member("club join")
+        yield world
 
 
 

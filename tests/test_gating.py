@@ -26,7 +26,7 @@ from bot.adapters.slack.render import escape as slack_escape
 from bot.adapters.slack.render import render as slack_render
 from bot.adapters.slack.render import text_of as slack_text_of
 from bot.app import load_library, open_core
-from bot.core.clubs import Club, Scope, SpoilerMode
+from bot.core.clubs import Club, Scope, SpoilerMode, followed
 from bot.core.commands import build_registry
 from bot.core.content import CardKind, Content
 from bot.core.library import Work
@@ -515,7 +515,7 @@ def test_a_night_leaks_nothing_on_any_surface(live, target: int, club_at: Progre
         shown = await core.store.night(night_id)
         assert shown is not None
         fresh = await core.store.club(SCOPE, "room")
-        due = Due(0, shown, 1, "room", "leaks", (), fresh.progress, fresh.mode)  # type: ignore[union-attr]
+        due = Due(0, shown, 1, "room", "leaks", (), fresh.progress, fresh.mode, fresh.medium)  # type: ignore[union-attr]
         timeline = leaks.timeline
         seen.append((gate(reminder_draft(due, datetime.now(UTC), timeline), fresh.progress,  # type: ignore[union-attr]
                           effective_mode(mode, Visibility.PUBLIC), who="the club",
@@ -532,3 +532,111 @@ def test_a_night_leaks_nothing_on_any_surface(live, target: int, club_at: Progre
     for reply, audience, shown_mode in loop.run_until_complete(night()):
         assert "Traceback" not in render_text(reply)
         check(reply, audience, shown_mode, leaks)
+
+
+# -- a club's own media ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def one_medium(live) -> dict[Medium, Club]:
+    """A novel club and a film club beside the live one. Their rows are given progress on
+    both timelines through the store (as rows written before the rule could have it): their
+    channels must be cut to their own medium alone."""
+    loop, core, _club, leaks = live
+    return {medium: loop.run_until_complete(core.store.create_club(
+        SCOPE, f"room-{medium.value}", medium=medium, tz="UTC", host="host",
+        work=leaks.work.id))
+        for medium in (Medium.NOVEL, Medium.FILM)}
+
+
+def _in_medium(live, clubs: dict[Medium, Club], medium: Medium, line: str, club_at: Progress,
+               mode: SpoilerMode) -> tuple[Reply, Progress]:
+    loop, core, _club, _leaks = live
+    club = clubs[medium]
+    loop.run_until_complete(_set(core, club, club_at, Progress(), mode))
+    reply = loop.run_until_complete(
+        core.run_text(Invocation(SCOPE, club.channel, "sam"), line))
+    return reply, followed(club_at, medium)
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(line=line, medium=st.sampled_from((Medium.NOVEL, Medium.FILM)), club_at=progress,
+       mode=st.sampled_from(SpoilerMode))
+def test_a_clubs_channel_is_cut_to_its_own_media(live, one_medium, line: str, medium: Medium,
+                                                 club_at: Progress, mode: SpoilerMode) -> None:
+    """A film club's channel reply ignores whatever its row says of the novel, and the
+    reverse: the audience is the club's progress on its own medium."""
+    leaks = live[3]
+    club_at = within(club_at, leaks.timeline)
+    reply, audience = _in_medium(live, one_medium, medium, line, club_at, mode)
+    if reply.visibility is Visibility.PRIVATE:
+        check(reply, Progress(), SpoilerMode.TAG if mode is SpoilerMode.TAG else SpoilerMode.HIDE,
+              leaks, line)
+    else:
+        assert (reply.audience.progress_novel, reply.audience.progress_film) == (
+            audience.novel, audience.film)
+        check(reply, audience, mode, leaks, line)
+
+
+def test_each_line_in_a_one_medium_club_that_has_the_other_all_read(live, one_medium) -> None:
+    """Deterministic: a film club whose row has finished the novel, and a novel club whose
+    row has finished the film, at the start and at points through their own medium."""
+    leaks = live[3]
+    end = leaks.timeline.end
+    for medium, points in (
+            (Medium.FILM, [Progress(end.novel, f) for f in (0, end.film // 4, end.film // 2)]),
+            (Medium.NOVEL, [Progress(n, end.film) for n in (0, end.novel // 3,
+                                                             2 * end.novel // 3)])):
+        for at in points:
+            for text in leaks.sweep:
+                reply, audience = _in_medium(live, one_medium, medium, text, at,
+                                             SpoilerMode.HIDE)
+                if reply.visibility is Visibility.PUBLIC:
+                    check(reply, audience, SpoilerMode.HIDE, leaks, text)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(target=st.sampled_from(COMPLETING), medium=st.sampled_from((Medium.NOVEL, Medium.FILM)),
+       typed=st.one_of(st.just(""), st.sampled_from(ALL_WORDS)), club_at=progress)
+def test_autocomplete_in_a_one_medium_club(live, one_medium, target: tuple[str, str, CardKind],
+                                           medium: Medium, typed: str,
+                                           club_at: Progress) -> None:
+    loop, core, _club, leaks = live
+    path, option, kind = target
+    club = one_medium[medium]
+    club_at = within(club_at, leaks.timeline)
+    loop.run_until_complete(_set(core, club, club_at, leaks.timeline.end, SpoilerMode.HIDE))
+    offered = loop.run_until_complete(
+        core.complete(Invocation(SCOPE, club.channel, "sam"), path, option, typed))
+    assert set(offered) <= _open_names(leaks.work.content, kind, followed(club_at, medium)), (
+        medium, club_at)
+
+
+@pytest.mark.parametrize("medium", [Medium.NOVEL, Medium.FILM])
+def test_a_reminder_in_a_one_medium_club_is_cut_to_its_medium(live, one_medium,
+                                                              medium: Medium) -> None:
+    """The scheduler's post in the channel: its club's progress as the store hands it over
+    (``Due``) counts only on the club's medium."""
+    loop, core, _club, leaks = live
+    club = one_medium[medium]
+    end = leaks.timeline.end
+    target = f"novel {end.novel}" if medium is Medium.NOVEL else f"film {end.film}"
+
+    async def remind() -> tuple[Due, Reply]:
+        await _set(core, club, end, Progress(), SpoilerMode.HIDE)
+        made = await core.run_text(Invocation(SCOPE, club.channel, "host", is_admin=True),
+                                   f"/session schedule {target} at friday 19:30")
+        night = await core.store.night(int(re.search(r"#(\d+)", made.title or "")[1]))  # type: ignore[index]
+        assert night is not None
+        claimed = await core.store.claim_due("test", 2**40)
+        await core.store.finish_reminders([], [d.id for d in claimed])
+        due = next(d for d in claimed if d.night.id == night.id)
+        await core.run_text(Invocation(SCOPE, club.channel, "host", is_admin=True),
+                            f"/session cancel {night.id}")
+        return due, gate(reminder_draft(due, datetime.now(UTC), leaks.timeline), due.progress,
+                         SpoilerMode.HIDE, who="the club", timeline=leaks.timeline)
+
+    due, reply = loop.run_until_complete(remind())
+    assert due.progress == followed(end, medium)
+    check(reply, due.progress, SpoilerMode.HIDE, leaks)

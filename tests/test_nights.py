@@ -643,18 +643,31 @@ async def test_a_night_on_earlier_chapters_gives_the_club_its_progress_back(
     assert (await night_core.store.club(CONSOLE, "general")).progress == Progress(18, 50)  # type: ignore[union-attr]
 
 
-async def test_prompts_never_come_back_to_back_when_the_pool_runs_out(
+DEPTH_ORDER = (Depth.WARM_UP, Depth.DEEP, Depth.DEBATE)
+
+
+async def test_prompts_never_come_back_to_back_or_shallower_when_the_pool_runs_out(
         night_core: Core, pack: Content) -> None:
+    # Through chapter 1 there are 17 warm-ups, one deep prompt and one debate.
     await club(night_core, channel="tiny")
     await ok(night_core, "/club create novel", channel="small")
-    await ok(night_core, "/session schedule novel 1 at friday 19:30", channel="small")
+    night = night_id(await ok(night_core, "/session schedule novel 1 at friday 19:30",
+                              channel="small"))
     await ok(night_core, "/session start", channel="small")
-    last = None
-    for _ in range(30):
+    depths = []
+    for _ in range(3):
         reply = await ok(night_core, "/session next", channel="small")
-        text = next(p.text for p in reply.parts if p.text != "Skipped; here is another.")
-        assert text != last
-        last = text
+        depths.append(DEPTH_ORDER.index(Depth(reply.title.rsplit(" · ", 1)[1])))  # type: ignore[union-attr]
+    assert depths == [0, 1, 2]
+    before = await night_core.store.night_prompts(night)
+    for _ in range(2):
+        said = await refused(night_core, "/session next", channel="small")
+        # Said, not dropped back to a warm-up, and nothing kept.
+        assert "as deep as the last one discussed (debate)" in said
+        assert await night_core.store.night_prompts(night) == before
+    # Skipping the debate leaves the deep prompt the last one discussed: it may come back.
+    swapped = await ok(night_core, "/session skip", channel="small")
+    assert swapped.title == "Prompt 3 · deep" and "Skipped" in flat(swapped)
     # A skip right at the start has nothing to skip and says so by saying nothing of it.
     await ok(night_core, "/session end", channel="small")
     await ok(night_core, "/session schedule novel 1 at saturday 19:30", channel="small")
@@ -717,9 +730,10 @@ async def test_more_bad_input(night_core: Core, line: str, says: str) -> None:
 
 async def test_titles_in_other_quotes(night_core: Core) -> None:
     await club(night_core)
-    for typed, title in (("«Part One»", "Part One"), ("'Kathy night'", "Kathy night"),
-                         ("‘Film night’", "Film night")):
-        night = night_id(await ok(night_core, f"/session schedule novel 9 at friday 19:30 "
+    for typed, title, at in (("«Part One»", "Part One", "19:30"),
+                             ("'Kathy night'", "Kathy night", "20:00"),
+                             ("‘Film night’", "Film night", "20:30")):
+        night = night_id(await ok(night_core, f"/session schedule novel 9 at friday {at} "
                                               f"{typed}"))
         assert (await night_core.store.night(night)).title == title  # type: ignore[union-attr]
 

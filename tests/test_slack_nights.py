@@ -14,9 +14,9 @@ import pytest
 import pytest_asyncio
 from conftest import night_thread
 from fakes.clock import Clock
-from fakes.fake_slack import ADMIN, TEAM, FakeSlack
+from fakes.fake_slack import ADMIN, TEAM
 from fakes.slow_store import slowed
-from helpers.slack_world import SlackWorld, scheduler_of, served, slack_bot
+from helpers.slack_world import SlackWorld, scheduler_of, slack_bot, started
 
 from bot.adapters.slack import answer as slack_answer
 from bot.adapters.slack.nights import CANNOT_POST
@@ -51,15 +51,11 @@ class World(SlackWorld):
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(pack: Content, tmp_path_factory: pytest.TempPathFactory
                 ) -> AsyncIterator[World]:
-    fake = FakeSlack()
-    await fake.start()
-    fake.zones[ADMIN] = "America/New_York"
     clock = Clock(datetime(2027, 1, 4, 12, 0, tzinfo=UTC))
     db = tmp_path_factory.mktemp("slack-nights") / "club.db"
-    async with open_core(db, content=pack, clock=clock) as core, \
-            served(core, fake) as (bot, url):
+    async with started(pack, db, clock) as (fake, bot, core, url):
+        fake.zones[ADMIN] = "America/New_York"
         yield World(fake, bot, core, url, clock, db, scheduler_of(bot))
-    await fake.stop()
 
 
 
@@ -100,7 +96,7 @@ async def test_a_whole_night_on_slack(world: World) -> None:
     [channel_post] = world.posts(CHANNEL)
     assert "Reminder: Night" in text_of(channel_post) and "tomorrow" in text_of(channel_post)
     [dm] = world.posts(MEMBER)
-    assert "You're going" in text_of(dm) and f"<#{CHANNEL}>" in text_of(dm)
+    assert "tomorrow" in text_of(dm) and f"Part One in <#{CHANNEL}> starts" in text_of(dm)
 
     # A member cannot open it; a host can: the agenda is the bot's post, the thread its ts.
     before = len(world.posts())

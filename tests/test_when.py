@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.errors import BadInput
 from bot.core.when import parse_when
+from bot.core.zones import zone_named
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
@@ -89,3 +90,80 @@ def test_an_instant_from_now_in_the_repeated_hour_is_refused() -> None:
 def test_a_time_alone_keeps_the_day_it_is_given(words: str) -> None:
     wall = parse_when(words, "Europe/London", NOW, on=date(2026, 12, 4))
     assert wall.local.date() == date(2026, 12, 4)
+
+
+# -- time-zone names as people type them ---------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "name"), [
+    ("europe/london", "Europe/London"),
+    ("EUROPE/LONDON", "Europe/London"),
+    ("  Europe/London ", "Europe/London"),
+    ("america/new york", "America/New_York"),
+    ("australia/lord_howe", "Australia/Lord_Howe"),
+    ("Etc/UTC", "UTC"),  # what a machine set to UTC calls itself
+    ("utc", "UTC"),
+    ("Zulu", "UTC"),
+])
+def test_zone_names_match_whatever_the_case(typed: str, name: str) -> None:
+    assert zone_named(typed) == name
+
+
+@pytest.mark.parametrize(("typed", "nearest"), [
+    ("Europe/Londn", "`Europe/London`"),
+    ("europe/londn", "`Europe/London`"),
+    ("london", "`Europe/London`"),
+    ("new york", "`America/New_York`"),
+    ("Amercia/New_Yrok", "`America/New_York`"),
+    ("asia/tokio", "`Asia/Tokyo`"),
+])
+def test_a_name_that_is_no_zone_gets_the_nearest_names(typed: str, nearest: str) -> None:
+    with pytest.raises(BadInput) as refused:
+        zone_named(typed)
+    assert refused.value.message == f"`{typed}` is not a time zone I know."
+    assert refused.value.hint == f"Did you mean {nearest}?"
+
+
+def test_a_name_like_no_zone_gets_an_example() -> None:
+    with pytest.raises(BadInput) as refused:
+        zone_named("xyz")
+    assert refused.value.hint == "Use an IANA name such as `Europe/London` or `America/New_York`."
+
+
+# -- clock changes, as each zone makes them ------------------------------------------------------
+
+@pytest.mark.parametrize(("words", "tz", "says", "hint"), [
+    # Lord Howe Island moves its clocks by half an hour.
+    ("2027-10-03 02:10", "Australia/Lord_Howe", "the clocks go forward from 02:00 to 02:30",
+     "Pick 02:30 or later."),
+    ("2027-03-28 01:30", "Europe/London", "the clocks go forward from 01:00 to 02:00",
+     "Pick 02:00 or later."),
+    ("2027-04-04 01:45", "Australia/Lord_Howe", "the clocks go back from 02:00 to 01:30",
+     "Pick a time before 01:30, or from 02:00 on."),
+    ("2027-10-31 01:30", "Europe/London", "the clocks go back from 02:00 to 01:00",
+     "Pick a time before 01:00, or from 02:00 on."),
+])
+def test_a_clock_change_is_told_as_it_is(words: str, tz: str, says: str, hint: str) -> None:
+    with pytest.raises(BadInput) as refused:
+        parse_when(words, tz, NOW)
+    assert says in refused.value.message and refused.value.hint == hint
+
+
+def test_the_first_time_after_a_half_hour_jump_is_taken() -> None:
+    assert parse_when("2027-10-03 02:30", "Australia/Lord_Howe", NOW).label() == (
+        "Sun 3 Oct 2027, 02:30 +11")
+
+
+def test_a_past_time_in_a_gap_is_reported_as_typed() -> None:
+    # 02:10 did not happen on Lord Howe on 4 October 2026; read, it would be 02:40.
+    with pytest.raises(BadInput) as refused:
+        parse_when("2026-10-04 02:10", "Australia/Lord_Howe", NOW)
+    assert refused.value.message == ("`2026-10-04 02:10` is Sun 4 Oct 2026, 02:10 "
+                                     "(Australia/Lord_Howe), which has already passed.")
+
+
+@pytest.mark.parametrize("words", ["at at friday 19:30", "friday at at 19:30", "at at",
+                                   "on on friday 19:30"])
+def test_a_word_twice_in_a_row_is_not_a_time(words: str) -> None:
+    with pytest.raises(BadInput) as refused:
+        parse_when(words, "Europe/London", NOW)
+    assert "is not a time" in refused.value.message

@@ -26,6 +26,7 @@ from bot.core.reply import GatedPart, PartState, Reply, Visibility
 from bot.core.scheduler import Notice
 from bot.core.service import Core
 from bot.core.when import STAMP
+from bot.core.zones import UTC_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -150,14 +151,16 @@ def render_json(reply: Reply, line: Line, thread: str | None = None,
 
 
 def local_zone() -> str | None:
-    """This machine's IANA zone, the default for a club made on the console."""
+    """This machine's IANA zone, the default for a club made on the console: its own name,
+    except that UTC is `UTC` (a machine set to UTC calls it Etc/UTC, a name nobody types)."""
     try:
         import tzlocal
 
-        return tzlocal.get_localzone_name()
+        name = tzlocal.get_localzone_name()
     except Exception:  # an odd /etc/localtime: clubs fall back to UTC
         log.warning("could not tell this machine's time zone", exc_info=True)
         return None
+    return "UTC" if name in UTC_NAMES else name
 
 
 class Console:

@@ -3,7 +3,7 @@ how spoilers are shown in its channel. The store port and the commands both spea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.core.timeline import START, Medium, Progress
@@ -28,6 +28,20 @@ def progress_in(reading: Reading, work: str) -> Progress:
     return next((p for w, p in reading if w == work), START)
 
 
+def follows(medium: Medium, timeline: Medium) -> bool:
+    """Does a club following ``medium`` follow ``timeline`` (the novel or the film)?"""
+    return medium is Medium.BOTH or medium is timeline
+
+
+def followed(progress: Progress, medium: Medium) -> Progress:
+    """Progress on the media a club follows, and nothing on the others: a film club's channel
+    is cut to the film alone, whatever a row written before the rule says of the novel."""
+    if medium is Medium.BOTH:  # the common case, on every command's path: nothing to drop
+        return progress
+    return replace(progress, novel=progress.novel if follows(medium, Medium.NOVEL) else 0,
+                   film=progress.film if follows(medium, Medium.FILM) else 0)
+
+
 @dataclass(frozen=True, slots=True)
 class Club:
     id: int
@@ -47,11 +61,13 @@ class Club:
 
     @property
     def progress(self) -> Progress:
-        """Its progress in the work it reads now."""
-        return progress_in(self.read, self.work)
+        """Its progress in the work it reads now, on the media it follows."""
+        return self.progress_in(self.work)
 
     def progress_in(self, work: str) -> Progress:
-        return progress_in(self.read, work)
+        """Its progress in ``work``, on the media it follows only: here, not in each store or
+        at each gate, so no reader of a club can see past its media."""
+        return followed(progress_in(self.read, work), self.medium)
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,9 +73,8 @@ def private_reminder(due: Due, now: datetime, timeline: Timeline) -> Draft:
     night = due.night
     return Draft(
         title=f"Reminder: {night.name}",
-        parts=(Part(f"You're going to {night.name} in <#{due.channel}>: it starts "
-                    f"{night.wall.stamp()}, {how_soon(due, now)}. It covers "
-                    f"{covers(night, timeline)}."),),
+        parts=(Part(f"{night.name} in <#{due.channel}> starts {night.wall.stamp()}, "
+                    f"{how_soon(due, now)}. It covers {covers(night, timeline)}."),),
         footer="You asked for this reminder; `/session remind off` stops them.",
         visibility=Visibility.PRIVATE,
     )

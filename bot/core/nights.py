@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.core.clubs import SpoilerMode
+from bot.core.clubs import SpoilerMode, followed
 from bot.core.errors import BadInput
-from bot.core.timeline import Progress, ProgressError
+from bot.core.timeline import Medium, Progress, ProgressError
 from bot.core.when import Repeat, Wall
 from bot.core.work import Timeline
 
@@ -136,7 +136,7 @@ class Night:
 @dataclass(frozen=True, slots=True)
 class Rsvp:
     user: str
-    answer: Answer | None  # None: came on the night without answering
+    answer: Answer | None  # None: not answered (asked only for a reminder, or just came)
     remind: bool
     here: bool  # checked in on the night
 
@@ -157,11 +157,16 @@ class Due:
     hours: int
     channel: str
     workspace: str
-    # Members going who asked to be reminded privately.
+    # Members who asked to be reminded privately (whatever they answered, unless it was no).
     remind: tuple[str, ...]
-    # The club's progress and spoiler mode, which cut the channel's reminder.
+    # The club's progress and spoiler mode, which cut the channel's reminder; its progress
+    # counts only on the media it follows, as a club's does.
     progress: Progress
     mode: SpoilerMode
+    medium: Medium
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "progress", followed(self.progress, self.medium))
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +189,14 @@ class NightTaken(Exception):
     def __init__(self, running: int) -> None:
         super().__init__(running)
         self.running = running
+
+
+class DuplicateNight(Exception):
+    """The club has a night coming (or running) on the same target at the same time."""
+
+    def __init__(self, night_id: int) -> None:
+        super().__init__(night_id)
+        self.night_id = night_id
 
 
 class StaleNight(Exception):

@@ -29,6 +29,21 @@ SECTIONS = "sections"  # an Option.complete that offers the work's book sections
 WORK_OPTION = "work"  # the option that names which work a command is about
 
 
+class Form(StrEnum):
+    """How a platform has members type a command, which is how help must show it."""
+
+    WORDS = "words"  # the words after the command: Slack and the console (`novel 9`)
+    OPTIONS = "options"  # named, typed options of a native command: Discord (`novel:9`)
+
+
+# The platforms that bind every command as native options (Discord's slash commands).
+_OPTIONS_ON = frozenset({"discord"})
+
+
+def form_for(platform: str) -> Form:
+    return Form.OPTIONS if platform in _OPTIONS_ON else Form.WORDS
+
+
 class OptionKind(StrEnum):
     TEXT = "text"  # free words; the last text option takes the rest of the line
     INT = "int"
@@ -60,17 +75,29 @@ class Option:
     keyword: bool = False
     aliases: tuple[str, ...] = ()  # other keywords for it in text (`novel` for `book`)
 
-    def usage(self) -> str:
-        shown = "|".join(self.choices) if self.choices else _VALUE_WORDS.get(
-            self.kind, self.name.upper())
-        if self.keyword:
-            shown = f"{self.name} {shown}"
-        if self.kind is OptionKind.WORK:
-            shown = f"{self.name}:ID"
+    def usage(self, form: Form = Form.WORDS) -> str:
+        if self.kind is OptionKind.WORK:  # `work:ID` in words and as an option alike
+            shown = f"{self.name}:ID" if form is Form.WORDS else f"{self.name}:<work>"
+        elif form is Form.OPTIONS:  # `mode:<hide|tag|off>`, `book:<chapter>`
+            value = "|".join(self.choices) or _VALUE_NAMES.get(
+                self.kind, self.name.replace("_", " "))
+            shown = f"{self.name}:<{value}>"
+        else:
+            shown = "|".join(self.choices) if self.choices else _VALUE_WORDS.get(
+                self.kind, self.name.upper())
+            if self.keyword:
+                shown = f"{self.name} {shown}"
         return shown if self.required else f"[{shown}]"
+
+    def label(self, form: Form = Form.WORDS) -> str:
+        """How help names it: as its value is typed in words, or as the option is named."""
+        return self.name if form is Form.OPTIONS else self.name.upper()
 
 
 _VALUE_WORDS = {OptionKind.CHAPTER: "N|NAME", OptionKind.MINUTES: "MINUTES|H:MM"}
+# What a native option takes: a progress point is text the work's timeline reads.
+_VALUE_NAMES = {OptionKind.CHAPTER: "chapter or section", OptionKind.MINUTES: "minutes",
+                OptionKind.INT: "number", OptionKind.MEMBER: "member"}
 
 
 Handler = Callable[..., Awaitable["Draft"]]
@@ -90,8 +117,8 @@ class Command:
     examples: tuple[str, ...] = ()
     # It changes whose progress or which mode cuts replies: its own reply follows the new one.
     moves_audience: bool = False
-    # Its reply depends on nothing but the content, the options and the audience (no store,
-    # no chance), so the core may give the same gated reply again.
+    # Its reply depends on nothing but the content, the options, the audience and how the
+    # platform types commands (no store, no chance), so the core may give it again.
     pure: bool = False
     # How typed words split into options, for a command whose words do not fall into place
     # one by one (`/session schedule novel 9 at friday 19:30 "Part One" weekly`). None: by
@@ -117,10 +144,10 @@ class Command:
 
         return tuple(e for example in self.examples if (e := fill_example(example, names)))
 
-    def usage(self) -> str:
-        if self.syntax:
+    def usage(self, form: Form = Form.WORDS) -> str:
+        if self.syntax and form is Form.WORDS:
             return f"/{self.path} {self.syntax}"
-        words = [f"/{self.path}", *(o.usage() for o in self.options)]
+        words = [f"/{self.path}", *(o.usage(form) for o in self.options)]
         return " ".join(words)
 
 
@@ -175,6 +202,20 @@ class Registry:
         """A copy with one more command (benchmarks add a no-op this way)."""
         groups = (*self.groups(), group) if group else self.groups()
         return Registry(groups, (*self._commands.values(), command))
+
+    def example(self, text: str, form: Form) -> str:
+        """A command as typed in words (a declared example), as members type it in ``form``:
+        `/club progress film 1:00` is `/club progress film:60` where options are typed."""
+        if form is Form.WORDS:
+            return text
+        try:
+            command, raw = self.parse(text)
+        except (BadInput, HelpRequested):  # not one command's words: shown as written
+            return text
+        # As typed: every option Discord takes is text the core reads, or a member picked.
+        given = [f"{o.name}:@{raw[o.name].lstrip('@')}" if o.kind is OptionKind.MEMBER
+                 else f"{o.name}:{raw[o.name]}" for o in command.options if raw.get(o.name)]
+        return " ".join([f"/{command.path}", *given])
 
     def parse(self, text: str) -> tuple[Command, dict[str, str]]:
         """`/film cast` or `club progress novel 9` -> (command, raw option strings)."""

@@ -33,14 +33,15 @@ from bot.core.registry import (
     HelpRequested,
     Registry,
     coerce,
+    form_for,
     quote,
 )
 from bot.core.reply import Action, Draft, Kind, Part, PartState, Reply, Visibility
 from bot.core.spoilers import Decision, decide, gate
 from bot.core.store import Store
 from bot.core.timeline import START, Progress, Reveal
-from bot.core.when import suggest_zones
 from bot.core.work import WorkInfo
+from bot.core.zones import suggest_zones
 
 log = logging.getLogger(__name__)
 
@@ -191,8 +192,8 @@ class Core:
         progress, mode, who = audience(ctx, visibility, work)
         # Everything a pure command's reply depends on. (A failed lookup's hints also depend
         # on the caller's own progress, which is why errors are never kept.)
-        key = ((command.path, tuple(args.items()), work.id, progress, mode, visibility, who)
-               if command.pure else None)
+        key = ((command.path, tuple(args.items()), work.id, progress, mode, visibility, who,
+                form_for(inv.scope.platform)) if command.pure else None)
         if key is not None and (kept := self._replies.get(key)) is not None:
             self._replies.move_to_end(key)
             return kept

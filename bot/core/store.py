@@ -52,6 +52,12 @@ class Store(Protocol):
         """The club moves to ``work``; its progress in every work it has read is kept."""
         ...
 
+    async def set_club_medium(self, club_id: int, medium: Medium) -> Progress:
+        """Follow ``medium``. A timeline the club did not follow before, or does not follow
+        now, goes back to 0 in every work: progress kept from before never opens anything
+        later. Returns the progress in the work the club reads now."""
+        ...
+
     async def set_spoiler_mode(self, club_id: int, mode: SpoilerMode) -> None: ...
 
     async def add_host(self, club_id: int, user: str) -> bool: ...
@@ -83,10 +89,14 @@ class Store(Protocol):
 
     async def night_prompts(self, night_id: int) -> tuple[NightPrompt, ...]: ...
 
-    async def add_night(self, club_id: int, plan: NightPlan) -> Night: ...
+    async def add_night(self, club_id: int, plan: NightPlan) -> Night:
+        """Raises DuplicateNight if the club has a night scheduled or running on the same
+        target at the same time (checked in the same transaction as the write)."""
+        ...
 
     async def edit_night(self, night_id: int, plan: NightPlan) -> Night:
-        """Raises StaleNight unless the night is still scheduled."""
+        """Raises StaleNight unless the night is still scheduled, DuplicateNight if the change
+        would make it another night's twin."""
         ...
 
     async def cancel_night(self, night_id: int, successor: NightPlan | None, *,

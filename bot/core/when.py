@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 from bot.core.errors import BadInput
+from bot.core.zones import zone
 
 FURTHEST = timedelta(days=2 * 366)  # a night further off than this is a typo
 _SETTINGS_BASE = {
@@ -82,54 +84,6 @@ class Repeat(StrEnum):
         return self
 
 
-@lru_cache(maxsize=1)
-def _zone_names() -> frozenset[str]:
-    # Names of places and of fixed zones; not the files that only describe this machine
-    # (`localtime`) or tzdata's internals (`posixrules`, `Factory`, `right/...`).
-    return frozenset(n for n in available_timezones()
-                     if n not in {"localtime", "posixrules", "Factory"}
-                     and not n.startswith(("right/", "posix/")))
-
-
-def suggest_zones(typed: str, limit: int = 25) -> tuple[str, ...]:
-    """Zone names for a member typing one (`lond` -> Europe/London): names whose city starts
-    with what was typed first, then names that contain it. No story in them, so no gate."""
-    wanted = typed.strip().lower().replace(" ", "_")
-    names = sorted(_zone_names())
-    if not wanted:
-        common = ("UTC", "Europe/London", "America/New_York", "America/Chicago",
-                  "America/Los_Angeles", "Europe/Paris", "Europe/Berlin", "Asia/Tokyo",
-                  "Australia/Sydney")
-        return common[:limit]
-    city = [n for n in names if n.lower().rsplit("/", 1)[-1].startswith(wanted)
-            or n.lower().startswith(wanted)]
-    rest = [n for n in names if wanted in n.lower() and n not in city]
-    return tuple([*city, *rest][:limit])
-
-
-@lru_cache(maxsize=512)
-def zone(name: str) -> ZoneInfo:
-    """The zone for an IANA name, or a polite error."""
-    if name not in _zone_names():
-        shown = "".join(c for c in name[:40] if c.isprintable() and c not in "`<>@")
-        raise BadInput(f"`{shown}` is not a time zone I know.",
-                       hint="Use an IANA name such as `Europe/London` or `America/New_York`.")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput("That is not a time zone I know.",
-                       hint="Use an IANA name such as `Europe/London` or `America/New_York`."
-                       ) from None
-
-
-def is_zone(name: str) -> bool:
-    try:
-        zone(name)
-    except BadInput:
-        return False
-    return True
-
-
 @dataclass(frozen=True, slots=True)
 class Wall:
     """A wall-clock time in a named zone: what a night is stored as."""
@@ -153,6 +107,18 @@ class Wall:
         """`Fri 4 Dec 2026, 19:30 GMT`: the time in the club's zone, for plain text."""
         aware = self.instant().astimezone(zone(self.tz))
         return f"{aware:%a} {aware.day} {aware:%b %Y, %H:%M} {aware.tzname()}"
+
+    def exists(self) -> bool:
+        """False for a local time the clocks skip (02:30 on the night they go forward)."""
+        return self.instant().astimezone(zone(self.tz)).replace(tzinfo=None) == self.local
+
+    def as_typed(self) -> str:
+        """The label of the time as typed, even one the clocks skip (which ``label`` would
+        give as the time it is read as, later)."""
+        if self.exists():
+            return self.label()
+        local = self.local
+        return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({self.tz})"
 
     def stamp(self) -> str:
         """The neutral time token: adapters show it in each reader's own time (Discord
@@ -217,12 +183,13 @@ def parse_when(text: str, tz: str, now: datetime, *, on: date | None = None) -> 
     _check_weekday(words, local)
     wall = Wall(local, tz)
     if wall.instant() <= now:
-        raise BadInput(f"{_q(words)} is {wall.label()}, which has already passed.",
+        raise BadInput(f"{_q(words)} is {wall.as_typed()}, which has already passed.",
                        hint="Give a time in the future.")
     if relative and wall.instant() != meant:
         # Kept as a wall-clock time, an instant in the hour the clocks repeat would be read
         # as its first pass: refuse rather than keep the night an hour early.
-        raise BadInput(f"{_q(words)} lands in the hour the clocks go back in {tz}.",
+        raise BadInput(f"{_q(words)} lands in the time repeated when the clocks go back in "
+                       f"{tz}.",
                        hint="Give a clock time instead, such as `tomorrow 02:30`.")
     if not relative:
         _check_clock_change(wall, words)
@@ -296,7 +263,13 @@ def _check_words(words: str, tz: str) -> None:
             r"^in\s", words, re.I):
         raise BadInput(f"{_q(words)} has a time-zone offset in it; this club's nights are in "
                        f"{tz}.", hint=_ZONE_HINT)
-    for token in _TOKEN.findall(words):
+    tokens = _TOKEN.findall(words)
+    for first, second in pairwise(tokens):
+        if first.isalpha() and first.lower() == second.lower():
+            # The parser drops a stray word without a word (`at at friday` is read as Friday).
+            raise BadInput(f"{_q(words)} says {_q(first)} twice: `{first} {second}` is not a "
+                           "time.", hint="Say it once, for example `friday at 19:30`.")
+    for token in tokens:
         word = token.lower()
         if word.isalpha() and word not in _WORDS:
             if (word.upper() == token and len(word) in (3, 4)) or word in {"utc", "gmt"}:
@@ -435,14 +408,29 @@ def _check_clock_change(wall: Wall, words: str) -> None:
     where = zone(wall.tz)
     first = wall.local.replace(tzinfo=where, fold=0)
     second = wall.local.replace(tzinfo=where, fold=1)
-    if first.utcoffset() == second.utcoffset():
+    jump = (second.utcoffset() or timedelta()) - (first.utcoffset() or timedelta())
+    if not jump:
         return
-    back = first.astimezone(UTC).astimezone(where).replace(tzinfo=None)
-    if back != wall.local:
-        raise BadInput(f"{_q(words)} does not happen in {wall.tz}: the clocks go forward "
-                       "past it that night.", hint="Pick a time an hour or more later.")
-    raise BadInput(f"{_q(words)} happens twice in {wall.tz}: the clocks go back that night.",
-                   hint="Pick a time outside the hour the clocks repeat.")
+    # The jump is the zone's own (30 minutes on Lord Howe Island), not always an hour.
+    after = _first_after_change(wall)
+    if jump > timedelta():
+        raise BadInput(f"{_q(words)} does not happen in {wall.tz}: the clocks go forward from "
+                       f"{after - jump:%H:%M} to {after:%H:%M} that night.",
+                       hint=f"Pick {after:%H:%M} or later.")
+    raise BadInput(f"{_q(words)} happens twice in {wall.tz}: the clocks go back from "
+                   f"{after:%H:%M} to {after + jump:%H:%M} that night.",
+                   hint=f"Pick a time before {after + jump:%H:%M}, or from {after:%H:%M} on.")
+
+
+def _first_after_change(wall: Wall) -> datetime:
+    """The first wall-clock minute after the span a clock change skips or repeats."""
+    where = zone(wall.tz)
+    local = wall.local
+    # A span is at most a few hours of minutes.
+    while (local.replace(tzinfo=where, fold=0).utcoffset()
+           != local.replace(tzinfo=where, fold=1).utcoffset()):
+        local += timedelta(minutes=1)
+    return local
 
 
 def _q(text: str) -> str:

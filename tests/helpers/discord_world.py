@@ -4,15 +4,18 @@ what every Discord test module shares about it."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from fakes.fake_discord import GUILD_ID, FakeDiscord
 
 from bot.adapters.discord.client import ClubBot
-from bot.app import adapter_state
+from bot.app import adapter_state, open_core
+from bot.core.content import Content
 from bot.core.scheduler import Scheduler
 from bot.core.service import Core
 
@@ -47,3 +50,19 @@ async def running(fake: FakeDiscord, core: Core, dev_guild: int | None = GUILD_I
     finally:
         await bot.close()
         await runner
+
+
+@asynccontextmanager
+async def started(pack: Content, db: Path, clock: Callable[[], datetime]
+                  ) -> AsyncIterator[tuple[FakeDiscord, ClubBot, Core]]:
+    """A fake Discord and the real client against it, on a core over ``db`` that reads
+    ``clock``: what a module's world stands on."""
+    fake = FakeDiscord()
+    await fake.start()
+    try:
+        with fake.point_at():
+            async with open_core(db, content=pack, clock=clock) as core, \
+                    running(fake, core) as bot:
+                yield fake, bot, core
+    finally:
+        await fake.stop()

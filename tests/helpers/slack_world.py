@@ -3,15 +3,18 @@ what every Slack test module shares about it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
 from fakes.fake_slack import SECRET, FakeSlack, serving
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.app import SlackBot
-from bot.app import adapter_state
+from bot.app import adapter_state, open_core
+from bot.core.content import Content
 from bot.core.scheduler import Scheduler
 from bot.core.service import Core
 
@@ -40,3 +43,18 @@ async def served(core: Core, fake: FakeSlack) -> AsyncIterator[tuple[SlackBot, s
     bot = slack_bot(core, fake)
     async with serving(bot.app.web_app(path="/slack/events")) as url:
         yield bot, url
+
+
+@asynccontextmanager
+async def started(pack: Content, db: Path, clock: Callable[[], datetime]
+                  ) -> AsyncIterator[tuple[FakeSlack, SlackBot, Core, str]]:
+    """The fake Slack and the real Bolt app served against it, on a core over ``db`` that
+    reads ``clock``: what a module's world stands on."""
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        async with open_core(db, content=pack, clock=clock) as core, \
+                served(core, fake) as (bot, url):
+            yield fake, bot, core, url
+    finally:
+        await fake.stop()

@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.call import Call
-from bot.core.clubs import Club, ClubExists, LastHost, SpoilerMode
+from bot.core.clubs import Club, ClubExists, LastHost, SpoilerMode, follows
 from bot.core.commands import club_works
-from bot.core.commands.common import mention, require_club
+from bot.core.commands.common import (
+    FOLLOWS,
+    TIMELINES,
+    add_hint,
+    mention,
+    require_club,
+    unfollowed,
+)
 from bot.core.commands.progress import progress_fields
 from bot.core.commands.session_common import night_work
 from bot.core.effects import NightChanged
@@ -17,10 +24,12 @@ from bot.core.nights import Night, NightPlan, NightStatus
 from bot.core.planning import plan_for
 from bot.core.registry import SECTIONS, WORK, ZONES, Command, Group, Option, OptionKind, quote
 from bot.core.reply import Draft, Part, Visibility
-from bot.core.timeline import Medium
-from bot.core.when import is_zone, zone
+from bot.core.timeline import Medium, Progress
+from bot.core.work import Timeline
+from bot.core.zones import is_zone, zone_named
 
 HISTORY_SHOWN = 10
+EVERY_NIGHT = 10_000  # more nights than any club schedules ahead
 
 _MODE_TEXT = {
     SpoilerMode.HIDE: "hide: parts beyond the club's progress are left out, and replies say "
@@ -34,12 +43,21 @@ def _hours(hours: tuple[int, ...]) -> str:
     return ", ".join(f"{h} h" for h in hours) + " before" if hours else "none"
 
 
+def club_progress_fields(club: Club, progress: Progress, timeline: Timeline
+                        ) -> tuple[Part, ...]:
+    """The club's progress on the media it follows (a film club has no novel line; a work
+    with no film has no film line)."""
+    # zip stops at the shorter: progress_fields gives the book, then the film if there is one.
+    return tuple(f for t, f in zip(TIMELINES, progress_fields(progress, timeline), strict=False)
+                 if follows(club.medium, t))
+
+
 def _info(call: Call, club: Club, title: str) -> Draft:
     work = call.deps.library.get(club.work) or call.work
     fields = (
         Part(work.title, label="Work"),
         Part(club.medium.value, label="Following"),
-        *progress_fields(club.progress_in(work.id), work.timeline),
+        *club_progress_fields(club, club.progress_in(work.id), work.timeline),
         Part(club.mode.value, label="Spoilers"),
         Part(", ".join(mention(h) for h in club.hosts) or "none", label="Hosts"),
         Part(str(club.member_count), label="Members"),
@@ -55,8 +73,8 @@ def _info(call: Call, club: Club, title: str) -> Draft:
 async def create(call: Call, medium: str | None = None, timezone: str | None = None) -> Draft:
     """A club in this channel, reading the work asked for (`work:ID`) or the default."""
     # The host's own zone where the platform tells it (Slack, the console), else UTC.
-    tz = timezone or (call.inv.tz if call.inv.tz and is_zone(call.inv.tz) else "UTC")
-    zone(tz)  # a polite error for a name that is not a zone
+    own = call.inv.tz if call.inv.tz and is_zone(call.inv.tz) else None
+    tz = zone_named(timezone or own or "UTC")  # a polite error, with near names, for a typo
     try:
         club = await call.store.create_club(call.inv.scope, call.inv.channel,
                                             medium=Medium(medium or "both"), tz=tz,
@@ -105,11 +123,56 @@ async def set_progress(call: Call, book: int | None = None, film: int | None = N
         raise BadInput("Say how far the club has got: `book` with a chapter, `film` with a "
                        "time, or both.",
                        hint="For example `/club progress book 9` or `/club progress film 1:00`.")
+    other = unfollowed(club, novel=book is not None, film=film is not None)
+    if other is not None:
+        raise BadInput(f"This club follows {FOLLOWS[club.medium]}, so it has no "
+                       f"{other.value} progress to set.", hint=add_hint(other))
     if film is not None and call.timeline.film is None:
         raise BadInput(f"{call.work.title} has no film.")
     progress = await call.store.set_club_progress(club.id, call.work.id, novel=book, film=film)
-    return Draft(title="The club's progress", fields=progress_fields(progress, call.timeline),
+    return Draft(title="The club's progress",
+                 fields=club_progress_fields(club, progress, call.timeline),
                  footer="Replies in this channel are now cut to this point.")
+
+
+async def set_medium(call: Call, medium: str) -> Draft:
+    club = require_club(call)
+    chosen = Medium(medium)
+    if chosen is club.medium:
+        return Draft(parts=(Part(f"This club already follows {FOLLOWS[chosen]}."),),
+                     visibility=Visibility.PRIVATE)
+    dropped = [t for t in TIMELINES if follows(club.medium, t) and not follows(chosen, t)]
+    added = [t for t in TIMELINES if follows(chosen, t) and not follows(club.medium, t)]
+    if dropped:
+        await _no_nights_on(call, club, dropped[0])
+    progress = await call.store.set_club_medium(club.id, chosen)
+    changed = replace(club, medium=chosen)
+    notes = [f"This club now follows {FOLLOWS[chosen]}, and replies in this channel are cut "
+             "to how far it has got there."]
+    notes += [f"It starts {FOLLOWS[t]} at the beginning: a host sets how far it has got with "
+              f"`/club progress {'book N' if t is Medium.NOVEL else 'film MINUTES'}`."
+              for t in added]
+    notes += [f"Its {t.value} progress is no longer kept." for t in dropped]
+    return Draft(title="What the club follows", parts=tuple(Part(n) for n in notes),
+                 fields=club_progress_fields(changed, progress, call.timeline))
+
+
+async def _no_nights_on(call: Call, club: Club, timeline: Medium) -> None:
+    """Refuse to drop a timeline that a coming or running night still covers."""
+    nights = await call.store.club_nights(club.id, (NightStatus.RUNNING, NightStatus.SCHEDULED),
+                                          limit=EVERY_NIGHT)
+    night = next((n for n in nights
+                  if (n.target.novel if timeline is Medium.NOVEL else n.target.film)
+                  is not None), None)
+    if night is None:
+        return
+    if night.status is NightStatus.RUNNING:
+        raise UserError(f"{night.name} is running on {FOLLOWS[timeline]}.",
+                        hint="End it with `/session end` first.")
+    raise UserError(f"{night.name} covers {FOLLOWS[timeline]}, which the club would no "
+                    "longer follow.",
+                    hint=f"Cancel it (`/session cancel {night.id}`) or change its target "
+                         f"(`/session edit {night.id} target ...`) first.")
 
 
 async def spoilers(call: Call, mode: str) -> Draft:
@@ -138,10 +201,10 @@ async def hosts(call: Call, action: str, member: str) -> Draft:
 
 async def set_timezone(call: Call, zone_name: str) -> Draft:
     club = require_club(call)
-    zone(zone_name)
-    await call.store.set_club_tz(club.id, zone_name)
+    name = zone_named(zone_name)
+    await call.store.set_club_tz(club.id, name)
     return Draft(title="Time zone", parts=(Part(
-        f"New nights are scheduled in {zone_name}. Nights already scheduled keep the zone "
+        f"New nights are scheduled in {name}. Nights already scheduled keep the zone "
         "they were made in, so none of them moves."),))
 
 
@@ -248,6 +311,11 @@ COMMANDS = (
             host_only=True, moves_audience=True,
             examples=("/club progress book 9", "/club progress film 1:00",
                       "/club progress novel 9 film 45")),
+    Command("club", "medium", "Hosts: what the club follows: the novel, the film or both",
+            set_medium,
+            (Option("medium", "novel, film or both", OptionKind.CHOICE,
+                    choices=("novel", "film", "both")),),
+            host_only=True, moves_audience=True, examples=("/club medium both",)),
     Command("club", "spoilers", "Hosts: how spoilers are shown in this channel", spoilers,
             (Option("mode", "hide, tag or off", OptionKind.CHOICE,
                     choices=("hide", "tag", "off")),),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.core.call import Call
-from bot.core.clubs import Club
+from bot.core.clubs import Club, follows
 from bot.core.content.model import Card, CardKind
 from bot.core.errors import NotFound
 from bot.core.reply import Draft, Part
-from bot.core.timeline import SAFE
+from bot.core.timeline import SAFE, Medium
 
 
 def card_draft(call: Call, card: Card) -> Draft:
@@ -48,3 +48,18 @@ def require_club(call: Call) -> Club:
         raise NotFound("There is no club in this channel yet.",
                        hint="Start one with `/club create` (you become its host).")
     return call.ctx.club
+
+
+FOLLOWS = {Medium.NOVEL: "the novel", Medium.FILM: "the film",
+           Medium.BOTH: "the novel and the film"}
+TIMELINES = (Medium.NOVEL, Medium.FILM)
+
+
+def unfollowed(club: Club, *, novel: bool, film: bool) -> Medium | None:
+    """The timeline named (novel, film) that the club does not follow, if one is."""
+    return next((t for t, named in zip(TIMELINES, (novel, film), strict=True)
+                 if named and not follows(club.medium, t)), None)
+
+
+def add_hint(medium: Medium) -> str:
+    return f"A host can add {FOLLOWS[medium]} with `/club medium both`."

@@ -7,7 +7,7 @@ from rapidfuzz import fuzz, process
 from bot.core.call import Call
 from bot.core.content.model import CardKind
 from bot.core.errors import NotFound
-from bot.core.registry import WORK, Command, Group, Option, quote
+from bot.core.registry import WORK, Command, Form, Group, Option, form_for, quote
 from bot.core.reply import Draft, Part
 from bot.core.work import WorkInfo
 
@@ -20,22 +20,27 @@ HOW_SPOILERS_WORK = (
 )
 
 
-def _line(command: Command) -> str:
+def _line(command: Command, form: Form) -> str:
     notes = [n for n, on in (("hosts only", command.host_only),
                              ("only you see the reply", command.private)) if on]
     extra = f" ({', '.join(notes)})" if notes else ""
-    return f"`{command.usage()}`: {command.description}{extra}"
+    return f"`{command.usage(form)}`: {command.description}{extra}"
 
 
 async def help_(call: Call, command: str | None = None) -> Draft:
     registry = call.deps.registry
+    # Shown as this platform has members type commands: words (Slack, the console) or a
+    # native command's named options (Discord).
+    form = form_for(call.inv.scope.platform)
     if not command:
         parts = tuple(
-            Part("\n".join(_line(c) for c in registry.in_group(g.name)), label=f"/{g.name}")
+            Part("\n".join(_line(c, form) for c in registry.in_group(g.name)),
+                 label=f"/{g.name}")
             for g in registry.groups()
         )
         return Draft(title="Commands", parts=parts,
-                     footer="Type `/help COMMAND` for details, for example `/help club`.")
+                     footer=f"Type `{registry.example('/help COMMAND', form)}` for details, "
+                            f"for example `{registry.example('/help club', form)}`.")
     words = command.removeprefix("/").lower().split()
     group = registry.group(words[0]) if words else None
     if group is None:
@@ -56,14 +61,17 @@ async def help_(call: Call, command: str | None = None) -> Draft:
     parts = []
     for c in commands:
         lines = [c.description + "."]
-        lines += [f"{o.name.upper()}: {o.description}" for o in c.options]
+        if form is Form.OPTIONS and c.options:
+            lines.append(f"`{c.usage(form)}`")
+        lines += [f"{o.label(form)}: {o.description}" for o in c.options]
         if c.host_only:
             lines.append("Only a club host (or a server admin) may run it.")
         if c.private:
             lines.append("Only you see the reply, cut to your own progress.")
         examples = c.examples_for(call.work.info)
         if examples:
-            lines.append("For example: " + ", ".join(f"`{e}`" for e in examples))
+            lines.append("For example: " + ", ".join(
+                f"`{registry.example(e, form)}`" for e in examples))
         parts.append(Part("\n".join(lines), label=f"/{c.path}"))
     return Draft(title=f"/{group.name}: {group.description}", parts=tuple(parts))
 

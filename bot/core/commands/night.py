@@ -4,11 +4,11 @@ prompt of their own (`/session deeper`), and `/session end` posts the recap."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import replace
 from typing import Any
 
-from bot.core.agenda import choose_for_night
+from bot.core.agenda import NothingDeepEnough, choose_for_night, deep_enough
 from bot.core.call import Call
 from bot.core.commands.common import mention, require_club
 from bot.core.commands.discuss import fits
@@ -20,7 +20,7 @@ from bot.core.commands.session_common import (
     running_night,
     stale,
 )
-from bot.core.content.model import CardKind, Depth, Prompt
+from bot.core.content.model import Card, CardKind, Depth, Prompt
 from bot.core.effects import CloseThread, InThread, OpenThread
 from bot.core.errors import UserError
 from bot.core.night_cards import covers
@@ -105,8 +105,11 @@ async def next_prompt(call: Call, theme: str | None = None, *, skip: bool = Fals
         found = call.content.prompt(prompt_id)
         return found.depth if found else None
 
-    picked, shown = await call.store.take_night_prompt(night.id, club.id, choose,
-                                                       skip_last=skip)
+    try:
+        picked, shown = await call.store.take_night_prompt(night.id, club.id, choose,
+                                                           skip_last=skip)
+    except NothingDeepEnough as err:
+        raise _not_deep_enough(call, night.target, wanted, err) from None
     prompt = call.content.prompt(picked) if picked else None
     assert prompt is not None  # choose always picks from a non-empty pool
     number = sum(1 for p in shown if not p.skipped)
@@ -124,6 +127,30 @@ async def next_prompt(call: Call, theme: str | None = None, *, skip: bool = Fals
         actions=(Action("Next prompt", "session next"), Action("Skip", "session skip"),
                  Action("Deeper, just for me", "session deeper", private=True)),
         effects=(InThread(night.id, night.thread),))
+
+
+THEMES_OFFERED = 3
+
+
+def _not_deep_enough(call: Call, target: Target, wanted: Card | None,
+                     err: NothingDeepEnough) -> UserError:
+    """Prompts never go back to a shallower one: say so, and name the themes that still have
+    one deep enough tonight (only themes this channel and the host may see)."""
+    about = f" on {wanted.name}" if wanted else ""
+    left = Counter(t for p in _pool(call, target, None)
+                   if deep_enough(p, err.floor) and p.id not in err.tonight for t in p.themes)
+    cards = (call.content.card(CardKind.THEME, t) for t, _n in left.most_common())
+    themes = [c.name for c in cards
+              if (wanted is None or c.id != wanted.id) and call.may_name(c.reveal)]
+    if themes:
+        hint = "These themes still have one: " + ", ".join(
+            f"`/session next {name.lower()}`" for name in themes[:THEMES_OFFERED]) + "."
+    else:
+        hint = ("Every one that deep has come up tonight: `/session end` posts the recap, and "
+                "members further along can ask `/session deeper`.")
+    return UserError(f"No prompt{about} open at tonight's target is as deep as the last one "
+                     f"discussed ({err.floor.value}), and prompts don't go back to shallower "
+                     "ones.", hint=hint)
 
 
 async def skip(call: Call) -> Draft:

@@ -26,11 +26,12 @@ from bot.core.commands.session_common import (
     night_changes,
     night_work,
     stale,
+    twin,
 )
 from bot.core.commands.session_words import edit_words, schedule_words
 from bot.core.errors import BadInput, UserError
 from bot.core.night_cards import covers, night_card
-from bot.core.nights import Answer, Night, NightStatus, StaleNight, parse_target
+from bot.core.nights import Answer, DuplicateNight, Night, NightStatus, StaleNight, parse_target
 from bot.core.planning import plan_for, successor
 from bot.core.registry import WORK, Command, Group, Option, OptionKind
 from bot.core.reply import Action, Draft, Part, Visibility
@@ -56,7 +57,10 @@ async def schedule(call: Call, target: str, when: str, title: str | None = None,
     plan = plan_for(club, title=clean_title(title), target=aim, wall=wall, work=call.work.id,
                     repeat=Repeat(repeat) if repeat else None, created_by=call.inv.user,
                     now=now)
-    night = await call.store.add_night(club.id, plan)
+    try:
+        night = await call.store.add_night(club.id, plan)
+    except DuplicateNight as err:
+        raise await twin(call, err) from None
     reminders = ", ".join(f"{h} h" for h, _ in plan.reminders) or "none"
     draft = night_card(night, call.timeline, "Night scheduled",
                        lead="Members: say whether you can come with the buttons or "
@@ -119,6 +123,8 @@ async def edit(call: Call, night: int, target: str | None = None, when: str | No
         changed = await call.store.edit_night(old.id, plan)
     except StaleNight as err:
         raise stale(err) from None
+    except DuplicateNight as err:
+        raise await twin(call, err) from None
     draft = night_card(changed, timeline, "Night changed",
                        lead="Members who answered keep their answer; check it still suits.")
     return replace(draft, effects=night_changes(call, changed))
@@ -205,15 +211,21 @@ async def remind(call: Call, setting: str, night: int | None = None) -> Draft:
                if not club.reminders else f"{found.name} is too close for its reminders.")
         raise UserError(why, hint=f"It starts {found.wall.stamp()}.")
     mine = next((r for r in await call.store.rsvps(found.id) if r.user == call.inv.user), None)
-    if mine is not None and mine.answer in (Answer.NO, Answer.MAYBE):
-        raise UserError(f"You answered {mine.answer.value} for {found.name}, and reminders go "
-                        "to members who are going.",
-                        hint=f"Say you're going with `/session rsvp going {found.id}`.")
+    answer = mine.answer if mine else None
+    if answer is Answer.NO:
+        raise UserError(f"You said you can't come to {found.name}, so there is nothing to "
+                        "remind you of.",
+                        hint=f"Changed your mind? `/session rsvp going {found.id}` or "
+                             f"`/session rsvp maybe {found.id}`.")
     await call.store.set_remind(found.id, call.inv.user, True)
     hours = ", ".join(f"{h} h" for h in ahead)
+    # A reminder is kept apart from the RSVP, and says so: asking for one answers nothing.
+    standing = (f"You're down as {answer.value}." if answer else
+                "That is not an RSVP: to say you're coming, "
+                f"`/session rsvp going {found.id}`.")
     return Draft(title="Reminders", parts=(Part(
-        f"I'll remind you privately before {found.name} ({hours} before). You're down as "
-        "going."),), visibility=Visibility.PRIVATE)
+        f"I'll remind you privately before {found.name} ({hours} before). {standing}"),),
+        visibility=Visibility.PRIVATE)
 
 
 # -- declarations ----------------------------------------------------------------------------
@@ -245,7 +257,8 @@ COMMANDS = (
             (Option("answer", "going, maybe or no", OptionKind.CHOICE,
                     choices=tuple(a.value for a in Answer)), _NIGHT),
             private=True, examples=("/session rsvp going", "/session rsvp maybe 2")),
-    Command("session", "remind", "A private reminder before a night you are going to", remind,
+    Command("session", "remind", "A private reminder before a night, separate from your RSVP",
+            remind,
             (Option("setting", "on or off", OptionKind.CHOICE, choices=("on", "off")), _NIGHT),
             private=True, examples=("/session remind on",)),
     *on_the_night.COMMANDS,

@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from bot.core.call import Call
 from bot.core.clubs import Club
+from bot.core.commands.common import FOLLOWS, add_hint, unfollowed
 from bot.core.effects import NightChanged
 from bot.core.errors import BadInput, NotFound, UserError
 from bot.core.library import Work
 from bot.core.night_cards import covers
-from bot.core.nights import Night, NightStatus, StaleNight, Target
+from bot.core.nights import DuplicateNight, Night, NightStatus, StaleNight, Target
 from bot.core.timeline import Medium
 
 TITLE_MAX = 80
@@ -33,12 +34,14 @@ def clean_title(text: str | None) -> str | None:
 
 
 def check_medium(club: Club, target: Target) -> None:
-    if club.medium is Medium.NOVEL and target.film is not None:
-        raise BadInput("This club reads the novel, so its nights cover chapters.",
-                       hint="For example `/session schedule novel 9 at friday 19:30`.")
-    if club.medium is Medium.FILM and target.novel is not None:
-        raise BadInput("This club watches the film, so its nights cover film time.",
-                       hint="For example `/session schedule film 45 at friday 19:30`.")
+    other = unfollowed(club, novel=target.novel is not None, film=target.film is not None)
+    if other is None:
+        return
+    example = "film 45" if other is Medium.NOVEL else "novel 9"
+    kind = "film time" if other is Medium.NOVEL else "chapters"
+    raise BadInput(f"This club follows {FOLLOWS[club.medium]}, so its nights cover {kind}.",
+                   hint=f"For example `/session schedule {example} at friday 19:30`. "
+                        + add_hint(other))
 
 
 async def find_night(call: Call, club: Club, night_id: int | None,
@@ -81,6 +84,17 @@ def stale(err: StaleNight) -> UserError:
 def night_work(call: Call, night: Night) -> Work:
     """The installed work a night is about (the default, should its pack be gone)."""
     return call.deps.library.get(night.work) or call.deps.library.default
+
+
+async def twin(call: Call, err: DuplicateNight) -> UserError:
+    """The answer to a night that would be another's twin: same club, target and time."""
+    night = await call.store.night(err.night_id)
+    if night is None:  # cancelled and gone meanwhile: say it as plainly
+        return UserError("That night is scheduled already.", hint="See `/session list`.")
+    said = covers(night, night_work(call, night).timeline)
+    return UserError(f"{night.name} already covers {said} at {night.wall.stamp()}.",
+                     hint=f"See it with `/session show {night.id}`, or change it with "
+                          f"`/session edit {night.id}`.")
 
 
 def night_changes(call: Call, *nights: Night) -> tuple[NightChanged, ...]:

@@ -32,8 +32,20 @@ def schedule_words(command: Command, words: list[str]) -> dict[str, str]:
         raise BadInput("Say when with `at`, after what the night covers.",
                        hint=f"{usage}, for example `/session schedule novel 9 at friday 19:30`.")
     i = lowered.index("at")
+    _check_when_follows(lowered[i + 1:i + 2], usage)
     out["target"], out["when"] = " ".join(parts[:i]), " ".join(parts[i + 1:])
     return {k: v for k, v in out.items() if v}
+
+
+def _check_when_follows(after: list[str], usage: str) -> None:
+    """What comes after `at` is the time: `at at friday` is not one (the parser would drop the
+    stray word and quietly take what is left)."""
+    if not after:
+        raise BadInput("Say when after `at`.",
+                       hint=f"{usage}, for example `/session schedule novel 9 at friday 19:30`.")
+    if after[0] == "at":
+        raise BadInput("`at at` is not a time: say `at` once, then when.",
+                       hint="For example `at friday 19:30`.")
 
 
 def edit_words(command: Command, words: list[str]) -> dict[str, str]:
@@ -45,6 +57,8 @@ def edit_words(command: Command, words: list[str]) -> dict[str, str]:
     current: str | None = None
     for word in words[1:]:
         key = keys.get(word.lower())
+        if current == "when" and not out["when"]:
+            _check_when_follows([word.lower()], f"Usage: `{command.usage()}`")
         if key is not None and key not in out:
             current = key
             out[key] = ""
@@ -57,5 +71,7 @@ def edit_words(command: Command, words: list[str]) -> dict[str, str]:
         out["title"] = out["title"].strip("\"“” ")
     for key, value in out.items():
         if not value:
-            raise BadInput(f"`{key}` needs a value after it.", hint=f"Usage: `{command.usage()}`")
+            typed = "at" if key == "when" else key
+            raise BadInput(f"`{typed}` needs a value after it.",
+                           hint=f"Usage: `{command.usage()}`")
     return out

@@ -320,6 +320,30 @@ class ClubsMixin(Db):
                 " VALUES (:club, :work, :now) ON CONFLICT (club_id, work) DO NOTHING",
                 {"club": club_id, "work": work, "now": _now()})
 
+    async def set_club_medium(self, club_id: int, medium: Medium) -> Progress:
+        medium = Medium(medium)
+        follows_novel, follows_film = medium is not Medium.FILM, medium is not Medium.NOVEL
+        async with self._write() as conn:
+            # In every work the club has read: a timeline keeps its progress only if the club
+            # followed it before (the medium as it was, read first) and follows it still.
+            before = list(await conn.execute_fetchall(
+                "SELECT medium, work FROM clubs WHERE id = :club", {"club": club_id}))
+            if not before:
+                raise UnknownClub(f"no club has id {club_id}")
+            was, work = before[0]
+            await conn.execute_fetchall(
+                "UPDATE club_progress SET"
+                " novel = CASE WHEN :novel AND :was != 'film' THEN novel ELSE 0 END,"
+                " film = CASE WHEN :film AND :was != 'novel' THEN film ELSE 0 END"
+                " WHERE club_id = :club",
+                {"club": club_id, "was": was, "novel": follows_novel, "film": follows_film})
+            await conn.execute_fetchall("UPDATE clubs SET medium = :medium WHERE id = :club",
+                                        {"club": club_id, "medium": medium.value})
+            rows = list(await conn.execute_fetchall(
+                "SELECT novel, film FROM club_progress WHERE club_id = :club AND work = :work",
+                {"club": club_id, "work": work}))
+        return Progress(*rows[0]) if rows else Progress()
+
     async def set_spoiler_mode(self, club_id: int, mode: SpoilerMode) -> None:
         mode = SpoilerMode(mode)
         async with self._write() as conn:

@@ -15,6 +15,7 @@ import aiosqlite
 
 from bot.core.nights import (
     Answer,
+    DuplicateNight,
     Night,
     NightPlan,
     NightPrompt,
@@ -86,12 +87,14 @@ class NightsMixin(Db):
 
     async def add_night(self, club_id: int, plan: NightPlan) -> Night:
         async with self._write() as conn:
+            await _no_twin(conn, club_id, plan, None)
             night_id = await _insert_night(conn, club_id, plan)
             return await _one(conn, night_id)
 
     async def edit_night(self, night_id: int, plan: NightPlan) -> Night:
         async with self._write() as conn:
-            await _require(conn, night_id, NightStatus.SCHEDULED)
+            night = await _require(conn, night_id, NightStatus.SCHEDULED)
+            await _no_twin(conn, night.club_id, plan, night_id)
             await conn.execute_fetchall(
                 "UPDATE nights SET title = :title, target_novel = :novel, target_film = :film,"
                 " local_start = :local, tz = :tz, starts_at = :at, repeat = :repeat"
@@ -141,12 +144,13 @@ class NightsMixin(Db):
                     " WHERE night_id = :id AND user_id = :user",
                     {"id": night_id, "user": user, "now": _now()})
                 return
-            # Asking to be reminded is saying you are coming, unless you said otherwise.
+            # A reminder is not an answer: a member who has not answered stays unanswered
+            # (answer NULL). One who said no is not reminded of a night they won't come to.
             await conn.execute_fetchall(
-                "INSERT INTO rsvps (night_id, user_id, answer, remind, updated_at)"
-                " VALUES (:id, :user, 'going', :remind, :now) ON CONFLICT (night_id, user_id)"
-                " DO UPDATE SET remind = :remind, updated_at = :now",
-                {"id": night_id, "user": user, "remind": int(remind), "now": _now()})
+                "INSERT INTO rsvps (night_id, user_id, remind, updated_at)"
+                " VALUES (:id, :user, 1, :now) ON CONFLICT (night_id, user_id)"
+                " DO UPDATE SET remind = rsvps.answer IS NOT 'no', updated_at = :now",
+                {"id": night_id, "user": user, "now": _now()})
 
     async def check_in(self, night_id: int, user: str) -> bool:
         """Mark a member as here tonight; False if they already were."""
@@ -311,6 +315,19 @@ def _plan_params(plan: NightPlan) -> dict[str, Any]:
     return {"title": plan.title, "novel": plan.target.novel, "film": plan.target.film,
             "local": plan.wall.iso(), "tz": plan.wall.tz, "at": plan.wall.timestamp(),
             "repeat": plan.repeat.value if plan.repeat else None}
+
+
+async def _no_twin(conn: aiosqlite.Connection, club_id: int, plan: NightPlan,
+                   other_than: int | None) -> None:
+    """Raise DuplicateNight if the club has a night coming or running on the plan's target at
+    its time (``nights_by_club`` finds it)."""
+    rows = list(await conn.execute_fetchall(
+        "SELECT id FROM nights WHERE club_id = :club AND status IN ('scheduled', 'running')"
+        " AND starts_at = :at AND target_novel IS :novel AND target_film IS :film"
+        " AND id IS NOT :other ORDER BY id LIMIT 1",
+        {**_plan_params(plan), "club": club_id, "other": other_than}))
+    if rows:
+        raise DuplicateNight(int(rows[0][0]))
 
 
 async def _insert_night(conn: aiosqlite.Connection, club_id: int, plan: NightPlan) -> int:

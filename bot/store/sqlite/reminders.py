@@ -14,7 +14,7 @@ import aiosqlite
 
 from bot.core.clubs import SpoilerMode
 from bot.core.nights import Due, Night, NightPlan
-from bot.core.timeline import Progress
+from bot.core.timeline import Medium, Progress
 from bot.store.sqlite.db import Db, _now
 from bot.store.sqlite.nights import _NIGHT_COLUMNS, _NIGHT_WIDTH, _insert_night, _night, _one
 
@@ -71,9 +71,9 @@ class RemindersMixin(Db):
         hours = {int(r[0]): int(r[2]) for r in rows}
         found = await conn.execute_fetchall(
             f"SELECT {_NIGHT_COLUMNS}, r.id, c.channel_id, c.workspace,"
-            " coalesce(p.novel, 0), coalesce(p.film, 0), c.spoiler_mode,"
+            " coalesce(p.novel, 0), coalesce(p.film, 0), c.spoiler_mode, c.medium,"
             " (SELECT json_group_array(v.user_id) FROM rsvps AS v WHERE v.night_id = n.id"
-            "  AND v.answer = 'going' AND v.remind = 1)"
+            "  AND v.remind = 1 AND v.answer IS NOT 'no')"
             " FROM reminders AS r JOIN nights AS n ON n.id = r.night_id"
             " JOIN clubs AS c ON c.id = n.club_id"
             # The club's progress in the night's work cuts the channel's reminder.
@@ -82,10 +82,11 @@ class RemindersMixin(Db):
             tuple(hours))
         out = []
         for row in found:
-            reminder_id, channel, workspace, novel, film, mode, remind = row[_NIGHT_WIDTH:]
+            reminder_id, channel, workspace, novel, film, mode, medium, remind = \
+                row[_NIGHT_WIDTH:]
             out.append(Due(reminder_id, _night(row), hours[reminder_id], channel, workspace,
                            tuple(sorted(json.loads(remind))), Progress(novel, film),
-                           SpoilerMode(mode)))
+                           SpoilerMode(mode), Medium(medium)))
         return tuple(out)
 
     async def finish_reminders(self, sent: Sequence[int], skipped: Sequence[int]) -> None:
