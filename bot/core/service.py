@@ -39,6 +39,9 @@ MAX_INPUT = 2000  # characters in one command line; Discord's own message limit
 # Gated replies of pure commands kept for reuse: a club asks the same things at the same
 # point again and again, and a reply is a few kilobytes.
 REPLIES_KEPT = 2048
+# What /ask says it covers when it declines. The work's own title will replace it once a pack
+# names its work; no title is written into the code.
+COVERS = "the book and the film this club is reading"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,8 @@ class Core:
         names = {kind: NameIndex(content.cards_of(kind)) for kind in CardKind}
         self.deps = Deps(
             content=content, store=store, registry=registry, names=names,
-            search=SearchIndex(everything), answerer=Answerer(content, names, everything),
+            search=SearchIndex(everything),
+            answerer=Answerer(content, everything, covers=COVERS),
             rng=rng or random.Random(), clock=clock or _utc_now, version=version)
         self._replies: OrderedDict[tuple[Any, ...], Reply] = OrderedDict()
 

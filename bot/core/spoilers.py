@@ -65,7 +65,8 @@ def gate(
                 # A label can give as much away as the text ("Ruth's completion"): both go
                 # behind the spoiler.
                 text = f"{part.label}: {part.text}" if part.label else part.text
-                kept.append(GatedPart(text, None, PartState.TAG, part.reveal, part.sources))
+                kept.append(GatedPart(text, None, PartState.TAG, part.reveal, part.sources,
+                                      point_inside=draft.points_hidden))
             else:
                 kept.append(GatedPart(part.text, part.label, PartState.SHOW, None, part.sources))
         return tuple(kept)

@@ -25,6 +25,7 @@ from bot.core.content.model import (
     Credit,
     Depth,
     Fact,
+    Link,
     Person,
     Prompt,
     Source,
@@ -42,7 +43,7 @@ _CARD_SECTIONS: dict[str, CardKind] = {
     "themes": CardKind.THEME,
     "differences": CardKind.DIFFERENCE,
 }
-_FACT_SECTIONS = ("sources", "people", "facts", *_CARD_SECTIONS)
+_FACT_SECTIONS = ("sources", "people", "facts", "vocabulary", "other_works", *_CARD_SECTIONS)
 _PROMPT_SECTIONS = ("prompts",)
 _VALID_TOPICS = frozenset(f"{group}.{name}" for group, names in TOPICS.items() for name in names)
 _MIN_TEXT = 12  # shorter "story text" is almost certainly a mistake
@@ -177,6 +178,22 @@ class _Item:
             return _UNKNOWN
         return Reveal(novel=novel, film=film)
 
+    def word_list(self, key: str) -> tuple[str, ...]:
+        """A non-empty list of words or phrases, each with at least one letter or digit."""
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value:
+            self.issue(key, "must be a non-empty list of words")
+            return ()
+        out = []
+        for word in value:
+            if not isinstance(word, str | int) or not normalise(str(word)):
+                self.issue(key, f"{word!r} is not a word")
+                continue
+            out.append(normalise(str(word)))
+        return tuple(dict.fromkeys(out))
+
     def point(self, key: str, top: int, unit: str) -> int | None:
         if key not in self.data:
             return None
@@ -216,6 +233,8 @@ class _Loader:
         self.facts: list[Fact] = []
         self.cards: dict[CardKind, list[Card]] = {kind: [] for kind in CardKind}
         self.prompts: list[Prompt] = []
+        self.links: list[Link] = []
+        self.other_works: list[str] = []
         self.seen: dict[tuple[str, str], str] = {}  # (kind, id) -> file
         # Cross-references checked once everything is read: (file, item, field, kind, id).
         self.refs: list[tuple[str, str, str, str, str]] = []
@@ -268,6 +287,10 @@ class _Loader:
                 self.card(file, _CARD_SECTIONS[section], data)
             elif section == "prompts":
                 self.prompt(file, data)
+            elif section == "vocabulary":
+                self.link(file, data)
+            elif section == "other_works":
+                self.other_work(file, data)
         self.check_refs()
         self.check_names()
 
@@ -333,15 +356,40 @@ class _Loader:
 
     def fact(self, file: str, data: Any) -> None:
         item, ident = self.start(file, "fact", data)
-        item.keys(("id", "topic", "label", "text", "sources", "reveal", "safe"),
+        item.keys(("id", "topic", "label", "text", "sources", "reveal", "safe", "known"),
                   ("id", "topic", "text"))
         topic = item.choice("topic", sorted(_VALID_TOPICS))
         text = item.text("text", minimum=_MIN_TEXT)
         label = item.text("label", required=False)
         sources = item.sources(required=True)
         reveal = item.reveal()
+        known = item.data.get("known", True)
+        if known is not True and known is not False:
+            item.issue("known", "must be `false` (a fact that records what is not known)")
+            known = True
         if ident and topic and text:
-            self.facts.append(Fact(ident, topic, text, sources, reveal, label))
+            self.facts.append(Fact(ident, topic, text, sources, reveal, label, known))
+
+    def link(self, file: str, data: Any) -> None:
+        """``{words: [...], means: [...], safe: true}`` or with ``reveal``: what a member's
+        words mean in the content's words, gated when the link itself tells the story."""
+        label = f"vocabulary link {len(self.links) + 1}"
+        if isinstance(data, dict) and isinstance(data.get("words"), list) and data["words"]:
+            label = f"vocabulary link {data['words'][0]!r}"
+        item = _Item(self, file, label, data)
+        if not isinstance(data, dict):
+            return
+        item.keys(("words", "means", "reveal", "safe"), ("words", "means"))
+        words, means = item.word_list("words"), item.word_list("means")
+        reveal = item.reveal(what="a vocabulary link")
+        if words and means:
+            self.links.append(Link(words, means, reveal))
+
+    def other_work(self, file: str, data: Any) -> None:
+        if not isinstance(data, str) or not normalise(data):
+            self.issues.append(Issue(file, "other_works", "", "each entry must be a title"))
+            return
+        self.other_works.append(" ".join(data.split()))
 
     def aliases(self, item: _Item, item_reveal: Reveal) -> tuple[Alias, ...]:
         raw = item.data.get("aliases")
@@ -489,6 +537,8 @@ class _Loader:
             facts=tuple(self.facts),
             cards=cards,
             prompts=tuple(self.prompts),
+            vocabulary=tuple(self.links),
+            other_works=tuple(dict.fromkeys(self.other_works)),
         )
 
 

@@ -1,0 +1,181 @@
+"""BM25 over sentences, with what the question's shape and names say about a good answer.
+
+Each sentence is scored on its own words and, at a lower weight, its entry's (the label
+"Film · Release · US release", the card it belongs to), then adjusted: a "when" question
+prefers a sentence with a date, "how many" one with a number, a question naming a character
+one that speaks of that character, "at the end" a late sentence, "in the film" the film's side.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from bot.core.ask.names import Entity
+from bot.core.ask.question import Question
+from bot.core.ask.sentences import Indexed, indexed
+from bot.core.passages import Passage
+from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS
+
+K1, B = 1.2, 0.5
+CONTEXT = 0.6  # a term in the entry's label counts this much beside the sentence's own
+_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+                 r"thirty|forty|fifty|hundred|thousand|million|single|only")
+_DATE = re.compile(r"\b(1[89]\d\d|20\d\d|January|February|March|April|May|June|July|August|"
+                   r"September|October|November|December|'\d0s|\d0s)\b")
+_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE)
+_AGE = re.compile(rf"\b(aged|age|old|older|younger)\b.*\b(\d\d|({_NUMBER_WORDS})(-\w+)?)\b|"
+                  rf"\b(\d\d|({_NUMBER_WORDS})(-\w+)?)\b.*\b(aged|years? old|age)\b|"
+                  rf"\b(twenty|thirty)-\w+\b", re.IGNORECASE)
+_DURATION = re.compile(r"\b\d+\s*(minutes|hours|years|pages|months|weeks)\b|"
+                       rf"\b({_NUMBER_WORDS}|few|several|some)\s+(more\s+)?"
+                       r"(minutes|hours|years|months|weeks)\b", re.IGNORECASE)
+# A count of things ("six nominations", "five in all"), for "how many".
+_COUNT = re.compile(rf"\b(\d+|{_NUMBER_WORDS})\s+(\w+\s+)?(nominations|awards|wins|chapters|"
+                    r"parts|pages|copies|theatres|cinemas|categories|leavers|students)\b|"
+                    r"\b(altogether|in all|total|tally)\b", re.IGNORECASE)
+# Home video: its passages answer only a question that asks about it.
+_ASKED_FOR = re.compile(r"DVD|Blu-ray|Home video|Where to watch|Streaming", re.IGNORECASE)
+_HOME_VIDEO = frozenset({"dvd", "dvds", "bluray", "blu", "disc", "home", "video", "stream",
+                         "streaming", "watch", "rent", "netflix", "buy", "sales"})
+_CAUSE = re.compile(r"\b(because|so that|so as|to prove|since|reason|in order|why|meant to|"
+                    r"was to|so )", re.IGNORECASE)
+_PLACE = re.compile(r"\b(in|at|to|near|on)\s+(the\s+)?[A-Z][a-z]")
+_NAME = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+class SentenceIndex:
+    def __init__(self, passages: Iterable[Passage]) -> None:
+        self.items = [indexed(p, n) for n, p in enumerate(passages)]
+        self.avg = sum(i.length for i in self.items) / max(1, len(self.items))
+        df: Counter[str] = Counter()
+        self.postings: dict[str, list[int]] = {}
+        for n, item in enumerate(self.items):
+            for term in set(item.terms) | item.context:
+                df[term] += 1
+                self.postings.setdefault(term, []).append(n)
+        total = len(self.items)
+        self.idf = {t: math.log(1 + (total - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.vocabulary = frozenset(self.idf)
+
+    def weights(self, question: Question) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for unit in question.units:
+            scale = 0.3 if unit.filler else 1.0
+            for term, weight in unit.weights.items():
+                out[term] = max(out.get(term, 0.0), weight * scale)
+        return out
+
+    def rank(self, question: Question, allowed: Callable[[Indexed], bool],
+             entities: list[Entity], restrict: Callable[[Indexed], bool] | None = None
+             ) -> list[tuple[float, Indexed]]:
+        query = self.weights(question)
+        base: dict[int, float] = {}
+        for term, weight in query.items():
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            for n in self.postings[term]:
+                item = self.items[n]
+                tf = item.terms.get(term, 0)
+                score = tf * (K1 + 1) / (tf + K1 * (1 - B + B * item.length / self.avg))
+                if term in item.context:
+                    score += CONTEXT
+                base[n] = base.get(n, 0.0) + weight * idf * score
+        out = []
+        for n, score in base.items():
+            item = self.items[n]
+            if not allowed(item) or (restrict is not None and not restrict(item)):
+                continue
+            out.append((score * adjust(question, item, entities), item))
+        out.sort(key=lambda t: (-t[0], t[1].order))
+        return out
+
+
+def touches(item: Indexed, entity: Entity) -> bool:
+    passage = item.passage
+    if entity.topic and passage.topic == entity.topic:
+        return True
+    if entity.person and entity.person.name in passage.label:
+        return True
+    return any(f" {name} " in item.padded for name in entity.names)
+
+
+def position(item: Indexed) -> float:
+    """Where in the story a sentence opens, 0 (start) to 1 (end); 0.5 for what is safe."""
+    reveal = item.passage.reveal
+    if reveal.safe:
+        return 0.5
+    points = []
+    if reveal.novel is not None:
+        points.append(reveal.novel / NOVEL_CHAPTERS)
+    if reveal.film is not None:
+        points.append(reveal.film / FILM_MINUTES)
+    return max(points)
+
+
+def adjust(question: Question, item: Indexed, entities: list[Entity]) -> float:
+    text = item.passage.text
+    passage = item.passage
+    factor = _shape(question, text, passage)
+    if entities:
+        hit = sum(touches(item, e) for e in entities)
+        factor *= 0.35 if hit == 0 else 1 + 0.5 * (hit - 1)
+        subject = entities[0]
+        if subject.topic == passage.topic:
+            factor *= 1.3  # the named entry's own card
+        elif touches(item, subject):
+            factor *= 1.15  # the first name is what the question is about
+    if _ASKED_FOR.search(passage.label) and not set(question.words) & _HOME_VIDEO:
+        factor *= 0.5  # home video answers only questions that ask about it
+    factor *= _medium(question.medium, passage, text)
+    if question.chapters:
+        first, last = question.chapters
+        novel = passage.reveal.novel
+        if passage.reveal.safe:
+            factor *= 0.8
+        else:
+            factor *= 2.0 if novel is not None and first <= novel <= last else 0.6
+    if question.bias:
+        p = position(item)
+        factor *= 0.6 + 0.8 * p if question.bias > 0 else 1.4 - 0.8 * p
+    return factor
+
+
+def _shape(question: Question, text: str, passage: Passage) -> float:
+    shapes = question.shapes
+    factor = 1.0
+    if "when" in shapes and _DATE.search(text):
+        factor *= 1.8
+    if "how_many" in shapes and _NUMBER.search(text):
+        factor *= 1.5
+        if _COUNT.search(text):
+            factor *= 1.6
+    if "how_old" in shapes:
+        factor *= 2.2 if _AGE.search(text) else 0.7
+    if "how_long" in shapes and _DURATION.search(text):
+        factor *= 1.8
+    if "where" in shapes and (passage.topic in ("film.locations",)
+                              or passage.topic.startswith("setting:") or _PLACE.search(text)):
+        factor *= 1.3
+    if "who" in shapes and len(_NAME.findall(text)) > 1:
+        factor *= 1.15
+    if "why" in shapes and _CAUSE.search(text):
+        factor *= 1.25
+    return factor
+
+
+def _medium(medium: str | None, passage: Passage, text: str) -> float:
+    if medium is None:
+        return 1.0
+    other = "book." if medium == "film" else "film."
+    if passage.topic.startswith(other):
+        return 0.5
+    side = "In the novel" if medium == "film" else "In the film"
+    if passage.label.endswith(side) or text.startswith(side):
+        return 0.6
+    reveal = passage.reveal
+    only_other = reveal.film is None if medium == "film" else reveal.novel is None
+    return 0.75 if not reveal.safe and only_other else 1.0

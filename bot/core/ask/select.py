@@ -1,0 +1,132 @@
+"""From ranked passages to an answer: which to show, whether they speak to the question, and
+which sentences of a long passage to show (a sentence that leans on the one before it brings
+it along; a passage whose sources differ is shown whole, since both versions are the answer).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from bot.core.ask.question import Question
+from bot.core.ask.rank import _AGE, _DATE, _DURATION, _NUMBER, touches
+from bot.core.ask.sentences import Indexed
+from bot.core.passages import Passage
+
+ONE_OR_TWO = 0.8  # a second passage as good as this share of the best is shown too
+ADDS = 0.35  # a passage that answers a part the first leaves open, down to this share
+LIST = 0.55  # a list question gathers the passages of one kind down to this share
+MOST = 6
+
+
+def _family(item: Indexed) -> str:
+    topic = item.passage.topic
+    return topic.split(":")[0] if topic.startswith(("character:", "setting:")) else topic
+
+
+def _hits(weights: dict[str, float], items: list[Indexed]) -> bool:
+    return any(t in i.terms or t in i.context for i in items for t in weights)
+
+
+def _opens(q: Question, chosen: list[Indexed], item: Indexed) -> bool:
+    """Does ``item`` speak to a part of the question the chosen passages leave open: a word,
+    or one of two names ("who played X and Y")?"""
+    for unit in q.units:
+        if not unit.filler and _hits(unit.weights, [item]) and not _hits(unit.weights, chosen):
+            return True
+    named = [e for e in q.entities if e.kind != "work"]
+    return len(named) > 1 and any(
+        touches(item, e) and not any(touches(c, e) for c in chosen) for e in named)
+
+
+def choose(q: Question, ranked: list[tuple[float, Indexed]]) -> list[Indexed]:
+    best, top = ranked[0]
+    chosen = [top]
+    listing = q.listing or q.chapters is not None
+    limit = MOST if listing else 3
+    for score, item in ranked[1:30]:
+        if len(chosen) >= limit:
+            break
+        if any(c.passage.text == item.passage.text for c in chosen):
+            continue
+        same_kind = _family(item) == _family(top)
+        if listing and score >= LIST * best and (same_kind or q.chapters is not None):
+            chosen.append(item)
+        elif score >= ADDS * best and _opens(q, chosen, item):
+            chosen.append(item)
+        elif len(chosen) == 1 and score >= ONE_OR_TWO * best:
+            chosen.append(item)
+    return chosen
+
+
+def sides(q: Question, chosen: list[Indexed], items: list[Indexed],
+          usable: Callable[[Indexed], bool]) -> list[Indexed]:
+    """A question that compares the book and the film gets both sides of a difference."""
+    lead = chosen[0].passage.topic
+    if not (q.compare and lead.startswith("difference:")):
+        return chosen
+    both = [i for i in items if i.passage.topic == lead and usable(i)
+            and i.passage.label.endswith(("In the novel", "In the film"))]
+    return [*both, *[c for c in chosen if c not in both]][:4]
+
+
+def covered(q: Question, chosen: list[Indexed], known: Callable[[str], bool],
+            strict: bool = False) -> float:
+    """The share of what the question asks (its words other than names and fillers) that the
+    passages speaking of its names cover. A word nobody could know ("weather") counts twice
+    against it; ``strict``: names count too, as asked words."""
+    named = [e for e in q.entities if e.kind != "work"]
+    about = [i for i in chosen if any(touches(i, e) for e in named)] if named else chosen
+    names = set() if strict else q.entity_units()
+    total = hit = 0.0
+    strange = False
+    for n, unit in enumerate(q.units):
+        if n in names or unit.filler:
+            continue
+        total += 1
+        if _hits(unit.weights, about) or _shape_answers(q, unit.words, about):
+            hit += 1
+        elif not any(known(w) for w in unit.words):
+            total += 1
+            strange = True
+    if total == 0:
+        return 1.0
+    share = hit / total
+    return share if not strange or share >= 0.75 else 0.0
+
+
+def enough(share: float, q: Question) -> bool:
+    """More than half of what was asked; one word of one is all of it."""
+    return share > 0.5 or share == 1.0
+
+
+def _shape_answers(q: Question, words: tuple[str, ...], chosen: list[Indexed]) -> bool:
+    """A word of the question's shape ("old" in "how old") is answered by the right kind of
+    sentence (one that gives an age), not by the word itself."""
+    text = " ".join(i.passage.text for i in chosen)
+    checks = (("how_old", {"old", "age", "aged"}, _AGE),
+              ("when", {"year", "date", "day", "month"}, _DATE),
+              ("how_long", {"long", "length", "hours", "minutes", "last"}, _DURATION),
+              ("how_many", {"number", "total"}, _NUMBER))
+    return any(shape in q.shapes and set(words) & keys and pattern.search(text)
+               for shape, keys, pattern in checks)
+
+
+def display(chosen: list[Indexed], weigh: Callable[[Counter[str]], float]) -> tuple[Passage, ...]:
+    """The chosen passages as shown: a long one cut to the sentences that answer."""
+    out = []
+    for item in chosen:
+        passage = item.passage
+        if len(item.sentences) <= 2 or "differ" in passage.label:
+            out.append(passage)
+            continue
+        scores = [weigh(terms) for _s, terms in item.sentences]
+        best = max(scores)
+        keep = {n for n, s in enumerate(scores) if best and s >= 0.6 * best} or {0}
+        for n in sorted(keep):
+            if item.sentences[n][0].leans_back:
+                keep.add(n - 1)
+        text = " ".join(item.sentences[n][0].text for n in sorted(keep))
+        out.append(Passage(passage.label, text, passage.reveal, passage.sources, passage.topic,
+                           passage.command, passage.known))
+    return tuple(out)
