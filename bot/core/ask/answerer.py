@@ -32,10 +32,12 @@ from bot.core.words import STOPWORDS, normalise
 
 MIN_SCORE = 1.6  # below this the best match is a guess, and we say we do not know
 # Question words typed in a hurry.
-_TYPOS = {"whos": "who", "whats": "what", "wheres": "where", "hows": "how", "wat": "what",
-          "wot": "what", "waht": "what", "hwo": "who", "woh": "who", "wich": "which",
-          "wen": "when", "wher": "where", "whn": "when", "u": "you", "r": "are", "ur": "your"}
-_ASKS = r"(who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|did|do)\b"
+_TYPOS = {"whos": "who is", "whats": "what is", "wheres": "where is", "hows": "how is",
+          "wat": "what", "wot": "what", "waht": "what", "hwo": "who", "woh": "who",
+          "wich": "which", "wen": "when", "wher": "where", "whn": "when", "u": "you",
+          "r": "are", "ur": "your", "wats": "what is"}
+_IS = re.compile(r"\b(what|who|where|how|that|there|it|he|she)['’]s\b", re.IGNORECASE)
+_ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|did|do)\b"
 _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 
@@ -83,9 +85,12 @@ class Answerer:
                 or any(usable(r) for r in self._uses.get(f"~{stem(word)}", ())))
 
     def correct(self, question: str, usable: Callable[[Reveal], bool]) -> str:
-        out = []
-        for w in normalise(question.replace("?", " ")).split():
-            w = _TYPOS.get(w, w)
+        out: list[str] = []
+        for w in " ".join(_TYPOS.get(w, w) for w in normalise(_IS.sub(
+                r"\1 is", question.replace("?", " "))).split()).split():
+            # "ruths centre": a possessive typed without its apostrophe.
+            if w.endswith("s") and w not in self.names.words and w[:-1] in self.names.words:
+                w = w[:-1]
             if len(w) >= 4 and w not in STOPWORDS and not self.known(w, usable):
                 # Short words need a closer match: "rich" is not a misspelt "Reich".
                 cutoff = 90 if len(w) <= 4 else 83 if len(w) <= 6 else 80

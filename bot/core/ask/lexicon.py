@@ -69,8 +69,8 @@ def load_english() -> English:
     known = {w for key in synonyms for w in key} | set(forms)
     known |= {w for means in synonyms.values() for m in means for w in m.split()}
     known |= {w for k in lists.values() for p in k for w in p}
-    return English(forms, synonyms, frozenset(normalise(str(w)) for w in raw["fillers"]),
-                   known=frozenset(known), **lists)
+    fillers = frozenset(normalise(str(w)) for w in raw["fillers"])
+    return English(forms, synonyms, fillers, known=frozenset(known | fillers), **lists)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +80,7 @@ class Unit:
     words: tuple[str, ...]
     weights: dict[str, float] = field(default_factory=dict)  # stem -> weight
     filler: bool = False
+    means: tuple[str, ...] = ()  # what the pack's open links say it means ("art lady": madame)
 
     @property
     def own(self) -> frozenset[str]:
@@ -137,12 +138,15 @@ class Lexicon:
             add(w, FORM)
             for form in self.english.forms.get(w, ()):
                 add(form, FORM)
+        means: list[str] = []
         for meaning in self._table.get(key, ()):
             if meaning.reveal.safe or sees(meaning.reveal):
                 for m in meaning.means:
                     add(m, meaning.weight)
+                if meaning.weight == PACK:
+                    means.extend(meaning.means)
         filler = all(w in self.english.fillers or w in STOPWORDS for w in key)
-        return Unit(key, weights, filler)
+        return Unit(key, weights, filler, tuple(means))
 
     def has(self, words: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
         return any(tuple(words[i:i + len(p)]) == p for p in phrases for i in range(len(words)))

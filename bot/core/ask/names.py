@@ -85,6 +85,11 @@ class NameTable:
                     out.append(Mention(entity, i, i + n))
         return sorted(out, key=lambda m: m.start)
 
+    def named(self, phrase: str, sees: Callable[[Reveal], bool]) -> Entity | None:
+        """The entity a whole phrase names ("madame"), if any."""
+        key = tuple(phrase.split())
+        return next((e for k, e, r in self._names if k == key and (r.safe or sees(r))), None)
+
 
 def unique(mentions: Iterable[Mention]) -> list[Entity]:
     seen: dict[tuple[str, str], Entity] = {}

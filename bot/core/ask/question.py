@@ -26,7 +26,9 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(p)) f
 _YES_NO = re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
                      r"should)\b")
 _LIST = re.compile(r"\b(what|which|list|name|all)\s+(the\s+)?\w+(s)\b(?! it| its)|"
-                   r"\bwho (are|were) the\b|\ball the\b|\beach\b")
+                   r"\bwho (are|were) the\b|\ball the\b|\beach\b|\bnominated for\b|"
+                   r"^what (did|has) (it|the film|the movie|the book|the novel) win\b|"
+                   r"^where (was|were|did) (it|they|the film|the movie) (filmed|shot|film|shoot)$")
 _CHAPTER = re.compile(r"\bchapter (\d{1,2})\b")
 _PART = re.compile(r"\bpart (one|two|three|1|2|3)\b")
 _PART_NUMBER = {"one": 1, "two": 2, "three": 3, "1": 1, "2": 2, "3": 3}
@@ -107,9 +109,24 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
     later = lexicon.has(words, english.later)
     earlier = lexicon.has(words, english.earlier)
     units = [_shape_word(u, shapes) for u in lexicon.units(words, sees)]
+    mentions = names.find(words, sees)
+    # A link may name an entity ("the art lady" is Madame): the question speaks of it too.
+    taken = {(m.entity.kind, m.entity.key) for m in mentions}
+    position = 0
+    for unit in units:
+        at = _find(tuple(words), unit.words, position)
+        if at is None:
+            continue
+        position = at + len(unit.words)
+        for phrase in unit.means:
+            entity = names.named(phrase, sees)
+            if entity and (entity.kind, entity.key) not in taken:
+                taken.add((entity.kind, entity.key))
+                mentions.append(Mention(entity, at, at + len(unit.words)))
+    mentions.sort(key=lambda m: m.start)
     return Question(
         text=text, words=tuple(words), units=tuple(units),
-        mentions=tuple(names.find(words, sees)), shapes=shapes,
+        mentions=tuple(mentions), shapes=shapes,
         yes_no=bool(_YES_NO.match(text)), listing=bool(_LIST.search(text)),
         medium=medium, chapters=chapters, bias=int(later) - int(earlier),
         request=lexicon.has(words, english.requests) or lexicon.has(words, english.taste),
