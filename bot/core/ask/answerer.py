@@ -177,9 +177,9 @@ class Answerer:
         if not ranked or ranked[0][0] < MIN_SCORE:
             return Answer((), "none", "unknown")
         chosen = choose(q, ranked)
-        if entities and not any(touches(i, e) for i in chosen for e in entities):
+        if q.named and not any(touches(i, e) for i in chosen for e in q.named):
             return Answer((), "none", "unknown")
-        if not enough(covered(q, chosen, lambda w: self.known(w, usable)), q):
+        if not enough(covered(q, chosen, lambda w: self.known(w, usable)), q, chosen):
             return Answer((), "none", "unknown")
         if not chosen[0].passage.known:
             return Answer((chosen[0].passage,), "none", "not-known")

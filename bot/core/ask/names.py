@@ -35,6 +35,7 @@ class Mention:
     entity: Entity
     start: int
     end: int  # word span in the question
+    implied: bool = False  # named through a link ("the art lady"), not by a name
 
 
 class NameTable:

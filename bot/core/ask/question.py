@@ -61,12 +61,17 @@ class Question:
         return unique(self.mentions)
 
     @property
+    def named(self) -> list[Entity]:
+        """The entities named outright (not through a link), other works left out."""
+        return unique(m for m in self.mentions if not m.implied and m.entity.kind != "work")
+
+    @property
     def works(self) -> list[Entity]:
         return [e for e in self.entities if e.kind == "work"]
 
     def entity_units(self) -> set[int]:
         """The units that are (part of) a name."""
-        spans = [(m.start, m.end) for m in self.mentions]
+        spans = [(m.start, m.end) for m in self.mentions if not m.implied]
         out = set()
         position = 0
         for n, unit in enumerate(self.units):
@@ -122,7 +127,7 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
             entity = names.named(phrase, sees)
             if entity and (entity.kind, entity.key) not in taken:
                 taken.add((entity.kind, entity.key))
-                mentions.append(Mention(entity, at, at + len(unit.words)))
+                mentions.append(Mention(entity, at, at + len(unit.words), implied=True))
     mentions.sort(key=lambda m: m.start)
     return Question(
         text=text, words=tuple(words), units=tuple(units),
@@ -138,7 +143,9 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
 
 # Words that only say what kind of answer is wanted: "how OLD", "how LONG", "what YEAR".
 _SHAPE_WORDS = {"how_old": {"old", "age", "aged"}, "how_long": {"long", "length", "last"},
-                "when": {"year", "date", "day", "month"}, "how_many": {"number"}}
+                "when": {"year", "date", "day", "month"}, "how_many": {"number"},
+                "where": {"county", "town", "city", "country", "place", "region", "borough",
+                          "street", "area", "building"}}
 
 
 def _shape_word(unit: Unit, shapes: frozenset[str]) -> Unit:

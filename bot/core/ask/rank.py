@@ -20,10 +20,10 @@ from bot.core.passages import Passage
 from bot.core.timeline import FILM_MINUTES, NOVEL_CHAPTERS
 
 K1, B = 1.2, 0.5
-CONTEXT = 0.6  # a term in the entry's label counts this much beside the sentence's own
+CONTEXT = 1.0  # a term in the entry's label counts this much beside the passage's own
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
                  r"thirty|forty|fifty|hundred|thousand|million|single|only")
-_DATE = re.compile(r"\b(1[89]\d\d|20\d\d|January|February|March|April|May|June|July|August|"
+_DATE = re.compile(r"\b((1[89]\d\d|20\d\d)s?|January|February|March|April|May|June|July|August|"
                    r"September|October|November|December|'\d0s|\d0s)\b")
 _NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE)
 _AGE = re.compile(rf"\b(aged|age|old|older|younger)\b.*\b(\d\d|({_NUMBER_WORDS})(-\w+)?)\b|"
@@ -41,9 +41,29 @@ _ASKED_FOR = re.compile(r"DVD|Blu-ray|Home video|Where to watch|Streaming", re.I
 _HOME_VIDEO = frozenset({"dvd", "dvds", "bluray", "blu", "disc", "home", "video", "stream",
                          "streaming", "watch", "rent", "netflix", "buy", "sales"})
 _CAUSE = re.compile(r"\b(because|so that|so as|to prove|since|reason|in order|why|meant to|"
-                    r"was to|so )", re.IGNORECASE)
+                    r"was to|so |after the|until|due to|led to|wanted|the truth)", re.IGNORECASE)
+_ORDER = re.compile(r"\b(first|second|third|fourth|after|before|later|years|during|while|"
+                    r"chapter|at the end|next)\b", re.IGNORECASE)
+# A "who" answer names someone first: "Fox Searchlight Pictures handled ...".
+_SUBJECT = re.compile(r"^(?!(The|In|It|Its|A|An|At|On|As|After|Before|When|Years|Some|Both|"
+                      r"Every|Our|No|This|That)\b)[A-Z][a-z]+ [A-Z]")
+# Words that say which kind of fact a question wants, and the kinds they point to.
+_TOPICS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
+    (frozenset({"filmed", "filming", "shot", "shoot", "location", "locations"}),
+     ("film.locations",)),
+    (frozenset({"budget", "cost", "gross", "grossed", "box", "money", "earn", "earned",
+                "takings", "worldwide", "premiere", "premiered", "released", "release",
+                "opened", "festival", "runtime", "rated", "rating", "certificate"}),
+     ("film.release",)),
+    (frozenset({"published", "publisher", "publish", "publication", "edition", "paperback"}),
+     ("book.about",)),
+    (frozenset({"award", "awards", "win", "won", "nominated", "nomination", "nominations",
+                "oscar", "oscars", "bafta", "saturn", "bifa", "bifas", "prize", "beat"}),
+     ("film.awards", "book.honours")),
+    (frozenset({"review", "reviews", "reviewers", "critics", "reception", "received",
+                "metacritic", "rotten", "panned"}), ("film.reception",)),
+)
 _PLACE = re.compile(r"\b(in|at|to|near|on)\s+(the\s+)?[A-Z][a-z]")
-_NAME = re.compile(r"\b[A-Z][a-z]+\b")
 
 
 class SentenceIndex:
@@ -122,13 +142,18 @@ def adjust(question: Question, item: Indexed, entities: list[Entity]) -> float:
     factor = _shape(question, text, passage)
     if entities:
         hit = sum(touches(item, e) for e in entities)
-        factor *= 0.35 if hit == 0 else 1 + 0.5 * (hit - 1)
+        factor *= 0.35 if hit == 0 else 1 + 0.25 * (hit - 1)
         subject = entities[0]
         if subject.topic == passage.topic:
             factor *= 1.3  # the named entry's own card
         elif touches(item, subject):
             factor *= 1.15  # the first name is what the question is about
-    if _ASKED_FOR.search(passage.label) and not set(question.words) & _HOME_VIDEO:
+    words = set(question.words)
+    if any(words & keys and passage.topic in topics for keys, topics in _TOPICS):
+        factor *= 1.6
+    if "where" in question.shapes and "film" in words and passage.topic == "film.locations":
+        factor *= 1.6  # "where did they film ..." (the verb)
+    if _ASKED_FOR.search(passage.label) and not words & _HOME_VIDEO:
         factor *= 0.5  # home video answers only questions that ask about it
     factor *= _medium(question.medium, passage, text)
     if question.chapters:
@@ -160,8 +185,10 @@ def _shape(question: Question, text: str, passage: Passage) -> float:
     if "where" in shapes and (passage.topic in ("film.locations",)
                               or passage.topic.startswith("setting:") or _PLACE.search(text)):
         factor *= 1.3
-    if "who" in shapes and len(_NAME.findall(text)) > 1:
-        factor *= 1.15
+    if "who" in shapes and _SUBJECT.match(text):
+        factor *= 1.25
+    if "when" in shapes and not _DATE.search(text) and _ORDER.search(text):
+        factor *= 1.3
     if "why" in shapes and _CAUSE.search(text):
         factor *= 1.25
     return factor

@@ -54,9 +54,17 @@ def choose(q: Question, ranked: list[tuple[float, Indexed]]) -> list[Indexed]:
             chosen.append(item)
         elif score >= ADDS * best and _opens(q, chosen, item):
             chosen.append(item)
-        elif len(chosen) == 1 and score >= ONE_OR_TWO * best:
+        elif len(chosen) == 1 and score >= (0.6 if "why" in q.shapes else ONE_OR_TWO) * best:
             chosen.append(item)
+        elif len(chosen) == 1 and q.medium is None and score >= 0.6 * best and \
+                _medium_of(item) not in (None, _medium_of(top)) and _medium_of(top):
+            chosen.append(item)  # "when did it come out": the book's "it" or the film's
     return chosen
+
+
+def _medium_of(item: Indexed) -> str | None:
+    topic = item.passage.topic
+    return topic.split(".")[0] if topic.startswith(("film.", "book.")) else None
 
 
 def sides(q: Question, chosen: list[Indexed], items: list[Indexed],
@@ -73,13 +81,21 @@ def sides(q: Question, chosen: list[Indexed], items: list[Indexed],
 def covered(q: Question, chosen: list[Indexed], known: Callable[[str], bool],
             strict: bool = False) -> float:
     """The share of what the question asks (its words other than names and fillers) that the
-    passages speaking of its names cover. A word nobody could know ("weather") counts twice
-    against it; ``strict``: names count too, as asked words."""
-    named = [e for e in q.entities if e.kind != "work"]
+    best passage covers (with the others that speak of the same names). A word nobody could
+    know ("weather") counts twice against it; ``strict``: names count too, as asked words."""
+    named = q.named
     about = [i for i in chosen if any(touches(i, e) for e in named)] if named else chosen
+    if not about:
+        return 0.0
+    # The best passage alone, or all that speak of the question's names at a small cost: a
+    # question is not answered by gathering its words from passages about other things.
+    return max(_share(q, about[:1], known, strict), 0.8 * _share(q, about, known, strict))
+
+
+def _share(q: Question, about: list[Indexed], known: Callable[[str], bool],
+           strict: bool) -> float:
     names = set() if strict else q.entity_units()
     total = hit = 0.0
-    strange = False
     for n, unit in enumerate(q.units):
         if n in names or unit.filler:
             continue
@@ -88,16 +104,19 @@ def covered(q: Question, chosen: list[Indexed], known: Callable[[str], bool],
             hit += 1
         elif not any(known(w) for w in unit.words):
             total += 1
-            strange = True
-    if total == 0:
-        return 1.0
-    share = hit / total
-    return share if not strange or share >= 0.75 else 0.0
+    return 1.0 if total == 0 else hit / total
 
 
-def enough(share: float, q: Question) -> bool:
-    """More than half of what was asked; one word of one is all of it."""
-    return share > 0.5 or share == 1.0
+# What a question of this shape must be answered with: "how old" by an age, and so on.
+_DEMANDS = {"how_old": _AGE, "how_long": _DURATION, "how_many": _NUMBER}
+
+
+def enough(share: float, q: Question, chosen: list[Indexed]) -> bool:
+    """More than half of what was asked, and the kind of answer its shape wants."""
+    text = " ".join(i.passage.text for i in chosen)
+    if any(s in q.shapes and not p.search(text) for s, p in _DEMANDS.items()):
+        return False
+    return share > 0.5
 
 
 def _shape_answers(q: Question, words: tuple[str, ...], chosen: list[Indexed]) -> bool:
