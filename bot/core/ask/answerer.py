@@ -79,26 +79,31 @@ class Answerer:
                                  if len(w) >= 4 and not w.startswith("~"))
 
     # -- words -----------------------------------------------------------------------------
-    def known(self, word: str, usable: Callable[[Reveal], bool]) -> bool:
-        return (word in self._always or word[:1].isdigit()
+    def known(self, word: str, usable: Callable[[Reveal], bool],
+              sees: Callable[[Reveal], bool]) -> bool:
+        """Is it a word the bot knows: English, a name, an open link's, or one the content
+        uses where ``usable`` lets it be read."""
+        return (word in self._always or word[:1].isdigit() or self.lexicon.known_at(word, sees)
                 or any(usable(r) for r in self._uses.get(word, ()))
                 or any(usable(r) for r in self._uses.get(f"~{stem(word)}", ())))
 
-    def correct(self, question: str, usable: Callable[[Reveal], bool]) -> str:
+    def correct(self, question: str, usable: Callable[[Reveal], bool],
+                sees: Callable[[Reveal], bool] | None = None) -> str:
+        sees = sees or usable
         out: list[str] = []
         for w in " ".join(_TYPOS.get(w, w) for w in normalise(_IS.sub(
                 r"\1 is", question.replace("?", " "))).split()).split():
             # "ruths centre": a possessive typed without its apostrophe.
             if w.endswith("s") and w not in self.names.words and w[:-1] in self.names.words:
                 w = w[:-1]
-            if len(w) >= 4 and w not in STOPWORDS and not self.known(w, usable):
+            if len(w) >= 4 and w not in STOPWORDS and not self.known(w, usable, sees):
                 # Short words need a closer match: "rich" is not a misspelt "Reich".
                 cutoff = 90 if len(w) <= 4 else 83 if len(w) <= 6 else 80
                 for best, _score, _i in process.extract(w, self._spellings, scorer=fuzz.ratio,
                                                          score_cutoff=cutoff, limit=5):
                     # A correction into a word with no subject ("weather" -> "whether") is
                     # no correction: the word stays, and counts against the answer.
-                    if best not in STOPWORDS and self.known(best, usable):
+                    if best not in STOPWORDS and self.known(best, usable, sees):
                         w = best
                         break
             out.append(w)
@@ -110,7 +115,7 @@ class Answerer:
         """``sees``: what the audience may see (names and vocabulary links open only for
         it); ``rankable``: if given, only such passages may answer at all (hide mode)."""
         usable = rankable or _anything
-        text = self.correct(question, usable)
+        text = self.correct(question, usable, sees)
         whole = read(text, self.lexicon, self.names, sees)
         if whole.request:
             return Answer((), "none", "request")
@@ -156,10 +161,10 @@ class Answerer:
     def _one(self, q: Question, sees: Callable[[Reveal], bool],
              usable: Callable[[Reveal], bool]) -> Answer:
         if q.works:
-            return self._other_work(q, usable)
+            return self._other_work(q, usable, sees)
         # A word nobody here knows ("la la land") means the question may be about something
         # else: no route answers it with a credit.
-        if all(self.known(w, usable) or w in STOPWORDS for w in q.words):
+        if all(self.known(w, usable, sees) or w in STOPWORDS for w in q.words):
             for how, route in (("cast", routes.cast), ("crew", routes.crew)):
                 found = route(q, self.content)
                 if found:
@@ -169,9 +174,10 @@ class Answerer:
             shown = routes.profile(entity, usable)
             if shown:
                 return Answer(shown, "profile")
-        return self._search(q, usable)
+        return self._search(q, usable, sees)
 
-    def _search(self, q: Question, usable: Callable[[Reveal], bool]) -> Answer:
+    def _search(self, q: Question, usable: Callable[[Reveal], bool],
+                sees: Callable[[Reveal], bool]) -> Answer:
         entities = [e for e in q.entities if e.kind != "work"]
         ranked = self.index.rank(q, lambda i: usable(i.passage.reveal), entities)
         if not ranked or ranked[0][0] < MIN_SCORE:
@@ -179,7 +185,7 @@ class Answerer:
         chosen = choose(q, ranked)
         if q.named and not any(touches(i, e) for i in chosen for e in q.named):
             return Answer((), "none", "unknown")
-        if not enough(covered(q, chosen, lambda w: self.known(w, usable)), q, chosen):
+        if not enough(covered(q, chosen, lambda w: self.known(w, usable, sees)), q, chosen):
             return Answer((), "none", "unknown")
         if not chosen[0].passage.known:
             return Answer((chosen[0].passage,), "none", "not-known")
@@ -194,7 +200,8 @@ class Answerer:
 
         return weigh
 
-    def _other_work(self, q: Question, usable: Callable[[Reveal], bool]) -> Answer:
+    def _other_work(self, q: Question, usable: Callable[[Reveal], bool],
+                    sees: Callable[[Reveal], bool]) -> Answer:
         """A question naming another work is answered only when a fact speaks of that work
         and of everything else asked ("what year did <another book> win ..."); otherwise it
         is about that work, which this pack does not cover."""
@@ -203,7 +210,7 @@ class Answerer:
                                  restrict=lambda i: touches(i, work))
         asked = [u for n, u in enumerate(q.units)
                  if n not in q.entity_units() and not u.filler]
-        if ranked and asked and covered(q, [ranked[0][1]], lambda w: self.known(w, usable),
+        if ranked and asked and covered(q, [ranked[0][1]], lambda w: self.known(w, usable, sees),
                                         strict=True) >= 1.0:
             return Answer(display([ranked[0][1]], self._weigher(q)), "search")
         return Answer((), "none", "other-work", work=work.key)

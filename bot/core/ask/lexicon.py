@@ -107,23 +107,37 @@ class Lexicon:
             for word in link.words:
                 self._table.setdefault(_phrase(word), []).append(
                     _Meaning(link.means, PACK, link.reveal))
-        self.known = english.known | {w for key in self._table for w in key}
+        # Words the bot understands whatever the audience; a gated link's own words are known
+        # only where it is open (``known_at``), or knowing them would confirm the link.
+        self.known = english.known | {w for link in self.links if link.reveal.safe
+                                      for p in link.words for w in _phrase(p)}
+        self._gated_words: dict[str, tuple[Reveal, ...]] = {}
+        for link in self.links:
+            if not link.reveal.safe:
+                for p in link.words:
+                    for w in _phrase(p):
+                        self._gated_words[w] = (*self._gated_words.get(w, ()), link.reveal)
 
-    def phrase_known(self, words: tuple[str, ...]) -> bool:
-        return words in self._table
+    def known_at(self, word: str, sees: Callable[[Reveal], bool]) -> bool:
+        return word in self.known or any(sees(r) for r in self._gated_words.get(word, ()))
 
     def units(self, words: list[str], sees: Callable[[Reveal], bool]) -> list[Unit]:
         out: list[Unit] = []
         i = 0
         while i < len(words):
+            # Only a phrase whose link is open groups words: before its point "organ
+            # donation" is two words, as if the link were not there.
             size = next((n for n in range(min(_LONGEST, len(words) - i), 1, -1)
-                         if tuple(words[i:i + n]) in self._table), 1)
+                         if self._open(tuple(words[i:i + n]), sees)), 1)
             key = tuple(words[i:i + size])
             i += size
-            if size == 1 and key[0] in STOPWORDS and key not in self._table:
+            if size == 1 and key[0] in STOPWORDS and not self._open(key, sees):
                 continue
             out.append(self._unit(key, sees))
         return out
+
+    def _open(self, key: tuple[str, ...], sees: Callable[[Reveal], bool]) -> bool:
+        return any(m.reveal.safe or sees(m.reveal) for m in self._table.get(key, ()))
 
     def _unit(self, key: tuple[str, ...], sees: Callable[[Reveal], bool]) -> Unit:
         weights: dict[str, float] = {}

@@ -43,23 +43,27 @@ def choose(q: Question, ranked: list[tuple[float, Indexed]]) -> list[Indexed]:
     best, top = ranked[0]
     chosen = [top]
     listing = q.listing or q.chapters is not None
-    limit = MOST if listing else 3
+    second = (0.6 if "why" in q.shapes else ONE_OR_TWO) * best  # a "why" wants the reason too
     for score, item in ranked[1:30]:
-        if len(chosen) >= limit:
+        if len(chosen) >= (MOST if listing else 3):
             break
         if any(c.passage.text == item.passage.text for c in chosen):
             continue
-        same_kind = _family(item) == _family(top)
-        if listing and score >= LIST * best and (same_kind or q.chapters is not None):
+        if _wanted(q, chosen, top, item, score / best, listing) or (
+                len(chosen) == 1 and score >= second):
             chosen.append(item)
-        elif score >= ADDS * best and _opens(q, chosen, item):
-            chosen.append(item)
-        elif len(chosen) == 1 and score >= (0.6 if "why" in q.shapes else ONE_OR_TWO) * best:
-            chosen.append(item)
-        elif len(chosen) == 1 and q.medium is None and score >= 0.6 * best and \
-                _medium_of(item) not in (None, _medium_of(top)) and _medium_of(top):
-            chosen.append(item)  # "when did it come out": the book's "it" or the film's
     return chosen
+
+
+def _wanted(q: Question, chosen: list[Indexed], top: Indexed, item: Indexed, share: float,
+            listing: bool) -> bool:
+    if listing and share >= LIST and (_family(item) == _family(top) or q.chapters):
+        return True
+    if share >= ADDS and _opens(q, chosen, item):
+        return True
+    # "when did it come out": the book's "it" or the film's, when the question names neither.
+    return (len(chosen) == 1 and q.medium is None and share >= 0.6
+            and _medium_of(top) is not None and _medium_of(item) not in (None, _medium_of(top)))
 
 
 def _medium_of(item: Indexed) -> str | None:

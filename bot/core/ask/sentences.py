@@ -8,8 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.core.ask.text import content_stems
-from bot.core.words import normalise
 from bot.core.passages import Passage
+from bot.core.words import normalise
 
 # A sentence ends at . ! or ? before a capital, but not after an initial ("Kathy H. tells").
 _END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)\s+(?=[A-Z0-9'\"(‘“])")
