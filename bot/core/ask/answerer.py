@@ -25,7 +25,7 @@ from bot.core.ask.question import Question, read
 from bot.core.ask.rank import SentenceIndex, touches
 from bot.core.ask.select import choose, covered, display, enough, sides
 from bot.core.ask.text import stem
-from bot.core.content.model import Content
+from bot.core.content.model import Card, CardKind, Content
 from bot.core.passages import Passage
 from bot.core.timeline import Reveal
 from bot.core.words import STOPWORDS, normalise
@@ -75,6 +75,7 @@ class Answerer:
         self.names = NameTable(content, lambda w: w in lowercase or w in self.lexicon.known)
         self._uses = {w: tuple(r) for w, r in uses.items()}
         self._always = self.lexicon.known | self.names.words
+        self._cards = {f"character:{c.id}": c for c in content.cards_of(CardKind.CHARACTER)}
         self._spellings = sorted(w for w in (*uses, *self._always)
                                  if len(w) >= 4 and not w.startswith("~"))
 
@@ -166,15 +167,60 @@ class Answerer:
         # else: no route answers it with a credit.
         if all(self.known(w, usable, sees) or w in STOPWORDS for w in q.words):
             for how, route in (("cast", routes.cast), ("crew", routes.crew)):
-                found = route(q, self.content)
+                found = route(q, self.content, self._describe)
                 if found:
                     return Answer(found, how)
+        involved = routes.involvement(q)
+        if involved:
+            return Answer(involved, "crew")
         entity = routes.named(q)
         if entity is not None:
             shown = routes.profile(entity, usable)
             if shown:
                 return Answer(shown, "profile")
+        ending = routes.fate(q)
+        if ending is not None and ending.topic:
+            ranked = self.index.rank(q, lambda i: usable(i.passage.reveal), [ending],
+                                     restrict=lambda i: i.passage.topic == ending.topic)
+            if ranked:
+                return Answer(display([i for _s, i in ranked[:2]], self._weigher(q)), "fate")
+        if q.chapters and not [u for u in q.units if not u.filler and not set(u.words) & {
+                "chapter", "part", "one", "two", "three", "end", *map(str, range(1, 24))}]:
+            return self._chapters(q, usable)
         return self._search(q, usable, sees)
+
+    def _chapters(self, q: Question, usable: Callable[[Reveal], bool]) -> Answer:
+        """"What happens in chapter 3": the story parts that chapter opens, one per card."""
+        assert q.chapters is not None
+        first, last = q.chapters
+        seen: set[str] = set()
+        out = []
+        for item in sorted(self.index.items, key=lambda i: (i.passage.reveal.novel or 99,
+                                                            i.order)):
+            reveal = item.passage.reveal
+            topic = item.passage.topic
+            if reveal.safe or reveal.novel is None or not first <= reveal.novel <= last or \
+                    not usable(reveal) or topic in seen or not topic.startswith(
+                        ("character:", "setting:", "term:")):
+                continue
+            seen.add(topic)
+            out.append(item.passage)
+            if len(out) == 4:
+                break
+        return Answer(tuple(out), "chapter") if out else Answer((), "none", "unknown")
+
+    def _describe(self, q: Question) -> list[Card]:
+        """The characters a question describes: the best-ranked character cards."""
+        ranked = self.index.rank(q, lambda i: i.passage.topic.startswith("character:"), [])
+        cards: list[Card] = []
+        want = 2 if re.search(r"\b(two|both|couple|pair|students|veterans|ones)\b", q.text) else 1
+        for _score, item in ranked:
+            card = self._cards.get(item.passage.topic)
+            if card and card not in cards:
+                cards.append(card)
+            if len(cards) == want:
+                break
+        return cards
 
     def _search(self, q: Question, usable: Callable[[Reveal], bool],
                 sees: Callable[[Reveal], bool]) -> Answer:

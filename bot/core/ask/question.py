@@ -12,7 +12,7 @@ from bot.core.ask.names import Entity, Mention, NameTable, unique
 from bot.core.timeline import NOVEL_PARTS, Reveal
 
 _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(p)) for name, p in (
-    ("how_old", r"\b(how old|what age|age of|aged)\b"),
+    ("how_old", r"\b(how old|what age(?! (rating|certificate|classification))|age of|aged)\b"),
     ("how_many", r"\b(how (many|much)|what number|number of|what percentage|what score|"
                  r"what grade|what rating|what position|how big)\b"),
     ("how_long", r"\b(how long|runtime|run time|running time|length|in hours|in minutes)\b"),

@@ -46,7 +46,7 @@ _ORDER = re.compile(r"\b(first|second|third|fourth|after|before|later|years|duri
                     r"chapter|at the end|next)\b", re.IGNORECASE)
 # A "who" answer names someone first: "Fox Searchlight Pictures handled ...".
 _SUBJECT = re.compile(r"^(?!(The|In|It|Its|A|An|At|On|As|After|Before|When|Years|Some|Both|"
-                      r"Every|Our|No|This|That)\b)[A-Z][a-z]+ [A-Z]")
+                      r"Every|Our|No|This|That)\b)[A-Z][a-z]+,? (and )?[A-Z]")
 # Words that say which kind of fact a question wants, and the kinds they point to.
 _TOPICS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
     (frozenset({"filmed", "filming", "shot", "shoot", "location", "locations"}),
@@ -140,14 +140,17 @@ def adjust(question: Question, item: Indexed, entities: list[Entity]) -> float:
     text = item.passage.text
     passage = item.passage
     factor = _shape(question, text, passage)
-    if entities:
-        hit = sum(touches(item, e) for e in entities)
+    named = question.named
+    if named:
+        hit = sum(touches(item, e) for e in named)
         factor *= 0.35 if hit == 0 else 1 + 0.25 * (hit - 1)
-        subject = entities[0]
+        subject = named[0]
         if subject.topic == passage.topic:
-            factor *= 1.3  # the named entry's own card
+            factor *= 1.15  # the named entry's own card
         elif touches(item, subject):
-            factor *= 1.15  # the first name is what the question is about
+            factor *= 1.1  # the first name is what the question is about
+    elif any(touches(item, e) for e in entities):
+        factor *= 1.2  # named through a link ("the art lady"): a hint, not a demand
     words = set(question.words)
     if any(words & keys and passage.topic in topics for keys, topics in _TOPICS):
         factor *= 1.6
@@ -184,7 +187,7 @@ def _shape(question: Question, text: str, passage: Passage) -> float:
         factor *= 1.8
     if "where" in shapes and (passage.topic in ("film.locations",)
                               or passage.topic.startswith("setting:") or _PLACE.search(text)):
-        factor *= 1.3
+        factor *= 1.5
     if "who" in shapes and _SUBJECT.match(text):
         factor *= 1.25
     if "when" in shapes and not _DATE.search(text) and _ORDER.search(text):

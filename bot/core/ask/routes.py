@@ -52,7 +52,10 @@ _FRAME = re.compile(r"^(who\s+(is|was|are|were)|whos|who|what\s+(is|are|was|were
                     r"what\s+does\s+(\w+\s+)?(?=\w+\s+mean$))\s+")
 
 
-def cast(q: Question, content: Content) -> tuple[Passage, ...] | None:
+def cast(q: Question, content: Content, describe: Callable[[Question], list[Card]]
+         ) -> tuple[Passage, ...] | None:
+    """"who played X", "X plays who"; ``describe`` finds the characters a question describes
+    instead of naming ("the two older students at the Cottages")."""
     if q.media or q.works or _NOT_CAST.search(q.text):
         return None
     people = [e.person for e in q.entities if e.kind == "person" and e.person]
@@ -65,6 +68,8 @@ def cast(q: Question, content: Content) -> tuple[Passage, ...] | None:
         return tuple(credit_passage(p, c) for p in people for c in p.credits
                      if c.role == "cast") or None
     characters = [e.card for e in q.entities if e.kind == "character" and e.card]
+    if not characters:
+        characters = describe(q)
     if not characters:
         return None
     words = set(q.words)
@@ -82,7 +87,7 @@ def cast(q: Question, content: Content) -> tuple[Passage, ...] | None:
     return tuple(out) or None
 
 
-def crew(q: Question, content: Content) -> tuple[Passage, ...] | None:
+def crew(q: Question, content: Content, _describe: object = None) -> tuple[Passage, ...] | None:
     """"who composed the score" -> the composer's credit. A question about another work or
     another adaptation, or about more than the credit ("what else did ... direct"), is not."""
     if q.media or q.works or _NOT_THE_CREDIT.search(q.text):
@@ -100,6 +105,28 @@ def crew(q: Question, content: Content) -> tuple[Passage, ...] | None:
     out = tuple(credit_passage(p, c) for p in content.people for c in p.credits
                 if c.role in roles)
     return out or None
+
+
+_FATE = re.compile(r"^what (happens|happened|becomes|became) (to|of) ")
+_INVOLVED = re.compile(r"\b(anything to do|involved|involvement|role|job|part in|work on|"
+                       r"worked on|contribute\w*|do on)\b")
+
+
+def fate(q: Question) -> Entity | None:
+    """"What happens to X (at the end)": X's own card answers, read from its end."""
+    match = _FATE.match(q.text)
+    named = q.named
+    if not match or len(named) != 1 or named[0].card is None:
+        return None
+    return named[0]
+
+
+def involvement(q: Question) -> tuple[Passage, ...] | None:
+    """"Did X have anything to do with the film": all of a named person's credits."""
+    people = [e.person for e in q.named if e.person]
+    if len(people) != 1 or not _INVOLVED.search(q.text) or _NOT_CAST.search(q.text):
+        return None
+    return tuple(credit_passage(people[0], c) for c in people[0].credits)
 
 
 def named(q: Question) -> Entity | None:

@@ -15,7 +15,7 @@ from bot.core.passages import Passage
 
 ONE_OR_TWO = 0.8  # a second passage as good as this share of the best is shown too
 ADDS = 0.35  # a passage that answers a part the first leaves open, down to this share
-LIST = 0.55  # a list question gathers the passages of one kind down to this share
+LIST = 0.45  # a list question gathers the passages of one kind down to this share
 MOST = 6
 
 
