@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -33,7 +33,7 @@ TEMPLATES = ("{w}", "what is {w}", "does tommy {w}", "is ruth {w}", "what does {
              "what happens when kathy {w}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def without(index: int) -> Answerer:
     """The same pack with one link taken out."""
     kept = tuple(link for n, link in enumerate(PACK.vocabulary) if n != index)
@@ -65,7 +65,7 @@ def test_a_link_before_its_point_reaches_nothing(case: tuple[int, str, Progress]
     would give without it, so no passage is reached only through it."""
     index, question, progress = case
 
-    def sees(reveal):  # noqa: ANN001, ANN202
+    def sees(reveal):
         return reveal.visible_at(progress)
 
     rankable = sees if hide else None
@@ -76,7 +76,7 @@ def test_a_link_before_its_point_reaches_nothing(case: tuple[int, str, Progress]
 
 def test_past_its_point_a_link_does_apply() -> None:
     """The property above could pass with links that never apply: past the point they do."""
-    def everything(_reveal):  # noqa: ANN001, ANN202
+    def everything(_reveal):
         return True
 
     index = next(n for n in GATED if "die" in PACK.vocabulary[n].words)

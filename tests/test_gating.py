@@ -77,7 +77,9 @@ def lines(pack: Content) -> list[str]:
            *(f"/ask {q}" for q in (
                "does tommy die", "do deferrals exist", "what is a possible", "who is madame",
                "what happens to ruth", "what was the gallery for", "why does madame cry",
-               "what is morningdale"))]
+               "what is morningdale", "is the man in the opening tommy", "organ donation",
+               "are they clones", "who is ruths possible", "what happens at the end",
+               "who looks after tommy", "when does ruth complete", "what is the secret"))]
     out += [f"/film {t}" for t in ("cast", "crew", "release", "reception", "awards",
                                    "locations", "watch")]
     out += [f"/book {t}" for t in ("about", "structure", "honours")]
@@ -142,12 +144,21 @@ def check(reply: Reply, audience: Progress, mode: SpoilerMode, typed: str = "") 
             if secret.text in rendered:
                 assert f"||{secret.text}" in render_text(reply) or any(
                     secret.text in p.text for p in reply.parts if p.state is PartState.TAG), where
+    if reply.command == "ask":
+        # An answer never says when the answer comes: nothing counted as held back, and in
+        # tag mode the point is inside the spoiler.
+        assert reply.withheld is None, where_ask(reply)
+        assert all(p.point_inside for p in reply.parts if p.state is PartState.TAG)
     if mode is SpoilerMode.OFF:
         assert reply.withheld is None
     if mode is SpoilerMode.TAG:
         assert reply.withheld is None
         for part in (*reply.parts, *reply.fields):
             assert (part.state is PartState.TAG) == (part.opens is not None)
+
+
+def where_ask(reply: Reply) -> str:
+    return f"/ask reply held parts back: {reply.title}"
 
 
 class _Where:

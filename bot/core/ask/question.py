@@ -115,7 +115,7 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
     earlier = lexicon.has(words, english.earlier)
     units = [_shape_word(u, shapes) for u in lexicon.units(words, sees)]
     mentions = names.find(words, sees)
-    # A link may name an entity ("the art lady" is Madame): the question speaks of it too.
+    # A link may name an entity (a nickname for a character): the question speaks of it too.
     taken = {(m.entity.kind, m.entity.key) for m in mentions}
     position = 0
     for unit in units:

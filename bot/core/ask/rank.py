@@ -79,6 +79,8 @@ class SentenceIndex:
         total = len(self.items)
         self.idf = {t: math.log(1 + (total - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         self.vocabulary = frozenset(self.idf)
+        # What each passage's text offers a question's shape, worked out once.
+        self.features = [_features(i.passage.text) for i in self.items]
 
     def weights(self, question: Question) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -105,11 +107,14 @@ class SentenceIndex:
                     score += CONTEXT
                 base[n] = base.get(n, 0.0) + weight * idf * score
         out = []
-        for n, score in base.items():
+        # The adjustments move a score by a bounded factor: only the best by words are weighed.
+        for n, score in sorted(base.items(), key=lambda t: -t[1]):
             item = self.items[n]
             if not allowed(item) or (restrict is not None and not restrict(item)):
                 continue
-            out.append((score * adjust(question, item, entities), item))
+            out.append((score * adjust(question, item, entities, self.features[n]), item))
+            if len(out) == _WEIGHED:
+                break
         out.sort(key=lambda t: (-t[0], t[1].order))
         return out
 
@@ -136,10 +141,22 @@ def position(item: Indexed) -> float:
     return max(points)
 
 
-def adjust(question: Question, item: Indexed, entities: list[Entity]) -> float:
-    text = item.passage.text
+_WEIGHED = 60
+
+
+def _features(text: str) -> frozenset[str]:
+    checks = (("date", _DATE), ("number", _NUMBER), ("count", _COUNT), ("age", _AGE),
+              ("duration", _DURATION), ("cause", _CAUSE), ("order", _ORDER), ("place", _PLACE))
+    found = {name for name, pattern in checks if pattern.search(text)}
+    if _SUBJECT.match(text):
+        found.add("subject")
+    return frozenset(found)
+
+
+def adjust(question: Question, item: Indexed, entities: list[Entity],
+           features: frozenset[str]) -> float:
     passage = item.passage
-    factor = _shape(question, text, passage)
+    factor = _shape(question, features, passage)
     named = question.named
     if named:
         hit = sum(touches(item, e) for e in named)
@@ -158,7 +175,7 @@ def adjust(question: Question, item: Indexed, entities: list[Entity]) -> float:
         factor *= 1.6  # "where did they film ..." (the verb)
     if _ASKED_FOR.search(passage.label) and not words & _HOME_VIDEO:
         factor *= 0.5  # home video answers only questions that ask about it
-    factor *= _medium(question.medium, passage, text)
+    factor *= _medium(question.medium, passage, passage.text)
     if question.chapters:
         first, last = question.chapters
         novel = passage.reveal.novel
@@ -172,27 +189,25 @@ def adjust(question: Question, item: Indexed, entities: list[Entity]) -> float:
     return factor
 
 
-def _shape(question: Question, text: str, passage: Passage) -> float:
+def _shape(question: Question, has: frozenset[str], passage: Passage) -> float:
     shapes = question.shapes
     factor = 1.0
-    if "when" in shapes and _DATE.search(text):
+    if "when" in shapes and "date" in has:
         factor *= 1.8
-    if "how_many" in shapes and _NUMBER.search(text):
-        factor *= 1.5
-        if _COUNT.search(text):
-            factor *= 1.6
+    if "how_many" in shapes and "number" in has:
+        factor *= 1.5 * (1.6 if "count" in has else 1.0)
     if "how_old" in shapes:
-        factor *= 2.2 if _AGE.search(text) else 0.7
-    if "how_long" in shapes and _DURATION.search(text):
+        factor *= 2.2 if "age" in has else 0.7
+    if "how_long" in shapes and "duration" in has:
         factor *= 1.8
     if "where" in shapes and (passage.topic in ("film.locations",)
-                              or passage.topic.startswith("setting:") or _PLACE.search(text)):
+                              or passage.topic.startswith("setting:") or "place" in has):
         factor *= 1.5
-    if "who" in shapes and _SUBJECT.match(text):
+    if "who" in shapes and "subject" in has:
         factor *= 1.25
-    if "when" in shapes and not _DATE.search(text) and _ORDER.search(text):
+    if "when" in shapes and "date" not in has and "order" in has:
         factor *= 1.3
-    if "why" in shapes and _CAUSE.search(text):
+    if "why" in shapes and "cause" in has:
         factor *= 1.25
     return factor
 

@@ -55,7 +55,7 @@ _FRAME = re.compile(r"^(who\s+(is|was|are|were)|whos|who|what\s+(is|are|was|were
 def cast(q: Question, content: Content, describe: Callable[[Question], list[Card]]
          ) -> tuple[Passage, ...] | None:
     """"who played X", "X plays who"; ``describe`` finds the characters a question describes
-    instead of naming ("the two older students at the Cottages")."""
+    instead of naming ("the two older students")."""
     if q.media or q.works or _NOT_CAST.search(q.text):
         return None
     people = [e.person for e in q.entities if e.kind == "person" and e.person]
@@ -160,7 +160,7 @@ def profile(entity: Entity, usable: Callable[[Reveal], bool]) -> tuple[Passage, 
 
 
 def _defines(card: Card, text: str) -> bool:
-    """"Ruth is one of ...", "Miss Emily, the head guardian ...", "A carer is someone ..."."""
+    """A definition: "X is one of ...", "X, the head of ...", "A term is someone ..."."""
     lead = text.lower()
     names = [card.name.lower(), *(a.name.lower() for a in card.aliases)]
     return any(re.match(rf"^((a|an|the)\s+)?{re.escape(n)}('s)?(\s+\w+)?\s+(is|are|was|were|"

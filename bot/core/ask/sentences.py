@@ -11,7 +11,7 @@ from bot.core.ask.text import content_stems
 from bot.core.passages import Passage
 from bot.core.words import normalise
 
-# A sentence ends at . ! or ? before a capital, but not after an initial ("Kathy H. tells").
+# A sentence ends at . ! or ? before a capital, but not after an initial ("Jane H. tells").
 _END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)\s+(?=[A-Z0-9'\"(‘“])")
 # A sentence that leans on the one before it ("It was entered as ...").
 _LEANS = re.compile(r"^(It|Its|This|That|These|Those|They|Their|She|He|Her|His|Every|Both|"
