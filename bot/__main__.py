@@ -1,4 +1,4 @@
-"""`python -m bot console|discord|slack|check`: the command line."""
+"""`python -m bot console|discord|slack|check|ask-eval`: the command line."""
 
 from __future__ import annotations
 
@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--content", type=Path, default=None,
                        help="folder holding facts/ and prompts/ (default: BOT_CONTENT_DIR, or "
                             "this checkout)")
+    evaluate = sub.add_parser("ask-eval", help="score /ask on the question sets in tests/ask")
+    evaluate.add_argument("--set", dest="which", choices=("dev", "heldout", "all"),
+                          default="dev", help="which half to ask (default: dev)")
+    evaluate.add_argument("--misses", action="store_true",
+                          help="list each miss with its question and the answer given")
     return parser
 
 
@@ -71,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         _log_to_file(args.verbose)
     else:
         # A service's log is its stderr (docker logs, journald); INFO tells what it is doing.
-        quiet = args.command == "check" and not args.verbose
+        quiet = args.command in ("check", "ask-eval") and not args.verbose
         logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                             format=_LOG_FORMAT, stream=sys.stderr)
     if args.command == "console":
@@ -82,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         return _slack(args)
     if args.command == "check":
         return asyncio.run(_check(args.content))
+    if args.command == "ask-eval":
+        from bot.ask_eval import main as ask_eval
+
+        return ask_eval(args.which, args.misses)
     _parser().print_help()
     return 2
 

@@ -52,9 +52,9 @@ def test_questions_take_the_route_their_words_ask_for(core: Core) -> None:
     everything = lambda reveal: True  # noqa: E731
     assert answer("who played young ruth", everything).how == "cast"
     assert answer("who composed the score?", everything).how == "crew"
-    assert answer("what is a deferral?", everything).how == "glossary"
-    assert answer("what happened to hailsham", everything).how == "card"
-    assert answer("who is madame", everything).how == "character"
+    assert answer("what is a deferral?", everything).how == "profile"
+    assert answer("what happened to hailsham", everything).how == "fate"
+    assert answer("who is madame", everything).how == "profile"
     assert answer("did the film win anything?", everything).how == "search"
     assert answer("what is the capital of france", everything).how == "none"
 

@@ -79,7 +79,9 @@ COMMAND_FOR = {CardKind.CHARACTER: "character", CardKind.SETTING: "setting",
 # its characters and places.
 FIRST_WORK_ASKS = ("does tommy die", "do deferrals exist", "what is a possible", "who is madame",
                    "what happens to ruth", "what was the gallery for", "why does madame cry",
-                   "what is morningdale")
+                   "what is morningdale", "is the man in the opening tommy", "organ donation",
+                   "are they clones", "who is ruths possible", "what happens at the end",
+                   "who looks after tommy", "when does ruth complete", "what is the secret")
 
 
 def lines(pack: Content, *, typos: bool = True) -> list[str]:
@@ -206,12 +208,21 @@ def check(reply: Reply, audience: Progress, mode: SpoilerMode, leaks: Leaks,
             assert secret.text not in shown_text, where
             if secret.text in rendered:
                 assert f"||{secret.text}" in console or secret.text in tagged_text, where
+    if reply.command == "ask":
+        # An answer never says when the answer comes: nothing counted as held back, and in
+        # tag mode the point is inside the spoiler.
+        assert reply.withheld is None, where_ask(reply)
+        assert all(p.point_inside for p in reply.parts if p.state is PartState.TAG)
     if mode is SpoilerMode.OFF:
         assert reply.withheld is None
     if mode is SpoilerMode.TAG:
         assert reply.withheld is None
         for part in (*reply.parts, *reply.fields):
             assert (part.state is PartState.TAG) == (part.opens is not None)
+
+
+def where_ask(reply: Reply) -> str:
+    return f"/ask reply held parts back: {reply.title}"
 
 
 class _Where:

@@ -60,6 +60,13 @@ MINIMAL: dict[str, dict[str, Any]] = {
          "film": {"text": "In the film the tape is a present from Tommy.",
                   "reveal": {"film": 20}}},
     ]},
+    "facts/tiny/vocabulary.yaml": {
+        "vocabulary": [
+            {"words": ["school"], "means": ["hailsham"], "safe": True},
+            {"words": ["die", "dies"], "means": ["complete"], "reveal": {"novel": 7}},
+        ],
+        "other_works": ["The Remains of the Day"],
+    },
     "prompts/tiny/prompts.yaml": {"prompts": [
         {"id": "agency-1", "text": "Why does nobody in the pavilion ask a question?",
          "themes": ["agency"], "depth": "deep", "medium": "novel", "reveal": {"novel": 7}},
@@ -110,6 +117,10 @@ def _kathy(p: dict[str, Any]) -> dict[str, Any]:
 
 def _fact(p: dict[str, Any]) -> dict[str, Any]:
     return p["facts/tiny/film.yaml"]["facts"][0]
+
+
+def _link(p: dict[str, Any]) -> dict[str, Any]:
+    return p["facts/tiny/vocabulary.yaml"]["vocabulary"][1]
 
 
 def _prompt(p: dict[str, Any]) -> dict[str, Any]:
@@ -172,7 +183,33 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
      KATHY + "parts[0].reveal: can never open"),
     ("text too short", lambda p: _kathy(p)["parts"][0].update(text="Kathy."),
      KATHY + "parts[0].text: is too short"),
+    ("unknown key in a vocabulary link", lambda p: _link(p).update(weight=2),
+     "facts/tiny/vocabulary.yaml: vocabulary link 'die': weight: unknown key"),
+    ("empty words in a vocabulary link", lambda p: _link(p).update(words=[]),
+     "facts/tiny/vocabulary.yaml: vocabulary link 2: words: must be a non-empty list of words"),
+    ("empty meaning in a vocabulary link", lambda p: _link(p).update(means=[]),
+     "facts/tiny/vocabulary.yaml: vocabulary link 'die': means: must be a non-empty list of words"),
+    ("a vocabulary link's point out of range", lambda p: _link(p).update(reveal={"film": 104}),
+     "facts/tiny/vocabulary.yaml: vocabulary link 'die': reveal.film: minute 104 is out of range"),
+    ("a vocabulary link with no point", lambda p: _link(p).pop("reveal"),
+     "facts/tiny/vocabulary.yaml: vocabulary link 'die': reveal: a vocabulary link with no reveal"),
+    ("a word that is no word", lambda p: _link(p).update(words=["die", "?!"]),
+     "facts/tiny/vocabulary.yaml: vocabulary link 'die': words: '?!' is not a word"),
+    ("another work that is no title",
+     lambda p: p["facts/tiny/vocabulary.yaml"]["other_works"].append({"title": "x"}),
+     "facts/tiny/vocabulary.yaml: other_works: each entry must be a title"),
+    ("a known flag that is not false", lambda p: _fact(p).update(known="maybe"),
+     "facts/tiny/film.yaml: fact 'film-budget': known: must be `false`"),
 ]
+
+
+def test_the_vocabulary_is_loaded_with_its_points(tmp_path: Path) -> None:
+    write_pack(tmp_path, MINIMAL)
+    content = load_content(*TINY(tmp_path))
+    school, die = content.vocabulary
+    assert (school.words, school.means, school.reveal.safe) == (("school",), ("hailsham",), True)
+    assert die.words == ("die", "dies") and die.reveal == Reveal(novel=7)
+    assert content.other_works == ("The Remains of the Day",)
 
 
 @pytest.mark.parametrize(("change", "expected"), [c[1:] for c in CASES],

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from bot.adapters.text import opens_note
+from bot.adapters.text import hidden_text, opens_note
 from bot.core.call import Invocation
 from bot.core.clubs import Scope
 from bot.core.effects import CloseThread, Effect, InThread, OpenThread
@@ -91,7 +91,9 @@ def render_text(reply: Reply) -> str:
 
 def _part(part: GatedPart) -> str:
     text = _plain(part.text)
-    if part.state is PartState.TAG:
+    if part.state is PartState.TAG and part.point_inside:
+        text = f"||{_plain(hidden_text(part))}|| (spoiler)"
+    elif part.state is PartState.TAG:
         text = f"||{text}|| (spoiler: {opens_note(part)})"
     if part.label:
         sep = "\n  " if "\n" in text else " "
@@ -117,7 +119,9 @@ def render_json(reply: Reply, line: Line, thread: str | None = None,
                 events: Sequence[str] = ()) -> str:
     def part(p: GatedPart) -> dict[str, Any]:
         out: dict[str, Any] = {"label": p.label, "text": p.text, "state": p.state.value}
-        if p.opens:
+        if p.opens and p.point_inside:
+            out["text"] = hidden_text(p)  # the point is part of the hidden text here
+        elif p.opens:
             out["opens"] = {"novel": p.opens.novel, "film": p.opens.film}
         return out
 

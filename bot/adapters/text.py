@@ -31,5 +31,16 @@ def split_text(text: str, size: int, back_off: Callable[[str, int], int] | None 
 
 
 def opens_note(part: GatedPart) -> str:
-    """Where a tagged part opens, said beside it: "opens at chapter 7 of the novel"."""
+    """Where a tagged part opens, said beside it: "opens at chapter 7 of the novel". When the
+    point is itself a spoiler (an /ask answer), nothing is said beside it."""
+    if part.point_inside:
+        return "spoiler"
     return f"opens at {part.opens_text}" if part.opens_text else "held back"
+
+
+def hidden_text(part: GatedPart) -> str:
+    """The text that goes inside the spoiler: with its opening point when that point is
+    itself a spoiler (the question plus "opens at chapter 23" would be the answer)."""
+    if part.point_inside and part.opens_text:
+        return f"{part.text} (opens at {part.opens_text})"
+    return part.text

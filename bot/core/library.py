@@ -33,7 +33,7 @@ class Work:
         everything = passages(content)  # built once; search and /ask share it
         names = {kind: NameIndex(content.cards_of(kind)) for kind in CardKind}
         return cls(content, names, SearchIndex(everything),
-                   Answerer(content, names, everything))
+                   Answerer(content, everything, covers=covers(content.work)))
 
     @property
     def info(self) -> WorkInfo:
@@ -50,6 +50,14 @@ class Work:
     @property
     def title(self) -> str:
         return self.content.work.title
+
+
+def covers(info: WorkInfo) -> str:
+    """What /ask says it answers about when it declines: "Never Let Me Go (Kazuo Ishiguro's
+    novel) and its 2010 film"."""
+    film = info.timeline.film
+    book = f"{info.title} ({info.author}'s {info.timeline.book.noun})"
+    return f"{book} and its {film.year} film" if film else book
 
 
 class UnknownWork(LookupError):

@@ -44,6 +44,7 @@ class Passage:
     sources: tuple[str, ...]
     topic: str  # a fact's topic ("film.release"), or the card it belongs to ("character:ruth")
     command: str  # where to read more, e.g. "/character Ruth"
+    known: bool = True  # False: a fact recording that something is not known
 
 
 def credit_passage(person: Person, credit: Credit) -> Passage:
@@ -80,7 +81,7 @@ def passages(content: Content) -> tuple[Passage, ...]:
         group, topic = fact.topic.split(".")
         label = TOPIC_NAMES[fact.topic] + (f" · {fact.label}" if fact.label else "")
         out.append(Passage(label, fact.text, fact.reveal, fact.sources, fact.topic,
-                           f"/{group} {topic}"))
+                           f"/{group} {topic}", fact.known))
     for person in content.people:
         out.extend(credit_passage(person, credit) for credit in person.credits)
     for cards in content.cards.values():

@@ -73,6 +73,9 @@ class Draft:
     visibility: Visibility = Visibility.PUBLIC
     kind: Kind = Kind.OK
     effects: tuple[Effect, ...] = ()
+    # The point where a hidden part opens is itself a spoiler here (an /ask answer: "does X
+    # die?" + "opens at chapter 23" is the answer), so it goes inside the spoiler.
+    points_hidden: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,8 @@ class GatedPart:
     opens: Reveal | None = None
     sources: tuple[str, ...] = ()
     opens_text: str | None = None
+    # Show ``opens`` only inside the spoiler with the text, never beside it.
+    point_inside: bool = False
 
 
 @dataclass(frozen=True, slots=True)

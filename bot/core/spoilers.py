@@ -70,7 +70,8 @@ def gate(
                 # behind the spoiler.
                 text = f"{part.label}: {part.text}" if part.label else part.text
                 kept.append(GatedPart(text, None, PartState.TAG, part.reveal, part.sources,
-                                      timeline.describe_reveal(part.reveal)))
+                                      timeline.describe_reveal(part.reveal),
+                                      point_inside=draft.points_hidden))
             else:
                 kept.append(GatedPart(part.text, part.label, PartState.SHOW, None, part.sources))
         return tuple(kept)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.adapters.text import opens_note, split_text
+from bot.adapters.text import hidden_text, opens_note, split_text
 from bot.core.reply import GatedPart, Kind, PartState, Reply
 from bot.core.when import STAMP
 
@@ -64,6 +64,8 @@ def escape_spoiler(text: str) -> str:
 
 
 def _line(part: GatedPart) -> str:
+    if part.state is PartState.TAG and part.point_inside:
+        return f"||{escape_spoiler(native(hidden_text(part)))}||"
     if part.state is PartState.TAG:
         # The gate has already moved any label into the text, behind the spoiler.
         return f"||{escape_spoiler(native(part.text))}|| *({opens_note(part)})*"
@@ -87,8 +89,9 @@ def _blocks(part: GatedPart) -> list[str]:
     if len(line) <= PAGE_TEXT:
         return [line]
     if part.state is PartState.TAG:  # escaped first, so the pieces are measured as sent
-        return [f"||{piece}||" for piece in _chunks(escape_spoiler(part.text), PAGE_TEXT - 100)
-                ] + [f"*({opens_note(part)})*"]
+        pieces = [f"||{piece}||" for piece in _chunks(escape_spoiler(hidden_text(part)),
+                                                       PAGE_TEXT - 100)]
+        return pieces if part.point_inside else [*pieces, f"*({opens_note(part)})*"]
     return _chunks(line, PAGE_TEXT)
 
 

@@ -124,8 +124,10 @@ def _context(text: str) -> dict[str, Any]:
 
 
 def reveal_value(reply: Reply, args: tuple[tuple[str, str], ...], part: GatedPart) -> str:
+    # A point that is itself a spoiler is not carried in the button (a client can read it).
+    opens = None if part.point_inside else part.opens_text
     value = json.dumps({"p": reply.command, "a": [list(a) for a in args], "h": digest(part.text),
-                        "o": part.opens_text},
+                        "o": opens},
                        separators=(",", ":"), ensure_ascii=False)
     return value if len(value) <= VALUE else ""
 
@@ -138,7 +140,8 @@ def action_value(action: Action) -> str:
 
 def _tagged(reply: Reply, args: tuple[tuple[str, str], ...], part: GatedPart, n: int
             ) -> dict[str, Any]:
-    block: dict[str, Any] = _section(f":lock: *Spoiler*, {opens_note(part)}.")
+    note = ":lock: *Spoiler*." if part.point_inside else f":lock: *Spoiler*, {opens_note(part)}."
+    block: dict[str, Any] = _section(note)
     value = reveal_value(reply, args, part)
     if value:  # a command too long to carry is shown without the button
         block["accessory"] = {"type": "button", "action_id": f"{REVEAL}_{n}",

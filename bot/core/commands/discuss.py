@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from bot.core.ask import Answer
 from bot.core.call import Call
 from bot.core.clubs import SpoilerMode
 from bot.core.content.model import CardKind, Depth, Prompt
@@ -14,6 +15,7 @@ from bot.core.timeline import Medium
 
 _DEPTH_ORDER = (Depth.WARM_UP, Depth.DEEP, Depth.DEBATE)
 SEARCH_SHOWN = 8
+DECLINED = "I can't answer that"  # how every decline of /ask begins
 
 
 def fits(prompt: Prompt, medium: Medium) -> bool:
@@ -66,21 +68,40 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
 
 async def ask(call: Call, question: str) -> Draft:
     # In hide mode only what the audience may read is considered, so neither an answer nor a
-    # count of held-back parts confirms a guess; in tag mode answers come back hidden.
-    answer = call.work.answerer.answer(
+    # count of held-back parts confirms a guess; in tag mode answers come back hidden, with
+    # the point where they open inside the spoiler (that point would answer "does X die?").
+    answerer = call.work.answerer
+    answer = answerer.answer(
         question, call.sees, rankable=call.sees if call.mode is SpoilerMode.HIDE else None)
     title = f"Q: {quote(question, 100).strip('`')}"
-    if not answer.passages:
-        return Draft(
-            title=title,
-            parts=(Part("I can't answer that from what I know, and I won't guess. These might "
-                        "help: `/search WORDS` for anything that matches, `/film` and `/book` "
-                        "for facts by topic, `/character`, `/setting` and `/glossary` for "
-                        "the story."),),
-        )
+    if answer.declined or not answer.passages:
+        return Draft(title=title, parts=_decline(answer, answerer.covers), points_hidden=True)
     parts = tuple(Part(s.text, label=s.label, reveal=s.reveal, sources=s.sources)
                   for s in answer.passages)
-    return Draft(title=title, parts=parts)
+    footer = None
+    if answer.missing:
+        footer = (f"I found nothing on one part of your question ({quote(answer.missing, 80)}), "
+                  "so only the other part is answered.")
+    return Draft(title=title, parts=parts, footer=footer, points_hidden=True)
+
+
+_HELP = ("These might help: `/search WORDS` for anything that matches, `/film` and `/book` "
+         "for facts by topic, `/character`, `/setting` and `/glossary` for the story.")
+
+
+def _decline(answer: Answer, covers: str) -> tuple[Part, ...]:
+    if answer.declined == "request":
+        return (Part(f"{DECLINED}: I answer questions of fact about {covers}, not requests "
+                     "for jokes, poems, advice or opinions."), Part(_HELP))
+    if answer.declined == "other-work":
+        return (Part(f"{DECLINED}: it is about {answer.work}, and I only know {covers}."),
+                Part(_HELP))
+    if answer.declined == "not-known" and answer.passages:
+        p = answer.passages[0]
+        return (Part(f"{DECLINED} for certain."),
+                Part(p.text, label=p.label, reveal=p.reveal, sources=p.sources))
+    return (Part(f"{DECLINED} from what I know about {covers}, and I won't guess."),
+            Part(_HELP))
 
 
 async def search(call: Call, words: str) -> Draft:

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import yaml
 
 from bot.core.timeline import SAFE, Reveal
+from bot.core.words import normalise
 
 # libyaml's loader is about 8x faster than the pure-Python one (reference/testing-notes.md).
 YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -154,6 +155,22 @@ class Item:
                 self.issue("reveal", f"{what} with no reveal point on either timeline")
             return UNKNOWN
         return Reveal(novel=novel, film=film)
+
+    def word_list(self, key: str) -> tuple[str, ...]:
+        """A non-empty list of words or phrases, each with at least one letter or digit."""
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value:
+            self.issue(key, "must be a non-empty list of words")
+            return ()
+        out = []
+        for word in value:
+            if not isinstance(word, str | int) or not normalise(str(word)):
+                self.issue(key, f"{word!r} is not a word")
+                continue
+            out.append(normalise(str(word)))
+        return tuple(dict.fromkeys(out))
 
     def point(self, key: str, top: int, unit: str) -> int | None:
         if key not in self.data:

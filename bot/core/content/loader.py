@@ -32,6 +32,7 @@ from bot.core.content.model import (
     Credit,
     Depth,
     Fact,
+    Link,
     Person,
     Prompt,
     Source,
@@ -49,7 +50,7 @@ _CARD_SECTIONS: dict[str, CardKind] = {
     "themes": CardKind.THEME,
     "differences": CardKind.DIFFERENCE,
 }
-_FACT_SECTIONS = ("sources", "people", "facts", *_CARD_SECTIONS)
+_FACT_SECTIONS = ("sources", "people", "facts", "vocabulary", "other_works", *_CARD_SECTIONS)
 _PROMPT_SECTIONS = ("prompts",)
 _VALID_TOPICS = frozenset(f"{group}.{name}" for group, names in TOPICS.items() for name in names)
 
@@ -66,6 +67,8 @@ class _Loader:
         self.facts: list[Fact] = []
         self.cards: dict[CardKind, list[Card]] = {kind: [] for kind in CardKind}
         self.prompts: list[Prompt] = []
+        self.links: list[Link] = []
+        self.other_works: list[str] = []
         self.seen: dict[tuple[str, str], str] = {}  # (kind, id) -> file
         # Cross-references checked once everything is read: (file, item, field, kind, id).
         self.refs: list[tuple[str, str, str, str, str]] = []
@@ -125,6 +128,10 @@ class _Loader:
                 self.card(file, _CARD_SECTIONS[section], data)
             elif section == "prompts":
                 self.prompt(file, data)
+            elif section == "vocabulary":
+                self.link(file, data)
+            elif section == "other_works":
+                self.other_work(file, data)
         self.check_refs()
         self.check_names()
         self.check_work()
@@ -191,15 +198,40 @@ class _Loader:
 
     def fact(self, file: str, data: Any) -> None:
         item, ident = self.start(file, "fact", data)
-        item.keys(("id", "topic", "label", "text", "sources", "reveal", "safe"),
+        item.keys(("id", "topic", "label", "text", "sources", "reveal", "safe", "known"),
                   ("id", "topic", "text"))
         topic = item.choice("topic", sorted(_VALID_TOPICS))
         text = item.text("text", minimum=MIN_TEXT)
         label = item.text("label", required=False)
         sources = item.sources(required=True)
         reveal = item.reveal()
+        known = item.data.get("known", True)
+        if known is not True and known is not False:
+            item.issue("known", "must be `false` (a fact that records what is not known)")
+            known = True
         if ident and topic and text:
-            self.facts.append(Fact(ident, topic, text, sources, reveal, label))
+            self.facts.append(Fact(ident, topic, text, sources, reveal, label, known))
+
+    def link(self, file: str, data: Any) -> None:
+        """``{words: [...], means: [...], safe: true}`` or with ``reveal``: what a member's
+        words mean in the content's words, gated when the link itself tells the story."""
+        label = f"vocabulary link {len(self.links) + 1}"
+        if isinstance(data, dict) and isinstance(data.get("words"), list) and data["words"]:
+            label = f"vocabulary link {data['words'][0]!r}"
+        item = Item(self, file, label, data)
+        if not isinstance(data, dict):
+            return
+        item.keys(("words", "means", "reveal", "safe"), ("words", "means"))
+        words, means = item.word_list("words"), item.word_list("means")
+        reveal = item.reveal(what="a vocabulary link")
+        if words and means:
+            self.links.append(Link(words, means, reveal))
+
+    def other_work(self, file: str, data: Any) -> None:
+        if not isinstance(data, str) or not normalise(data):
+            self.issues.append(Issue(file, "other_works", "", "each entry must be a title"))
+            return
+        self.other_works.append(" ".join(data.split()))
 
     def aliases(self, item: Item, item_reveal: Reveal) -> tuple[Alias, ...]:
         raw = item.data.get("aliases")
@@ -369,6 +401,8 @@ class _Loader:
             facts=tuple(self.facts),
             cards=cards,
             prompts=tuple(self.prompts),
+            vocabulary=tuple(self.links),
+            other_works=tuple(dict.fromkeys(self.other_works)),
         )
 
 

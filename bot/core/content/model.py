@@ -92,6 +92,22 @@ class Fact:
     sources: tuple[str, ...]
     reveal: Reveal = SAFE
     label: str | None = None
+    # False for a fact that records what is *not* known ("no source says where ... was
+    # filmed"): /ask gives it as the reason it cannot answer, never as an answer.
+    known: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A member's words and the words the content uses for the same thing (``/ask``).
+
+    A link that itself tells story knowledge ("complete" means to die) carries the point where
+    that opens; before it the member's word is just a word.
+    """
+
+    words: tuple[str, ...]
+    means: tuple[str, ...]
+    reveal: Reveal = SAFE
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +159,10 @@ class Content:
     facts: tuple[Fact, ...]
     cards: dict[CardKind, tuple[Card, ...]]
     prompts: tuple[Prompt, ...]
+    # The pack's own words for /ask (facts/vocabulary.yaml), and the titles of other works its
+    # facts mention or members may ask about, so that a question about one is declined.
+    vocabulary: tuple[Link, ...] = ()
+    other_works: tuple[str, ...] = ()
     _card_index: dict[tuple[CardKind, str], Card] = field(default_factory=dict, repr=False)
     _by_topic: dict[str, tuple[Fact, ...]] = field(default_factory=dict, repr=False)
     _prompt_index: dict[str, Prompt] = field(default_factory=dict, repr=False)

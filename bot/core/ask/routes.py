@@ -1,0 +1,168 @@
+"""Questions whose shape says which facts answer them: who played someone (or whom an actor
+plays), who did a job on the film, and "who is" / "what is" a name on its own.
+
+Credits carry no story (who played whom is safe), so these routes answer from the people and
+the cards directly; everything else is ranked (``rank.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.core.ask.names import Entity
+from bot.core.ask.question import Question
+from bot.core.content.model import Card, Content
+from bot.core.passages import Passage, card_passages, credit_passage
+from bot.core.timeline import Reveal
+
+_CAST = re.compile(r"\b(play|plays|played|playing|portray\w*|actor|actors|actress\w*|cast|"
+                   r"casted|star|starred|stars|starring|role|character name|character|"
+                   r"who is she|who is he|who does (s?he|they) play|in (it|this))\b")
+_WHO = re.compile(r"\b(who|whos|whom|which (actor|actress|person))\b|^is \w+( \w+)? in the "
+                  r"(film|movie)$")
+_NOT_CAST = re.compile(r"\b(win|won|nominat\w*|awards?|best|beat|prais\w*|review\w*|"
+                       r"critic\w*|bifa|saturn|oscar\w*|bafta\w*)\b")
+_YOUNG = frozenset({"young", "younger", "child", "kid", "girl", "boy", "little", "small",
+                    "children", "kids"})
+_ADULT = frozenset({"adult", "older", "grown", "grownup"})
+# Film crew jobs (the pack's role names) and the words members use for them.
+_CREW: tuple[tuple[str, re.Pattern[str]], ...] = tuple((role, re.compile(p)) for role, p in (
+    ("casting", r"\b(casting|chose the (actors|cast)|picked the (actors|cast))\b"),
+    ("set-decoration", r"\bset (decorat\w*|dresser)\b"),
+    ("art-direction", r"\bart direct\w*\b"),
+    ("costume", r"\bcostume\w*\b"),
+    ("production-design", r"\b(production design\w*|designer|designed)\b"),
+    ("executive-producer", r"\b(exec|executive) producer\w*\b"),
+    ("music", r"\b(score|music|composer|composed|compose|soundtrack)\b"),
+    ("cinematography", r"\b(cinematograph\w*|photography|director of photography|dp|"
+                       r"camera|shot (it|the film|the movie))\b"),
+    ("editing", r"\b(editor|edited|editing)\b"),
+    ("screenplay", r"\b(screenplay|script|screenwriter|wrote the (film|movie)|"
+                   r"writer of the (film|movie)|adapted)\b"),
+    ("producer", r"\b(produce|produced|producer|producers)\b"),
+    ("director", r"\b(direct|directed|director|directs|directing)\b"),
+    ("author", r"\b(wrote|write|writer|written|author)\b"),
+))
+_NOT_THE_CREDIT = re.compile(r"\b(else|before|other|previous|previously|background|career|"
+                             r"earlier|first|next|win|won|nominat\w*|award\w*|why|how|when|"
+                             r"where|born|pages|each)\b")
+_FRAME = re.compile(r"^(who\s+(is|was|are|were)|whos|who|what\s+(is|are|was|were)(\s+(a|an|the))?|"
+                    r"whats(\s+(a|an|the))?|tell\s+me\s+about|define|meaning\s+of|"
+                    r"what\s+does\s+(\w+\s+)?(?=\w+\s+mean$))\s+")
+
+
+def cast(q: Question, content: Content, describe: Callable[[Question], list[Card]]
+         ) -> tuple[Passage, ...] | None:
+    """"who played X", "X plays who"; ``describe`` finds the characters a question describes
+    instead of naming ("the two older students")."""
+    if q.media or q.works or _NOT_CAST.search(q.text):
+        return None
+    people = [e.person for e in q.entities if e.kind == "person" and e.person]
+    in_film = re.search(r"^is \w+( \w+)? in the (film|movie)$", q.text)
+    if not (_CAST.search(q.text) or in_film):
+        return None
+    if not people and not (_WHO.search(q.text) or re.search(r"\bplayed by\b", q.text)):
+        return None
+    if people:
+        return tuple(credit_passage(p, c) for p in people for c in p.credits
+                     if c.role == "cast") or None
+    characters = [e.card for e in q.entities if e.kind == "character" and e.card]
+    if not characters:
+        characters = describe(q)
+    if not characters:
+        return None
+    words = set(q.words)
+    young, adult = bool(words & _YOUNG), bool(words & _ADULT)
+    out = []
+    for card in characters:
+        for person in content.people:
+            for credit in person.credits:
+                if credit.character != card.id:
+                    continue
+                is_young = "young" in (credit.as_ or "").lower()
+                if (young and not is_young) or (adult and is_young):
+                    continue
+                out.append(credit_passage(person, credit))
+    return tuple(out) or None
+
+
+def crew(q: Question, content: Content, _describe: object = None) -> tuple[Passage, ...] | None:
+    """"who composed the score" -> the composer's credit. A question about another work or
+    another adaptation, or about more than the credit ("what else did ... direct"), is not."""
+    if q.media or q.works or _NOT_THE_CREDIT.search(q.text):
+        return None
+    if not re.search(r"\b(who|whos|whose)\b", q.text):
+        return None
+    if any(e.kind in ("person", "character") for e in q.entities):
+        return None
+    role = next((r for r, pattern in _CREW if pattern.search(q.text)), None)
+    if role is None:
+        return None
+    if role == "author" and q.medium == "film":
+        role = "screenplay"
+    roles = {role, "executive-producer"} if role == "producer" else {role}
+    out = tuple(credit_passage(p, c) for p in content.people for c in p.credits
+                if c.role in roles)
+    return out or None
+
+
+_FATE = re.compile(r"^what (happens|happened|becomes|became) (to|of) ")
+_INVOLVED = re.compile(r"\b(anything to do|involved|involvement|role|job|part in|work on|"
+                       r"worked on|contribute\w*|do on)\b")
+
+
+def fate(q: Question) -> Entity | None:
+    """"What happens to X (at the end)": X's own card answers, read from its end."""
+    match = _FATE.match(q.text)
+    named = q.named
+    if not match or len(named) != 1 or named[0].card is None:
+        return None
+    return named[0]
+
+
+def involvement(q: Question) -> tuple[Passage, ...] | None:
+    """"Did X have anything to do with the film": all of a named person's credits."""
+    people = [e.person for e in q.named if e.person]
+    if len(people) != 1 or not _INVOLVED.search(q.text) or _NOT_CAST.search(q.text):
+        return None
+    return tuple(credit_passage(people[0], c) for c in people[0].credits)
+
+
+def named(q: Question) -> Entity | None:
+    """The one name a "who is X" / "what is X" question asks about, with nothing else asked."""
+    match = _FRAME.match(q.text)
+    if not match or q.works:
+        return None
+    rest = q.text[match.end():].strip()
+    rest = re.sub(r"\s+(mean|in the (book|novel|film|movie)|in it)$", "", rest)
+    for entity in q.entities:
+        if rest in entity.names:
+            return entity
+    return None
+
+
+def profile(entity: Entity, usable: Callable[[Reveal], bool]) -> tuple[Passage, ...]:
+    """Who someone is: their first open sentence that says so, and the next two; for a place
+    or a term, its definition and the next part."""
+    if entity.person:
+        return tuple(credit_passage(entity.person, c) for c in entity.person.credits)
+    card = entity.card
+    if card is None:
+        return ()
+    parts = [p for p in card_passages(card) if usable(p.reveal)]
+    if not parts:
+        return ()
+    lead = next((i for i, p in enumerate(parts) if _defines(card, p.text)), 0)
+    size = 3
+    return tuple(parts[lead:lead + size]) if lead + size <= len(parts) else tuple(
+        [parts[lead], *[p for i, p in enumerate(parts) if i != lead]][:size])
+
+
+def _defines(card: Card, text: str) -> bool:
+    """A definition: "X is one of ...", "X, the head of ...", "A term is someone ..."."""
+    lead = text.lower()
+    names = [card.name.lower(), *(a.name.lower() for a in card.aliases)]
+    return any(re.match(rf"^((a|an|the)\s+)?{re.escape(n)}('s)?(\s+\w+)?\s+(is|are|was|were|"
+                        rf"means)\b|^((a|an|the)\s+)?{re.escape(n)},\s+(the|a|an|one)\b",
+                        lead) for n in names)
