@@ -63,10 +63,22 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder holding facts/ and prompts/ (default: BOT_CONTENT_DIR, or "
                             "this checkout)")
     evaluate = sub.add_parser("ask-eval", help="score /ask on the question sets in tests/ask")
-    evaluate.add_argument("--set", dest="which", choices=("dev", "heldout", "all"),
-                          default="dev", help="which half to ask (default: dev)")
+    evaluate.add_argument("--work", default="all",
+                          help="the work whose sets to ask, by id (default: all)")
+    evaluate.add_argument("--set", dest="which", default="all",
+                          choices=("dev", "probe", "probe2", "heldout", "all"),
+                          help="which set to ask (default: all)")
     evaluate.add_argument("--misses", action="store_true",
-                          help="list each miss with its question and the answer given")
+                          help="list each miss of the dev and probe sets, with its answer")
+    evaluate.add_argument("--heldout-misses", action="store_true",
+                          help="list the held-out misses too (for the README, never to tune)")
+    fitting = sub.add_parser("ask-fit", help="fit /ask's weights on the dev and probe sets")
+    fitting.add_argument("--train", default=None,
+                         help="sets to fit on, as work/set,... (default: every dev and probe)")
+    fitting.add_argument("--test", default=None,
+                         help="sets only reported, as work/set,... (never a held-out set)")
+    fitting.add_argument("--write", action="store_true",
+                         help="write the fitted weights to bot/core/ask/weights.yaml")
     return parser
 
 
@@ -76,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         _log_to_file(args.verbose)
     else:
         # A service's log is its stderr (docker logs, journald); INFO tells what it is doing.
-        quiet = args.command in ("check", "ask-eval") and not args.verbose
+        quiet = args.command in ("check", "ask-eval", "ask-fit") and not args.verbose
         logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                             format=_LOG_FORMAT, stream=sys.stderr)
     if args.command == "console":
@@ -87,10 +99,14 @@ def main(argv: list[str] | None = None) -> int:
         return _slack(args)
     if args.command == "check":
         return asyncio.run(_check(args.content))
+    if args.command == "ask-fit":
+        from bot.ask_fit import main as ask_fit
+
+        return ask_fit(args.train, args.test, args.write)
     if args.command == "ask-eval":
         from bot.ask_eval import main as ask_eval
 
-        return ask_eval(args.which, args.misses)
+        return ask_eval(args.work, args.which, args.misses, args.heldout_misses)
     _parser().print_help()
     return 2
 

@@ -1,11 +1,13 @@
 """`python -m bot ask-eval`: how often `/ask` answers right, on question sets kept apart.
 
-The sets live in ``tests/ask/`` (``dev.yaml``, ``heldout.yaml``): questions as members type
-them, each with what a right answer must contain. They are asked through the real core and
-store with everything open (a club that has finished the novel and the film, spoilers off), so
-this measures answering, not gating. An item's ``expect`` is a list of strings that must all
-appear in the answer (case-insensitive; ``a|b`` inside one string: either), or ``none``: the
-bot must decline.
+The sets live in ``tests/ask/<work-id>/``: ``dev.yaml`` (tuned against), ``probe.yaml`` (a
+second writer's set, first run blind, then tuned against) and ``heldout.yaml`` (run only to
+report; its misses are listed only when asked for by name, for the README). Each holds
+questions as members type them, with what a right answer must contain. They are asked through
+the real core and store in a club reading that work with everything open (finished, spoilers
+off), so this measures answering, not gating. An item's ``expect`` is a list of strings that
+must all appear in the answer (case-insensitive; ``a|b`` inside one string: either), or
+``none``: the bot must decline.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from typing import Any
 import yaml
 
 SETS_DIR = Path(__file__).resolve().parent.parent / "tests" / "ask"
-SETS = ("dev", "heldout")
+SETS = ("dev", "probe", "probe2", "heldout")
+HELD_OUT = "heldout"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +59,17 @@ def load_set(path: Path) -> list[Item]:
     return out
 
 
-async def ask_all(items: Sequence[Item]) -> list[Outcome]:
-    """Every question through the real core, in a club that has finished both."""
+def sets_in(directory: Path = SETS_DIR) -> list[tuple[str, str, Path]]:
+    """(work id, set name, file) for every set, by work then in SETS order."""
+    out = []
+    for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
+        out += [(folder.name, name, folder / f"{name}.yaml") for name in SETS
+                if (folder / f"{name}.yaml").is_file()]
+    return out
+
+
+async def ask_all(items: Sequence[Item], work: str) -> list[Outcome]:
+    """Every question through the real core, in a club reading ``work`` that has finished it."""
     from bot.app import open_core
     from bot.core.clubs import Scope
     from bot.core.commands.discuss import DECLINED
@@ -66,8 +78,8 @@ async def ask_all(items: Sequence[Item]) -> list[Outcome]:
     inv = Invocation(Scope("eval", "eval"), "club", "member", is_admin=True)
     with tempfile.TemporaryDirectory() as tmp:
         async with open_core(Path(tmp) / "eval.db") as core:
-            for line in ("/club create both", "/club progress novel 23",
-                         "/club progress film done", "/club spoilers off"):
+            for line in (f"/club create both work:{work}", "/club progress book done film done",
+                         "/club spoilers off"):
                 await core.run_text(inv, line)
             out = []
             for item in items:
@@ -91,13 +103,17 @@ def report(name: str, outcomes: Sequence[Outcome], misses: bool) -> list[str]:
     return lines
 
 
-def main(which: str, misses: bool, directory: Path = SETS_DIR) -> int:
-    names = SETS if which == "all" else (which,)
-    for name in names:
-        path = directory / f"{name}.yaml"
-        if not path.is_file():
-            print(f"{path} not found: the question sets live in a checkout's tests/ask/.")
-            return 1
-        outcomes = asyncio.run(ask_all(load_set(path)))
-        print("\n".join(report(name, outcomes, misses)))
+def main(work: str, which: str, misses: bool, heldout_misses: bool = False,
+         directory: Path = SETS_DIR) -> int:
+    """Held-out misses are listed only with ``heldout_misses``: looking at them while working
+    on the method would make the held-out figure a dev figure."""
+    found = [(w, n, p) for w, n, p in sets_in(directory)
+             if work in ("all", w) and which in ("all", n)]
+    if not found:
+        print(f"No question set matches work {work!r} and set {which!r} under {directory}.")
+        return 1
+    for work_id, name, path in found:
+        outcomes = asyncio.run(ask_all(load_set(path), work_id))
+        shown = heldout_misses if name == HELD_OUT else misses
+        print("\n".join(report(f"{work_id} {name}", outcomes, shown)))
     return 0

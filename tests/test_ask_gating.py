@@ -100,9 +100,10 @@ def test_past_its_point_a_link_does_apply() -> None:
 
     work = "never-let-me-go"
     index = next(n for n in GATED[work] if "die" in PACK.vocabulary[n].words)
-    got = FULL[work].answer("does tommy die", everything)
-    plain = without(work, index).answer("does tommy die", everything)
-    assert got.passages and got.passages != plain.passages
+    changed = [w for w in PACK.vocabulary[index].words
+               if FULL[work].answer(f"when does tommy {w}", everything).passages
+               != without(work, index).answer(f"when does tommy {w}", everything).passages]
+    assert changed, "no word of the link changes an answer once it is open"
 
 
 async def test_does_tommy_die_at_chapter_two_says_nothing_of_completing(core: Core) -> None:
@@ -111,8 +112,9 @@ async def test_does_tommy_die_at_chapter_two_says_nothing_of_completing(core: Co
     for mode in ("hide", "tag"):
         await say(core, f"/club spoilers {mode}")
         reply = await say(core, "/ask does tommy die")
+        # Nothing shown says "complete"; in tag mode a passage may sit behind a spoiler.
         assert not any("completion" in (p.label or "") or "complet" in p.text.lower()
-                       for p in reply.parts), (mode, reply.parts)
+                       for p in reply.parts if p.state is not PartState.TAG), (mode, reply.parts)
     await say(core, "/club progress novel 23")
     await say(core, "/club spoilers hide")
     assert "complet" in render_text(await say(core, "/ask does tommy die")).lower()

@@ -20,11 +20,17 @@ STOPWORDS = frozenset({
 })
 
 
-def normalise(text: str) -> str:
+def fold(text: str) -> str:
+    """Case and accents folded, punctuation gone, every word kept ("the play")."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     plain = plain.replace("'s ", " ").replace("’s ", " ")
-    words = _NON_WORD.sub(" ", plain).strip()
+    return _NON_WORD.sub(" ", plain).strip()
+
+
+def normalise(text: str) -> str:
+    """``fold``, and no leading article: "The Cottages" is looked up as "cottages"."""
+    words = fold(text)
     for lead in _LEADING:
         if words.startswith(lead) and len(words) > len(lead):
             words = words[len(lead):]

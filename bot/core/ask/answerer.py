@@ -19,18 +19,20 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from bot.core.ask import routes
+from bot.core.ask.features import INDEX, build
 from bot.core.ask.lexicon import Lexicon, load_english
 from bot.core.ask.names import NameTable
 from bot.core.ask.question import Question, read
-from bot.core.ask.rank import SentenceIndex, touches
-from bot.core.ask.select import choose, covered, display, enough, sides
+from bot.core.ask.rank import Scored, SentenceIndex, ranked, touches
+from bot.core.ask.select import choose, display, sides
+from bot.core.ask.sentences import Indexed
 from bot.core.ask.text import stem
+from bot.core.ask.weights import Weights, load_weights
 from bot.core.content.model import Card, CardKind, Content
 from bot.core.passages import Passage
 from bot.core.timeline import Reveal
 from bot.core.words import STOPWORDS, normalise
 
-MIN_SCORE = 1.6  # below this the best match is a guess, and we say we do not know
 # Question words typed in a hurry.
 _TYPOS = {"whos": "who is", "whats": "what is", "wheres": "where is", "hows": "how is",
           "wat": "what", "wot": "what", "waht": "what", "hwo": "who", "woh": "who",
@@ -39,6 +41,7 @@ _TYPOS = {"whos": "who is", "whats": "what is", "wheres": "where is", "hows": "h
 _IS = re.compile(r"\b(what|who|where|how|that|there|it|he|she)['’]s\b", re.IGNORECASE)
 _ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|did|do)\b"
 _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 
 
@@ -53,6 +56,17 @@ class Answer:
     missing: str | None = None  # the part of a two-part question nothing answered
 
 
+Measured = list[tuple[list[float], Indexed]]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A question's parts, each answered by a route or measured, before any weighing."""
+
+    clauses: tuple[tuple[Question, Answer | Measured], ...]
+    usable: Callable[[Reveal], bool]
+
+
 class Answerer:
     """Built once at start-up from the content; answering is in memory."""
 
@@ -62,6 +76,7 @@ class Answerer:
         self.lexicon = Lexicon(load_english(), content.vocabulary)
         self.timeline = content.work.timeline
         self.index = SentenceIndex(docs, self.timeline)
+        self.weights = load_weights()
         # Every word the content uses, with the points where it is used: to put a member's
         # typos right and to tell a word we have from one we do not. A word counts as known
         # only where the reader may see it used, or the answer to "is 'X' a word in this
@@ -116,16 +131,38 @@ class Answerer:
                rankable: Callable[[Reveal], bool] | None = None) -> Answer:
         """``sees``: what the audience may see (names and vocabulary links open only for
         it); ``rankable``: if given, only such passages may answer at all (hide mode)."""
+        plan = self.plan(question, sees, rankable)
+        if isinstance(plan, Answer):
+            return plan
+        return self.combine(plan, [c if isinstance(c, Answer) else
+                                   self.decide(q, c, usable=plan.usable)
+                                   for q, c in plan.clauses])
+
+    def plan(self, question: str, sees: Callable[[Reveal], bool],
+             rankable: Callable[[Reveal], bool] | None = None) -> Answer | Plan:
+        """The question read and split, each part either answered by a route or measured
+        against its candidates; an Answer when it is declined outright."""
         usable = rankable or _anything
         text = self.correct(question, usable, sees)
         whole = read(text, self.lexicon, self.names, sees, self.timeline)
         if whole.request:
             return Answer((), "none", "request")
-        clauses = self._clauses(whole, sees)
-        answers = [self._one(c, sees, usable) for c in clauses]
+        clauses = []
+        for c in self._clauses(whole, sees):
+            routed = self._routed(c, sees, usable)
+            clauses.append((c, routed if routed is not None else self.measure(c, usable)))
+        return Plan(tuple(clauses), usable)
+
+    def combine(self, plan: Plan, answers: list[Answer]) -> Answer:
+        """One answer from each part's: both parts, or the one found and what was not."""
+        usable = plan.usable
         # In hide mode nothing the audience may not read is shown, nor counted as held back.
         answers = [replace(a, passages=tuple(p for p in a.passages if usable(p.reveal)))
                    for a in answers]
+        # A credit or a card route may land on a fact that records what is not known.
+        answers = [replace(a, how="none", declined="not-known", passages=a.passages[:1])
+                   if a.declined is None and a.passages and not any(p.known for p in a.passages)
+                   else a for a in answers]
         found = [a for a in answers if a.passages and a.declined is None]
         if not found:
             first = answers[0]
@@ -134,7 +171,7 @@ class Answerer:
         for a in found:
             for p in a.passages:
                 passages.setdefault((p.label, p.text), p)
-        missing = next((c.text for c, a in zip(clauses, answers, strict=True)
+        missing = next((c.text for (c, _m), a in zip(plan.clauses, answers, strict=True)
                         if a.declined is not None or not a.passages), None)
         return Answer(tuple(passages.values()), found[0].how, missing=missing)
 
@@ -160,10 +197,12 @@ class Answerer:
                         read(two, self.lexicon, self.names, sees, self.timeline)]
         return [q]
 
-    def _one(self, q: Question, sees: Callable[[Reveal], bool],
-             usable: Callable[[Reveal], bool]) -> Answer:
+    def _routed(self, q: Question, sees: Callable[[Reveal], bool],
+                usable: Callable[[Reveal], bool]) -> Answer | None:
+        """The questions whose shape says which facts answer them: credits, a bare "who is
+        X", what a chapter opens. None: the question is ranked."""
         if q.works:
-            return self._other_work(q, usable, sees)
+            return self._other_work(q, usable)
         # A word nobody here knows ("la la land") means the question may be about something
         # else: no route answers it with a credit.
         if all(self.known(w, usable, sees) or w in STOPWORDS for w in q.words):
@@ -179,16 +218,63 @@ class Answerer:
             shown = routes.profile(entity, usable)
             if shown:
                 return Answer(shown, "profile")
-        ending = routes.fate(q)
-        if ending is not None and ending.topic:
-            ranked = self.index.rank(q, lambda i: usable(i.passage.reveal), [ending],
-                                     restrict=lambda i: i.passage.topic == ending.topic)
-            if ranked:
-                return Answer(display([i for _s, i in ranked[:2]], self._weigher(q)), "fate")
         if q.chapters and not [u for u in q.units if not u.filler and not set(u.words) & {
                 "chapter", "part", "one", "two", "three", "end", *map(str, range(1, 24))}]:
             return self._chapters(q, usable)
-        return self._search(q, usable, sees)
+        return None
+
+    def measure(self, q: Question, usable: Callable[[Reveal], bool],
+                restrict: Callable[[Indexed], bool] | None = None
+                ) -> list[tuple[list[float], Indexed]]:
+        """Every candidate passage with its features (what ``decide`` weighs, and what the
+        fitting in ``bot/ask_fit.py`` reads)."""
+        asked = build(q, self.index.idf, routes.named(q), routes.role_asked(q))
+        return self.index.candidates(asked, lambda i: usable(i.passage.reveal), restrict)
+
+    def decide(self, q: Question, measured: list[tuple[list[float], Indexed]],
+               weights: Weights | None = None,
+               usable: Callable[[Reveal], bool] | None = None,
+               scored: list[Scored] | None = None) -> Answer:
+        """The answer the weighed candidates give, or "I don't know" below the line.
+        ``scored``: the candidates already weighed and sorted (the fitting keeps them)."""
+        weights = weights or self.weights
+        scored = scored if scored is not None else ranked(measured, weights)
+        if not scored or scored[0][0] < weights.threshold:
+            return Answer((), "none", "unknown")
+        chosen = choose(q, scored, weights)
+        if not self._speaks_to(q, chosen, measured, weights):
+            return Answer((), "none", "unknown")
+        if not chosen[0].passage.known:
+            return Answer((chosen[0].passage,), "none", "not-known")
+        usable = usable or _anything
+        chosen = sides(q, chosen, self.index.items, lambda i: usable(i.passage.reveal))
+        return Answer(display(chosen, self._weigher(q)), "search")
+
+    def _speaks_to(self, q: Question, chosen: list[Indexed], measured: Measured,
+                   weights: Weights) -> bool:
+        """An answer must speak to what was asked: of the names the question gives, of
+        enough of its other words, and of the other kind of adaptation it names, if any."""
+        top = chosen[0]
+        if q.named and not any(touches(i, e) for i in chosen for e in q.named):
+            return False
+        # A real person asked about must be what the best passage speaks of: "does <the
+        # author> have kids" is not answered by a passage about the story's children.
+        people = [e for e in q.named if e.kind == "person"]
+        if people and not any(touches(top, e) for e in people):
+            return False
+        private = self.lexicon.english.private
+        if people and self.lexicon.has(list(q.words), private) and not self.lexicon.has(
+                normalise(top.passage.text).split(), private):
+            return False
+        coverage = next(f for f, i in measured if i is top)[INDEX["coverage"]]
+        if coverage < weights.min_coverage:
+            return False
+        # A year asked about must be the answer's: "who won in 1990" is not answered by 1989.
+        years = set(_YEAR.findall(q.text))
+        if years and not all(any(y in i.passage.text for i in chosen) for y in years):
+            return False
+        return not q.media or any(self.lexicon.has(normalise(i.passage.text).split(),
+                                                   self.lexicon.english.media) for i in chosen)
 
     def _chapters(self, q: Question, usable: Callable[[Reveal], bool]) -> Answer:
         """"What happens in chapter 3": the story parts that chapter opens, one per card."""
@@ -212,10 +298,12 @@ class Answerer:
 
     def _describe(self, q: Question) -> list[Card]:
         """The characters a question describes: the best-ranked character cards."""
-        ranked = self.index.rank(q, lambda i: i.passage.topic.startswith("character:"), [])
+        best = ranked(self.measure(q, _anything,
+                                   restrict=lambda i: i.passage.topic.startswith("character:")),
+                      self.weights)
         cards: list[Card] = []
         want = 2 if re.search(r"\b(two|both|couple|pair|students|veterans|ones)\b", q.text) else 1
-        for _score, item in ranked:
+        for _score, item in best:
             card = self._cards.get(item.passage.topic)
             if card and card not in cards:
                 cards.append(card)
@@ -223,43 +311,30 @@ class Answerer:
                 break
         return cards
 
-    def _search(self, q: Question, usable: Callable[[Reveal], bool],
-                sees: Callable[[Reveal], bool]) -> Answer:
-        entities = [e for e in q.entities if e.kind != "work"]
-        ranked = self.index.rank(q, lambda i: usable(i.passage.reveal), entities)
-        if not ranked or ranked[0][0] < MIN_SCORE:
-            return Answer((), "none", "unknown")
-        chosen = choose(q, ranked)
-        if q.named and not any(touches(i, e) for i in chosen for e in q.named):
-            return Answer((), "none", "unknown")
-        if not enough(covered(q, chosen, lambda w: self.known(w, usable, sees)), q, chosen):
-            return Answer((), "none", "unknown")
-        if not chosen[0].passage.known:
-            return Answer((chosen[0].passage,), "none", "not-known")
-        chosen = sides(q, chosen, self.index.items, lambda i: usable(i.passage.reveal))
-        return Answer(display(chosen, self._weigher(q)), "search")
-
     def _weigher(self, q: Question) -> Callable[[Counter[str]], float]:
-        weights = self.index.weights(q)
+        weights = build(q, self.index.idf, None).weights
+        idf = self.index.idf
 
         def weigh(terms: Counter[str]) -> float:
-            return sum(w * self.index.idf.get(t, 0.0) for t, w in weights.items() if t in terms)
+            return sum(w * idf.get(t, 0.0) for t, w in weights.items() if t in terms)
 
         return weigh
 
-    def _other_work(self, q: Question, usable: Callable[[Reveal], bool],
-                    sees: Callable[[Reveal], bool]) -> Answer:
+    def _other_work(self, q: Question, usable: Callable[[Reveal], bool]) -> Answer:
         """A question naming another work is answered only when a fact speaks of that work
         and of everything else asked ("what year did <another book> win ..."); otherwise it
         is about that work, which this pack does not cover."""
         work = q.works[0]
-        ranked = self.index.rank(q, lambda i: usable(i.passage.reveal), [],
-                                 restrict=lambda i: touches(i, work))
-        asked = [u for n, u in enumerate(q.units)
-                 if n not in q.entity_units() and not u.filler]
-        if ranked and asked and covered(q, [ranked[0][1]], lambda w: self.known(w, usable, sees),
-                                        strict=True) >= 1.0:
-            return Answer(display([ranked[0][1]], self._weigher(q)), "search")
+        asked = build(q, self.index.idf, None)
+        measured = self.index.candidates(asked, lambda i: usable(i.passage.reveal),
+                                         restrict=lambda i: touches(i, work))
+        best = ranked(measured, self.weights)
+        coverage = INDEX["coverage"]
+        # Something must be asked besides the title ("what is <another book> about" asks
+        # nothing a fact about this work could answer), and all of it answered.
+        if asked.units and best and best[0][0] >= self.weights.threshold and next(
+                f for f, i in measured if i is best[0][1])[coverage] >= 1.0:
+            return Answer(display([best[0][1]], self._weigher(q)), "search")
         return Answer((), "none", "other-work", work=work.key)
 
 

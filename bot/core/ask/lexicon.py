@@ -20,7 +20,7 @@ import yaml
 from bot.core.ask.text import stem
 from bot.core.content.model import Link
 from bot.core.timeline import SAFE, Reveal
-from bot.core.words import STOPWORDS, normalise
+from bot.core.words import STOPWORDS, fold, normalise
 
 FORM = 1.0
 SYNONYM = 0.6
@@ -29,7 +29,8 @@ _LONGEST = 4  # words in the longest phrase looked up
 
 
 def _phrase(text: str) -> tuple[str, ...]:
-    return tuple(normalise(str(text)).split())
+    # Articles kept: "the play" is a stage play, "play" alone is what an actor does.
+    return tuple(fold(str(text)).split())
 
 
 def _phrases(items: Iterable[str]) -> frozenset[tuple[str, ...]]:
@@ -44,6 +45,7 @@ class English:
     requests: frozenset[tuple[str, ...]]
     taste: frozenset[tuple[str, ...]]
     media: frozenset[tuple[str, ...]]
+    private: frozenset[tuple[str, ...]]
     later: frozenset[tuple[str, ...]]
     earlier: frozenset[tuple[str, ...]]
     known: frozenset[str]  # every word the lists name: English the bot understands
@@ -65,7 +67,8 @@ def load_english() -> English:
         for w in entry["words"]:
             key = _phrase(w)
             synonyms[key] = tuple(dict.fromkeys((*synonyms.get(key, ()), *means)))
-    lists = {k: _phrases(raw[k]) for k in ("requests", "taste", "media", "later", "earlier")}
+    lists = {k: _phrases(raw[k])
+             for k in ("requests", "taste", "media", "private", "later", "earlier")}
     known = {w for key in synonyms for w in key} | set(forms)
     known |= {w for means in synonyms.values() for m in means for w in m.split()}
     known |= {w for k in lists.values() for p in k for w in p}

@@ -26,7 +26,8 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(p)) f
 ))
 _YES_NO = re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
                      r"should)\b")
-_LIST = re.compile(r"\b(what|which|list|name|all)\s+(the\s+)?\w+(s)\b(?! it| its)|"
+_LIST = re.compile(r"\b(what|which|list|name|all)\s+(the\s+)?(?!(is|was|has|does|its|this|"
+                   r"thats|whats|us)\b)\w+(s)\b(?! it| its)|"
                    r"\bwho (are|were) the\b|\ball the\b|\beach\b|\bnominated for\b|"
                    r"^what (did|has) (it|the film|the movie|the book|the novel) win\b|"
                    r"^where (was|were|did) (it|they|the film|the movie) (filmed|shot|film|shoot)$")

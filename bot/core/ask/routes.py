@@ -21,6 +21,11 @@ _CAST = re.compile(r"\b(play|plays|played|playing|portray\w*|actor|actors|actres
                    r"who is she|who is he|who does (s?he|they) play|in (it|this))\b")
 _WHO = re.compile(r"\b(who|whos|whom|which (actor|actress|person))\b|^is \w+( \w+)? in the "
                   r"(film|movie)$")
+# Words that ask for an actor whatever else is said ("little kathy actress?").
+_ACTOR = re.compile(r"\b(actor|actors|actress\w*|portray\w*|played by|casted|cast as|"
+                    r"starring)\b")
+# "who is X in the film": the question is X's actor (not "who gives X the tape in the film").
+_IN_FILM = re.compile(r"^(who is|who was|whos|who s) (\w+ ){1,3}in the (film|movie)\b")
 _NOT_CAST = re.compile(r"\b(win|won|nominat\w*|awards?|best|beat|prais\w*|review\w*|"
                        r"critic\w*|bifa|saturn|oscar\w*|bafta\w*)\b")
 _YOUNG = frozenset({"young", "younger", "child", "kid", "girl", "boy", "little", "small",
@@ -44,12 +49,18 @@ _CREW: tuple[tuple[str, re.Pattern[str]], ...] = tuple((role, re.compile(p)) for
     ("director", r"\b(direct|directed|director|directs|directing)\b"),
     ("author", r"\b(wrote|write|writer|written|author)\b"),
 ))
+_JOB_WORDS = frozenset({"casting", "director", "set", "decorator", "decoration", "dresser", "art",
+                        "costume", "costumes", "designer", "design", "production", "exec",
+                        "executive", "producer", "producers", "score", "music", "composer",
+                        "soundtrack", "cinematographer", "cinematography", "dp", "editor",
+                        "screenplay", "script", "screenwriter", "writer", "film", "movie",
+                        "the", "of", "photography"})
 _NOT_THE_CREDIT = re.compile(r"\b(else|before|other|previous|previously|background|career|"
                              r"earlier|first|next|win|won|nominat\w*|award\w*|why|how|when|"
                              r"where|born|pages|each)\b")
 _FRAME = re.compile(r"^(who\s+(is|was|are|were)|whos|who|what\s+(is|are|was|were)(\s+(a|an|the))?|"
                     r"whats(\s+(a|an|the))?|tell\s+me\s+about|define|meaning\s+of|"
-                    r"what\s+does\s+(\w+\s+)?(?=\w+\s+mean$))\s+")
+                    r"what\s+does\s+(\w+\s+)?(?=\w+\s+mean(\s+in\s+the\s+\w+)?$))\s+")
 
 
 def cast(q: Question, content: Content, describe: Callable[[Question], list[Card]]
@@ -59,10 +70,12 @@ def cast(q: Question, content: Content, describe: Callable[[Question], list[Card
     if q.media or q.works or _NOT_CAST.search(q.text):
         return None
     people = [e.person for e in q.entities if e.kind == "person" and e.person]
-    in_film = re.search(r"^is \w+( \w+)? in the (film|movie)$", q.text)
+    in_film = re.search(r"^is \w+( \w+)? in the (film|movie)$", q.text) or (
+        _IN_FILM.search(q.text) and any(e.kind == "character" for e in q.entities))
     if not (_CAST.search(q.text) or in_film):
         return None
-    if not people and not (_WHO.search(q.text) or re.search(r"\bplayed by\b", q.text)):
+    if not people and not (_WHO.search(q.text) or _ACTOR.search(q.text)
+                           or _IN_FILM.search(q.text)):
         return None
     if people:
         return tuple(credit_passage(p, c) for p in people for c in p.credits
@@ -87,12 +100,20 @@ def cast(q: Question, content: Content, describe: Callable[[Question], list[Card
     return tuple(out) or None
 
 
+def role_asked(q: Question) -> str | None:
+    """The film job a question names ("who did the music": music), if any."""
+    role = next((r for r, pattern in _CREW if pattern.search(q.text)), None)
+    return "screenplay" if role == "author" and q.medium == "film" else role
+
+
 def crew(q: Question, content: Content, _describe: object = None) -> tuple[Passage, ...] | None:
     """"who composed the score" -> the composer's credit. A question about another work or
     another adaptation, or about more than the credit ("what else did ... direct"), is not."""
     if q.media or q.works or _NOT_THE_CREDIT.search(q.text):
         return None
-    if not re.search(r"\b(who|whos|whose)\b", q.text):
+    # "who did the music", or a job named with nothing else asked ("casting director pls").
+    if not re.search(r"\b(who|whos|whose)\b", q.text) and not all(
+            u.filler or set(u.words) <= _JOB_WORDS for u in q.units):
         return None
     if any(e.kind in ("person", "character") for e in q.entities):
         return None
@@ -135,7 +156,7 @@ def named(q: Question) -> Entity | None:
     if not match or q.works:
         return None
     rest = q.text[match.end():].strip()
-    rest = re.sub(r"\s+(mean|in the (book|novel|film|movie)|in it)$", "", rest)
+    rest = re.sub(r"(\s+(mean|in the (book|novel|film|movie|story)|in it))+$", "", rest)
     for entity in q.entities:
         if rest in entity.names:
             return entity

@@ -9,13 +9,12 @@ from collections import Counter
 from collections.abc import Callable
 
 from bot.core.ask.question import Question
-from bot.core.ask.rank import _AGE, _DATE, _DURATION, _NUMBER, touches
+from bot.core.ask.rank import touches
 from bot.core.ask.sentences import Indexed
+from bot.core.ask.weights import Weights
 from bot.core.passages import Passage
 
-ONE_OR_TWO = 0.8  # a second passage as good as this share of the best is shown too
 ADDS = 0.35  # a passage that answers a part the first leaves open, down to this share
-LIST = 0.45  # a list question gathers the passages of one kind down to this share
 MOST = 6
 
 
@@ -39,25 +38,25 @@ def _opens(q: Question, chosen: list[Indexed], item: Indexed) -> bool:
         touches(item, e) and not any(touches(c, e) for c in chosen) for e in named)
 
 
-def choose(q: Question, ranked: list[tuple[float, Indexed]]) -> list[Indexed]:
+def choose(q: Question, ranked: list[tuple[float, Indexed]], weights: Weights) -> list[Indexed]:
     best, top = ranked[0]
     chosen = [top]
     listing = q.listing or q.chapters is not None
-    second = (0.6 if "why" in q.shapes else ONE_OR_TWO) * best  # a "why" wants the reason too
+    second = weights.second * best
     for score, item in ranked[1:30]:
         if len(chosen) >= (MOST if listing else 3):
             break
         if any(c.passage.text == item.passage.text for c in chosen):
             continue
-        if _wanted(q, chosen, top, item, score / best, listing) or (
+        if _wanted(q, chosen, top, item, score / best, listing, weights.listing) or (
                 len(chosen) == 1 and score >= second):
             chosen.append(item)
     return chosen
 
 
 def _wanted(q: Question, chosen: list[Indexed], top: Indexed, item: Indexed, share: float,
-            listing: bool) -> bool:
-    if listing and share >= LIST and (_family(item) == _family(top) or q.chapters):
+            listing: bool, gather: float) -> bool:
+    if listing and share >= gather and (_family(item) == _family(top) or q.chapters):
         return True
     if share >= ADDS and _opens(q, chosen, item):
         return True
@@ -80,59 +79,6 @@ def sides(q: Question, chosen: list[Indexed], items: list[Indexed],
     both = [i for i in items if i.passage.topic == lead and usable(i)
             and i.passage.label.endswith(("In the novel", "In the film"))]
     return [*both, *[c for c in chosen if c not in both]][:4]
-
-
-def covered(q: Question, chosen: list[Indexed], known: Callable[[str], bool],
-            strict: bool = False) -> float:
-    """The share of what the question asks (its words other than names and fillers) that the
-    best passage covers (with the others that speak of the same names). A word nobody could
-    know ("weather") counts twice against it; ``strict``: names count too, as asked words."""
-    named = q.named
-    about = [i for i in chosen if any(touches(i, e) for e in named)] if named else chosen
-    if not about:
-        return 0.0
-    # The best passage alone, or all that speak of the question's names at a small cost: a
-    # question is not answered by gathering its words from passages about other things.
-    return max(_share(q, about[:1], known, strict), 0.8 * _share(q, about, known, strict))
-
-
-def _share(q: Question, about: list[Indexed], known: Callable[[str], bool],
-           strict: bool) -> float:
-    names = set() if strict else q.entity_units()
-    total = hit = 0.0
-    for n, unit in enumerate(q.units):
-        if n in names or unit.filler:
-            continue
-        total += 1
-        if _hits(unit.weights, about) or _shape_answers(q, unit.words, about):
-            hit += 1
-        elif not any(known(w) for w in unit.words):
-            total += 1
-    return 1.0 if total == 0 else hit / total
-
-
-# What a question of this shape must be answered with: "how old" by an age, and so on.
-_DEMANDS = {"how_old": _AGE, "how_long": _DURATION, "how_many": _NUMBER}
-
-
-def enough(share: float, q: Question, chosen: list[Indexed]) -> bool:
-    """More than half of what was asked, and the kind of answer its shape wants."""
-    text = " ".join(i.passage.text for i in chosen)
-    if any(s in q.shapes and not p.search(text) for s, p in _DEMANDS.items()):
-        return False
-    return share > 0.5
-
-
-def _shape_answers(q: Question, words: tuple[str, ...], chosen: list[Indexed]) -> bool:
-    """A word of the question's shape ("old" in "how old") is answered by the right kind of
-    sentence (one that gives an age), not by the word itself."""
-    text = " ".join(i.passage.text for i in chosen)
-    checks = (("how_old", {"old", "age", "aged"}, _AGE),
-              ("when", {"year", "date", "day", "month"}, _DATE),
-              ("how_long", {"long", "length", "hours", "minutes", "last"}, _DURATION),
-              ("how_many", {"number", "total"}, _NUMBER))
-    return any(shape in q.shapes and set(words) & keys and pattern.search(text)
-               for shape, keys, pattern in checks)
 
 
 def display(chosen: list[Indexed], weigh: Callable[[Counter[str]], float]) -> tuple[Passage, ...]:

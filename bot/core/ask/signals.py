@@ -1,0 +1,49 @@
+"""What a passage's text offers a question's shape: a date for "when", a number for "how
+many", an age for "how old", a cause for "why". Plain English patterns, true of any work."""
+
+from __future__ import annotations
+
+import re
+
+NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+                r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|single|only|"
+                r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth")
+DATE = re.compile(r"\b((1[5-9]\d\d|20\d\d)s?|January|February|March|April|May|June|July|August|"
+                  r"September|October|November|December|'\d0s|\d0s|spring|summer|autumn|"
+                  r"winter|century)\b", re.IGNORECASE)
+NUMBER = re.compile(rf"\d|\b({NUMBER_WORDS})\b", re.IGNORECASE)
+AGE = re.compile(rf"\b(aged?|old|older|younger|teen\w*|birthday)\b|\b(\d\d|({NUMBER_WORDS})"
+                 rf"(-\w+)?)[- ]years?[- ]old\b|\bat (\d\d|{NUMBER_WORDS}(-\w+)?)\b|"
+                 rf"\b(twenty|thirty|forty)-\w+\b", re.IGNORECASE)
+DURATION = re.compile(rf"\b(\d+|{NUMBER_WORDS}|few|several|some)\s+(more\s+)?(minutes|hours|"
+                      r"years|pages|months|weeks|days)\b|\b\d+:\d\d\b|\bminutes?\b|"
+                      r"\b(long|lasts?|runs?|running time)\b", re.IGNORECASE)
+COUNT = re.compile(rf"\b(\d+|{NUMBER_WORDS})\s+(\w+\s+)?\w+s\b|\b(altogether|in all|total|"
+                   r"tally)\b", re.IGNORECASE)
+MONEY = re.compile(r"[$£€]|\b(dollars?|pounds?|million|budget|gross\w*|box office|takings)\b",
+                   re.IGNORECASE)
+CAUSE = re.compile(r"\b(because|so that|so as|to prove|since|reason|in order|why|meant to|"
+                   r"was to|so |after the|until|due to|led to|wanted|the truth|to see|"
+                   r"to find|hoping|afraid|fear|for fear)\b", re.IGNORECASE)
+ORDER = re.compile(r"\b(first|second|third|fourth|after|before|later|years|during|while|"
+                   r"chapter|at the end|next|then|when)\b", re.IGNORECASE)
+PLACE = re.compile(r"\b(in|at|to|near|on|from)\s+(the\s+)?[A-Z][a-z]")
+# A "who" answer names someone first: "Fox Searchlight Pictures handled ...".
+SUBJECT = re.compile(r"^(?!(The|In|It|Its|A|An|At|On|As|After|Before|When|Years|Some|Both|"
+                     r"Every|Our|No|This|That)\b)[A-Z][a-z]+,? (and )?[A-Z]|^[A-Z][a-z]+ "
+                     r"(is|was|plays|played|wrote|directed|composed)\b")
+NEGATION = re.compile(r"\b(no|not|never|none|nothing|neither|nor|without|isn't|wasn't|didn't|"
+                      r"doesn't|cannot|can't)\b", re.IGNORECASE)
+
+CHECKS = (("date", DATE), ("number", NUMBER), ("count", COUNT), ("age", AGE),
+          ("duration", DURATION), ("money", MONEY), ("cause", CAUSE), ("order", ORDER),
+          ("place", PLACE), ("negation", NEGATION))
+
+
+def offers(text: str) -> frozenset[str]:
+    """The kinds of answer a text can give."""
+    found = {name for name, pattern in CHECKS if pattern.search(text)}
+    if SUBJECT.match(text):
+        found.add("subject")
+    return frozenset(found)
