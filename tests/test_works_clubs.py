@@ -132,8 +132,10 @@ async def test_a_vote_from_open_to_the_move(works_core: Core) -> None:
 
     ballot = await ok(works_core, "/club vote open")
     assert ballot.title == "Vote on the club's next work (open)"
-    buttons = {a.label: dict(a.args) for a in ballot.actions}
-    assert buttons == {f"Vote: {NLMG}": {"choice": W}, f"Vote: {REMAINS}": {"choice": R}}
+    buttons = {a.label: (a.path, dict(a.args), a.private) for a in ballot.actions}
+    assert buttons == {f"Vote: {NLMG}": ("club vote", {"choice": W}, True),
+                       f"Vote: {REMAINS}": ("club vote", {"choice": R}, True),
+                       "Close the vote": ("club vote", {"choice": "close"}, False)}
     assert "has a vote open already" in await refused(works_core, "/club vote open")
 
     mine = await ok(works_core, "/club vote remains", user="sam")

@@ -91,12 +91,16 @@ def _ballot(call: Call, poll: Poll) -> Draft:
         staying = " (the club reads it now)" if work_id == current else ""
         lines.append(f"{work.title if work else work_id}{staying}, `{work_id}`: {votes} "
                      f"vote{'s' if votes != 1 else ''}")
-    actions = tuple(Action(f"Vote: {(library.get(w) or library.default).title}"[:80],
-                           "club vote", (("choice", w),), private=True)
-                    for w in poll.choices) if poll.open else ()
+    # A platform shows five buttons in a row: four works (the rest by `/club vote ID`), and
+    # Close, which the core refuses to anyone but a host.
+    actions = (*(Action(f"Vote: {(library.get(w) or library.default).title}"[:80],
+                        "club vote", (("choice", w),), private=True)
+                 for w in poll.choices[:4]),
+               Action("Close the vote", "club vote", (("choice", "close"),))
+               ) if poll.open else ()
     state = "open" if poll.open else "closed"
     return Draft(title=f"Vote on the club's next work ({state})",
-                 parts=(Part("\n".join(lines)),), actions=actions[:5],
+                 parts=(Part("\n".join(lines)),), actions=actions,
                  footer=f"{poll.votes} vote{'s' if poll.votes != 1 else ''} so far. Vote with "
                         "the buttons or `/club vote ID`; you may change it until a host closes "
                         "the vote with `/club vote close`.")
