@@ -258,3 +258,16 @@ async def test_a_reminder_left_pending_is_sent_once(db: Path, library: Library) 
         assert channel.channel == "general" and private.to == "sam"
         assert "Night #2" in "\n".join(channel.reply.texts())
         assert await ticker.tick() == 0 and courier.take() == []
+
+
+async def test_rows_from_before_works_belong_to_the_first_work_whatever_the_default(
+        db: Path, library: Library) -> None:
+    """A deployment that makes Remains its default (BOT_DEFAULT_WORK) still finds its old
+    rows about Never Let Me Go, the one work the old release served."""
+    works = Library(list(library), default=R)
+    async with open_core(db, library=works, clock=lambda: MONDAY_NOON) as core:
+        club = await core.store.club(CONSOLE, "general")
+        assert club is not None and club.work == W and club.progress == Progress(7, 0)
+        assert await core.store.member_progress(CONSOLE, "you", W) == Progress(7, 0)
+        info = await Console(core).handle("/club info") or ""
+        assert "Work: Never Let Me Go" in info

@@ -5,9 +5,13 @@ work and SQLite on a file. (Moving a club on, votes and nights: test_works_clubs
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.adapters.console import Console, render_text
+from bot.app import open_core
+from bot.config import default_work
 from bot.core.call import Invocation
 from bot.core.content import CardKind, Content
 from bot.core.library import Library
@@ -93,6 +97,20 @@ async def test_without_work_a_club_reads_the_default(works_core: Core) -> None:
     assert (await ok(works_core, "/character kathy")).title == "Kathy H."
     # A channel with no club reads the default work too.
     assert (await ok(works_core, "/character ruth", channel="elsewhere")).work == NLMG
+
+
+async def test_bot_default_work_picks_the_default(library: Library, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deployment may make another work its default (BOT_DEFAULT_WORK): a channel with no
+    club, and a club made without `work:`, read that one."""
+    monkeypatch.setenv("BOT_DEFAULT_WORK", R)
+    works = Library(list(library), default=default_work())
+    async with open_core(tmp_path / "club.db", library=works) as core:
+        assert (await ok(core, "/character stevens")).work == REMAINS
+        assert f"{REMAINS} (the default)" in seen(await ok(core, "/works"))
+        await ok(core, "/club create both")
+        club = await core.store.club(CONSOLE, "general")
+        assert club is not None and club.work == R
 
 
 # -- progress in the work's own terms ----------------------------------------------------------

@@ -83,6 +83,10 @@ async def test_a_club_that_moves_on_keeps_its_history_in_the_last_work(
     assert night is not None and night.status is NightStatus.CANCELLED
     history = render_text(await ok(works_core, "/club history"))
     assert f"covered {NLMG}: the novel through chapter 9 (Part One)" in history
+    recap = render_text(await ok(works_core, "/session show 1"))
+    assert f"It was about {NLMG}: its prompts are in `/session show 1 work:{W}`" in recap
+    its = await ok(works_core, f"/session show 1 work:{W}")
+    assert its.work == NLMG and "1 · warm-up" in render_text(its)
     assert (await ok(works_core, "/prompt")).work == REMAINS  # from the new work's prompts
 
     back = render_text(await ok(works_core, "/club work nlmg"))
