@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,8 +16,9 @@ import pytest
 
 from bot.adapters.console import render_text
 from bot.app import open_core
+from bot.core.errors import BadInput
 from bot.core.library import Library
-from bot.core.nights import NightStatus
+from bot.core.nights import NightStatus, parse_target
 from bot.core.reply import Kind, Reply
 from bot.core.scheduler import Scheduler
 from bot.core.service import Core
@@ -88,6 +90,22 @@ async def test_a_target_outside_the_work_schedules_nothing(core: Core, line: str
     club = await core.store.club(CONSOLE, "general")
     assert club is not None
     assert await core.store.club_nights(club.id, (NightStatus.SCHEDULED,)) == ()
+
+
+def test_a_target_hint_names_no_stretch_before_it_may_be_named(library: Library) -> None:
+    """A pack may name a stretch by what happens in it (Remains' "Mr Benn", named from 1:22):
+    the hint's example is one named from the start, wherever the pack lists it."""
+    remains = library.get(R)
+    assert remains is not None and remains.timeline.film is not None
+    film = remains.timeline.film
+    late = [s for s in film.stretches if s.named_from > 0]
+    assert late
+    first = replace(film, stretches=(*late, *(s for s in film.stretches if s not in late)))
+    for timeline in (remains.timeline, replace(remains.timeline, film=first)):
+        with pytest.raises(BadInput) as said:
+            parse_target("somewhere", timeline)
+        assert not any(s.name.lower() in (said.value.hint or "") for s in late)
+        assert "a stretch of the film by name, such as `" in (said.value.hint or "")
 
 
 async def test_the_hints_schedule_nights_in_the_works_own_range(core: Core) -> None:
