@@ -21,6 +21,7 @@ from bot.core.service import Core, Invocation
 ROOT = Path(__file__).resolve().parent.parent
 CONSOLE = Scope("console", "local")
 W = "never-let-me-go"  # the default work's id, as the store keeps it
+R = "remains-of-the-day"  # the second work's
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +44,14 @@ MONDAY_NOON = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
 @pytest.fixture
 async def core(pack: Content, tmp_path: Path) -> AsyncIterator[Core]:
     async with open_core(tmp_path / "club.db", content=pack, rng=random.Random(7),
+                         clock=lambda: MONDAY_NOON) as core:
+        yield core
+
+
+@pytest.fixture
+async def works_core(library: Library, tmp_path: Path) -> AsyncIterator[Core]:
+    """A core over every installed work, on a real SQLite file."""
+    async with open_core(tmp_path / "club.db", library=library, rng=random.Random(7),
                          clock=lambda: MONDAY_NOON) as core:
         yield core
 

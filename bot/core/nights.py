@@ -56,9 +56,11 @@ def _hint(timeline: Timeline) -> str:
         said.append("`part 2`")
     if timeline.film is not None:
         said += ["`film 45`", "`film 1:10`"]
-        stretches = timeline.film.stretches
-        if stretches:
-            example = stretches[min(1, len(stretches) - 1)].name.lower()
+        # A name that says what happens is a spoiler before its `named_from`: an example is
+        # one named from the start (the second, past an opening, where there is one).
+        named = [s for s in timeline.film.stretches if s.named_from == 0]
+        if named:
+            example = named[min(1, len(named) - 1)].name.lower()
             said.append(f"a stretch of the film by name, such as `{example}`")
     return "Say how far the night goes: " + ", ".join(said) + "."
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -180,20 +180,23 @@ class Scheduler:
 
     async def _deliver(self, due: Due) -> None:
         scope = Scope(self.platform, due.workspace)
-        timeline = self._work(due.night.work).timeline
+        work = self._work(due.night.work)
+        timeline = work.timeline
         draft = reminder_draft(due, self.now, timeline)
         mode = effective_mode(due.mode, Visibility.PUBLIC)
-        reply = gate(draft, due.progress, mode, who="the club", timeline=timeline,
-                     command="session reminder")
+        # The work's title heads a reminder as it heads the night's card.
+        reply = replace(gate(draft, due.progress, mode, who="the club", timeline=timeline,
+                             command="session reminder"), work=work.title)
         await self.courier.deliver(Notice(scope, due.channel, reply, key=f"r{due.id}"))
         for user in due.remind:
             # After the channel's post nothing may fail the reminder (it would be posted
             # again): one member's closed DMs, or anything else, is logged and passed over.
             try:
                 mine = await self.deps.store.member_progress(scope, user, due.night.work)
-                private = gate(private_reminder(due, self.now, timeline), mine,
-                               effective_mode(SpoilerMode.HIDE, Visibility.PRIVATE),
-                               who="you", timeline=timeline, command="session reminder")
+                private = replace(gate(private_reminder(due, self.now, timeline), mine,
+                                       effective_mode(SpoilerMode.HIDE, Visibility.PRIVATE),
+                                       who="you", timeline=timeline,
+                                       command="session reminder"), work=work.title)
                 await self.courier.deliver(
                     Notice(scope, due.channel, private, key=f"r{due.id}u{user}", to=user))
             except Exception:

@@ -28,6 +28,7 @@ _ORDINALS = {w: n for n, w in enumerate(_ORDINAL_WORDS.split())}
 _H_MM = re.compile(r"^(\d{1,2}):(\d{1,2})$")
 _INT = re.compile(r"^[+-]?\d{1,6}$")
 _UNIT_WORDS = frozenset({"chapter", "chapters", "ch", "section", "sections", "sec", "part"})
+_POINTS = ("chapter", "later_chapter")  # the example names that are points of the book
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +331,18 @@ class WorkInfo:
         return tuple(dict.fromkeys((self.id, self.title, *film, *self.aliases)))
 
     def example(self, kind: str) -> str | None:
+        """A name for the help's examples: a card's (`character`), or a point of the book
+        (`chapter`, `later_chapter`), so that every example is in the work's own range."""
+        if kind in _POINTS:
+            return str(self.example_point(later=kind == "later_chapter"))
         return next((name for k, name in self.examples if k == kind), None)
+
+    def example_point(self, *, later: bool = False) -> int:
+        """Where the first part ends (the middle of a book with none), or a few sections on:
+        chapters 9 and 12 of a book in three parts of 23 chapters."""
+        book = self.timeline.book
+        first = book.parts[0].last if book.parts else max(1, book.count // 2)
+        return min(book.count, first + 3) if later else first
 
     def heading(self, medium: str) -> str:
         """`Never Let Me Go (2010 film)`: the title a reply about one medium carries."""

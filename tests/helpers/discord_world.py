@@ -16,6 +16,7 @@ from fakes.fake_discord import GUILD_ID, FakeDiscord
 from bot.adapters.discord.client import ClubBot
 from bot.app import adapter_state, open_core
 from bot.core.content import Content
+from bot.core.library import Library
 from bot.core.scheduler import Scheduler
 from bot.core.service import Core
 
@@ -53,15 +54,17 @@ async def running(fake: FakeDiscord, core: Core, dev_guild: int | None = GUILD_I
 
 
 @asynccontextmanager
-async def started(pack: Content, db: Path, clock: Callable[[], datetime]
+async def started(pack: Content | Library, db: Path, clock: Callable[[], datetime]
                   ) -> AsyncIterator[tuple[FakeDiscord, ClubBot, Core]]:
     """A fake Discord and the real client against it, on a core over ``db`` that reads
-    ``clock``: what a module's world stands on."""
+    ``clock``, serving one work's pack or a library of works: what a module's world stands
+    on."""
+    works = pack if isinstance(pack, Library) else Library.of([pack])
     fake = FakeDiscord()
     await fake.start()
     try:
         with fake.point_at():
-            async with open_core(db, content=pack, clock=clock) as core, \
+            async with open_core(db, library=works, clock=clock) as core, \
                     running(fake, core) as bot:
                 yield fake, bot, core
     finally:

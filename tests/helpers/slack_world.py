@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.app import SlackBot
 from bot.app import adapter_state, open_core
 from bot.core.content import Content
+from bot.core.library import Library
 from bot.core.scheduler import Scheduler
 from bot.core.service import Core
 
@@ -46,14 +47,16 @@ async def served(core: Core, fake: FakeSlack) -> AsyncIterator[tuple[SlackBot, s
 
 
 @asynccontextmanager
-async def started(pack: Content, db: Path, clock: Callable[[], datetime]
+async def started(pack: Content | Library, db: Path, clock: Callable[[], datetime]
                   ) -> AsyncIterator[tuple[FakeSlack, SlackBot, Core, str]]:
     """The fake Slack and the real Bolt app served against it, on a core over ``db`` that
-    reads ``clock``: what a module's world stands on."""
+    reads ``clock``, serving one work's pack or a library of works: what a module's world
+    stands on."""
+    works = pack if isinstance(pack, Library) else Library.of([pack])
     fake = FakeSlack()
     await fake.start()
     try:
-        async with open_core(db, content=pack, clock=clock) as core, \
+        async with open_core(db, library=works, clock=clock) as core, \
                 served(core, fake) as (bot, url):
             yield fake, bot, core, url
     finally:

@@ -14,7 +14,7 @@ from bot.core.work import WorkInfo
 PREFIX = "nlmg_home_"
 NOVEL, FILM, RESET = PREFIX + "novel", PREFIX + "film", PREFIX + "reset"
 CLUBS_SHOWN = 30  # a Home tab takes 100 blocks
-WORKS_SHOWN = 5  # the default work and those the member has begun; the rest by `/progress`
+WORKS_SHOWN = 5  # the default, the clubs' and those begun; the rest by `/progress`
 MENU_MOST = 100  # a static select takes 100 options
 FILM_STEP = 5
 
@@ -79,7 +79,11 @@ def view(home: Home) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Your progress"}}]
     default = home.works[0][0] if home.works else None
-    shown = [(i, p) for i, p in home.works if i is default or p != Progress()][:WORKS_SHOWN]
+    # The default, the works the member's clubs read (a new member of a club on another work
+    # must be able to set how far they are), and those begun.
+    reading = {club.work for club, _title in home.clubs}
+    shown = [(i, p) for i, p in home.works
+             if i is default or i.id in reading or p != Progress()][:WORKS_SHOWN]
     for info, progress in shown:
         blocks.extend(_work_blocks(info, progress))
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (

@@ -41,6 +41,7 @@ _TYPOS = {"whos": "who is", "whats": "what is", "wheres": "where is", "hows": "h
 _IS = re.compile(r"\b(what|who|where|how|that|there|it|he|she)['’]s\b", re.IGNORECASE)
 _ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|did|do)\b"
 _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
+_ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 
@@ -77,6 +78,9 @@ class Answerer:
         self.timeline = content.work.timeline
         self.index = SentenceIndex(docs, self.timeline)
         self.weights = load_weights()
+        # The work's own names, longest first ("the remains of the day" before "remains").
+        self._titles = sorted({normalise(n) for n in content.work.names if normalise(n)},
+                              key=len, reverse=True)
         # Every word the content uses, with the points where it is used: to put a member's
         # typos right and to tell a word we have from one we do not. A word counts as known
         # only where the reader may see it used, or the answer to "is 'X' a word in this
@@ -143,7 +147,7 @@ class Answerer:
         """The question read and split, each part either answered by a route or measured
         against its candidates; an Answer when it is declined outright."""
         usable = rankable or _anything
-        text = self.correct(question, usable, sees)
+        text = self._without_title(self.correct(question, usable, sees))
         whole = read(text, self.lexicon, self.names, sees, self.timeline)
         if whole.request:
             return Answer((), "none", "request")
@@ -152,6 +156,17 @@ class Answerer:
             routed = self._routed(c, sees, usable)
             clauses.append((c, routed if routed is not None else self.measure(c, usable)))
         return Plan(tuple(clauses), usable)
+
+    def _without_title(self, text: str) -> str:
+        """"what happens to X in <this work's title>": the title says which work (the
+        library has already chosen it), not what is asked."""
+        padded = f" {text} "
+        if _ABOUT_TITLE.search(text):
+            return text  # "why is it called <title>": the title is what is asked about
+        for name in self._titles:
+            padded = padded.replace(f" in {name} ", " ").replace(f" {name} ", " ")
+        rest = " ".join(padded.split())
+        return rest or text
 
     def combine(self, plan: Plan, answers: list[Answer]) -> Answer:
         """One answer from each part's: both parts, or the one found and what was not."""
@@ -273,8 +288,12 @@ class Answerer:
         years = set(_YEAR.findall(q.text))
         if years and not all(any(y in i.passage.text for i in chosen) for y in years):
             return False
-        return not q.media or any(self.lexicon.has(normalise(i.passage.text).split(),
-                                                   self.lexicon.english.media) for i in chosen)
+        if not q.media:
+            return True
+        # The other kind of adaptation asked about ("a radio play") must be the answer's.
+        media = self.lexicon.english.media
+        asked = {p for p in media if self.lexicon.has(list(q.words), frozenset({p}))}
+        return self.lexicon.has(normalise(top.passage.text).split(), frozenset(asked))
 
     def _chapters(self, q: Question, usable: Callable[[Reveal], bool]) -> Answer:
         """"What happens in chapter 3": the story parts that chapter opens, one per card."""

@@ -31,6 +31,8 @@ _LIST = re.compile(r"\b(what|which|list|name|all)\s+(the\s+)?(?!(is|was|has|does
                    r"\bwho (are|were) the\b|\ball the\b|\beach\b|\bnominated for\b|"
                    r"^what (did|has) (it|the film|the movie|the book|the novel) win\b|"
                    r"^where (was|were|did) (it|they|the film|the movie) (filmed|shot|film|shoot)$")
+_FATE = re.compile(r"\b(what|whatever) (happens|happened|becomes|became) (to|of)\b|"
+                   r"\bend up\b|\bin the end\b")
 _CHAPTER = re.compile(r"\bchapter (\d{1,2})\b")
 _PART = re.compile(r"\bpart (one|two|three|1|2|3)\b")
 _PART_NUMBER = {"one": 1, "two": 2, "three": 3, "1": 1, "2": 2, "3": 3}
@@ -114,7 +116,8 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
         if re.search(r"\bend of part\b", text):
             chapters = (last, last)
     both = bool(present & _FILM_WORDS and present & _NOVEL_WORDS)
-    later = lexicon.has(words, english.later)
+    # "What happens to X" asks where X ends up: the story read from its end.
+    later = lexicon.has(words, english.later) or bool(_FATE.search(text))
     earlier = lexicon.has(words, english.earlier)
     units = [_shape_word(u, shapes) for u in lexicon.units(words, sees)]
     mentions = names.find(words, sees)

@@ -57,6 +57,12 @@ async def move(call: Call, next_work: str) -> Draft:
     if work.id == club.work:
         return Draft(parts=(Part(f"This club reads {work.title} already."),),
                      visibility=Visibility.PRIVATE)
+    # A running night brings its work's prompts and holds the club at its target there: the
+    # club moves on once it has ended.
+    running = await call.store.club_nights(club.id, (NightStatus.RUNNING,), limit=1)
+    if running:
+        raise UserError(f"{running[0].name} is running, on {call.work.title}.",
+                        hint="End it with `/session end` first.")
     # Its nights on the last work cannot run now (their prompts and progress are that work's).
     effects: list[Effect] = []
     for night in await call.store.club_nights(club.id, (NightStatus.SCHEDULED,),
@@ -70,7 +76,7 @@ async def move(call: Call, next_work: str) -> Draft:
              "prompts, should it go back."]
     if effects:
         lines.append(f"{len(effects)} scheduled night{'s' if len(effects) != 1 else ''} on "
-                     "the last work were cancelled.")
+                     f"the last work {'were' if len(effects) != 1 else 'was'} cancelled.")
     lines.append("A host sets how far the club has got with `/club progress`.")
     return Draft(title="The club's next work", parts=tuple(Part(x) for x in lines),
                  effects=tuple(effects))
@@ -78,16 +84,23 @@ async def move(call: Call, next_work: str) -> Draft:
 
 def _ballot(call: Call, poll: Poll) -> Draft:
     library = call.deps.library
+    current = call.ctx.club.work if call.ctx.club else None
     lines = []
     for work_id, votes in poll.tally:
         work = library.get(work_id)
-        lines.append(f"{work.title if work else work_id}: {votes} vote{'s' if votes != 1 else ''}")
-    actions = tuple(Action(f"Vote: {(library.get(w) or library.default).title}"[:80],
-                           "club vote", (("choice", w),), private=True)
-                    for w in poll.choices) if poll.open else ()
+        staying = " (the club reads it now)" if work_id == current else ""
+        lines.append(f"{work.title if work else work_id}{staying}, `{work_id}`: {votes} "
+                     f"vote{'s' if votes != 1 else ''}")
+    # A platform shows five buttons in a row: four works (the rest by `/club vote ID`), and
+    # Close, which the core refuses to anyone but a host.
+    actions = (*(Action(f"Vote: {(library.get(w) or library.default).title}"[:80],
+                        "club vote", (("choice", w),), private=True)
+                 for w in poll.choices[:4]),
+               Action("Close the vote", "club vote", (("choice", "close"),))
+               ) if poll.open else ()
     state = "open" if poll.open else "closed"
     return Draft(title=f"Vote on the club's next work ({state})",
-                 parts=(Part("\n".join(lines)),), actions=actions[:5],
+                 parts=(Part("\n".join(lines)),), actions=actions,
                  footer=f"{poll.votes} vote{'s' if poll.votes != 1 else ''} so far. Vote with "
                         "the buttons or `/club vote ID`; you may change it until a host closes "
                         "the vote with `/club vote close`.")
@@ -102,7 +115,7 @@ async def vote(call: Call, choice: str | None = None) -> Draft:
                          hint="Vote with `/club vote ID` once a host has opened one.")
     poll = await call.store.open_poll_of(club.id)
     if word == "open":
-        return await _open(call, club.id, club.work)
+        return await _open(call, club.id)
     if poll is None:
         raise UserError("This club has no vote open.",
                         hint="A host opens one with `/club vote open`.")
@@ -114,14 +127,20 @@ async def vote(call: Call, choice: str | None = None) -> Draft:
     if work.id not in poll.choices:
         raise UserError(f"{work.title} is not in this vote.",
                         hint="Vote for one of the works on the card (`/club vote results`).")
+    before = await call.store.vote_of(poll.id, call.inv.user)
     now = await call.store.cast_vote(poll.id, call.inv.user, work.id)
+    was = call.deps.library.get(before) if before and before != work.id else None
+    said = (f"You changed your vote from {was.title} to {work.title}." if was else
+            f"You voted for {work.title}.")
     return Draft(title="Your vote", parts=(Part(
-        f"You voted for {work.title}. You may change it until a host closes the vote."),),
+        f"{said} You may change it until a host closes the vote."),),
         fields=(Part(f"{now.votes}", label="Votes so far"),), visibility=Visibility.PRIVATE)
 
 
-async def _open(call: Call, club_id: int, current: str) -> Draft:
-    choices = [w.id for w in call.deps.library if w.id != current] or [current]
+async def _open(call: Call, club_id: int) -> Draft:
+    # Every installed work, the club's own among them: staying with it is a choice too, and
+    # with two works installed a vote of one choice could not be changed.
+    choices = [w.id for w in call.deps.library]
     try:
         poll = await call.store.open_poll(club_id, call.inv.user, choices)
     except PollOpen:
@@ -146,6 +165,9 @@ def _closed(call: Call, poll: Poll) -> Draft:
         return Draft(title="The vote is closed", parts=(
             Part(f"A tie between {names}: a host picks with `/club work ID`."), *tally))
     winner = chosen[0]
+    if call.ctx.club is not None and winner.id == call.ctx.club.work:
+        return Draft(title="The vote is closed", parts=(
+            Part(f"The club chose to stay with {winner.title}."), *tally))
     return Draft(title="The vote is closed", parts=(
         Part(f"The club chose {winner.title}."), *tally),
         actions=(Action(f"Move the club to {winner.title}"[:80], "club work",

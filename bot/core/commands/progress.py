@@ -64,7 +64,7 @@ COMMANDS = (
             default=True, examples=("/progress",)),
     Command("progress", "book", "Set how far into the book you have read", book,
             (CHAPTER, WORK), private=True, moves_audience=True, aliases=("novel",),
-            examples=("/progress book 7", "/progress novel done")),
+            examples=("/progress book {chapter}", "/progress novel done")),
     Command("progress", "film", "Set how far into the film you have watched", film,
             (TIME, WORK), private=True, moves_audience=True,
             examples=("/progress film 45", "/progress film 1:10")),

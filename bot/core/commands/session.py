@@ -51,7 +51,7 @@ async def schedule(call: Call, target: str, when: str, title: str | None = None,
         raise UserError("This club is archived, so it schedules no new nights.",
                         hint="A host can reopen it with `/club reopen`.")
     aim = parse_target(target, call.timeline)
-    check_medium(club, aim)
+    check_medium(club, aim, call.work)
     now = call.now()
     wall = parse_when(when, club.tz, now)
     plan = plan_for(club, title=clean_title(title), target=aim, wall=wall, work=call.work.id,
@@ -77,9 +77,10 @@ async def list_nights(call: Call) -> Draft:
               *await call.store.club_nights(club.id, (NightStatus.SCHEDULED,), limit=LISTED,
                                             since=since))
     if not nights:
+        point = call.work.info.example_point()
         return Draft(title="Discussion nights",
                      parts=(Part("No nights are scheduled. A host schedules one with "
-                                 "`/session schedule novel 9 at friday 19:30`."),))
+                                 f"`/session schedule novel {point} at friday 19:30`."),))
     parts = tuple(
         Part(f"{n.wall.stamp()} · covers {covers(n, night_work(call, n).timeline)} · "
              f"{n.counts()}"
@@ -110,9 +111,9 @@ async def edit(call: Call, night: int, target: str | None = None, when: str | No
         raise BadInput("Say what to change: `target`, `at`, `title` or `repeat`.",
                        hint=f"For example `/session edit {old.id} at saturday 19:00`.")
     now = call.now()
-    timeline = night_work(call, old).timeline
-    aim = parse_target(target, timeline) if target else old.target
-    check_medium(club, aim)
+    work = night_work(call, old)
+    aim = parse_target(target, work.timeline) if target else old.target
+    check_medium(club, aim, work)
     # A time alone keeps the night's day: `/session edit 3 at 20:00`.
     wall = parse_when(when, club.tz, now, on=old.wall.local.date()) if when else old.wall
     repeats = old.repeat if repeat is None else (None if repeat == "never" else Repeat(repeat))
@@ -125,7 +126,7 @@ async def edit(call: Call, night: int, target: str | None = None, when: str | No
         raise stale(err) from None
     except DuplicateNight as err:
         raise await twin(call, err) from None
-    draft = night_card(changed, timeline, "Night changed",
+    draft = night_card(changed, work.timeline, "Night changed",
                        lead="Members who answered keep their answer; check it still suits.")
     return replace(draft, effects=night_changes(call, changed))
 
@@ -247,7 +248,7 @@ COMMANDS = (
                     choices=Repeat.typed())),
             host_only=True, words=schedule_words,
             syntax='TARGET at WHEN ["TITLE"] [weekly|fortnightly|monthly]',
-            examples=("/session schedule novel 9 at friday 19:30",
+            examples=("/session schedule novel {chapter} at friday 19:30",
                       '/session schedule film 1:00 at saturday 20:00 "Film night" weekly')),
     Command("session", "list", "The club's coming nights", list_nights, default=True,
             examples=("/session list",)),
@@ -272,7 +273,8 @@ COMMANDS = (
             host_only=True, words=edit_words,
             syntax='ID [target TARGET] [at WHEN] [title "TITLE"] [repeat weekly|fortnightly|'
                    'monthly|never]',
-            examples=("/session edit 2 at sunday 19:00", "/session edit 2 target novel 12")),
+            examples=("/session edit 2 at sunday 19:00",
+                      "/session edit 2 target novel {later_chapter}")),
     Command("session", "cancel", "Hosts: cancel a night (add `series` to stop it repeating)",
             cancel,
             (_NIGHT_NEEDED,

@@ -33,11 +33,11 @@ def clean_title(text: str | None) -> str | None:
     return text or None
 
 
-def check_medium(club: Club, target: Target) -> None:
+def check_medium(club: Club, target: Target, work: Work) -> None:
     other = unfollowed(club, novel=target.novel is not None, film=target.film is not None)
     if other is None:
         return
-    example = "film 45" if other is Medium.NOVEL else "novel 9"
+    example = "film 45" if other is Medium.NOVEL else f"novel {work.info.example_point()}"
     kind = "film time" if other is Medium.NOVEL else "chapters"
     raise BadInput(f"This club follows {FOLLOWS[club.medium]}, so its nights cover {kind}.",
                    hint=f"For example `/session schedule {example} at friday 19:30`. "
