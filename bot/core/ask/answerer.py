@@ -218,6 +218,8 @@ class Answerer:
         X", what a chapter opens. None: the question is ranked."""
         if q.works:
             return self._other_work(q, usable)
+        if self._outside(q):
+            return None  # a real person's life or other work: only a passage about it answers
         # A word nobody here knows ("la la land") means the question may be about something
         # else: no route answers it with a credit.
         if all(self.known(w, usable, sees) or w in STOPWORDS for w in q.words):
@@ -277,9 +279,8 @@ class Answerer:
         people = [e for e in q.named if e.kind == "person"]
         if people and not any(touches(top, e) for e in people):
             return False
-        private = self.lexicon.english.private
-        if people and self.lexicon.has(list(q.words), private) and not self.lexicon.has(
-                normalise(top.passage.text).split(), private):
+        # ... and so must their private life, or their work outside this one.
+        if self._outside(q) and not self._outside(q, normalise(top.passage.text).split()):
             return False
         coverage = next(f for f, i in measured if i is top)[INDEX["coverage"]]
         if coverage < weights.min_coverage:
@@ -294,6 +295,15 @@ class Answerer:
         media = self.lexicon.english.media
         asked = {p for p in media if self.lexicon.has(list(q.words), frozenset({p}))}
         return self.lexicon.has(normalise(top.passage.text).split(), frozenset(asked))
+
+    def _outside(self, q: Question, words: list[str] | None = None) -> bool:
+        """Does the question ask of a real person's private life or of their work outside
+        this one; with ``words``: do those words (a passage's) speak of the same."""
+        if not any(e.kind == "person" for e in q.named):
+            return False
+        english = self.lexicon.english
+        return any(self.lexicon.has(words if words is not None else list(q.words), outside)
+                   for outside in (english.private, english.beyond))
 
     def _chapters(self, q: Question, usable: Callable[[Reveal], bool]) -> Answer:
         """"What happens in chapter 3": the story parts that chapter opens, one per card."""

@@ -46,6 +46,7 @@ class English:
     taste: frozenset[tuple[str, ...]]
     media: frozenset[tuple[str, ...]]
     private: frozenset[tuple[str, ...]]
+    beyond: frozenset[tuple[str, ...]]
     later: frozenset[tuple[str, ...]]
     earlier: frozenset[tuple[str, ...]]
     known: frozenset[str]  # every word the lists name: English the bot understands
@@ -68,7 +69,7 @@ def load_english() -> English:
             key = _phrase(w)
             synonyms[key] = tuple(dict.fromkeys((*synonyms.get(key, ()), *means)))
     lists = {k: _phrases(raw[k])
-             for k in ("requests", "taste", "media", "private", "later", "earlier")}
+             for k in ("requests", "taste", "media", "private", "beyond", "later", "earlier")}
     known = {w for key in synonyms for w in key} | set(forms)
     known |= {w for means in synonyms.values() for m in means for w in m.split()}
     known |= {w for k in lists.values() for p in k for w in p}
