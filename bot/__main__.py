@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--work", default="all",
                           help="the work whose sets to ask, by id (default: all)")
     evaluate.add_argument("--set", dest="which", default="all",
-                          choices=("dev", "probe", "probe2", "heldout", "all"),
+                          choices=("dev", "probe", "probe2", "probe3", "heldout", "all"),
                           help="which set to ask (default: all)")
     evaluate.add_argument("--misses", action="store_true",
                           help="list each miss of the dev and probe sets, with its answer")

@@ -43,6 +43,7 @@ _ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|d
 _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
 _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_JOINING_SIGN = re.compile(r"\s+[+&]\s+")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 
 
@@ -147,6 +148,8 @@ class Answerer:
         """The question read and split, each part either answered by a route or measured
         against its candidates; an Answer when it is declined outright."""
         usable = rankable or _anything
+        # "who wrote it + who scored it": a sign joins two questions as "and" does.
+        question = _JOINING_SIGN.sub(" and ", question)
         text = self._without_title(self.correct(question, usable, sees))
         whole = read(text, self.lexicon, self.names, sees, self.timeline)
         if whole.request:
@@ -196,7 +199,7 @@ class Answerer:
         if len(pieces) == 2 and len(pieces[0].split()) > 1:
             first, second = pieces
             if _PRONOUN.search(second) and not read(second, self.lexicon, self.names,
-                                                   sees, self.timeline).entities:
+                                                   sees, self.timeline).named:
                 names = " ".join(e.names[0] for e in read(first, self.lexicon, self.names,
                                                           sees, self.timeline).entities)
                 second = f"{second} {names}".strip()
@@ -289,6 +292,10 @@ class Answerer:
         years = set(_YEAR.findall(q.text))
         if years and not all(any(y in i.passage.text for i in chosen) for y in years):
             return False
+        said = normalise(" ".join(f"{i.passage.label} {i.passage.text}" for i in chosen)).split()
+        for prize in self.lexicon.english.prizes:
+            if self.lexicon.has(list(q.words), prize) and not self.lexicon.has(said, prize):
+                return False
         if not q.media:
             return True
         # The other kind of adaptation asked about ("a radio play") must be the answer's.

@@ -50,6 +50,8 @@ class English:
     later: frozenset[tuple[str, ...]]
     earlier: frozenset[tuple[str, ...]]
     known: frozenset[str]  # every word the lists name: English the bot understands
+    # Prizes by the names people give them: an answer about one never answers another.
+    prizes: tuple[frozenset[tuple[str, ...]], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +76,10 @@ def load_english() -> English:
     known |= {w for means in synonyms.values() for m in means for w in m.split()}
     known |= {w for k in lists.values() for p in k for w in p}
     fillers = frozenset(normalise(str(w)) for w in raw["fillers"])
-    return English(forms, synonyms, fillers, known=frozenset(known | fillers), **lists)
+    prizes = tuple(_phrases(group) for group in raw["prizes"])
+    known |= {w for group in prizes for p in group for w in p}
+    return English(forms, synonyms, fillers, known=frozenset(known | fillers), prizes=prizes,
+                   **lists)
 
 
 @dataclass(frozen=True, slots=True)

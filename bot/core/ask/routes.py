@@ -49,6 +49,7 @@ _CREW: tuple[tuple[str, re.Pattern[str]], ...] = tuple((role, re.compile(p)) for
     ("director", r"\b(direct|directed|director|directs|directing)\b"),
     ("author", r"\b(wrote|write|writer|written|author)\b"),
 ))
+_JOINED = re.compile(r"\s+(?:and|plus)\s+")
 _JOB_WORDS = frozenset({"casting", "director", "set", "decorator", "decoration", "dresser", "art",
                         "costume", "costumes", "designer", "design", "production", "exec",
                         "executive", "producer", "producers", "score", "music", "composer",
@@ -117,15 +118,20 @@ def crew(q: Question, content: Content, _describe: object = None) -> tuple[Passa
         return None
     if any(e.kind in ("person", "character") for e in q.entities):
         return None
-    role = next((r for r, pattern in _CREW if pattern.search(q.text)), None)
-    if role is None:
-        return None
-    if role == "author" and q.medium == "film":
-        role = "screenplay"
-    roles = {role, "executive-producer"} if role == "producer" else {role}
-    out = tuple(credit_passage(p, c) for p in content.people for c in p.credits
-                if c.role in roles)
-    return out or None
+    # "screenwriter and composer?", "who produced and directed it": a job from each piece.
+    asked: list[str] = []
+    for piece in _JOINED.split(q.text):
+        role = next((r for r, pattern in _CREW if pattern.search(piece)), None)
+        if role == "author" and q.medium == "film":
+            role = "screenplay"
+        if role is not None and role not in asked:
+            asked.append(role)
+    out: list[Passage] = []
+    for role in asked:
+        roles = {role, "executive-producer"} if role == "producer" else {role}
+        out += [credit_passage(p, c) for p in content.people for c in p.credits
+                if c.role in roles]
+    return tuple(out) or None
 
 
 _FATE = re.compile(r"^what (happens|happened|becomes|became) (to|of) ")
