@@ -17,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from bot.core.ask import routes
 from bot.core.ask.features import INDEX, build
-from bot.core.ask.lexicon import Lexicon, load_english
+from bot.core.ask.lexicon import Lexicon, common_english, load_english
 from bot.core.ask.names import NameTable
 from bot.core.ask.question import Question, read
 from bot.core.ask.rank import Scored, SentenceIndex, ranked, touches
@@ -118,13 +119,19 @@ class Answerer:
             # "ruths centre": a possessive typed without its apostrophe.
             if w.endswith("s") and w not in self.names.words and w[:-1] in self.names.words:
                 w = w[:-1]
-            if len(w) >= 4 and w not in STOPWORDS and not self.known(w, usable, sees):
+            if len(w) >= 4 and w not in STOPWORDS and not self.known(w, usable, sees) \
+                    and w not in common_english():
                 # Short words need a closer match: "rich" is not a misspelt "Reich".
                 cutoff = 90 if len(w) <= 4 else 83 if len(w) <= 6 else 80
                 for best, _score, _i in process.extract(w, self._spellings, scorer=fuzz.ratio,
                                                          score_cutoff=cutoff, limit=5):
                     # A correction into a word with no subject ("weather" -> "whether") is
                     # no correction: the word stays, and counts against the answer.
+                    # A typo is a letter or two astray, not a shorter word: "related" is
+                    # not a misspelt "rated".
+                    if abs(len(best) - len(w)) > 1 or Levenshtein.distance(w, best) > (
+                            1 if len(w) <= 6 else 2):
+                        continue
                     if best not in STOPWORDS and self.known(best, usable, sees):
                         w = best
                         break

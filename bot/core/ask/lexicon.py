@@ -54,6 +54,21 @@ class English:
     prizes: tuple[frozenset[tuple[str, ...]], ...] = ()
 
 
+# A word English uses this often (pyspellchecker's counts, from subtitles and books) is a
+# word, not a typo: "related" stays "related" even where no passage says it.
+_COMMON_COUNT = 1000
+
+
+@lru_cache(maxsize=1)
+def common_english() -> frozenset[str]:
+    """English words common enough never to be read as typos. Loaded on first need (a
+    question with a word no passage uses): reading the counts costs ~0.15 s, once."""
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(distance=1).word_frequency.dictionary
+    return frozenset(w for w, n in counts.items() if n >= _COMMON_COUNT)
+
+
 @lru_cache(maxsize=1)
 def load_english() -> English:
     """Read once, at start-up (never at import)."""
