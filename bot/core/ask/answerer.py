@@ -237,6 +237,8 @@ class Answerer:
                 found = route(q, self.content, self._describe)
                 if found:
                     return Answer(found, how)
+        elif routes.done_to_other(q, lambda w: self.known(w, usable, sees)):
+            return Answer((), "none", "unknown")
         involved = routes.involvement(q)
         if involved:
             return Answer(involved, "crew")

@@ -15,6 +15,7 @@ from bot.core.ask.question import Question
 from bot.core.content.model import Card, Content
 from bot.core.passages import Passage, card_passages, credit_passage
 from bot.core.timeline import Reveal
+from bot.core.words import STOPWORDS
 
 _CAST = re.compile(r"\b(play|plays|played|playing|portray\w*|actor|actors|actress\w*|cast|"
                    r"casted|star|starred|stars|starring|role|character name|character|"
@@ -49,6 +50,10 @@ _CREW: tuple[tuple[str, re.Pattern[str]], ...] = tuple((role, re.compile(p)) for
     ("director", r"\b(direct|directed|director|directs|directing)\b"),
     ("author", r"\b(wrote|write|writer|written|author)\b"),
 ))
+_DONE_TO = re.compile(r"\b(?:directed|produced|wrote|composed|edited|shot|scored|designed)"
+                      r"\s+(.+)$")
+_THIS_WORK = frozenset({"it", "this", "that", "one", "film", "movie", "book", "novel",
+                        "adaptation", "version", "picture", "thing"})
 _JOINED = re.compile(r"\s+(?:and|plus)\s+")
 _JOB_WORDS = frozenset({"casting", "director", "set", "decorator", "decoration", "dresser", "art",
                         "costume", "costumes", "designer", "design", "production", "exec",
@@ -107,6 +112,15 @@ def role_asked(q: Question) -> str | None:
     return "screenplay" if role == "author" and q.medium == "film" else role
 
 
+def done_to_other(q: Question, known: Callable[[str], bool]) -> bool:
+    """"who directed the godfather": a job done on something named that is not this work
+    (a word of it no job, no medium and, by ``known``, no passage of this work uses)."""
+    done = _DONE_TO.search(q.text)
+    return bool(done) and any(
+        w not in STOPWORDS and w not in _JOB_WORDS and w not in _THIS_WORK and not w.isdigit()
+        and not known(w) for w in done.group(1).split())  # type: ignore[union-attr]
+
+
 def crew(q: Question, content: Content, _describe: object = None) -> tuple[Passage, ...] | None:
     """"who composed the score" -> the composer's credit. A question about another work or
     another adaptation, or about more than the credit ("what else did ... direct"), is not."""
@@ -117,6 +131,8 @@ def crew(q: Question, content: Content, _describe: object = None) -> tuple[Passa
             u.filler or set(u.words) <= _JOB_WORDS for u in q.units):
         return None
     if any(e.kind in ("person", "character") for e in q.entities):
+        return None
+    if done_to_other(q, lambda _w: False):
         return None
     # "screenwriter and composer?", "who produced and directed it": a job from each piece.
     asked: list[str] = []
