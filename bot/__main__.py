@@ -33,7 +33,7 @@ def _log_to_file(verbose: bool) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="A spoiler-aware discussion bot for Never Let Me Go clubs.",
+        description="A spoiler-aware discussion bot for book and film clubs.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")

@@ -53,7 +53,7 @@ class Work:
 
 
 def covers(info: WorkInfo) -> str:
-    """What /ask says it answers about when it declines: "Never Let Me Go (Kazuo Ishiguro's
+    """What /ask says it answers about when it declines: "The Glass Orchard (A. Writer's
     novel) and its 2010 film"."""
     film = info.timeline.film
     book = f"{info.title} ({info.author}'s {info.timeline.book.noun})"
@@ -76,7 +76,7 @@ class Library:
         marked = next((w.id for w in self._works.values() if w.info.default), None)
         self.default = self._works[default or marked or next(iter(self._works))]
         # Every name a work answers to (id, title, film title, aliases), folded, longest first:
-        # a question naming "the remains of the day" must not stop at a shorter alias.
+        # a question naming "the glass orchard" must not stop at a shorter alias ("orchard").
         self._names = sorted(((normalise(n), w) for w in self._works.values()
                               for n in w.info.names if normalise(n)),
                              key=lambda pair: -len(pair[0]))
@@ -108,7 +108,7 @@ class Library:
         return next(iter(holding.values())) if len(holding) == 1 else None
 
     def named_in(self, text: str) -> Work | None:
-        """A work a question names outright ("who directed the remains of the day")."""
+        """A work a question names outright ("who directed the glass orchard")."""
         padded = f" {normalise(text)} "
         return next((w for name, w in self._names if f" {name} " in padded), None)
 

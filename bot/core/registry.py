@@ -128,7 +128,7 @@ class Command:
     # It uses the member's own time zone where the platform tells it (``Invocation.tz``), so
     # an adapter that must ask the platform for it (Slack) asks only for these.
     wants_tz: bool = False
-    # The option whose words may name another installed work (`/ask ... remains of the day`).
+    # The option whose words may name another installed work (`/ask ... the glass orchard`).
     work_from: str | None = None
     aliases: tuple[str, ...] = ()  # other words for the subcommand in text (`novel`)
 
@@ -304,7 +304,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def fill_example(example: str, names: Callable[[str], str | None]) -> str | None:
     """An example with a work's own names in it: `/character {character}` -> `/character
-    Kathy`; None when the work has no such example name."""
+    Mara`; None when the work has no such example name."""
     missing = False
 
     def name(match: re.Match[str]) -> str:

@@ -29,7 +29,7 @@ def fold(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """``fold``, and no leading article: "The Cottages" is looked up as "cottages"."""
+    """``fold``, and no leading article: "The Mill" is looked up as "mill"."""
     words = fold(text)
     for lead in _LEADING:
         if words.startswith(lead) and len(words) > len(lead):

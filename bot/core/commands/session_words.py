@@ -10,7 +10,7 @@ from bot.core.registry import Command, quote
 from bot.core.when import Repeat
 
 # A title in double quotes of any kind, guillemets, or single quotes around whole words (so
-# an apostrophe inside, as in "Kathy's night", is not taken for one).
+# an apostrophe inside, as in "Mara's night", is not taken for one).
 _QUOTED = re.compile(r"[\"“”„](.+?)[\"“”]|«\s*(.+?)\s*»|‘(.+?)’|(?:^|(?<=\s))'(.+?)'(?=\s|$)")
 _REPEATS = set(Repeat.typed())
 
