@@ -1,19 +1,20 @@
-"""Every installed work, with what the core works out of each once at start-up: its name and
-search indexes and its ``/ask`` answerer. Caches, autocomplete, search, ``/ask`` and the spoiler
-engine all work per work: each reads the ``Work`` a command is about.
+"""Every installed work, with what the core works out of each once: its name and search
+indexes at start-up, its ``/ask`` answerer on the first question about it. Caches,
+autocomplete, search, ``/ask`` and the spoiler engine all work per work: each reads the
+``Work`` a command is about.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
 from bot.core.ask import Answerer
 from bot.core.content.model import CardKind, Content
 from bot.core.names import NameIndex
-from bot.core.passages import passages
+from bot.core.passages import Passage, passages
 from bot.core.search import SearchIndex
 from bot.core.words import normalise
 from bot.core.work import Timeline, WorkInfo
@@ -26,14 +27,23 @@ class Work:
     content: Content
     names: Mapping[CardKind, NameIndex]
     search: SearchIndex
-    answerer: Answerer
+    everything: tuple[Passage, ...]
+    # /ask's index is most of a work's start-up cost: built on the first question about the
+    # work, so start-up does not grow with the works installed, only with those asked about.
+    _answerer: list[Answerer] = field(default_factory=list, repr=False)
 
     @classmethod
     def build(cls, content: Content) -> Work:
         everything = passages(content)  # built once; search and /ask share it
         names = {kind: NameIndex(content.cards_of(kind)) for kind in CardKind}
-        return cls(content, names, SearchIndex(everything),
-                   Answerer(content, everything, covers=covers(content.work)))
+        return cls(content, names, SearchIndex(everything), everything)
+
+    @property
+    def answerer(self) -> Answerer:
+        if not self._answerer:
+            self._answerer.append(Answerer(self.content, self.everything,
+                                           covers=covers(self.content.work)))
+        return self._answerer[0]
 
     @property
     def info(self) -> WorkInfo:

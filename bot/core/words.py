@@ -22,8 +22,11 @@ STOPWORDS = frozenset({
 
 def fold(text: str) -> str:
     """Case and accents folded, punctuation gone, every word kept ("the play")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if text.isascii():  # most text: nothing to decompose (start-up folds every passage)
+        plain = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     plain = plain.replace("'s ", " ").replace("’s ", " ")
     return _NON_WORD.sub(" ", plain).strip()
 
