@@ -90,6 +90,7 @@ class Library:
         self._names = sorted(((normalise(n), w) for w in self._works.values()
                               for n in w.info.names if normalise(n)),
                              key=lambda pair: -len(pair[0]))
+        self.names = frozenset(name for name, _ in self._names)
 
     @classmethod
     def of(cls, contents: Sequence[Content], default: str | None = None) -> Library:

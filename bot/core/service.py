@@ -83,7 +83,7 @@ class Core:
         """Slack and the console: the words after the slash, as typed."""
         try:
             text = check_input(text)
-            command, raw = self.registry.parse(text)
+            command, raw = self.registry.parse(text, self.library.names)
         except HelpRequested as wanted:
             return await self.run(inv, "help", {"command": wanted.group})
         except BadWords as err:
@@ -107,7 +107,7 @@ class Core:
         command before running it (Slack looks a member up only for the commands that need
         it); None when the words name no command (``run_text`` answers those)."""
         try:
-            return self.registry.parse(check_input(text))
+            return self.registry.parse(check_input(text), self.library.names)
         except (HelpRequested, UserError):
             return None
 
