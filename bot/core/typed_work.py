@@ -1,6 +1,6 @@
-"""`work:` as typed on Slack and the console: one word (`work:remains`), a quoted title
-(`work:"the remains of the day"`), or the most words after it that make up a name a work
-answers to (`work:the remains of the day`), so a title of several words needs no quotes."""
+"""`work:` as typed on Slack and the console: one word (`work:orchard`), a quoted title
+(`work:"the glass orchard"`), or the most words after it that make up a name a work answers
+to (`work:the glass orchard`), so a title of several words needs no quotes."""
 
 from __future__ import annotations
 
