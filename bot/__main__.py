@@ -1,4 +1,4 @@
-"""`python -m bot console|discord|slack|check|ask-eval`: the command line."""
+"""`python -m bot console|discord|slack|check|new-work|ask-eval|ask-fit`: the command line."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _log_to_file(verbose: bool) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="A spoiler-aware discussion bot for Never Let Me Go clubs.",
+        description="A spoiler-aware discussion bot for book and film clubs.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
@@ -62,6 +62,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--content", type=Path, default=None,
                        help="folder holding facts/ and prompts/ (default: BOT_CONTENT_DIR, or "
                             "this checkout)")
+    new = sub.add_parser("new-work", help="write a skeleton pack for a new work, to fill in")
+    new.add_argument("id", help="the work's id: lower-case letters, digits and hyphens")
+    new.add_argument("--title", default=None, help="its title (default: from the id)")
+    new.add_argument("--author", default=None, help="its author")
+    new.add_argument("--year", type=int, default=None, help="the year it was published")
+    new.add_argument("--content", type=Path, default=None,
+                     help="folder holding facts/ and prompts/ (default: BOT_CONTENT_DIR, or "
+                          "this checkout)")
     evaluate = sub.add_parser("ask-eval", help="score /ask on the question sets in tests/ask")
     evaluate.add_argument("--work", default="all",
                           help="the work whose sets to ask, by id (default: all)")
@@ -88,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         _log_to_file(args.verbose)
     else:
         # A service's log is its stderr (docker logs, journald); INFO tells what it is doing.
-        quiet = args.command in ("check", "ask-eval", "ask-fit") and not args.verbose
+        quiet = args.command in ("check", "new-work", "ask-eval", "ask-fit") and not args.verbose
         logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                             format=_LOG_FORMAT, stream=sys.stderr)
     if args.command == "console":
@@ -99,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         return _slack(args)
     if args.command == "check":
         return asyncio.run(_check(args.content))
+    if args.command == "new-work":
+        from bot.new_work import main as new_work
+
+        return new_work(args.content or content_root(), args.id, args.title, args.author,
+                        args.year)
     if args.command == "ask-fit":
         from bot.ask_fit import main as ask_fit
 

@@ -159,6 +159,10 @@ class Store(Protocol):
 
     async def open_poll_of(self, club_id: int) -> Poll | None: ...
 
+    async def latest_poll_of(self, club_id: int) -> Poll | None:
+        """The club's most recent vote, open or closed."""
+        ...
+
     async def cast_vote(self, poll_id: int, user: str, work: str) -> Poll:
         """One answer per member, replaced by a later one; the poll as it now stands."""
         ...

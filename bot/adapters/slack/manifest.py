@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from bot.adapters.slack.render import slack_command
+from bot.adapters.slack.render import DISPLAY_NAME, slack_command
 from bot.core.registry import OptionKind, Registry
 
 # What the bot does and nothing more: slash commands (their answers go through the ack and
@@ -51,7 +51,7 @@ def manifest(registry: Registry) -> dict[str, Any]:
             # not chat).
             "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
                          "messages_tab_read_only_enabled": True},
-            "bot_user": {"display_name": "nlmg-club", "always_online": True},
+            "bot_user": {"display_name": DISPLAY_NAME, "always_online": True},
             "slash_commands": [
                 {"command": slack_command(g.name), "description": g.description[:100],
                  "usage_hint": _usage(registry, g.name)[:1000],

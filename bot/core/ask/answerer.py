@@ -80,7 +80,7 @@ class Answerer:
         self.timeline = content.work.timeline
         self.index = SentenceIndex(docs, self.timeline)
         self.weights = load_weights()
-        # The work's own names, longest first ("the remains of the day" before "remains").
+        # The work's own names, longest first ("the glass orchard" before "orchard").
         self._titles = sorted({normalise(n) for n in content.work.names if normalise(n)},
                               key=len, reverse=True)
         # Every word the content uses, with the points where it is used: to put a member's

@@ -104,7 +104,7 @@ class Unit:
     words: tuple[str, ...]
     weights: dict[str, float] = field(default_factory=dict)  # stem -> weight
     filler: bool = False
-    means: tuple[str, ...] = ()  # what the pack's open links say it means ("art lady": madame)
+    means: tuple[str, ...] = ()  # what the pack's open links say it means ("old man": gardener)
 
     @property
     def own(self) -> frozenset[str]:

@@ -93,7 +93,7 @@ class NameTable:
         return sorted(out, key=lambda m: m.start)
 
     def named(self, phrase: str, sees: Callable[[Reveal], bool]) -> Entity | None:
-        """The entity a whole phrase names ("madame"), if any."""
+        """The entity a whole phrase names ("the gardener"), if any."""
         key = tuple(phrase.split())
         return next((e for k, e, r in self._names if k == key and (r.safe or sees(r))), None)
 

@@ -22,7 +22,7 @@ _CAST = re.compile(r"\b(play|plays|played|playing|portray\w*|actor|actors|actres
                    r"who is she|who is he|who does (s?he|they) play|in (it|this))\b")
 _WHO = re.compile(r"\b(who|whos|whom|which (actor|actress|person))\b|^is \w+( \w+)? in the "
                   r"(film|movie)$")
-# Words that ask for an actor whatever else is said ("little kathy actress?").
+# Words that ask for an actor whatever else is said ("young mara actress?").
 _ACTOR = re.compile(r"\b(actor|actors|actress\w*|portray\w*|played by|casted|cast as|"
                     r"starring)\b")
 # "who is X in the film": the question is X's actor (not "who gives X the tape in the film").
