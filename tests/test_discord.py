@@ -25,12 +25,12 @@ from helpers.discord_world import DiscordWorld, running
 from bot.adapters.discord import client as discord_client
 from bot.adapters.discord import respond
 from bot.app import load_library, open_core
+from bot.core.coerce import coerce
 from bot.core.commands import Command, Group, OptionKind, Registry, build_registry
 from bot.core.content import Content
 from bot.core.content.model import CardKind
 from bot.core.errors import UserError
 from bot.core.passages import CARD_COMMAND
-from bot.core.registry import coerce
 from bot.core.reply import Draft, Part
 from bot.core.timeline import SAFE, Progress, Reveal
 

@@ -30,10 +30,10 @@ from bot.adapters.slack.manifest import manifest, manifest_text
 from bot.adapters.slack.render import REVEAL, escape
 from bot.app import open_core
 from bot.core.clubs import Scope
+from bot.core.coerce import coerce
 from bot.core.content import Content
 from bot.core.content.model import CardKind
 from bot.core.passages import CARD_COMMAND
-from bot.core.registry import coerce
 from bot.core.timeline import Progress
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -21,6 +21,7 @@ from bot import __version__
 from bot.core.audience import audience, fit, work_for
 from bot.core.call import Call, Deps, Invocation
 from bot.core.clubs import Club, Context, SpoilerMode
+from bot.core.coerce import coerce
 from bot.core.content.model import CardKind
 from bot.core.errors import APOLOGY, BadInput, BadWords, NotAllowed, UserError
 from bot.core.library import Library, Work
@@ -32,7 +33,6 @@ from bot.core.registry import (
     Command,
     HelpRequested,
     Registry,
-    coerce,
     fill_example,
     form_for,
     quote,
