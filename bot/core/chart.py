@@ -43,7 +43,10 @@ def mark_label(user: str, name: str | None) -> str:
         return "member"
     if len(said) <= LABEL_MOST:
         return said
-    return "".join(w[0] for w in said.split()[:3]).upper() or said[:LABEL_MOST]
+    words = said.split()
+    if len(words) > 1:
+        return "".join(w[0] for w in words[:3]).upper()
+    return said[:LABEL_MOST - 1] + "…"
 
 
 def _name_like(user: str) -> bool:
