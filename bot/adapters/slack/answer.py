@@ -18,6 +18,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.nights import CANNOT_POST, SlackNights, threaded
+from bot.adapters.slack.pictures import SlackPictures
 from bot.adapters.slack.render import Message, render
 from bot.core.errors import APOLOGY
 from bot.core.reply import Reply, Visibility
@@ -38,17 +39,27 @@ def response_type(reply: Reply) -> str:
 class Delivery:
     def __init__(self, nights: SlackNights) -> None:
         self.nights = nights
+        self.pictures = SlackPictures(nights.client)
         self._background: set[asyncio.Future[None]] = set()
+
+    async def _drawn(self, work: Awaitable[Reply]) -> tuple[Reply, str | None]:
+        """The reply and its picture's uploaded file, inside the answer's time budget."""
+        reply = await work
+        return reply, await self.pictures.upload(reply)
+
+    async def rendered(self, reply: Reply, args: Args) -> list[Message]:
+        """A reply's messages with its picture uploaded (buttons' answers, which have time)."""
+        return render(reply, args, await self.pictures.upload(reply))
 
     async def answer(self, ack: AsyncAck, respond: AsyncRespond, work: Awaitable[Reply],
                      args: Args, channel: str, *, arrived: float | None = None) -> None:
         """The answer in the ack when it is quick; otherwise ack now, answer by respond()."""
         loop = asyncio.get_running_loop()
         spent = loop.time() - arrived if arrived is not None else 0.0
-        task = asyncio.ensure_future(work)
+        task = asyncio.ensure_future(self._drawn(work))
         try:
-            reply = await asyncio.wait_for(asyncio.shield(task),
-                                           max(LEAST_WAIT, ANSWER_WITHIN - spent))
+            reply, picture = await asyncio.wait_for(asyncio.shield(task),
+                                                    max(LEAST_WAIT, ANSWER_WITHIN - spent))
         except TimeoutError:
             await ack()
             self.spawn(self._answer_later(task, respond, args, channel))
@@ -59,7 +70,7 @@ class Delivery:
             return
         if reply.effects:
             self.spawn(self.nights.after(reply, channel))
-        messages = render(reply, args)
+        messages = render(reply, args, picture)
         kind = response_type(reply)
         first = messages[0]
         await ack(response_type=kind, text=first.text, blocks=first.blocks)
@@ -96,14 +107,14 @@ class Delivery:
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 
-    async def _answer_later(self, task: asyncio.Future[Reply], respond: AsyncRespond,
-                            args: Args, channel: str) -> None:
+    async def _answer_later(self, task: asyncio.Future[tuple[Reply, str | None]],
+                            respond: AsyncRespond, args: Args, channel: str) -> None:
         try:
-            reply = await task
+            reply, picture = await task
             if threaded(reply):
                 await self.threaded(reply, args, channel, respond)
                 return
-            await self.send(respond, response_type(reply), render(reply, args))
+            await self.send(respond, response_type(reply), render(reply, args, picture))
             await self.nights.after(reply, channel)  # the answer first, then the thread
         except Exception:
             log.exception("a slow answer could not be sent")
