@@ -24,11 +24,12 @@ from bot.pictures.layout import (
 
 WIDTH = 1200
 HEADER = 76
-LANE = 230
+LANE = 246
 FOOTER = 54
-# Rows inside a lane, from its top.
-TITLE_Y, NAMES_Y, BAND_Y, BAND_H, TRACK_Y, TRACK_H = 6, 34, 92, 26, 124, 12
-NIGHTS_Y = 166
+# Rows inside a lane, from its top: its title, three lines of members' names, the band of
+# parts, the track, the section numbers, two rows of nights.
+TITLE_Y, BAND_Y, BAND_H, TRACK_Y, TRACK_H = 6, 104, 26, 136, 12
+NIGHTS_Y = 178
 LINE_H = 17
 
 
