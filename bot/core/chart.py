@@ -31,7 +31,7 @@ from bot.core.work import Timeline
 from bot.core.zones import zone
 
 PROMPTS_ON_CARD = 5
-PROMPT_MOST = 110  # characters of a prompt on a recap card
+PROMPT_MOST = 240  # characters of a prompt on a recap card (the drawing wraps it)
 NIGHTS_SHOWN = 8  # the coming nights a chart places (a weekly series makes many)
 LABEL_MOST = 10  # a name longer than this is shown as its initials
 

@@ -26,7 +26,7 @@ def draw_card(card: RecapCard) -> Image.Image:
     style.text(draw, (PAD, y), "Discussed", 16, style.MUTED)
     y += 28
     for prompt in card.prompts:
-        lines = style.wrap(prompt, 17, inner - 28, 2)
+        lines = style.wrap(prompt, 17, inner - 28, 3)
         if y + 21 * len(lines) > HEIGHT - 50:
             break
         draw.ellipse((PAD, y + 6, PAD + 9, y + 15), fill=style.NIGHT)
