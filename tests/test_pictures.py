@@ -144,6 +144,7 @@ LINES_TYPED = [
     '/session schedule novel 20 at 2027-02-05 19:00 "The last chapters"',
     "/club chart",
     "@sam /club chart members on",
+    "@sam /club images on",
     "#elsewhere /club chart",
 ]
 
@@ -177,8 +178,9 @@ def test_the_console_writes_the_chart_and_gives_its_path(console_run) -> None:
 
 def test_the_console_answers_bad_chart_lines_politely(console_run) -> None:
     replies, _pictures = console_run
-    refused, nowhere = replies[-2], replies[-1]
+    refused, images, nowhere = replies[-3:]
     assert refused["kind"] == "error" and "Only a host" in refused["text"]
+    assert images["kind"] == "error" and "Only a host" in images["text"]
     assert nowhere["kind"] == "error" and "no club in this channel" in nowhere["text"]
     assert refused["picture"] is None and nowhere["picture"] is None
 
