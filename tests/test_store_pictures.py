@@ -10,9 +10,7 @@ import pytest
 
 from bot.core.clubs import MemberPoint, Scope
 from bot.core.timeline import Medium, Progress
-from bot.store.sqlite import SqliteStore
-from bot.store.sqlite.db import UnknownClub
-from bot.store.sqlite.migrate import MIGRATIONS
+from bot.store.sqlite import MIGRATIONS, SqliteStore, UnknownClub
 
 W = "never-let-me-go"
 R = "remains-of-the-day"
