@@ -1,11 +1,11 @@
 """Pictures on Slack, end to end: signed requests to the real Bolt app, the fake Web API (one
-app for the module, a real SQLite file). `/club chart` on a Remains club uploads its PNG with
-files_upload_v2 (files.getUploadURLExternal, the bytes to the upload URL,
-files.completeUploadExternal, shared to no channel) and shows it in the reply's blocks as an
-image block naming the file, with its alt text; the Remains sections past the club's point
-are not named in the picture's words or the reply; a member trying the host's setting, and a
-chart in a channel with no club, get a polite answer and no upload; a recap carries its card
-where images are on."""
+app for the module, a real SQLite file). `/club chart` on a Remains club is posted as its
+picture's message: the PNG uploaded with files_upload_v2 (files.getUploadURLExternal, the
+bytes to the upload URL, files.completeUploadExternal into the channel) with the reply's
+blocks beside it and its alt text; the Remains sections past the club's point are not named
+in the picture's words or the reply; where the bot cannot share into the channel the words
+still come; a member trying the host's setting, and a chart in a channel with no club, get a
+polite answer and no upload; a recap carries its card where images are on."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import pytest_asyncio
@@ -57,32 +58,53 @@ async def world(library: Library, tmp_path_factory: pytest.TempPathFactory
         yield world
 
 
-def images(ack: dict[str, Any]) -> list[dict[str, Any]]:
-    return [b for b in ack.get("blocks") or [] if b["type"] == "image"]
+def shared_since(world: World, before: int) -> dict[str, Any]:
+    """The one upload completed since ``before``: its arguments, with its bytes and alt."""
+    done = world.fake.called("files.completeUploadExternal")[before:]
+    assert len(done) == 1, done
+    (file,) = json.loads(done[0]["files"])
+    asked = world.fake.asked[file["id"]]
+    return {**done[0], "file": file, "data": world.fake.uploads[file["id"]],
+            "alt_txt": asked.get("alt_txt", ""), "filename": asked["filename"],
+            "length": int(asked["length"])}
 
 
-async def test_the_chart_is_uploaded_and_shown_in_the_reply(world: World) -> None:
+async def chart(world: World, line: str = "/club chart", **kw: Any) -> dict[str, Any]:
     before = len(world.fake.called("files.completeUploadExternal"))
-    ack = await world.run("/club chart", user=MEMBER)
-    assert ack["response_type"] == "in_channel"
-    (image,) = images(ack)
-    asked = world.fake.called("files.getUploadURLExternal")[-1]
-    assert asked["filename"] == "club-chart.png"
-    completed = world.fake.called("files.completeUploadExternal")[before:]
-    assert len(completed) == 1
-    assert "channel_id" not in completed[0] and "channels" not in completed[0]
-    (done,) = json.loads(completed[0]["files"])
-    assert image["slack_file"] == {"id": done["id"]}
-    data = world.fake.uploads[done["id"]]
-    assert data is not None and len(data) < 200_000 and int(asked["length"]) == len(data)
+    ack = await world.run(line, **kw)
+    assert ack == {}, ack  # the bot posts the chart itself
+    await world.fake.until(
+        lambda: len(world.fake.called("files.completeUploadExternal")) > before)
+    return shared_since(world, before)
+
+
+async def test_the_chart_is_uploaded_into_the_channel_with_its_words(world: World) -> None:
+    shared = await chart(world, user=MEMBER)
+    assert shared["channel_id"] == CHANNEL and shared["filename"] == "club-chart.png"
+    data = shared["data"]
+    assert data is not None and len(data) < 200_000 and shared["length"] == len(data)
     picture = Image.open(io.BytesIO(data))
     assert picture.format == "PNG" and picture.width == 1200 and 250 <= picture.height <= 500
-    alt = image["alt_text"]
+    alt = shared["alt_txt"]
     assert alt.startswith("Chart of The Remains of the Day")
     assert "Day Two: Morning" in alt and UNREACHED in alt.lower()
-    said = json.dumps(ack, ensure_ascii=False)
+    words = json.dumps(shared["blocks"], ensure_ascii=False)
+    assert "Where the club is: The Remains of the Day" in words
+    assert UNREACHED in words.lower()
+    said = words + alt + json.dumps(shared["file"])
     assert not [name for name in (*LATER, SECRET_TITLE) if name in said]
-    assert not [name for name in LATER if name in asked.get("alt_txt", "")]
+
+
+async def test_where_the_bot_cannot_share_the_words_still_come(world: World) -> None:
+    await world.run("/club create novel work:remains", channel="CSHUT")
+    world.fake.closed_channels.add("CSHUT")
+    body, n = world.fake.command_body("/club", "chart", channel="CSHUT", user=MEMBER)
+    status, _ = await world.fake.post(world.url, urlencode(body))
+    assert status == 200
+    await world.fake.until(lambda: bool(world.fake.responses[n]))
+    (answer,) = world.fake.responses[n]
+    assert answer["response_type"] == "in_channel"
+    assert "Where the club is" in json.dumps(answer)
 
 
 async def test_a_member_cannot_show_members_and_no_club_is_polite(world: World) -> None:
@@ -92,15 +114,14 @@ async def test_a_member_cannot_show_members_and_no_club_is_polite(world: World) 
     assert "Only a host" in json.dumps(refused)
     nowhere = await world.run("/club chart", user=MEMBER, channel="CEMPTY")
     assert "no club in this channel" in json.dumps(nowhere)
-    assert not images(refused) and not images(nowhere)
+    await world.bot.delivery.settle()
     assert len(world.fake.called("files.getUploadURLExternal")) == uploads
 
 
 async def test_members_are_shown_once_the_host_says_so(world: World) -> None:
     await world.run("/club chart members on")
-    ack = await world.run("/club chart")
-    (image,) = images(ack)
-    assert "ureader at section 5" in image["alt_text"]  # the name Slack sent, as typed
+    shared = await chart(world)
+    assert "ureader at section 5" in shared["alt_txt"]  # the name Slack sent, as typed
 
 
 async def test_a_recap_carries_its_card_where_images_are_on(world: World) -> None:
@@ -108,9 +129,8 @@ async def test_a_recap_carries_its_card_where_images_are_on(world: World) -> Non
     await world.run('/session schedule section 3 at 2027-01-08 19:00 "Day One"')
     await world.run("/session start")
     await world.fake.until(lambda: bool(world.fake.called("chat.postMessage")))
-    recap = await world.run("/session end")
-    (image,) = images(recap)
-    assert image["alt_text"].startswith("Recap card: Night #2 · Day One")
-    file_id = image["slack_file"]["id"]
-    data = world.fake.uploads[file_id]
-    assert data is not None and Image.open(io.BytesIO(data)).size == (1000, 460)
+    shared = await chart(world, "/session end")
+    assert shared["filename"] == "night-recap.png"
+    assert shared["alt_txt"].startswith("Recap card: Night #2 · Day One")
+    assert "Recap: Night #2" in json.dumps(shared["blocks"])
+    assert Image.open(io.BytesIO(shared["data"])).size == (1000, 460)

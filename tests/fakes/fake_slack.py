@@ -78,6 +78,7 @@ class FakeSlack:
         self.zones: dict[str, str] = {}  # member id -> the time zone users.info gives
         self._ts = itertools.count(1_700_000_000)
         self.uploads: dict[str, bytes | None] = {}  # file id -> its bytes, once posted
+        self.asked: dict[str, dict[str, Any]] = {}  # file id -> its getUploadURLExternal args
 
     async def start(self) -> None:
         app = web.Application()
@@ -144,6 +145,7 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": "invalid_arguments"})
             file_id = f"F{next(self._ids):08d}"
             self.uploads[file_id] = None
+            self.asked[file_id] = args
             ok |= {"file_id": file_id,
                    "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
         elif method == "files.completeUploadExternal":
@@ -151,6 +153,10 @@ class FakeSlack:
             files = json.loads(files) if isinstance(files, str) else files or []
             if not files or any(self.uploads.get(f.get("id")) is None for f in files):
                 return web.json_response({"ok": False, "error": "file_not_found"})
+            if args.get("channel_id") in self.closed_channels:
+                return web.json_response({"ok": False, "error": "not_in_channel"})
+            if isinstance(args.get("blocks"), str):  # form-encoded: a JSON string
+                args["blocks"] = json.loads(args["blocks"])
             ok["files"] = [{"id": f["id"], "title": f.get("title"), "mimetype": "image/png",
                             "size": len(self.uploads[f["id"]] or b"")} for f in files]
         elif method == "apps.connections.open":

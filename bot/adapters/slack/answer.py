@@ -18,7 +18,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.nights import CANNOT_POST, SlackNights, threaded
-from bot.adapters.slack.pictures import SlackPictures
+from bot.adapters.slack.pictures import SlackPictures, pictured
 from bot.adapters.slack.render import Message, render
 from bot.core.errors import APOLOGY
 from bot.core.reply import Reply, Visibility
@@ -42,24 +42,15 @@ class Delivery:
         self.pictures = SlackPictures(nights.client)
         self._background: set[asyncio.Future[None]] = set()
 
-    async def _drawn(self, work: Awaitable[Reply]) -> tuple[Reply, str | None]:
-        """The reply and its picture's uploaded file, inside the answer's time budget."""
-        reply = await work
-        return reply, await self.pictures.upload(reply)
-
-    async def rendered(self, reply: Reply, args: Args) -> list[Message]:
-        """A reply's messages with its picture uploaded (buttons' answers, which have time)."""
-        return render(reply, args, await self.pictures.upload(reply))
-
     async def answer(self, ack: AsyncAck, respond: AsyncRespond, work: Awaitable[Reply],
                      args: Args, channel: str, *, arrived: float | None = None) -> None:
         """The answer in the ack when it is quick; otherwise ack now, answer by respond()."""
         loop = asyncio.get_running_loop()
         spent = loop.time() - arrived if arrived is not None else 0.0
-        task = asyncio.ensure_future(self._drawn(work))
+        task = asyncio.ensure_future(work)
         try:
-            reply, picture = await asyncio.wait_for(asyncio.shield(task),
-                                                    max(LEAST_WAIT, ANSWER_WITHIN - spent))
+            reply = await asyncio.wait_for(asyncio.shield(task),
+                                           max(LEAST_WAIT, ANSWER_WITHIN - spent))
         except TimeoutError:
             await ack()
             self.spawn(self._answer_later(task, respond, args, channel))
@@ -68,9 +59,13 @@ class Delivery:
             await ack()
             self.spawn(self.threaded(reply, args, channel, respond))
             return
+        if pictured(reply):  # the bot posts it with its picture; the ack shows nothing
+            await ack()
+            self.spawn(self.with_picture(reply, args, channel, respond))
+            return
         if reply.effects:
             self.spawn(self.nights.after(reply, channel))
-        messages = render(reply, args, picture)
+        messages = render(reply, args)
         kind = response_type(reply)
         first = messages[0]
         await ack(response_type=kind, text=first.text, blocks=first.blocks)
@@ -107,14 +102,17 @@ class Delivery:
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 
-    async def _answer_later(self, task: asyncio.Future[tuple[Reply, str | None]],
-                            respond: AsyncRespond, args: Args, channel: str) -> None:
+    async def _answer_later(self, task: asyncio.Future[Reply], respond: AsyncRespond,
+                            args: Args, channel: str) -> None:
         try:
-            reply, picture = await task
+            reply = await task
             if threaded(reply):
                 await self.threaded(reply, args, channel, respond)
                 return
-            await self.send(respond, response_type(reply), render(reply, args, picture))
+            if pictured(reply):
+                await self.with_picture(reply, args, channel, respond)
+                return
+            await self.send(respond, response_type(reply), render(reply, args))
             await self.nights.after(reply, channel)  # the answer first, then the thread
         except Exception:
             log.exception("a slow answer could not be sent")
@@ -138,6 +136,22 @@ class Delivery:
                 await respond(response_type="ephemeral", replace_original=False, text=note)
         except Exception:
             log.exception("a night's post could not be made in %s", channel)
+            with contextlib.suppress(Exception):
+                await respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
+
+    async def with_picture(self, reply: Reply, args: Args, channel: str,
+                           respond: AsyncRespond) -> None:
+        """A reply for the channel with its picture: posted as the picture's message, its
+        words in the same message; where that cannot be, the words alone, by respond()."""
+        try:
+            messages = render(reply, args)
+            shared = await self.pictures.share(reply, channel, messages[0].blocks)
+            rest = messages[1:] if shared else messages
+            if rest:
+                await self.send(respond, response_type(reply), rest)
+            await self.nights.after(reply, channel)
+        except Exception:
+            log.exception("a reply with a picture could not be posted in %s", channel)
             with contextlib.suppress(Exception):
                 await respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
 

@@ -37,7 +37,8 @@ from bot.adapters.slack import home
 from bot.adapters.slack.answer import Delivery, response_type
 from bot.adapters.slack.members import Members
 from bot.adapters.slack.nights import SlackNights, threaded
-from bot.adapters.slack.render import ACTION, REVEAL, revealed, slack_command
+from bot.adapters.slack.pictures import pictured
+from bot.adapters.slack.render import ACTION, REVEAL, render, revealed, slack_command
 from bot.adapters.state import AdapterState
 from bot.core.call import Invocation
 from bot.core.clubs import Scope
@@ -178,8 +179,10 @@ class SlackBot:
             if threaded(reply):  # the Next button under a prompt: the next goes in the thread
                 await self.delivery.threaded(reply, args, inv.channel, respond)
                 return
-            await self.delivery.send(respond, response_type(reply),
-                                     await self.delivery.rendered(reply, args))
+            if pictured(reply):
+                await self.delivery.with_picture(reply, args, inv.channel, respond)
+                return
+            await self.delivery.send(respond, response_type(reply), render(reply, args))
             await self.nights.after(reply, inv.channel)
 
         await self.delivery.ack_then(ack, work, f"button for {_describe(body)}", respond)

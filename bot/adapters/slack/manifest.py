@@ -18,8 +18,8 @@ from bot.core.registry import OptionKind, Registry
 # time zone, and chat:write for what it posts itself on discussion nights (the agenda that
 # opens a night's thread, prompts in it, reminders in the channel and by DM);
 # chat:write.public lets it post in a public channel without being invited first; files:write
-# uploads a picture (`/club chart`, a recap card) that a reply then shows. The Home tab needs
-# no scope of its own.
+# uploads a picture (`/club chart`, a recap card) into the channel with the reply beside it.
+# The Home tab needs no scope of its own.
 SCOPES = ("commands", "users:read", "chat:write", "chat:write.public", "files:write")
 
 

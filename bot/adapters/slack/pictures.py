@@ -1,44 +1,55 @@
-"""A reply's picture on Slack: the PNG uploaded with ``files_upload_v2`` and shown in the
-reply's own blocks as an image block naming the file (``slack_file``), with its alt text.
+"""A reply's picture on Slack: the reply posted as the picture's own message, the PNG uploaded
+with ``files_upload_v2`` into the channel (or thread) with the reply's blocks beside it
+(files.completeUploadExternal takes them), so the picture and its words are one message.
 
-The file is uploaded without sharing it to a channel: sharing would post it as a message of
-its own (a second copy beside the reply), and a private chart posted in the channel would be
-seen by all. The reply that shows it, public or ephemeral, reaches whoever it is for. Its text
-says the same, for notifications and screen readers. An upload that fails costs the picture,
-never the reply.
+Only a reply for the channel is shared so: a file shared to a channel is the channel's, and a
+file uploaded privately cannot be shown in a message (Slack answers ``invalid slack file``). A
+reply for one member keeps to its words, which say what the picture shows. An upload that
+fails (the bot not in the channel, Slack down) costs the picture, never the reply: the caller
+answers with the text.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.reply import Reply
+from bot.core.reply import Reply, Visibility
 from bot.pictures import png
 
 log = logging.getLogger(__name__)
 
-ALT_MOST = 1000  # Slack's limit on a file's alt text (an image block's is 2000)
+ALT_MOST = 1000  # Slack's limit on a file's alt text
+TITLE_MOST = 250
+
+
+def pictured(reply: Reply) -> bool:
+    """Is this a reply whose picture is shared where it is posted?"""
+    return reply.picture is not None and reply.visibility is Visibility.PUBLIC
 
 
 class SlackPictures:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
 
-    async def upload(self, reply: Reply) -> str | None:
-        """The uploaded picture's file id, or None (no picture, or the upload failed)."""
+    async def share(self, reply: Reply, channel: str, blocks: list[dict[str, Any]], *,
+                    thread: str | None = None) -> bool:
+        """Post the reply in ``channel`` as its picture's file message; False if it could not
+        be (nothing was posted, and the caller sends the text)."""
         picture = reply.picture
-        if picture is None:
-            return None
+        assert picture is not None
         try:
-            answer = await self.client.files_upload_v2(
-                content=png(picture), filename=picture.filename, title=picture.filename,
-                alt_txt=picture.alt[:ALT_MOST])
-            file = answer.get("file") or {}
-            return str(file["id"]) if file.get("id") else None
-        except (SlackApiError, SlackClientError, OSError, KeyError, TypeError):
-            log.warning("a %s picture could not be uploaded", picture.kind, exc_info=True)
-            return None
-
+            await self.client.files_upload_v2(
+                content=png(picture), filename=picture.filename,
+                title=(reply.title or picture.filename)[:TITLE_MOST],
+                alt_txt=picture.alt[:ALT_MOST], channel=channel, thread_ts=thread,
+                blocks=json.dumps(blocks, ensure_ascii=False))
+        except (SlackApiError, SlackClientError, OSError):
+            log.warning("a %s picture could not be shared in %s", picture.kind, channel,
+                        exc_info=True)
+            return False
+        return True

@@ -25,7 +25,6 @@ from bot.adapters.text import opens_note, split_text
 from bot.core.reply import Action, GatedPart, Kind, PartState, Reply
 
 BLOCKS = 50
-ALT_TEXT = 2000  # an image block's alt text
 SECTION = 3000
 HEADER = 150
 FIELDS = 10
@@ -150,10 +149,8 @@ def _tagged(reply: Reply, args: tuple[tuple[str, str], ...], part: GatedPart, n:
     return block
 
 
-def render(reply: Reply, args: tuple[tuple[str, str], ...] = (),
-           picture: str | None = None) -> list[Message]:
-    """The reply as one or more messages (more when it needs over 50 blocks); ``picture`` is
-    the uploaded file of its picture, shown under its title."""
+def render(reply: Reply, args: tuple[tuple[str, str], ...] = ()) -> list[Message]:
+    """The reply as one or more messages (more when it needs over 50 blocks)."""
     blocks: list[dict[str, Any]] = []
     fallback: list[str] = []
     if reply.title:
@@ -161,9 +158,6 @@ def render(reply: Reply, args: tuple[tuple[str, str], ...] = (),
         blocks.append({"type": "header",
                        "text": {"type": "plain_text", "text": _cut(title, HEADER)}})
         fallback.append(title)
-    if picture is not None and reply.picture is not None:
-        blocks.append({"type": "image", "slack_file": {"id": picture},
-                       "alt_text": _cut(reply.picture.alt, ALT_TEXT)})
     n = 0
     for part in reply.parts:
         if part.state is PartState.TAG:
