@@ -194,3 +194,14 @@ async def test_text_mode_prints_where_the_picture_is(core: Core, tmp_path: Path)
     assert f"[picture: {written}]" in shown
     with Image.open(written) as image:
         assert image.format == "PNG"
+
+
+async def test_a_picture_that_cannot_be_written_costs_only_the_picture(core: Core,
+                                                                        tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    await asyncio.to_thread(blocked.write_text, "not a folder")
+    console = Console(core, out=io.StringIO(), pictures=blocked / "pictures")
+    await console.handle("/club create both")
+    shown = await console.handle("/club chart")
+    assert shown is not None and "[picture not written]" in shown
+    assert "Where the club is" in shown

@@ -237,20 +237,21 @@ class Console:
         is one file however often it is asked for."""
         if reply.picture is None or self.pictures is None:
             return None
-        data = png(reply.picture)
-        path = self.pictures / f"{reply.picture.kind}-{hashlib.sha256(data).hexdigest()[:12]}.png"
+        picture, folder = reply.picture, self.pictures
 
-        def write() -> None:
+        def write() -> Path:
+            data = png(picture)
+            path = folder / f"{picture.kind}-{hashlib.sha256(data).hexdigest()[:12]}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists():
                 path.write_bytes(data)
+            return path
 
         try:
-            await asyncio.to_thread(write)
+            return await asyncio.to_thread(write)
         except OSError:  # a full disk or a read-only folder costs the picture, not the reply
-            log.warning("could not write a picture to %s", path, exc_info=True)
+            log.warning("could not write a picture in %s", folder, exc_info=True)
             return None
-        return path
 
     def _thread_name(self, ref: str) -> str:
         channel, _, night = ref.partition("/")

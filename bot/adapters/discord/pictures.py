@@ -4,6 +4,7 @@ attachment's description, which screen readers read) shown inside the embed thro
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import discord
@@ -14,12 +15,15 @@ from bot.pictures import png
 ALT_MOST = 1024  # Discord's limit on an attachment's description
 
 
-def attach(reply: Reply, embed: discord.Embed) -> tuple[discord.Embed, discord.File | None]:
-    """The embed showing the reply's picture, and the file to send with it (None: none)."""
+async def attach(reply: Reply, embed: discord.Embed
+                 ) -> tuple[discord.Embed, discord.File | None]:
+    """The embed showing the reply's picture, and the file to send with it (None: none).
+    Drawn in a worker thread: tens of milliseconds the event loop keeps for other members."""
     picture = reply.picture
     if picture is None:
         return embed, None
-    file = discord.File(io.BytesIO(png(picture)), filename=picture.filename,
+    data = await asyncio.to_thread(png, picture)
+    file = discord.File(io.BytesIO(data), filename=picture.filename,
                         description=picture.alt[:ALT_MOST])
     shown = embed.copy()  # the kept rendering stays as it was
     shown.set_image(url=f"attachment://{picture.filename}")

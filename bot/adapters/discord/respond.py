@@ -121,10 +121,10 @@ class Responder:
                 await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING,
                                                 allowed_mentions=NO_MENTIONS)
         elif deferred and private != private_guess:
-            embed, file = attach(reply, embed)
+            embed, file = await attach(reply, embed)
             await self._move_to_private(interaction, embed, view, file)
         else:
-            embed, file = attach(reply, embed)
+            embed, file = await attach(reply, embed)
             await send(interaction, embed, view, ephemeral=private, deferred=deferred, file=file)
         if reply.effects:
             await self.nights.after(interaction, reply)

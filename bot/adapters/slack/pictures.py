@@ -11,6 +11,7 @@ answers with the text.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -42,9 +43,10 @@ class SlackPictures:
         be (nothing was posted, and the caller sends the text)."""
         picture = reply.picture
         assert picture is not None
+        data = await asyncio.to_thread(png, picture)  # the event loop keeps serving meanwhile
         try:
             await self.client.files_upload_v2(
-                content=png(picture), filename=picture.filename,
+                content=data, filename=picture.filename,
                 title=(reply.title or picture.filename)[:TITLE_MOST],
                 alt_txt=picture.alt[:ALT_MOST], channel=channel, thread_ts=thread,
                 blocks=json.dumps(blocks, ensure_ascii=False))
