@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot import __version__
-from bot.config import content_root, default_db_path, log_file_path
+from bot.config import content_root, default_db_path, default_pictures_dir, log_file_path
 
 log = logging.getLogger("bot")
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="SQLite file (default: in your data directory; ':memory:' for none)")
     console.add_argument("--json", action="store_true",
                          help="print one JSON object per reply, for scripts")
+    console.add_argument("--pictures", default=None, metavar="DIR",
+                         help="where pictures such as /club chart are written (default: "
+                              "BOT_PICTURES_DIR, or in your data directory)")
     discord = sub.add_parser("discord", help="run the Discord bot (needs DISCORD_TOKEN)")
     discord.add_argument("--db", default=None,
                          help="SQLite file (default: BOT_DB_PATH, or in your data directory)")
@@ -100,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                             format=_LOG_FORMAT, stream=sys.stderr)
     if args.command == "console":
-        return asyncio.run(_console(args.db, args.json))
+        return asyncio.run(_console(args.db, args.json, args.pictures))
     if args.command == "discord":
         return _discord(args.db, args.invite)
     if args.command == "slack":
@@ -124,10 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-async def _console(db: str | None, as_json: bool) -> int:
+async def _console(db: str | None, as_json: bool, pictures: str | None) -> int:
     from bot.launch import run_console
 
-    return await run_console.serve(db or default_db_path(), as_json=as_json)
+    return await run_console.serve(db or default_db_path(), as_json=as_json,
+                                   pictures=Path(pictures) if pictures else
+                                   default_pictures_dir())
 
 
 def _discord(db: str | None, invite: bool) -> int:

@@ -44,6 +44,15 @@ def default_db_path() -> Path:
     return path
 
 
+def default_pictures_dir() -> Path:
+    """``BOT_PICTURES_DIR``, or a folder in the user's data directory: where the console
+    writes the pictures it is sent (`/club chart`)."""
+    env = os.environ.get("BOT_PICTURES_DIR")
+    if env:
+        return Path(env).expanduser()
+    return user_data_path(APP_NAME, appauthor=False) / "pictures"
+
+
 def log_file_path() -> Path:
     """``BOT_LOG_FILE``, or a file in the user's log directory."""
     env = os.environ.get("BOT_LOG_FILE")

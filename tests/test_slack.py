@@ -133,12 +133,15 @@ async def test_every_command_answers(world: World) -> None:
             if example == "/session deeper":  # for members further along than the night
                 await world.admin("/progress novel done", channel="CEVERY")
             posted = len(world.fake.called("chat.postMessage"))
+            shared = len(world.fake.called("files.completeUploadExternal"))
             ack = await world.admin(example, channel="CEVERY")
-            if not ack:  # a night's agenda or prompt: the bot posts it itself
+            if not ack:  # the bot posts it itself: a night's agenda or prompt, or a picture
                 await world.fake.until(
-                    lambda n=posted: len(world.fake.called("chat.postMessage")) > n)
-                ack = {**world.fake.called("chat.postMessage")[-1],
-                       "response_type": "in_channel"}
+                    lambda n=posted, m=shared: len(world.fake.called("chat.postMessage")) > n
+                    or len(world.fake.called("files.completeUploadExternal")) > m)
+                made = (world.fake.called("chat.postMessage")[posted:]
+                        or world.fake.called("files.completeUploadExternal")[shared:])
+                ack = {**made[-1], "response_type": "in_channel"}
             assert ack.get("blocks"), example
             assert not block_problems(ack["blocks"]), (example, block_problems(ack["blocks"]))
             assert slack_app.APOLOGY not in texts(ack), example

@@ -92,4 +92,5 @@ def gate(
                           timeline.describe(progress)),
         command=command,
         effects=draft.effects,
+        picture=draft.picture,
     )

@@ -37,6 +37,7 @@ from bot.adapters.slack import home
 from bot.adapters.slack.answer import Delivery, response_type
 from bot.adapters.slack.members import Members
 from bot.adapters.slack.nights import SlackNights, threaded
+from bot.adapters.slack.pictures import pictured
 from bot.adapters.slack.render import (
     ACTION,
     REVEAL,
@@ -127,7 +128,7 @@ class SlackBot:
         parsed: tuple[Command, dict[str, str]] | None = context.get("parsed")
         inv = Invocation(scope_of(body.get("team_id")), str(body.get("channel_id", "")),
                          str(body.get("user_id")), is_admin=bool(context.get("is_admin")),
-                         tz=context.get("tz"))
+                         tz=context.get("tz"), name=body.get("user_name") or None)
         try:
             await self.delivery.answer(
                 ack, respond, self._run_command(inv, body, context["text"], parsed),
@@ -189,6 +190,9 @@ class SlackBot:
             reply = await self.core.run(inv, path, dict(args))
             if threaded(reply):  # the Next button under a prompt: the next goes in the thread
                 await self.delivery.threaded(reply, args, inv.channel, respond)
+                return
+            if pictured(reply):
+                await self.delivery.with_picture(reply, args, inv.channel, respond)
                 return
             await self.delivery.send(respond, response_type(reply), render(reply, args))
             await self.nights.after(reply, inv.channel)

@@ -17,9 +17,10 @@ from bot.core.registry import OptionKind, Registry
 # response_url, which need no other scope), users.info for the admin check and a new club's
 # time zone, and chat:write for what it posts itself on discussion nights (the agenda that
 # opens a night's thread, prompts in it, reminders in the channel and by DM);
-# chat:write.public lets it post in a public channel without being invited first. The Home
-# tab needs no scope of its own.
-SCOPES = ("commands", "users:read", "chat:write", "chat:write.public")
+# chat:write.public lets it post in a public channel without being invited first; files:write
+# uploads a picture (`/club chart`, a recap card) into the channel with the reply beside it.
+# The Home tab needs no scope of its own.
+SCOPES = ("commands", "users:read", "chat:write", "chat:write.public", "files:write")
 
 
 def _usage(registry: Registry, group: str) -> str:

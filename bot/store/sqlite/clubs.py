@@ -13,7 +13,15 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.clubs import Club, ClubExists, Context, LastHost, Reading, Scope, SpoilerMode
+from bot.core.clubs import (
+    Club,
+    ClubExists,
+    Context,
+    LastHost,
+    Reading,
+    Scope,
+    SpoilerMode,
+)
 from bot.core.timeline import Medium, Progress
 from bot.store.sqlite.db import Db, UnknownClub, _now
 
@@ -30,7 +38,7 @@ _CLUB_COLUMNS = """
         WHERE h.club_id = c.id AND h.is_host = 1
         ORDER BY h.joined_at, h.user_id LIMIT -1)) AS hosts,
     (SELECT count(*) FROM club_members AS n WHERE n.club_id = c.id) AS member_count,
-    c.archived_at, c.reminder_hours
+    c.archived_at, c.reminder_hours, c.chart_members, c.images
 """
 
 # (SELECT 1) drives the LEFT JOINs so there is always exactly one row, club or not.
@@ -113,7 +121,7 @@ def reading(text: str | None) -> Reading:
 
 def _club_from_row(scope: Scope, channel: str, row: Sequence[Any]) -> Club:
     (club_id, medium, work, read, mode, tz, created_by, created_at, hosts, count, archived,
-     reminders) = row[:CLUB_WIDTH]
+     reminders, chart_members, images) = row[:CLUB_WIDTH]
     return Club(
         id=club_id,
         scope=scope,
@@ -129,6 +137,8 @@ def _club_from_row(scope: Scope, channel: str, row: Sequence[Any]) -> Club:
         created_at=created_at,
         archived=archived is not None,
         reminders=parse_hours(reminders),
+        chart_members=bool(chart_members),
+        images=bool(images),
     )
 
 
@@ -136,7 +146,7 @@ def parse_hours(text: str) -> tuple[int, ...]:
     return tuple(int(h) for h in text.split(",") if h)
 
 
-CLUB_WIDTH = 12  # columns in _CLUB_COLUMNS
+CLUB_WIDTH = 14  # columns in _CLUB_COLUMNS
 
 
 class ClubsMixin(Db):
