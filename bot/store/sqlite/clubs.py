@@ -23,7 +23,8 @@ from bot.core.clubs import (
     SpoilerMode,
 )
 from bot.core.timeline import Medium, Progress
-from bot.store.sqlite.db import Db, UnknownClub, _now
+from bot.store.sqlite.db import UnknownClub, _now
+from bot.store.sqlite.progress import ProgressMixin
 
 # The club columns shared by club() and context(); the subqueries use the (club_id, user_id)
 # primary key. LIMIT -1 keeps SQLite from dropping the inner ORDER BY, so hosts come out in the
@@ -56,22 +57,6 @@ _CLUB_SQL = f"""
 SELECT {_CLUB_COLUMNS}
 FROM clubs AS c
 WHERE c.platform = :platform AND c.workspace = :workspace AND c.channel_id = :channel
-"""
-
-_MEMBER_PROGRESS_SQL = """
-SELECT novel, film FROM member_progress
-WHERE platform = :platform AND workspace = :workspace AND user_id = :user AND work = :work
-"""
-
-# coalesce(:x, column) keeps the timeline the caller did not name.
-_SET_MEMBER_PROGRESS_SQL = """
-INSERT INTO member_progress (platform, workspace, user_id, work, novel, film, updated_at)
-VALUES (:platform, :workspace, :user, :work, coalesce(:novel, 0), coalesce(:film, 0), :now)
-ON CONFLICT (platform, workspace, user_id, work) DO UPDATE SET
-    novel = coalesce(:novel, member_progress.novel),
-    film = coalesce(:film, member_progress.film),
-    updated_at = :now
-RETURNING novel, film
 """
 
 # A club's progress in a work: the row is made the first time the club takes the work up.
@@ -149,7 +134,7 @@ def parse_hours(text: str) -> tuple[int, ...]:
 CLUB_WIDTH = 14  # columns in _CLUB_COLUMNS
 
 
-class ClubsMixin(Db):
+class ClubsMixin(ProgressMixin):
     # -- members --------------------------------------------------------------------------------
 
     async def context(self, scope: Scope, channel: str, user: str) -> Context:
@@ -167,48 +152,6 @@ class ClubsMixin(Db):
             is_host=bool(is_host),
             is_member=is_host is not None,
         )
-
-    async def member_progress(self, scope: Scope, user: str, work: str) -> Progress:
-        rows = await self._read(
-            _MEMBER_PROGRESS_SQL,
-            {"platform": scope.platform, "workspace": scope.workspace, "user": user,
-             "work": work},
-        )
-        return Progress(*rows[0]) if rows else Progress()
-
-    async def set_member_progress(
-        self, scope: Scope, user: str, work: str, *, novel: int | None = None,
-        film: int | None = None,
-    ) -> Progress:
-        if novel is None and film is None:
-            return await self.member_progress(scope, user, work)
-        Progress(novel or 0, film or 0)  # ValueError for a negative value, before any I/O
-        async with self._write() as conn:
-            rows = list(
-                await conn.execute_fetchall(
-                    _SET_MEMBER_PROGRESS_SQL,
-                    {
-                        "platform": scope.platform,
-                        "workspace": scope.workspace,
-                        "user": user,
-                        "work": work,
-                        "novel": novel,
-                        "film": film,
-                        "now": _now(),
-                    },
-                )
-            )
-        return Progress(*rows[0])
-
-    async def reset_member_progress(self, scope: Scope, user: str, work: str) -> None:
-        # No row reads as "not started", so deleting is the reset (and forgets the person).
-        async with self._write() as conn:
-            await conn.execute_fetchall(
-                "DELETE FROM member_progress WHERE platform = :platform"
-                " AND workspace = :workspace AND user_id = :user AND work = :work",
-                {"platform": scope.platform, "workspace": scope.workspace, "user": user,
-                 "work": work},
-            )
 
     # -- clubs ----------------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 """``SqliteStore``: the store port (``bot.core.store.Store``) on one SQLite file, on aiosqlite.
 
 Composed of one mixin per part of the schema, all over ``Db`` (db.py: the connection and its
-transactions): ``ClubsMixin`` (members, clubs, hosts, prompts), ``NightsMixin`` (nights, RSVPs,
-a night's run), ``RemindersMixin`` (what the scheduler asks for), ``PicturesMixin`` (what the
-club's chart reads) and ``StateMixin`` (adapter state). This module opens and closes it.
+transactions): ``ClubsMixin`` (clubs and hosts, over ``ProgressMixin``: members' own progress),
+``PromptsMixin``, ``PollsMixin``, ``NightsMixin`` (nights, RSVPs, a night's run),
+``RemindersMixin`` (what the scheduler asks for), ``PicturesMixin`` (what the club's chart
+reads) and ``StateMixin`` (adapter state). This module opens and closes it.
 """
 
 from __future__ import annotations
