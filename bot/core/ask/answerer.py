@@ -121,8 +121,9 @@ class Answerer:
                 w = w[:-1]
             if len(w) >= 4 and w not in STOPWORDS and not self.known(w, usable, sees) \
                     and w not in common_english():
-                # Short words need a closer match: "rich" is not a misspelt "Reich".
-                cutoff = 90 if len(w) <= 4 else 83 if len(w) <= 6 else 80
+                # Short words need a closer match ("musc" is music; "rich", a word, is never
+                # corrected at all).
+                cutoff = 85 if len(w) <= 4 else 83 if len(w) <= 6 else 80
                 for best, _score, _i in process.extract(w, self._spellings, scorer=fuzz.ratio,
                                                          score_cutoff=cutoff, limit=5):
                     # A correction into a word with no subject ("weather" -> "whether") is
