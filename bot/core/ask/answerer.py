@@ -44,6 +44,7 @@ _ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|d
 _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
 _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_CONTRACTION = re.compile(r"(\w)['’](t|re|ll|ve|d|m)\b", re.IGNORECASE)
 _JOINING_SIGN = re.compile(r"\s+[+&]\s+")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 
@@ -114,6 +115,8 @@ class Answerer:
                 sees: Callable[[Reveal], bool] | None = None) -> str:
         sees = sees or usable
         out: list[str] = []
+        # "isn't" is one word, "isnt", as it is typed without the apostrophe.
+        question = _CONTRACTION.sub(r"\1\2", question)
         for w in " ".join(_TYPOS.get(w, w) for w in normalise(_IS.sub(
                 r"\1 is", question.replace("?", " "))).split()).split():
             # "ruths centre": a possessive typed without its apostrophe.
