@@ -166,7 +166,9 @@ class Answerer:
         if whole.request:
             return Answer((), "none", "request")
         clauses = []
-        for c in self._clauses(whole, sees):
+        # A question naming another adaptation ("a radio play ... and who voiced X") is about
+        # it in every part: it is not split, so each answer must speak of that adaptation.
+        for c in [whole] if whole.media else self._clauses(whole, sees):
             routed = self._routed(c, sees, usable)
             clauses.append((c, routed if routed is not None else self.measure(c, usable)))
         return Plan(tuple(clauses), usable)

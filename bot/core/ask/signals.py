@@ -22,8 +22,8 @@ AGE = re.compile(rf"\b(age|aged|teens|teenage\w*|birthday)\b|\b(\d\d|({NUMBER_WO
 DURATION = re.compile(rf"\b(\d+|{NUMBER_WORDS}|few|several|some)\s+(more\s+)?(minutes|hours|"
                       r"years|pages|months|weeks|days)\b|\b\d+:\d\d\b|\bminutes?\b|"
                       r"\b(long|lasts?|runs?|running time)\b", re.IGNORECASE)
-COUNT = re.compile(rf"\b({_NOT_A_YEAR}\d+|{NUMBER_WORDS})\s+(\w+\s+)?\w+s\b|\b(altogether|in all|total|"
-                   r"tally)\b", re.IGNORECASE)
+COUNT = re.compile(rf"\b({_NOT_A_YEAR}\d+|{NUMBER_WORDS})\s+(\w+\s+)?\w+s\b|"
+                   r"\b(altogether|in all|total|tally)\b", re.IGNORECASE)
 MONEY = re.compile(r"[$£€]|\b(dollars?|pounds?|million|budget|gross\w*|box office|takings)\b",
                    re.IGNORECASE)
 CAUSE = re.compile(r"\b(because|so that|so as|to prove|since|reason|in order|why|meant to|"
