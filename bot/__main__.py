@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot import __version__
-from bot.config import content_root, default_db_path, log_file_path
+from bot.config import content_root, default_database, log_file_path
 
 log = logging.getLogger("bot")
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -40,17 +40,20 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     console = sub.add_parser("console", help="talk to the bot on this terminal (no token)")
     console.add_argument("--db", default=None,
-                         help="SQLite file (default: in your data directory; ':memory:' for none)")
+                         help="SQLite file or postgresql:// URL (default: BOT_DATABASE_URL, "
+                              "else BOT_DB_PATH, else your data directory; ':memory:' for none)")
     console.add_argument("--json", action="store_true",
                          help="print one JSON object per reply, for scripts")
     discord = sub.add_parser("discord", help="run the Discord bot (needs DISCORD_TOKEN)")
     discord.add_argument("--db", default=None,
-                         help="SQLite file (default: BOT_DB_PATH, or in your data directory)")
+                         help="SQLite file or postgresql:// URL (default: BOT_DATABASE_URL, "
+                              "else BOT_DB_PATH, else your data directory)")
     discord.add_argument("--invite", action="store_true",
                          help="print the link that adds the bot to a server, and exit")
     slack = sub.add_parser("slack", help="run the Slack bot (Socket Mode, or --http)")
     slack.add_argument("--db", default=None,
-                       help="SQLite file (default: BOT_DB_PATH, or in your data directory)")
+                       help="SQLite file or postgresql:// URL (default: BOT_DATABASE_URL, "
+                              "else BOT_DB_PATH, else your data directory)")
     slack.add_argument("--http", action="store_true",
                        help="serve Slack's requests over HTTP (needs SLACK_SIGNING_SECRET) "
                             "instead of Socket Mode (needs SLACK_APP_TOKEN)")
@@ -114,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 async def _console(db: str | None, as_json: bool) -> int:
     from bot.launch import run_console
 
-    return await run_console.serve(db or default_db_path(), as_json=as_json)
+    return await run_console.serve(db or default_database(), as_json=as_json)
 
 
 def _discord(db: str | None, invite: bool) -> int:
@@ -125,7 +128,7 @@ def _discord(db: str | None, invite: bool) -> int:
     if invite:
         return launch.print_invite()
     try:
-        return asyncio.run(launch.serve(db or default_db_path()))
+        return asyncio.run(launch.serve(db or default_database()))
     except KeyboardInterrupt:
         return 0
 
@@ -138,7 +141,7 @@ def _slack(args: argparse.Namespace) -> int:
         return launch.print_manifest()
     load_env_file()
     try:
-        return asyncio.run(launch.serve(args.db or default_db_path(), http=args.http,
+        return asyncio.run(launch.serve(args.db or default_database(), http=args.http,
                                         port=args.port))
     except KeyboardInterrupt:
         return 0

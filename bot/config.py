@@ -36,6 +36,19 @@ def default_db_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "club.db"
 
 
+def default_database() -> str | Path:
+    """Where the store lives: ``BOT_DATABASE_URL`` (``postgresql://...``, or ``sqlite:///...``)
+    when set, else the SQLite file at ``default_db_path()``."""
+    url = os.environ.get("BOT_DATABASE_URL", "").strip()
+    return url or default_db_path()
+
+
+def worker_id() -> str | None:
+    """``BOT_WORKER_ID``: the name this process's reminder claims carry (None: the host's
+    name). Give each worker on one host its own, and keep it across restarts."""
+    return os.environ.get("BOT_WORKER_ID", "").strip() or None
+
+
 def log_file_path() -> Path:
     """``BOT_LOG_FILE``, or a file in the user's log directory."""
     env = os.environ.get("BOT_LOG_FILE")

@@ -81,11 +81,3 @@ class Db:
     async def schema_version(self) -> int:
         row = await self._read_row("SELECT version FROM schema_version")
         return int(row[0]) if row else 0
-
-    async def integrity_check(self) -> str:
-        """``"ok"`` when the server answers and the schema is this bot's; the server checks
-        its own pages (checksums), so there is no SQLite-style page walk to run."""
-        from bot.store.postgres.migrate import LATEST_VERSION
-
-        version = await self.schema_version()
-        return "ok" if version == LATEST_VERSION else f"schema version {version}"

@@ -82,7 +82,7 @@ class RemindersMixin(Db):
             rows = await conn.fetch(_CLAIM_SQL, platform, now, limit, worker, lease, None)
             return await _dues(conn, rows)
 
-    async def claimed(self, platform: str, now: int = 0, *, worker: str = "",
+    async def claimed(self, platform: str, now: int, *, worker: str = "",
                       lease: int = 300) -> tuple[Due, ...]:
         async with self._write() as conn:
             rows = await conn.fetch(

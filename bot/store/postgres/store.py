@@ -15,9 +15,10 @@ from typing import Self
 
 import asyncpg
 
+from bot.store.address import shown
 from bot.store.errors import StoreError
 from bot.store.postgres.db import DRIVER_ERRORS
-from bot.store.postgres.migrate import MIGRATIONS, checked, migrate
+from bot.store.postgres.migrate import LATEST_VERSION, MIGRATIONS, checked, migrate
 from bot.store.postgres.nights import NightsMixin
 from bot.store.postgres.polls import PollsMixin
 from bot.store.postgres.prompts import PromptsMixin
@@ -52,7 +53,7 @@ class PostgresStore(PromptsMixin, PollsMixin, NightsMixin, RemindersMixin, State
             pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size,
                                              command_timeout=30)
         except (*DRIVER_ERRORS, ValueError) as error:
-            raise StoreError(f"cannot open the database at {_safe(url)}: {error}") from error
+            raise StoreError(f"cannot open the database at {shown(url)}: {error}") from error
         store = cls(pool, clock=clock)
         try:
             await migrate(pool, plan)
@@ -78,18 +79,13 @@ class PostgresStore(PromptsMixin, PollsMixin, NightsMixin, RemindersMixin, State
                         tb: TracebackType | None) -> None:
         await self.close()
 
+    async def integrity_check(self) -> str:
+        """``"ok"`` when the server answers and the schema is this bot's (the server checks
+        its own pages; there is no SQLite-style page walk to run)."""
+        version = await self.schema_version()
+        return "ok" if version == LATEST_VERSION else f"schema version {version}"
+
     @property
     def closed(self) -> bool:
         return self._pool is None
 
-
-def _safe(url: str) -> str:
-    """The address without its password, for messages and logs."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
