@@ -1,4 +1,4 @@
-"""`python -m bot console|discord|slack|check|ask-eval`: the command line."""
+"""`python -m bot console|discord|slack|store|check|ask-eval`: the command line."""
 
 from __future__ import annotations
 
@@ -60,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
     slack.add_argument("--port", type=int, default=3000, help="the HTTP port (default 3000)")
     slack.add_argument("--manifest", action="store_true",
                        help="print the Slack app manifest for these commands, and exit")
+    store = sub.add_parser("store", help="manage the database (copy it to another store)")
+    store_sub = store.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    copy = store_sub.add_parser(
+        "copy", help="copy every row from one store to another (SQLite <-> PostgreSQL)")
+    copy.add_argument("source", help="SQLite file, sqlite:///path or postgresql:// URL")
+    copy.add_argument("target", help="SQLite file, sqlite:///path or postgresql:// URL")
+    copy.add_argument("--force", action="store_true",
+                      help="replace the target's rows if it has any")
     check = sub.add_parser("check", help="validate every work's facts and prompts, and build "
                                          "the bot once")
     check.add_argument("--content", type=Path, default=None,
@@ -91,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         _log_to_file(args.verbose)
     else:
         # A service's log is its stderr (docker logs, journald); INFO tells what it is doing.
-        quiet = args.command in ("check", "ask-eval", "ask-fit") and not args.verbose
+        quiet = args.command in ("check", "ask-eval", "ask-fit", "store") and not args.verbose
         logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                             format=_LOG_FORMAT, stream=sys.stderr)
     if args.command == "console":
@@ -102,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         return _slack(args)
     if args.command == "check":
         return asyncio.run(_check(args.content))
+    if args.command == "store":
+        return asyncio.run(_store_copy(args.source, args.target, args.force))
     if args.command == "ask-fit":
         from bot.ask_fit import main as ask_fit
 
@@ -145,6 +155,26 @@ def _slack(args: argparse.Namespace) -> int:
                                         port=args.port))
     except KeyboardInterrupt:
         return 0
+
+
+async def _store_copy(source: str, target: str, force: bool) -> int:
+    from bot.app import legacy_work, load_library
+    from bot.store.address import shown
+    from bot.store.copy import CopyRefused, copy_store
+    from bot.store.errors import StoreError
+    from bot.store.open import UnknownStore
+
+    try:
+        copied = await copy_store(source, target, force=force,
+                                  legacy_work=legacy_work(load_library()))
+    except (CopyRefused, StoreError, UnknownStore, OSError) as err:
+        text = str(err)
+        print(text[:1].upper() + text[1:], file=sys.stderr)
+        return 1
+    for table, n in copied.counts.items():
+        print(f"  {table}: {n}")
+    print(f"Copied {copied.total} rows from {shown(source)} to {shown(target)}; the counts match.")
+    return 0
 
 
 async def _check(root: Path | None) -> int:

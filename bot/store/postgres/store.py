@@ -18,6 +18,7 @@ import asyncpg
 from bot.store.address import shown
 from bot.store.errors import StoreError
 from bot.store.postgres.db import DRIVER_ERRORS
+from bot.store.postgres.dump import DumpMixin
 from bot.store.postgres.migrate import LATEST_VERSION, MIGRATIONS, checked, migrate
 from bot.store.postgres.nights import NightsMixin
 from bot.store.postgres.polls import PollsMixin
@@ -29,7 +30,8 @@ POOL_SIZE = 10  # connections per process at most; a worker's traffic is a few a
 _CLOSE_TIMEOUT = 5.0
 
 
-class PostgresStore(PromptsMixin, PollsMixin, NightsMixin, RemindersMixin, StateMixin):
+class PostgresStore(PromptsMixin, PollsMixin, NightsMixin, RemindersMixin, StateMixin,
+                    DumpMixin):
     """``Store`` on a PostgreSQL database. Create with ``await PostgresStore.open(url)``."""
 
     @classmethod

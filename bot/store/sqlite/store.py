@@ -20,6 +20,7 @@ from typing import Self
 import aiosqlite
 
 from bot.store.sqlite.db import BUSY_TIMEOUT_MS, StoreError, _open_reader
+from bot.store.sqlite.dump import DumpMixin
 from bot.store.sqlite.migrate import MIGRATIONS, _checked, migrate
 from bot.store.sqlite.nights import NightsMixin
 from bot.store.sqlite.polls import PollsMixin
@@ -30,7 +31,8 @@ from bot.store.sqlite.state import StateMixin
 _THREAD_EXIT_TIMEOUT = 1.0
 
 
-class SqliteStore(PromptsMixin, PollsMixin, NightsMixin, RemindersMixin, StateMixin):
+class SqliteStore(PromptsMixin, PollsMixin, NightsMixin, RemindersMixin, StateMixin,
+                  DumpMixin):
     """``Store`` on one SQLite file. Create with ``await SqliteStore.open(path)``; close it."""
 
     @classmethod
