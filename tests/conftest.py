@@ -20,7 +20,7 @@ from bot.core.library import Library
 from bot.core.nights import NightStatus
 from bot.core.reply import Reply
 from bot.core.service import Core, Invocation
-from tests.helpers.pg_server import PgServer, create_database
+from tests.helpers.pg_server import PgServer, give_back, take_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSOLE = Scope("console", "local")
@@ -120,11 +120,17 @@ def pg_server() -> Iterator[PgServer]:
 
 
 @pytest.fixture
-async def store_url(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """This test's own database: a file under tmp_path, or a new database on the server."""
+async def store_url(store_kind: str, tmp_path: Path,
+                    request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """This test's own database: a file under tmp_path, or an empty migrated database on the
+    server (emptied again afterwards for a later test)."""
     if store_kind == "sqlite":
-        return str(tmp_path / "data" / "club.db")
-    return await create_database(request.getfixturevalue("pg_server"))
+        yield str(tmp_path / "data" / "club.db")
+        return
+    server = request.getfixturevalue("pg_server")
+    url = await take_database(server)
+    yield url
+    await give_back(server, url)
 
 
 @pytest.fixture

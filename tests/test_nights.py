@@ -61,8 +61,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def night_core(pack: Content, tmp_path: Path, clock: Clock) -> AsyncIterator[Core]:
-    async with open_core(tmp_path / "club.db", content=pack, rng=random.Random(3),
+async def night_core(pack: Content, store_url: str, clock: Clock) -> AsyncIterator[Core]:
+    # On each store (conftest.py): nights, RSVPs and the scheduler through the whole core.
+    async with open_core(store_url, content=pack, rng=random.Random(3),
                          clock=clock) as core:
         yield core
 
@@ -323,8 +324,8 @@ async def test_club_reminder_hours_apply_to_scheduled_nights(night_core: Core,
 
 
 async def test_restart_at_the_due_time_neither_loses_nor_repeats(
-        pack: Content, tmp_path: Path, clock: Clock) -> None:
-    db = tmp_path / "restart.db"
+        pack: Content, store_url: str, clock: Clock) -> None:
+    db = store_url  # a file, or a database on the test server: the restart is the same
     async with open_core(db, content=pack, clock=clock) as core:
         await club(core)
         await ok(core, "/session schedule novel 9 at friday 19:30")

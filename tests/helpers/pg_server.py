@@ -127,3 +127,36 @@ async def create_database(server: PgServer, *, migrated: bool = True) -> str:
         return server.url(name)
     finally:
         await admin.close()
+
+
+async def take_database(server: PgServer) -> str:
+    """A migrated database with no rows: one a finished test gave back, or a new one. Reusing
+    them keeps the server's folder small (a copy of the template is 8 MB, and deleting a
+    thousand of them at the end of the session took longer than the tests)."""
+    free: list[str] = getattr(server, "_free", [])
+    server._free = free  # type: ignore[attr-defined]
+    return free.pop() if free else await create_database(server)
+
+
+async def give_back(server: PgServer, url: str) -> None:
+    """Empty the database (every table, ids from 1 again) for the next test, if it still has
+    this bot's schema and nothing else; otherwise leave it be."""
+    import asyncpg
+
+    from bot.store.postgres import LATEST_VERSION
+    from bot.store.tables import TABLES
+
+    conn = await asyncpg.connect(url)
+    try:
+        version = await conn.fetchval("SELECT version FROM schema_version")
+        extra = await conn.fetchval(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+            " AND NOT (tablename = ANY($1::text[]))", [*TABLES, "schema_version"])
+        if version != LATEST_VERSION or extra:
+            return
+        await conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY")
+    except asyncpg.PostgresError:
+        return
+    finally:
+        await conn.close()
+    server._free.append(url)  # type: ignore[attr-defined]
