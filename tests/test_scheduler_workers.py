@@ -36,9 +36,13 @@ async def test_four_workers_and_a_kill_deliver_every_reminder_once(pg_server: Pg
         go(procs)
         await until_count(url, "SELECT count(*) FROM attempts", lambda n: n >= REMINDERS // 4,
                           within=20, every=0.02)
-        victim = names[0]
-        procs[0].send_signal(signal.SIGKILL)
-        await procs[0].wait()
+        # Kill the worker holding the most claims right now: mid-batch, not between two.
+        busiest = await fetch(url, "SELECT claimed_by FROM reminders WHERE state = 'sending'"
+                                   " GROUP BY claimed_by ORDER BY count(*) DESC LIMIT 1")
+        victim = str(busiest[0][0]) if busiest else names[0]
+        dead = procs[names.index(victim)]
+        dead.send_signal(signal.SIGKILL)
+        await dead.wait()
         held = {r[0] for r in await fetch(
             url, f"SELECT 'r' || id FROM reminders WHERE state = 'sending'"
                  f" AND claimed_by = '{victim}'")}
@@ -59,7 +63,8 @@ async def test_four_workers_and_a_kill_deliver_every_reminder_once(pg_server: Pg
     # A second attempt only of what the dead worker held, by a live one, once.
     assert set(repeated) <= held
     assert all(len(w) == 2 and victim in w for w in repeated.values())
-    assert {w for _k, w in posts} == set(names)  # all four did their share before the kill
+    by = {w for _k, w in posts}
+    assert victim in by and len(by) >= 3  # the dead one had posted, and the others go on
     if held:  # its claims waited out their lease, then went to the others
         assert finished >= LEASE - 0.5
         survivors = {w for key, n, ws in attempts for w in ws if key in held} - {victim}
