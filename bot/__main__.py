@@ -1,4 +1,4 @@
-"""`python -m bot console|discord|slack|store|check|ask-eval`: the command line."""
+"""`python -m bot console|discord|slack|store|check|new-work|ask-eval|ask-fit`: the command line."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot import __version__
-from bot.config import content_root, default_database, log_file_path
+from bot.config import content_root, default_database, default_pictures_dir, log_file_path
 
 log = logging.getLogger("bot")
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -33,7 +33,7 @@ def _log_to_file(verbose: bool) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="A spoiler-aware discussion bot for Never Let Me Go clubs.",
+        description="A spoiler-aware discussion bot for book and film clubs.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
                               "else BOT_DB_PATH, else your data directory; ':memory:' for none)")
     console.add_argument("--json", action="store_true",
                          help="print one JSON object per reply, for scripts")
+    console.add_argument("--pictures", default=None, metavar="DIR",
+                         help="where pictures such as /club chart are written (default: "
+                              "BOT_PICTURES_DIR, or in your data directory)")
     discord = sub.add_parser("discord", help="run the Discord bot (needs DISCORD_TOKEN)")
     discord.add_argument("--db", default=None,
                          help="SQLite file or postgresql:// URL (default: BOT_DATABASE_URL, "
@@ -73,11 +76,19 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--content", type=Path, default=None,
                        help="folder holding facts/ and prompts/ (default: BOT_CONTENT_DIR, or "
                             "this checkout)")
+    new = sub.add_parser("new-work", help="write a skeleton pack for a new work, to fill in")
+    new.add_argument("id", help="the work's id: lower-case letters, digits and hyphens")
+    new.add_argument("--title", default=None, help="its title (default: from the id)")
+    new.add_argument("--author", default=None, help="its author")
+    new.add_argument("--year", type=int, default=None, help="the year it was published")
+    new.add_argument("--content", type=Path, default=None,
+                     help="folder holding facts/ and prompts/ (default: BOT_CONTENT_DIR, or "
+                          "this checkout)")
     evaluate = sub.add_parser("ask-eval", help="score /ask on the question sets in tests/ask")
     evaluate.add_argument("--work", default="all",
                           help="the work whose sets to ask, by id (default: all)")
     evaluate.add_argument("--set", dest="which", default="all",
-                          choices=("dev", "probe", "probe2", "heldout", "all"),
+                          choices=("dev", "probe", "probe2", "probe3", "heldout", "all"),
                           help="which set to ask (default: all)")
     evaluate.add_argument("--misses", action="store_true",
                           help="list each miss of the dev and probe sets, with its answer")
@@ -99,11 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         _log_to_file(args.verbose)
     else:
         # A service's log is its stderr (docker logs, journald); INFO tells what it is doing.
-        quiet = args.command in ("check", "ask-eval", "ask-fit", "store") and not args.verbose
+        quiet = args.command in ("check", "new-work", "ask-eval", "ask-fit", "store") and \
+            not args.verbose
         logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                             format=_LOG_FORMAT, stream=sys.stderr)
     if args.command == "console":
-        return asyncio.run(_console(args.db, args.json))
+        return asyncio.run(_console(args.db, args.json, args.pictures))
     if args.command == "discord":
         return _discord(args.db, args.invite)
     if args.command == "slack":
@@ -112,6 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_check(args.content))
     if args.command == "store":
         return asyncio.run(_store_copy(args.source, args.target, args.force))
+    if args.command == "new-work":
+        from bot.new_work import main as new_work
+
+        return new_work(args.content or content_root(), args.id, args.title, args.author,
+                        args.year)
     if args.command == "ask-fit":
         from bot.ask_fit import main as ask_fit
 
@@ -124,10 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-async def _console(db: str | None, as_json: bool) -> int:
+async def _console(db: str | None, as_json: bool, pictures: str | None) -> int:
     from bot.launch import run_console
 
-    return await run_console.serve(db or default_database(), as_json=as_json)
+    return await run_console.serve(db or default_database(), as_json=as_json,
+                                   pictures=Path(pictures) if pictures else
+                                   default_pictures_dir())
 
 
 def _discord(db: str | None, invite: bool) -> int:

@@ -48,6 +48,8 @@ async def populate(path: Path) -> None:
         await store.set_spoiler_mode(other.id, SpoilerMode.TAG)
         await store.set_member_progress(SCOPE, "mo", W, novel=9)
         await store.set_member_progress(SCOPE, "mo", R, film=12)
+        await store.set_member_settings(SCOPE, "mo", private=True, name="Mo")
+        await store.set_club_pictures(club.id, members=True, images=True)
         await store.mark_prompt_used(club.id, W, "p1")
         night = await store.add_night(club.id, plan(10, Repeat.WEEKLY))
         second = await store.add_night(club.id, plan(11))
@@ -80,6 +82,7 @@ async def test_a_sqlite_file_goes_to_postgresql_and_back_unchanged(
         assert await table_rows(a) == await table_rows(b)
         assert await table_rows(pg) == await table_rows(a)
         # Through the port, PostgreSQL answers as the file did.
+        club_id = (await a.export_rows("clubs"))[1][0][0]
         for store in (b, pg):
             ctx = await store.context(SCOPE, "c1", "mo")
             assert ctx == await a.context(SCOPE, "c1", "mo")
@@ -87,6 +90,9 @@ async def test_a_sqlite_file_goes_to_postgresql_and_back_unchanged(
             assert ctx.club.progress_in(W) == Progress(5, 11) and ctx.member_in(R) == \
                 Progress(0, 12)
             assert await store.get_state("discord:synced:1:global") == "digest"
+            assert ctx.club.chart_members and ctx.club.images
+            assert await store.club_member_points(club_id, W) == await a.club_member_points(
+                club_id, W)
         # Ids go on after the copied ones: no new club takes an old one's id.
         newer = await pg.create_club(SCOPE, "c-new", medium=Medium.BOTH, tz="UTC", host="h",
                                      work=W)

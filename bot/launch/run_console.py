@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from os import PathLike
+from pathlib import Path
 
 from bot.adapters.console import Console, local_zone
 from bot.adapters.state import AdapterState
@@ -12,9 +13,10 @@ from bot.app import StartupError, serving
 from bot.core.service import Core
 
 
-async def serve(db: str | PathLike[str], *, as_json: bool) -> int:
+async def serve(db: str | PathLike[str], *, as_json: bool, pictures: Path | None = None
+                ) -> int:
     def console(core: Core, _state: AdapterState) -> Console:
-        return Console(core, as_json=as_json, tz=local_zone())
+        return Console(core, as_json=as_json, tz=local_zone(), pictures=pictures)
 
     try:
         async with serving(db, "console", console) as running:

@@ -3,7 +3,7 @@
 Needs the optional extra: ``pip install -e '.[postgres]'`` (asyncpg). Inside, as in the SQLite
 package: ``db`` (the pool, transactions, errors), ``migrate`` (``migrations/*.sql``, applied
 under an advisory lock), ``clubs``, ``prompts``, ``nights``, ``reminders``, ``polls``,
-``state`` (one mixin each) and ``store`` (``PostgresStore``, built from them).
+``pictures``, ``state`` (one mixin each) and ``store`` (``PostgresStore``, built from them).
 """
 
 from bot.store.errors import MigrationFailed, SchemaTooNew, StoreError, UnknownClub

@@ -24,9 +24,9 @@ _CLUB_COLUMNS = """
     (SELECT coalesce(array_agg(h.user_id ORDER BY h.joined_at, h.user_id), '{}')
         FROM club_members AS h WHERE h.club_id = c.id AND h.is_host = 1) AS hosts,
     (SELECT count(*) FROM club_members AS n WHERE n.club_id = c.id) AS member_count,
-    c.archived_at, c.reminder_hours
+    c.archived_at, c.reminder_hours, c.chart_members, c.images
 """
-CLUB_WIDTH = 12  # columns in _CLUB_COLUMNS
+CLUB_WIDTH = 14  # columns in _CLUB_COLUMNS
 
 # (SELECT 1) drives the LEFT JOINs so there is always exactly one row, club or not.
 _CONTEXT_SQL = f"""
@@ -94,11 +94,12 @@ def parse_hours(text: str) -> tuple[int, ...]:
 
 def club_from_row(scope: Scope, channel: str, row: Sequence[Any]) -> Club:
     (club_id, medium, work, read, mode, tz, created_by, created_at, hosts, count, archived,
-     reminders) = tuple(row)[:CLUB_WIDTH]
+     reminders, chart_members, images) = tuple(row)[:CLUB_WIDTH]
     return Club(id=club_id, scope=scope, channel=channel, medium=Medium(medium), work=work,
                 read=reading(read), mode=SpoilerMode(mode), tz=tz, hosts=tuple(hosts),
                 member_count=count, created_by=created_by, created_at=created_at,
-                archived=archived is not None, reminders=parse_hours(reminders))
+                archived=archived is not None, reminders=parse_hours(reminders),
+                chart_members=bool(chart_members), images=bool(images))
 
 
 async def lock_club(conn: Conn, club_id: int) -> None:

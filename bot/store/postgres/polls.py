@@ -54,6 +54,12 @@ class PollsMixin(Db):
                                    club_id)
         return _poll(row) if row else None
 
+    async def latest_poll_of(self, club_id: int) -> Poll | None:
+        row = await self._read_row(_POLL_SQL + " WHERE p.club_id = $1"
+                                   " ORDER BY (p.closed_at IS NULL) DESC, p.id DESC LIMIT 1",
+                                   club_id)
+        return _poll(row) if row else None
+
     async def cast_vote(self, poll_id: int, user: str, work: str) -> Poll:
         async with self._write() as conn:
             await conn.execute(

@@ -21,6 +21,7 @@ from bot.store.postgres.db import DRIVER_ERRORS
 from bot.store.postgres.dump import DumpMixin
 from bot.store.postgres.migrate import LATEST_VERSION, MIGRATIONS, checked, migrate
 from bot.store.postgres.nights import NightsMixin
+from bot.store.postgres.pictures import PicturesMixin
 from bot.store.postgres.polls import PollsMixin
 from bot.store.postgres.prompts import PromptsMixin
 from bot.store.postgres.reminders import RemindersMixin
@@ -30,8 +31,8 @@ POOL_SIZE = 10  # connections per process at most; a worker's traffic is a few a
 _CLOSE_TIMEOUT = 5.0
 
 
-class PostgresStore(PromptsMixin, PollsMixin, NightsMixin, RemindersMixin, StateMixin,
-                    DumpMixin):
+class PostgresStore(PromptsMixin, PollsMixin, PicturesMixin, NightsMixin, RemindersMixin,
+                    StateMixin, DumpMixin):
     """``Store`` on a PostgreSQL database. Create with ``await PostgresStore.open(url)``."""
 
     @classmethod
