@@ -19,7 +19,7 @@ from bot.store.postgres.db import DRIVER_ERRORS, log
 
 _MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
-# pg_advisory_xact_lock's key: any constant of our own ("nlmg" in ASCII).
+# pg_advisory_xact_lock's key: any constant of our own, the same in every worker.
 MIGRATION_LOCK = 0x6E6C6D67
 
 
