@@ -1,4 +1,4 @@
-"""`python -m bot console|discord|slack|check|new-work|ask-eval|ask-fit`: the command line."""
+"""`python -m bot console|discord|slack|store|check|new-work|ask-eval|ask-fit`: the command line."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot import __version__
-from bot.config import content_root, default_db_path, default_pictures_dir, log_file_path
+from bot.config import content_root, default_database, default_pictures_dir, log_file_path
 
 log = logging.getLogger("bot")
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     console = sub.add_parser("console", help="talk to the bot on this terminal (no token)")
     console.add_argument("--db", default=None,
-                         help="SQLite file (default: in your data directory; ':memory:' for none)")
+                         help="SQLite file or postgresql:// URL (default: BOT_DATABASE_URL, "
+                              "else BOT_DB_PATH, else your data directory; ':memory:' for none)")
     console.add_argument("--json", action="store_true",
                          help="print one JSON object per reply, for scripts")
     console.add_argument("--pictures", default=None, metavar="DIR",
@@ -48,18 +49,28 @@ def _parser() -> argparse.ArgumentParser:
                               "BOT_PICTURES_DIR, or in your data directory)")
     discord = sub.add_parser("discord", help="run the Discord bot (needs DISCORD_TOKEN)")
     discord.add_argument("--db", default=None,
-                         help="SQLite file (default: BOT_DB_PATH, or in your data directory)")
+                         help="SQLite file or postgresql:// URL (default: BOT_DATABASE_URL, "
+                              "else BOT_DB_PATH, else your data directory)")
     discord.add_argument("--invite", action="store_true",
                          help="print the link that adds the bot to a server, and exit")
     slack = sub.add_parser("slack", help="run the Slack bot (Socket Mode, or --http)")
     slack.add_argument("--db", default=None,
-                       help="SQLite file (default: BOT_DB_PATH, or in your data directory)")
+                       help="SQLite file or postgresql:// URL (default: BOT_DATABASE_URL, "
+                              "else BOT_DB_PATH, else your data directory)")
     slack.add_argument("--http", action="store_true",
                        help="serve Slack's requests over HTTP (needs SLACK_SIGNING_SECRET) "
                             "instead of Socket Mode (needs SLACK_APP_TOKEN)")
     slack.add_argument("--port", type=int, default=3000, help="the HTTP port (default 3000)")
     slack.add_argument("--manifest", action="store_true",
                        help="print the Slack app manifest for these commands, and exit")
+    store = sub.add_parser("store", help="manage the database (copy it to another store)")
+    store_sub = store.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    copy = store_sub.add_parser(
+        "copy", help="copy every row from one store to another (SQLite <-> PostgreSQL)")
+    copy.add_argument("source", help="SQLite file, sqlite:///path or postgresql:// URL")
+    copy.add_argument("target", help="SQLite file, sqlite:///path or postgresql:// URL")
+    copy.add_argument("--force", action="store_true",
+                      help="replace the target's rows if it has any")
     check = sub.add_parser("check", help="validate every work's facts and prompts, and build "
                                          "the bot once")
     check.add_argument("--content", type=Path, default=None,
@@ -99,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         _log_to_file(args.verbose)
     else:
         # A service's log is its stderr (docker logs, journald); INFO tells what it is doing.
-        quiet = args.command in ("check", "new-work", "ask-eval", "ask-fit") and not args.verbose
+        quiet = args.command in ("check", "new-work", "ask-eval", "ask-fit", "store") and \
+            not args.verbose
         logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                             format=_LOG_FORMAT, stream=sys.stderr)
     if args.command == "console":
@@ -110,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         return _slack(args)
     if args.command == "check":
         return asyncio.run(_check(args.content))
+    if args.command == "store":
+        return asyncio.run(_store_copy(args.source, args.target, args.force))
     if args.command == "new-work":
         from bot.new_work import main as new_work
 
@@ -130,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 async def _console(db: str | None, as_json: bool, pictures: str | None) -> int:
     from bot.launch import run_console
 
-    return await run_console.serve(db or default_db_path(), as_json=as_json,
+    return await run_console.serve(db or default_database(), as_json=as_json,
                                    pictures=Path(pictures) if pictures else
                                    default_pictures_dir())
 
@@ -143,7 +157,7 @@ def _discord(db: str | None, invite: bool) -> int:
     if invite:
         return launch.print_invite()
     try:
-        return asyncio.run(launch.serve(db or default_db_path()))
+        return asyncio.run(launch.serve(db or default_database()))
     except KeyboardInterrupt:
         return 0
 
@@ -156,10 +170,30 @@ def _slack(args: argparse.Namespace) -> int:
         return launch.print_manifest()
     load_env_file()
     try:
-        return asyncio.run(launch.serve(args.db or default_db_path(), http=args.http,
+        return asyncio.run(launch.serve(args.db or default_database(), http=args.http,
                                         port=args.port))
     except KeyboardInterrupt:
         return 0
+
+
+async def _store_copy(source: str, target: str, force: bool) -> int:
+    from bot.app import legacy_work, load_library
+    from bot.store.address import shown
+    from bot.store.copy import CopyRefused, copy_store
+    from bot.store.errors import StoreError
+    from bot.store.open import UnknownStore
+
+    try:
+        copied = await copy_store(source, target, force=force,
+                                  legacy_work=legacy_work(load_library()))
+    except (CopyRefused, StoreError, UnknownStore, OSError) as err:
+        text = str(err)
+        print(text[:1].upper() + text[1:], file=sys.stderr)
+        return 1
+    for table, n in copied.counts.items():
+        print(f"  {table}: {n}")
+    print(f"Copied {copied.total} rows from {shown(source)} to {shown(target)}; the counts match.")
+    return 0
 
 
 async def _check(root: Path | None) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from bot.adapters.state import AdapterState
-from bot.config import content_root, default_work
+from bot.config import content_root, default_work, worker_id
 from bot.core.commands import Registry, build_registry
 from bot.core.content import Content
 from bot.core.content.loader import load_library as load_works
@@ -88,8 +88,8 @@ async def service_core(db_path: str | PathLike[str]) -> AsyncIterator[Core]:
     """The core for a running service (console, Discord, Slack), with start-up failures
     turned into one plain message."""
     from bot.core.content import ContentInvalid
-    from bot.store.open import UnknownStore
-    from bot.store.sqlite import StoreError
+    from bot.store.errors import DriverMissing, StoreError
+    from bot.store.open import UnknownStore, shown
 
     try:
         library = load_library()
@@ -101,10 +101,13 @@ async def service_core(db_path: str | PathLike[str]) -> AsyncIterator[Core]:
     async with AsyncExitStack() as stack:
         try:
             core = await stack.enter_async_context(open_core(db_path, library=library))
+        except DriverMissing as err:
+            text = str(err)
+            raise StartupError(text[:1].upper() + text[1:]) from None
         except (OSError, StoreError, UnknownStore) as err:
             text = str(err)  # the store's own errors already say which file
             if not text.lower().startswith("cannot open"):
-                text = f"Cannot open the database at {db_path}: {text}"
+                text = f"Cannot open the database at {shown(db_path)}: {text}"
             raise StartupError(text[:1].upper() + text[1:]) from None
         yield core
 
@@ -123,7 +126,7 @@ A = TypeVar("A", bound=Adapter)
 async def scheduling(core: Core, platform: str, courier: Courier) -> AsyncIterator[Scheduler]:
     """The platform's scheduler running beside its adapter; stopped (its tick cancelled) on
     the way out, before the adapter closes."""
-    scheduler = Scheduler(core.deps, platform, courier)
+    scheduler = Scheduler(core.deps, platform, courier, worker=worker_id())
     task = asyncio.create_task(scheduler.run(), name=f"scheduler:{platform}")
     try:
         yield scheduler

@@ -11,7 +11,7 @@ from pathlib import Path
 import discord
 
 from bot.adapters.discord.invite import application_id, invite_url
-from bot.config import SettingError, env_id
+from bot.config import SettingError, env_id, shards
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +55,15 @@ async def serve(db: str | Path) -> int:
         return 2
     try:
         dev_guild = env_id(DEV_GUILD)
+        mine = shards()
     except SettingError as err:
         print(err, file=sys.stderr)
         return 2
     try:
         async with serving(db, "discord",
-                           lambda core, state: ClubBot(core, state=state,
-                                                       dev_guild=dev_guild)) as bot:
+                           lambda core, state: ClubBot(
+                               core, state=state, dev_guild=dev_guild, shard_count=mine.count,
+                               shard_ids=mine.ids, sync_commands=mine.sync_commands)) as bot:
             await bot.start(token)
     except StartupError as err:
         print(err, file=sys.stderr)

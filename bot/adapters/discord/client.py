@@ -20,7 +20,7 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import discord
@@ -92,11 +92,16 @@ class ClubBot(discord.AutoShardedClient):
     """The bot. Built by ``python -m bot discord`` (and the tests) with a ready core."""
 
     def __init__(self, core: Core, *, state: AdapterState, dev_guild: int | None = None,
-                 shard_count: int | None = None) -> None:
+                 shard_count: int | None = None, shard_ids: Sequence[int] | None = None,
+                 sync_commands: bool = True) -> None:
         # The bot never joins voice: the warnings about voice libraries are noise in its log.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS,
-                         shard_count=shard_count)
+                         shard_count=shard_count,
+                         shard_ids=list(shard_ids) if shard_ids is not None else None)
+        # Of several shard processes, one syncs the commands (they are the application's,
+        # not a shard's); the others take them as synced.
+        self.syncs_commands = sync_commands
         self.core = core
         self.dev_guild = dev_guild
         self.tree = ClubTree(self)
@@ -109,7 +114,10 @@ class ClubBot(discord.AutoShardedClient):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(CommandButton)
-        self.last_sync_sent = await self.sync_commands()
+        if self.syncs_commands:
+            self.last_sync_sent = await self.sync_commands()
+        else:
+            log.info("commands are synced by another process (BOT_SYNC_COMMANDS); not syncing")
         self.synced.set()
 
     async def close(self) -> None:
