@@ -18,6 +18,7 @@ from bot.core.clubs import Context, Scope, SpoilerMode
 from bot.core.content.model import Card, CardKind, Content
 from bot.core.errors import NotFound
 from bot.core.library import Library, Work
+from bot.core.observe import StatusSource
 from bot.core.registry import Command, Registry, quote
 from bot.core.reply import Visibility
 from bot.core.spoilers import Decision, decide
@@ -48,6 +49,7 @@ class Deps:
     rng: random.Random
     clock: Callable[[], datetime]  # always timezone-aware UTC; injected so tests move time
     version: str
+    status: StatusSource | None = None  # the running service's numbers (the admin status)
     caches: dict[str, OrderedDict[Any, Any]] = field(default_factory=dict)
 
     def kept(self, name: str) -> OrderedDict[Any, Any]:

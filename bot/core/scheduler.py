@@ -16,6 +16,7 @@ cancelled or begun, and an earlier one when a later one is due too (after a long
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -72,6 +73,11 @@ class Scheduler:
         self.platform = platform
         self.courier = courier
         self.interval = interval
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """Finish the batch in hand (delivered and marked sent), then leave ``run``."""
+        self._stopping.set()
 
     @property
     def now(self) -> datetime:
@@ -93,17 +99,19 @@ class Scheduler:
             sent += done
             # A full batch means more may wait; a failure means the platform is in trouble,
             # and what failed is back in pending: the next tick (not this one) tries again.
-            if len(dues) < BATCH or failed:
+            # A stop waits for this batch only; the rest stay pending for the next start.
+            if len(dues) < BATCH or failed or self._stopping.is_set():
                 return sent
 
     async def run(self) -> None:
-        """Tick until cancelled. Never raises: a failed tick is logged and tried again."""
+        """Tick until stopped (or cancelled). Never raises: a failed tick is logged and
+        tried again."""
         await self.courier.ready()
         try:
             await self.recover()
         except Exception:
             log.exception("scheduler recovery failed on %s", self.platform)
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self.tick()
                 wait = self.interval
@@ -115,7 +123,8 @@ class Scheduler:
             except Exception:
                 log.exception("scheduler tick failed on %s", self.platform)
                 wait = self.interval
-            await asyncio.sleep(wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), wait)
 
     # -- series -------------------------------------------------------------------------------
 

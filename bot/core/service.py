@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -24,6 +25,7 @@ from bot.core.clubs import Club, Context, SpoilerMode
 from bot.core.content.model import CardKind
 from bot.core.errors import APOLOGY, BadInput, NotAllowed, UserError
 from bot.core.library import Library, Work
+from bot.core.observe import RESTARTING, Observer, Outcome, StatusSource
 from bot.core.registry import (
     SECTIONS,
     WORK_OPTION,
@@ -65,9 +67,13 @@ class Core:
     def __init__(self, library: Library, store: Store, registry: Registry, *,
                  rng: random.Random | None = None,
                  clock: Callable[[], datetime] | None = None,
-                 version: str = __version__) -> None:
+                 version: str = __version__, observer: Observer | None = None,
+                 status: StatusSource | None = None) -> None:
         self.deps = Deps(library=library, store=store, registry=registry,
-                         rng=rng or random.Random(), clock=clock or _utc_now, version=version)
+                         rng=rng or random.Random(), clock=clock or _utc_now, version=version,
+                         status=status)
+        # Told of every command at the one place they all pass (bot.ops: metrics, logs, stop).
+        self.observer = observer
         self._replies: OrderedDict[tuple[Any, ...], Reply] = OrderedDict()
 
     # What tests, benchmarks and the scheduler read; handlers get them through ``Call.deps``.
@@ -86,7 +92,7 @@ class Core:
         except HelpRequested as wanted:
             return await self.run(inv, "help", {"command": wanted.group})
         except UserError as err:
-            return self.error_reply(err)
+            return self._observed_error(inv, err)
         return await self._execute(inv, command, raw)
 
     def parse(self, text: str) -> tuple[Command, dict[str, str]] | None:
@@ -107,7 +113,8 @@ class Core:
         """Discord: a command path and typed option values."""
         command = self.registry.get(path)
         if command is None:
-            return self.error_reply(BadInput(f"I don't know the command {quote('/' + path)}."))
+            return self._observed_error(
+                inv, BadInput(f"I don't know the command {quote('/' + path)}."))
         try:
             # The same checks as typed text: a forged or pasted value gets no further here.
             checked = {k: check_input(v) if isinstance(v, str) else v for k, v in args.items()}
@@ -170,16 +177,40 @@ class Core:
 
     # -- the pipeline ----------------------------------------------------------------------
     async def _execute(self, inv: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
+        """Every command passes here once: the observer (if any) is told, and may turn it
+        away while the service stops."""
+        observer = self.observer
+        if observer is None:
+            return (await self._guarded(inv, command, raw))[0]
+        if not observer.admit(inv, command.path):
+            return self.error_reply(UserError(RESTARTING), command.path)
+        start = time.perf_counter()
+        reply, outcome = self.error_reply(UserError(APOLOGY), command.path), Outcome.ERROR
+        try:
+            reply, outcome = await self._guarded(inv, command, raw)
+            return reply
+        finally:  # cancelled too: an admitted command is always reported done
+            observer.done(inv, command.path, outcome, time.perf_counter() - start, reply)
+
+    def _observed_error(self, inv: Invocation, err: UserError) -> Reply:
+        """Words that name no command: refused before any command runs."""
+        reply = self.error_reply(err)
+        if self.observer is not None and self.observer.admit(inv, ""):
+            self.observer.done(inv, "", Outcome.REFUSED, 0.0, reply)
+        return reply
+
+    async def _guarded(self, inv: Invocation, command: Command, raw: dict[str, Any]
+                       ) -> tuple[Reply, Outcome]:
         """The error boundary: a person's mistake is a polite reply, anything else is logged
         and apologised for. Nothing raises out of the core."""
         try:
-            return await self._answer(inv, command, raw)
+            return await self._answer(inv, command, raw), Outcome.OK
         except UserError as err:
-            return self.error_reply(err, command.path)
+            return self.error_reply(err, command.path), Outcome.REFUSED
         except Exception:
             log.exception("command /%s failed for %s in %s/%s", command.path, inv.user,
                           inv.scope.platform, inv.channel)
-            return self.error_reply(UserError(APOLOGY), command.path)
+            return self.error_reply(UserError(APOLOGY), command.path), Outcome.ERROR
 
     async def _answer(self, inv: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
         ctx = await self.store.context(inv.scope, inv.channel, inv.user)

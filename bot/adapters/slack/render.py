@@ -39,7 +39,7 @@ ACTION = "nlmg_action"
 
 # Slack's own built-in commands cannot be taken by an app (/search is one): ours get a name
 # of their own there, and replies that name a command say it as Slack users must type it.
-SLACK_NAMES = {"search": "nlmg-search"}
+SLACK_NAMES = {"search": "nlmg-search", "status": "bot-status"}
 _NAMED = re.compile(r"(^|`)/(" + "|".join(SLACK_NAMES) + r")\b", re.MULTILINE)
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
