@@ -1,4 +1,5 @@
-"""`python -m bot console|discord|slack|check|ask-eval`: the command line."""
+"""`python -m bot console|discord|slack|check|health|backup|restore|ask-eval|ask-fit`: the
+command line."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from bot import __version__
 from bot.config import content_root, default_db_path, log_file_path
 
 log = logging.getLogger("bot")
-_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def _log_to_file(verbose: bool) -> None:
     """On the console the terminal is the user's: tracebacks go to a log file, not to them."""
+    from bot.ops import logs
+
     handlers: list[logging.Handler] = []
     try:
         path = log_file_path()
@@ -26,14 +28,13 @@ def _log_to_file(verbose: bool) -> None:
         handlers.append(logging.NullHandler())
     if verbose:
         handlers.append(logging.StreamHandler(sys.stderr))
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format=_LOG_FORMAT,
-                        handlers=handlers)
+    logs.setup(logging.INFO if verbose else logging.WARNING, handlers=handlers)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="A spoiler-aware discussion bot for Never Let Me Go clubs.",
+        description="A spoiler-aware discussion bot for book and film clubs.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
@@ -62,6 +63,19 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--content", type=Path, default=None,
                        help="folder holding facts/ and prompts/ (default: BOT_CONTENT_DIR, or "
                             "this checkout)")
+    health = sub.add_parser("health", help="ask the running service if it is ready (exit 0) "
+                                           "or not (exit 1), on BOT_OPS_PORT")
+    health.add_argument("--live", action="store_true",
+                        help="only whether the process answers (/healthz), not /readyz")
+    health.add_argument("--port", type=int, default=None, help="default: BOT_OPS_PORT")
+    backup = sub.add_parser("backup", help="copy the live database to PATH, consistently, "
+                                           "and check the copy")
+    backup.add_argument("path", type=Path, help="the backup file to write (must not exist)")
+    backup.add_argument("--db", default=None, help="default: BOT_DB_PATH")
+    restore = sub.add_parser("restore", help="put the backup at PATH in place of the database "
+                                             "(refused while a bot runs on it)")
+    restore.add_argument("path", type=Path, help="a file written by `python -m bot backup`")
+    restore.add_argument("--db", default=None, help="default: BOT_DB_PATH")
     evaluate = sub.add_parser("ask-eval", help="score /ask on the question sets in tests/ask")
     evaluate.add_argument("--work", default="all",
                           help="the work whose sets to ask, by id (default: all)")
@@ -88,9 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         _log_to_file(args.verbose)
     else:
         # A service's log is its stderr (docker logs, journald); INFO tells what it is doing.
-        quiet = args.command in ("check", "ask-eval", "ask-fit") and not args.verbose
-        logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
-                            format=_LOG_FORMAT, stream=sys.stderr)
+        from bot.ops import logs
+
+        quiet = args.command not in ("discord", "slack") and not args.verbose
+        logs.setup(logging.WARNING if quiet else logging.INFO, stream=sys.stderr)
     if args.command == "console":
         return asyncio.run(_console(args.db, args.json))
     if args.command == "discord":
@@ -99,6 +114,15 @@ def main(argv: list[str] | None = None) -> int:
         return _slack(args)
     if args.command == "check":
         return asyncio.run(_check(args.content))
+    if args.command == "health":
+        from bot.ops.probe import main as probe
+
+        return probe(args.port, live=args.live)
+    if args.command in ("backup", "restore"):
+        from bot.ops.commands import backup_main, restore_main
+
+        run = backup_main if args.command == "backup" else restore_main
+        return run(args.path, args.db or str(default_db_path()))
     if args.command == "ask-fit":
         from bot.ask_fit import main as ask_fit
 

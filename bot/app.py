@@ -156,10 +156,12 @@ async def scheduling(core: Core, platform: str, courier: Courier, *,
         yield scheduler
     finally:
         scheduler.stop()
-        try:
-            await asyncio.wait_for(asyncio.shield(task), grace)
-        except TimeoutError:
-            log.warning("the scheduler's batch did not finish in %.0f s; cancelled", grace)
+        if scheduler.started:  # still waiting for its platform: nothing in hand to finish
+            try:
+                await asyncio.wait_for(asyncio.shield(task), grace)
+            except TimeoutError:
+                log.warning("the scheduler's batch did not finish in %.0f s; cancelled",
+                            grace)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

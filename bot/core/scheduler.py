@@ -74,6 +74,7 @@ class Scheduler:
         self.courier = courier
         self.interval = interval
         self._stopping = asyncio.Event()
+        self.started = False  # past the courier's ready(): a stop waits for its batch
 
     def stop(self) -> None:
         """Finish the batch in hand (delivered and marked sent), then leave ``run``."""
@@ -107,6 +108,7 @@ class Scheduler:
         """Tick until stopped (or cancelled). Never raises: a failed tick is logged and
         tried again."""
         await self.courier.ready()
+        self.started = True
         try:
             await self.recover()
         except Exception:

@@ -1,0 +1,90 @@
+"""What ops reads of each platform's connection: the readiness check (``/readyz``, and the
+connections line of the admin status), the Discord gateway's latency per shard for the
+metrics, and, on the Slack HTTP listener, a request id and the count of late acks."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from bot.ops import logs
+from bot.ops.health import PlatformCheck
+from bot.ops.metrics import Metrics
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.client import ClubBot
+
+SLOW_ACK = 2.0  # seconds: Slack allows 3 for the ack, and retries past them
+
+
+def discord_check(bot: ClubBot) -> PlatformCheck:
+    """Ready when the gateway is: logged in, and every shard connected."""
+
+    async def check() -> tuple[bool, str]:
+        shards = bot.shards
+        if not bot.is_ready() or not shards:
+            return False, "Discord gateway not connected yet"
+        down = sorted(i for i, shard in shards.items() if shard.is_closed())
+        total = len(shards)
+        if down:
+            return False, f"Discord shards {down} of {total} not connected"
+        return True, f"Discord, {total} shard{'s' if total != 1 else ''}, all connected"
+
+    return check
+
+
+def discord_latency(bot: ClubBot, metrics: Metrics) -> Callable[[], None]:
+    """Sets the gateway latency gauge per shard; run before each scrape."""
+
+    def update() -> None:
+        for shard, latency in bot.latencies:
+            if math.isfinite(latency):
+                metrics.gateway_latency.labels(str(shard)).set(latency)
+
+    return update
+
+
+def slack_socket_check(handler: Any) -> PlatformCheck:
+    """Socket Mode: ready while its websocket is connected."""
+
+    async def check() -> tuple[bool, str]:
+        client = getattr(handler, "client", None)
+        if client is None or not await client.is_connected():
+            return False, "Slack Socket Mode not connected"
+        return True, "Slack, Socket Mode, connected"
+
+    return check
+
+
+def slack_http_check(listening: Callable[[], bool], port: int) -> PlatformCheck:
+    async def check() -> tuple[bool, str]:
+        if not listening():
+            return False, f"Slack HTTP listener not bound on port {port}"
+        return True, f"Slack, HTTP listener on port {port}"
+
+    return check
+
+
+def slack_edge(metrics: Metrics | None) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """aiohttp middleware on the Slack listener: each request gets its request id as it
+    arrives (so the adapter's, the core's and the store's lines share it), and an answer
+    that left past ``SLOW_ACK`` is counted."""
+
+    @web.middleware
+    async def edge(request: web.Request,
+                   handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                   ) -> web.StreamResponse:
+        logs.new_request("slack")
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        try:
+            return await handler(request)
+        finally:
+            if metrics is not None and loop.time() - start > SLOW_ACK:
+                metrics.slack_slow_acks.inc()
+
+    return edge
