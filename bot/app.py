@@ -15,7 +15,7 @@ import logging
 import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -81,7 +81,8 @@ async def open_core(
         from bot.ops.timed_store import TimedStore
         from bot.ops.watch import Watch
 
-        store = TimedStore(store, metrics)
+        now = clock or _utc_now
+        store = TimedStore(store, metrics, clock=lambda: now().timestamp())
         observer = observer or Watch(metrics)
     try:
         yield Core(library, store, registry or build_registry(), rng=rng, clock=clock,
@@ -95,6 +96,10 @@ def adapter_state(core: Core) -> AdapterState:
     to back up), behind its own small port."""
     state: AdapterState = core.store  # type: ignore[assignment]  # each store implements both
     return state
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class StartupError(Exception):
