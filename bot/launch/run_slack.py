@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ if TYPE_CHECKING:
     from bot.adapters.state import AdapterState
     from bot.core.service import Core
 
+log = logging.getLogger(__name__)
 BOT_TOKEN = "SLACK_BOT_TOKEN"
 API_URL = "SLACK_API_URL"  # another Web API base (a proxy; the tests' fake Slack)
 APP_TOKEN = "SLACK_APP_TOKEN"
@@ -96,7 +98,7 @@ async def serve(db: str | Path, *, http: bool, port: int) -> int:
                 try:
                     await web.TCPSite(runner, "0.0.0.0", port).start()
                     listening = True
-                    print(f"Listening for Slack on port {port}, path {PATH}.", file=sys.stderr)
+                    log.info("listening for Slack on port %d, path %s", port, PATH)
                     await ops.stop.wait()
                 finally:
                     listening = False

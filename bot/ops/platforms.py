@@ -5,6 +5,7 @@ metrics, and, on the Slack HTTP listener, a request id and the count of late ack
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from bot.ops.metrics import Metrics
 if TYPE_CHECKING:
     from bot.adapters.discord.client import ClubBot
 
+log = logging.getLogger("bot.ops.slack")
 SLOW_ACK = 2.0  # seconds: Slack allows 3 for the ack, and retries past them
 
 
@@ -81,10 +83,16 @@ def slack_edge(metrics: Metrics | None) -> Callable[..., Awaitable[web.StreamRes
         logs.new_request("slack")
         loop = asyncio.get_running_loop()
         start = loop.time()
+        status = 500
         try:
-            return await handler(request)
+            response = await handler(request)
+            status = response.status
+            return response
         finally:
-            if metrics is not None and loop.time() - start > SLOW_ACK:
+            spent = loop.time() - start
+            if metrics is not None and spent > SLOW_ACK:
                 metrics.slack_slow_acks.inc()
+            log.info("slack request answered", extra={"status": status,
+                                                      "duration_ms": round(spent * 1000, 3)})
 
     return edge
