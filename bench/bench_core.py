@@ -1,7 +1,9 @@
 """Every command in process, through the core and the real SQLite store, beside a no-op
-command taking the same path. Prints p50/p99 per command and the ratio to the no-op.
+command taking the same path. Prints p50/p99 per command and the ratio to the no-op; then the
+same commands on two cores side by side, one with the ops metrics on (every command counted
+and timed, every store call timed) and one without, and the ratio of their times.
 
-    .venv/bin/python bench/bench_core.py [--iterations N]
+    .venv/bin/python bench/bench_core.py [--iterations N] [--metrics-only]
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bot.core.clubs import Scope
 from bot.core.commands import Command, Group, build_registry
 from bot.core.reply import Draft, Part
 from bot.core.service import Core, Invocation
+from bot.ops.metrics import Metrics
 
 SCOPE = Scope("bench", "local")
 HOST = Invocation(SCOPE, "club", "host", is_admin=True)
@@ -84,9 +87,7 @@ async def main(n: int, cold: bool) -> None:
             Command("noop", None, "does nothing", _noop), Group("noop", "does nothing"))
         async with open_core(Path(tmp) / "bench.db", registry=registry,
                              rng=random.Random(1)) as core:
-            await core.run_text(HOST, "/club create both")
-            await core.run_text(HOST, "/club progress novel 12")
-            await core.run_text(MEMBER, "/club join")
+            await _club(core)
             noop = await timed(core, MEMBER, "/noop", n)
             base = statistics.median(noop)
             print(f"start-up (load + validate content, open + migrate store): "
@@ -105,10 +106,58 @@ async def main(n: int, cold: bool) -> None:
                      " [pure replies repeat from the cache; --cold for first asks]"))
 
 
+async def _club(core: Core) -> None:
+    await core.run_text(HOST, "/club create both")
+    await core.run_text(HOST, "/club progress novel 12")
+    await core.run_text(MEMBER, "/club join")
+
+
+async def metrics_cost(n: int) -> float:
+    """Metrics on against off, in the same run: the two cores take turns, call by call, so
+    whatever else the machine does falls on both alike. Per command, the ratio of their
+    median times; over all commands, the geometric mean of those ratios. Wall time, and the
+    event loop thread's own CPU time (which other processes on a shared machine cannot
+    lengthen)."""
+    lines = [(MEMBER, x) for x in LINES] + [(HOST, x) for x in HOST_LINES]
+    ratios: dict[str, list[float]] = {"wall": [], "cpu": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        async with open_core(Path(tmp) / "off.db", rng=random.Random(1)) as off, \
+                open_core(Path(tmp) / "on.db", rng=random.Random(1),
+                          metrics=Metrics()) as on:
+            for core in (off, on):
+                await _club(core)
+            for inv, line in lines:
+                wall: dict[str, list[int]] = {"off": [], "on": []}
+                cpu: dict[str, list[int]] = {"off": [], "on": []}
+                for i in range(n + 20):
+                    pair = (("off", off), ("on", on)) if i % 2 else (("on", on), ("off", off))
+                    for name, core in pair:
+                        start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
+                        await core.run_text(inv, line)
+                        if i >= 20:
+                            wall[name].append(time.perf_counter_ns() - start)
+                            cpu[name].append(time.thread_time_ns() - start_cpu)
+                for kind, spent in (("wall", wall), ("cpu", cpu)):
+                    ratios[kind].append(statistics.median(spent["on"])
+                                        / statistics.median(spent["off"]))
+    wall_ratio = statistics.geometric_mean(ratios["wall"])
+    cpu_ratio = statistics.geometric_mean(ratios["cpu"])
+    print(f"metrics on/off over {len(lines)} commands x {n} calls each (geometric mean of "
+          f"per-command p50 ratios): wall {wall_ratio:.3f}, loop CPU {cpu_ratio:.3f} "
+          "(aim: under 1.05)")
+    return wall_ratio
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--iterations", type=int, default=500)
     parser.add_argument("--cold", action="store_true",
                         help="turn the core's reply cache off: every reply computed afresh")
+    parser.add_argument("--metrics-only", action="store_true",
+                        help="only the metrics on/off comparison")
     args = parser.parse_args()
-    asyncio.run(main(args.iterations, args.cold))
+    if not args.metrics_only:
+        asyncio.run(main(args.iterations, args.cold))
+    elif args.cold:
+        service.REPLIES_KEPT = 0
+    asyncio.run(metrics_cost(args.iterations))

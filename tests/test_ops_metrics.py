@@ -108,7 +108,7 @@ async def test_console_commands_count_exactly(world: World) -> None:
     assert delta[("bot_parts_withheld_total", (("how", "hidden"), ("platform", "console")))
                  ] >= 1
     # The store answered each of them, timed per method, context() first of all.
-    assert delta[("bot_store_query_seconds_count", (("method", "context"),))] >= 6
+    assert delta[("bot_store_calls_total", (("method", "context"),))] >= 7
 
 
 async def test_discord_and_slack_commands_count_exactly(world: World) -> None:

@@ -182,15 +182,18 @@ class Core:
         observer = self.observer
         if observer is None:
             return (await self._guarded(inv, command, raw))[0]
-        if not observer.admit(inv, command.path):
-            return self.error_reply(UserError(RESTARTING), command.path)
+        path = command.path  # a property that formats: read once
+        if not observer.admit(inv, path):
+            return self.error_reply(UserError(RESTARTING), path)
         start = time.perf_counter()
-        reply, outcome = self.error_reply(UserError(APOLOGY), command.path), Outcome.ERROR
+        answered: tuple[Reply, Outcome] | None = None
         try:
-            reply, outcome = await self._guarded(inv, command, raw)
-            return reply
+            answered = await self._guarded(inv, command, raw)
+            return answered[0]
         finally:  # cancelled too: an admitted command is always reported done
-            observer.done(inv, command.path, outcome, time.perf_counter() - start, reply)
+            if answered is None:
+                answered = self.error_reply(UserError(APOLOGY), path), Outcome.ERROR
+            observer.done(inv, path, answered[1], time.perf_counter() - start, answered[0])
 
     def _observed_error(self, inv: Invocation, err: UserError) -> Reply:
         """Words that name no command: refused before any command runs."""

@@ -20,7 +20,6 @@ import os
 import re
 import sys
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -33,42 +32,50 @@ MASK = "[redacted]"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-@dataclass(frozen=True, slots=True)
 class Request:
-    """Who and what one interaction is about, for every line logged while it runs."""
+    """One interaction, begun by an adapter as it arrives (the Slack listener's edge): the
+    commands the core runs inside it fill in what they are, in place."""
 
-    id: str
-    platform: str = ""
-    command: str = ""
-    workspace: str = ""
-    fields: dict[str, str] = field(default_factory=dict)
-    open: bool = True
+    __slots__ = ("command", "fields", "number", "platform", "workspace")
+
+    def __init__(self, number: int, platform: str = "", fields: dict[str, str] | None = None
+                 ) -> None:
+        self.number = number  # the id, as a number: formatted only when a line is logged
+        self.platform, self.command, self.workspace = platform, "", ""
+        self.fields = fields
 
 
-REQUEST: ContextVar[Request | None] = ContextVar("bot_request", default=None)
-_ids = itertools.count(1)
+# What is running now: an adapter's Request, or, for a command no adapter began (the console,
+# a Discord interaction, which discord.py gives a task of its own), the core's own
+# (number, platform, command, workspace), a tuple because it is made on every command.
+Current = Request | tuple[int, str, str, str]
+REQUEST: ContextVar[Current | None] = ContextVar("bot_request", default=None)
+ids = itertools.count(1)  # request numbers, in this process
 _PROCESS = f"{os.getpid():x}"
 
 
 def new_request(platform: str = "", **fields: str) -> Request:
     """Start a request here (an adapter, as an interaction arrives); returns it."""
-    request = Request(f"{_PROCESS}-{next(_ids):x}", platform=platform, fields=fields)
+    request = Request(next(ids), platform, fields)
     REQUEST.set(request)
     return request
 
 
-def enter_command(platform: str, command: str, workspace: str) -> None:
-    """The core starts a command: in the adapter's request if one is open, else a new one."""
+def current() -> dict[str, str]:
+    """The request's fields for a log line: its id, platform, command and workspace."""
     request = REQUEST.get()
-    if request is None or not request.open:
-        request = Request(f"{_PROCESS}-{next(_ids):x}")
-    REQUEST.set(replace(request, platform=platform, command=command, workspace=workspace))
-
-
-def leave_command() -> None:
-    request = REQUEST.get()
-    if request is not None:
-        REQUEST.set(replace(request, open=False))
+    if request is None:
+        return {}
+    if isinstance(request, Request):
+        number, platform, command, workspace = (request.number, request.platform,
+                                                request.command, request.workspace)
+        extra = request.fields or {}
+    else:
+        number, platform, command, workspace = request
+        extra = {}
+    found = {"request_id": f"{_PROCESS}-{number:x}", "platform": platform,
+             "command": command, "workspace": workspace}
+    return {k: v for k, v in {**found, **extra}.items() if v}
 
 
 class Redacting(logging.Formatter):
@@ -88,9 +95,9 @@ class Redacting(logging.Formatter):
 class TextFormatter(Redacting):
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
-        request = REQUEST.get()
-        if request is not None:
-            line += f" [request {request.id}]"
+        found = current()
+        if found:
+            line += f" [request {found['request_id']}]"
         return self.redact(line)
 
 
@@ -107,13 +114,7 @@ class JsonFormatter(Redacting):
             "event": record.getMessage(),
             "logger": record.name,
         }
-        request = REQUEST.get()
-        if request is not None:
-            out["request_id"] = request.id
-            for key in ("platform", "command", "workspace"):
-                if value := getattr(request, key):
-                    out[key] = value
-            out.update(request.fields)
+        out.update(current())
         for key, value in vars(record).items():
             if key not in _RESERVED and not key.startswith("_"):
                 out[key] = value

@@ -45,7 +45,7 @@ def discord_latency(bot: ClubBot, metrics: Metrics) -> Callable[[], None]:
     def update() -> None:
         for shard, latency in bot.latencies:
             if math.isfinite(latency):
-                metrics.gateway_latency.labels(str(shard)).set(latency)
+                metrics.gateway_latency.set((str(shard),), latency)
 
     return update
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -78,5 +79,8 @@ class MeteredScheduler(Scheduler):
     async def tick(self) -> int:
         if self.metrics is None:
             return await super().tick()
-        with self.metrics.tick_seconds.labels(self.platform).time():
+        start = time.perf_counter()
+        try:
             return await super().tick()
+        finally:
+            self.metrics.tick_seconds.observe((self.platform,), time.perf_counter() - start)

@@ -1,17 +1,19 @@
-"""The store, timed: every call of the store port observed in ``bot_store_query_seconds`` by
-method, and the reminders the scheduler claims and marks counted (due, sent, dropped, late,
-and how late) from what passes through; the store itself is unchanged."""
+"""The store, timed: every call of the store port counted by method and one in
+``STORE_SAMPLE`` timed into ``bot_store_query_seconds``; and the reminders the scheduler
+claims and marks counted (due, sent, dropped, late, and how late) from what passes through.
+The store itself is unchanged."""
 
 from __future__ import annotations
 
 import functools
 import inspect
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.core.nights import Due
-from bot.ops.metrics import LATE_AFTER, Metrics
+from bot.ops.metrics import LATE_AFTER, STORE_SAMPLE, Metrics
 
 _REMINDERS = frozenset({"claim_due", "claimed", "finish_reminders"})
 
@@ -30,8 +32,10 @@ class TimedStore:
         attr = getattr(self.inner, name)
         if name.startswith("_") or not callable(attr) or name in ("close", "closed"):
             return attr
-        timer = self._metrics.query_seconds.labels(name)
-        wrapped = _timed(attr, timer, self._after(name) if name in _REMINDERS else None)
+        m = self._metrics
+        wrapped = _timed(attr, m.query_seconds.bounds, m.query_seconds.row((name,)),
+                         m.store_calls.cell((name,)),
+                         self._after(name) if name in _REMINDERS else None)
         setattr(self, name, wrapped)  # built once per method: later calls skip __getattr__
         return wrapped
 
@@ -45,33 +49,48 @@ class TimedStore:
             at = due.night.wall.instant().timestamp() - due.hours * 3600
             self._claimed[due.id] = (platform, at)
         if dues:
-            self._metrics.reminders.labels(platform, "due").inc(len(dues))
+            self._metrics.reminders.inc((platform, "due"), len(dues))
 
     def _finished(self, sent: Sequence[int], skipped: Sequence[int]) -> None:
         m, now = self._metrics, self._clock()
         for reminder in sent:
             platform, at = self._claimed.pop(reminder, ("?", now))
-            m.reminders.labels(platform, "sent").inc()
+            m.reminders.inc((platform, "sent"))
             late = max(0.0, now - at)
-            m.reminder_lateness.labels(platform).observe(late)
+            m.reminder_lateness.observe((platform,), late)
             if late > LATE_AFTER:
-                m.reminders.labels(platform, "late").inc()
+                m.reminders.inc((platform, "late"))
         for reminder in skipped:
             platform, _at = self._claimed.pop(reminder, ("?", now))
-            m.reminders.labels(platform, "dropped").inc()
+            m.reminders.inc((platform, "dropped"))
 
 
-def _timed(method: Callable[..., Any], timer: Any,
-           after: Callable[[tuple[Any, ...], Any], None] | None) -> Callable[..., Any]:
-    @functools.wraps(method)
-    async def call(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
+def _timed(method: Callable[..., Any], bounds: tuple[float, ...], row: list[float],
+           calls: list[float], after: Callable[[tuple[Any, ...], Any], None] | None
+           ) -> Callable[..., Any]:
+    """The method, counted, and timed into its histogram row one call in ``STORE_SAMPLE``
+    (and always when its result is read for the reminders)."""
+    if not inspect.iscoroutinefunction(method):
+        return method
+    clock = time.perf_counter
+
+    async def timed(*args: Any, **kwargs: Any) -> Any:
+        start = clock()
         try:
             result = await method(*args, **kwargs)
         finally:
-            timer.observe(time.perf_counter() - start)
+            spent = clock() - start
+            row[bisect_left(bounds, spent)] += 1
+            row[-1] += spent
         if after is not None:
             after(args or tuple(kwargs.values()), result)
         return result
 
-    return call if inspect.iscoroutinefunction(method) else method
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        if after is None and calls[0] % STORE_SAMPLE:
+            return method(*args, **kwargs)  # its own coroutine, awaited by the caller
+        return timed(*args, **kwargs)
+
+    return call
