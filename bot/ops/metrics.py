@@ -63,8 +63,9 @@ class Tally:
     def family(self) -> Metric:
         kind = GaugeMetricFamily if self.gauge else CounterMetricFamily
         out = kind(self.name, self.doc, labels=self.labels)
+        # Cells made ahead of use (a command's outcomes) are shown once they count.
         values = (self.read() if self.read is not None
-                  else {k: cell[0] for k, cell in self.values.items()})
+                  else {k: cell[0] for k, cell in self.values.items() if cell[0] or self.gauge})
         for key, value in values.items():
             out.add_metric(list(key), value)
         return out

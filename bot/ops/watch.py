@@ -23,7 +23,8 @@ log = logging.getLogger("bot.ops.commands")
 UNKNOWN = "unknown"  # the label of words that named no command
 _REQUEST, _EDGE, _IDS = logs.REQUEST, logs.Request, logs.ids
 # Looked up once: an enum member read through its class costs a lookup on every command.
-_TAG, _OK, _ERROR = SpoilerMode.TAG, Outcome.OK, Outcome.ERROR
+_TAGGED = PartState.TAG
+_TAG, _OK, _REFUSED, _ERROR = SpoilerMode.TAG, Outcome.OK, Outcome.REFUSED, Outcome.ERROR
 
 
 class Watch:
@@ -34,8 +35,8 @@ class Watch:
         self._idle: asyncio.Event | None = None  # made by drain(), set when none are left
         # Read once: logging is set up before a service builds its Watch.
         self._info = log.isEnabledFor(logging.INFO)
-        # (platform, command, outcome) -> its count's cell and its family's latency row
-        self._slots: dict[tuple[str, str, Outcome], tuple[list[float], list[float]]] = {}
+        # (platform, command) -> the cells its counts and latency go to
+        self._slots: dict[tuple[str, str], _Slot] = {}
         if metrics is not None:  # read when scraped, not kept up to date on every command
             metrics.in_flight.read = lambda: {(): float(self._running)}
 
@@ -65,17 +66,18 @@ class Watch:
         m = self.metrics
         if m is not None:
             platform = inv.scope.platform
-            key = (platform, command, outcome)
-            slot = self._slots.get(key)
+            slot = self._slots.get((platform, command))
             if slot is None:
-                slot = self._slots[key] = self._slot(m, platform, command or UNKNOWN, outcome)
-            count, row = slot
-            count[0] += 1
-            row[bisect_left(m.command_seconds.bounds, seconds)] += 1
+                slot = self._slots[(platform, command)] = _Slot(m, platform, command or UNKNOWN)
+            # By identity, not by hash: an enum member hashes in Python, on every command.
+            (slot.ok if outcome is _OK else slot.refused if outcome is _REFUSED
+             else slot.error)[0] += 1
+            row = slot.row
+            row[bisect_left(slot.bounds, seconds)] += 1
             row[-1] += seconds
             if reply.withheld is not None or reply.audience.mode is _TAG:
-                self._gated(m, platform, reply)
-            if command == "ask" and outcome is _OK:
+                slot.gated(reply)
+            if slot.ask and outcome is _OK:
                 self._declined(m, platform, reply)
         if outcome is _ERROR:
             log.warning("command", extra={"outcome": outcome.value,
@@ -83,24 +85,6 @@ class Watch:
         elif self._info:
             log.info("command", extra={"outcome": outcome.value,
                                        "duration_ms": round(seconds * 1000, 3)})
-
-    @staticmethod
-    def _slot(m: Metrics, platform: str, command: str, outcome: Outcome
-              ) -> tuple[list[float], list[float]]:
-        family = command.split(" ", 1)[0]
-        return (m.commands.cell((platform, command, outcome.value)),
-                m.command_seconds.row((platform, family)))
-
-    @staticmethod
-    def _gated(m: Metrics, platform: str, reply: Reply) -> None:
-        tagged = sum(1 for p in reply.parts if p.state is PartState.TAG)
-        hidden = reply.withheld.count if reply.withheld else 0
-        if hidden or tagged:
-            m.replies_gated.inc((platform,))
-            if hidden:
-                m.parts_withheld.inc((platform, "hidden"), hidden)
-            if tagged:
-                m.parts_withheld.inc((platform, "tagged"), tagged)
 
     @staticmethod
     def _declined(m: Metrics, platform: str, reply: Reply) -> None:
@@ -119,3 +103,29 @@ class Watch:
         except TimeoutError:
             log.warning("%d commands still running after %.0f s", self._running, grace)
         return self._running
+
+
+class _Slot:
+    """Where one command's numbers go on one platform, looked up once."""
+
+    __slots__ = ("ask", "bounds", "error", "hidden", "ok", "refused", "replies", "row",
+                 "tagged")
+
+    def __init__(self, m: Metrics, platform: str, command: str) -> None:
+        self.ok, self.refused, self.error = (m.commands.cell((platform, command, o.value))
+                                             for o in (_OK, _REFUSED, _ERROR))
+        self.row = m.command_seconds.row((platform, command.split(" ", 1)[0]))
+        self.bounds = m.command_seconds.bounds
+        self.replies = m.replies_gated.cell((platform,))
+        self.hidden = m.parts_withheld.cell((platform, "hidden"))
+        self.tagged = m.parts_withheld.cell((platform, "tagged"))
+        self.ask = command == "ask"
+
+    def gated(self, reply: Reply) -> None:
+        tagged = (sum(1 for p in reply.parts if p.state is _TAGGED)
+                  if reply.audience.mode is _TAG else 0)
+        hidden = reply.withheld.count if reply.withheld is not None else 0
+        if hidden or tagged:
+            self.replies[0] += 1
+            self.hidden[0] += hidden
+            self.tagged[0] += tagged
