@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
@@ -15,6 +16,8 @@ from typing import Any
 from bot.core.nights import Due
 from bot.ops.metrics import LATE_AFTER, STORE_SAMPLE, Metrics
 
+log = logging.getLogger("bot.ops.store")
+SLOW_CALL = 0.25  # seconds: a store call slower than this is logged
 _REMINDERS = frozenset({"claim_due", "claimed", "finish_reminders"})
 
 
@@ -82,6 +85,9 @@ def _timed(method: Callable[..., Any], bounds: tuple[float, ...], row: list[floa
             spent = clock() - start
             row[bisect_left(bounds, spent)] += 1
             row[-1] += spent
+            if spent > SLOW_CALL:  # with the request id of the interaction that waited
+                log.warning("slow store call", extra={"method": method.__name__,
+                                                      "duration_ms": round(spent * 1000, 1)})
         if after is not None:
             after(args or tuple(kwargs.values()), result)
         return result
@@ -89,7 +95,7 @@ def _timed(method: Callable[..., Any], bounds: tuple[float, ...], row: list[floa
     @functools.wraps(method)
     def call(*args: Any, **kwargs: Any) -> Any:
         calls[0] += 1
-        if after is None and calls[0] % STORE_SAMPLE:
+        if after is None and calls[0] % STORE_SAMPLE != 1:  # the first is timed
             return method(*args, **kwargs)  # its own coroutine, awaited by the caller
         return timed(*args, **kwargs)
 
