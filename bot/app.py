@@ -31,7 +31,8 @@ from bot.core.service import Core
 from bot.store.open import open_store
 
 if TYPE_CHECKING:
-    from bot.core.observe import Observer, StatusSource
+    from bot.core.observe import Observer
+    from bot.core.status import StatusSource
     from bot.ops.health import PlatformCheck
     from bot.ops.metrics import Metrics
     from bot.ops.service import Ops

@@ -18,10 +18,10 @@ from bot.core.clubs import Context, Scope, SpoilerMode
 from bot.core.content.model import Card, CardKind, Content
 from bot.core.errors import NotFound
 from bot.core.library import Library, Work
-from bot.core.observe import StatusSource
 from bot.core.registry import Command, Registry, quote
 from bot.core.reply import Visibility
 from bot.core.spoilers import Decision, decide
+from bot.core.status import StatusSource
 from bot.core.store import Store
 from bot.core.timeline import Progress, Reveal
 from bot.core.work import Timeline

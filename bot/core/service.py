@@ -25,7 +25,7 @@ from bot.core.clubs import Club, Context, SpoilerMode
 from bot.core.content.model import CardKind
 from bot.core.errors import APOLOGY, BadInput, NotAllowed, UserError
 from bot.core.library import Library, Work
-from bot.core.observe import RESTARTING, Observer, Outcome, StatusSource
+from bot.core.observe import RESTARTING, Observer, Outcome
 from bot.core.registry import (
     SECTIONS,
     WORK_OPTION,
@@ -40,6 +40,7 @@ from bot.core.registry import (
 )
 from bot.core.reply import Action, Draft, Kind, Part, PartState, Reply, Visibility
 from bot.core.spoilers import Decision, decide, gate
+from bot.core.status import StatusSource
 from bot.core.store import Store
 from bot.core.timeline import START, Progress, Reveal
 from bot.core.work import WorkInfo

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.core.observe import ServiceStatus
 from bot.core.scheduler import Scheduler
+from bot.core.status import ServiceStatus
 from bot.ops.backup import LAST_BACKUP, sqlite_file
 from bot.ops.health import PlatformCheck, no_platform, ops_port
 from bot.ops.metrics import Metrics
