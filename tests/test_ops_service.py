@@ -45,9 +45,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+APP_TOKEN = "xapp-1-A0CLUB-ops-fake-app-token"
+
+
 class Service:
-    def __init__(self, db: Path, fake: FakeSlack) -> None:
-        self.db, self.fake = db, fake
+    def __init__(self, db: Path, fake: FakeSlack, *, socket: bool = False) -> None:
+        self.db, self.fake, self.socket = db, fake, socket
         self.port, self.ops = free_port(), free_port()
         self.logs: list[str] = []
 
@@ -60,10 +63,12 @@ class Service:
         env = {**os.environ, "PYTHONPATH": str(REPO), "SLACK_BOT_TOKEN": TOKEN,
                "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": self.fake.api,
                "BOT_OPS_PORT": str(self.ops), "BOT_LOG_FORMAT": "json",
-               "BOT_CONTENT_DIR": str(REPO), "BOT_ENV_FILE": str(self.db.parent / "none.env")}
+               "BOT_CONTENT_DIR": str(REPO), "BOT_ENV_FILE": str(self.db.parent / "none.env"),
+               "SLACK_APP_TOKEN": APP_TOKEN}
+        mode = [] if self.socket else ["--http", "--port", str(self.port)]
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "slack", "--http", "--port", str(self.port), "--db",
-            str(self.db), env=env, cwd=self.db.parent, stderr=asyncio.subprocess.PIPE,
+            sys.executable, "-m", "bot", "slack", *mode, "--db", str(self.db), env=env,
+            cwd=self.db.parent, stderr=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.DEVNULL)
         reader = asyncio.create_task(self._read(proc))
         try:
@@ -190,3 +195,20 @@ async def test_sigterm_loses_nothing_acknowledged_and_sends_nothing_twice(
     shared = [e for e in edges if e.get("request_id") in commands]
     assert any(commands[e["request_id"]].get("command") == "club create" for e in shared)
     assert any(e["event"] == "stopping on SIGTERM" for e in events)
+
+
+async def test_socket_mode_is_ready_when_connected_and_stops_cleanly(tmp_path: Path) -> None:
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        service = Service(tmp_path / "club.db", fake, socket=True)
+        async with service.running() as proc:  # ready: its websocket is connected
+            assert fake.socket_ready.is_set()
+            body, _n = fake.command_body("/about", "")
+            acked = await fake.envelope("slash_commands", body)
+            assert "About this bot" in json.dumps(acked)
+            assert await service.stop(proc) == 0
+    finally:
+        await fake.stop()
+    assert not [line for line in service.logs if APP_TOKEN in line or TOKEN in line]
+    assert any('"stopping on SIGTERM"' in line for line in service.logs)
