@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="SQLite file (default: in your data directory; ':memory:' for none)")
     console.add_argument("--json", action="store_true",
                          help="print one JSON object per reply, for scripts")
+    console.add_argument("--ops-port", type=int, default=None,
+                         help="serve health, readiness and metrics on this port (default: "
+                              "none; BOT_OPS_PORT is for the services)")
     discord = sub.add_parser("discord", help="run the Discord bot (needs DISCORD_TOKEN)")
     discord.add_argument("--db", default=None,
                          help="SQLite file (default: BOT_DB_PATH, or in your data directory)")
@@ -107,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         quiet = args.command not in ("discord", "slack") and not args.verbose
         logs.setup(logging.WARNING if quiet else logging.INFO, stream=sys.stderr)
     if args.command == "console":
-        return asyncio.run(_console(args.db, args.json))
+        return asyncio.run(_console(args.db, args.json, args.ops_port))
     if args.command == "discord":
         return _discord(args.db, args.invite)
     if args.command == "slack":
@@ -135,10 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-async def _console(db: str | None, as_json: bool) -> int:
+async def _console(db: str | None, as_json: bool, ops_port: int | None) -> int:
     from bot.launch import run_console
 
-    return await run_console.serve(db or default_db_path(), as_json=as_json)
+    return await run_console.serve(db or default_db_path(), as_json=as_json,
+                                   ops_port=ops_port)
 
 
 def _discord(db: str | None, invite: bool) -> int:
