@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 import logging
 import time
 from bisect import bisect_left
@@ -92,10 +93,13 @@ def _timed(method: Callable[..., Any], bounds: tuple[float, ...], row: list[floa
             after(args or tuple(kwargs.values()), result)
         return result
 
+    turns = itertools.cycle(range(STORE_SAMPLE))  # 0 first: the first call is timed
+    sampled = after is not None
+
     @functools.wraps(method)
     def call(*args: Any, **kwargs: Any) -> Any:
         calls[0] += 1
-        if after is None and calls[0] % STORE_SAMPLE != 1:  # the first is timed
+        if next(turns) and not sampled:
             return method(*args, **kwargs)  # its own coroutine, awaited by the caller
         return timed(*args, **kwargs)
 
