@@ -1,5 +1,5 @@
-"""`python -m bot console|discord|slack|check|health|backup|restore|ask-eval|ask-fit`: the
-command line."""
+"""`python -m bot console|discord|slack|check|new-work|health|backup|restore|ask-eval|
+ask-fit`: the command line."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot import __version__
-from bot.config import content_root, default_db_path, log_file_path
+from bot.config import content_root, default_db_path, default_pictures_dir, log_file_path
 
 log = logging.getLogger("bot")
 
@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--ops-port", type=int, default=None,
                          help="serve health, readiness and metrics on this port (default: "
                               "none; BOT_OPS_PORT is for the services)")
+    console.add_argument("--pictures", default=None, metavar="DIR",
+                         help="where pictures such as /club chart are written (default: "
+                              "BOT_PICTURES_DIR, or in your data directory)")
     discord = sub.add_parser("discord", help="run the Discord bot (needs DISCORD_TOKEN)")
     discord.add_argument("--db", default=None,
                          help="SQLite file (default: BOT_DB_PATH, or in your data directory)")
@@ -79,11 +82,19 @@ def _parser() -> argparse.ArgumentParser:
                                              "(refused while a bot runs on it)")
     restore.add_argument("path", type=Path, help="a file written by `python -m bot backup`")
     restore.add_argument("--db", default=None, help="default: BOT_DB_PATH")
+    new = sub.add_parser("new-work", help="write a skeleton pack for a new work, to fill in")
+    new.add_argument("id", help="the work's id: lower-case letters, digits and hyphens")
+    new.add_argument("--title", default=None, help="its title (default: from the id)")
+    new.add_argument("--author", default=None, help="its author")
+    new.add_argument("--year", type=int, default=None, help="the year it was published")
+    new.add_argument("--content", type=Path, default=None,
+                     help="folder holding facts/ and prompts/ (default: BOT_CONTENT_DIR, or "
+                          "this checkout)")
     evaluate = sub.add_parser("ask-eval", help="score /ask on the question sets in tests/ask")
     evaluate.add_argument("--work", default="all",
                           help="the work whose sets to ask, by id (default: all)")
     evaluate.add_argument("--set", dest="which", default="all",
-                          choices=("dev", "probe", "probe2", "heldout", "all"),
+                          choices=("dev", "probe", "probe2", "probe3", "heldout", "all"),
                           help="which set to ask (default: all)")
     evaluate.add_argument("--misses", action="store_true",
                           help="list each miss of the dev and probe sets, with its answer")
@@ -110,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         quiet = args.command not in ("discord", "slack") and not args.verbose
         logs.setup(logging.WARNING if quiet else logging.INFO, stream=sys.stderr)
     if args.command == "console":
-        return asyncio.run(_console(args.db, args.json, args.ops_port))
+        return asyncio.run(_console(args.db, args.json, args.pictures, args.ops_port))
     if args.command == "discord":
         return _discord(args.db, args.invite)
     if args.command == "slack":
@@ -126,6 +137,11 @@ def main(argv: list[str] | None = None) -> int:
 
         run = backup_main if args.command == "backup" else restore_main
         return run(args.path, args.db or str(default_db_path()))
+    if args.command == "new-work":
+        from bot.new_work import main as new_work
+
+        return new_work(args.content or content_root(), args.id, args.title, args.author,
+                        args.year)
     if args.command == "ask-fit":
         from bot.ask_fit import main as ask_fit
 
@@ -138,11 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-async def _console(db: str | None, as_json: bool, ops_port: int | None) -> int:
+async def _console(db: str | None, as_json: bool, pictures: str | None,
+                   ops_port: int | None) -> int:
     from bot.launch import run_console
 
     return await run_console.serve(db or default_db_path(), as_json=as_json,
-                                   ops_port=ops_port)
+                                   pictures=Path(pictures) if pictures else
+                                   default_pictures_dir(), ops_port=ops_port)
 
 
 def _discord(db: str | None, invite: bool) -> int:

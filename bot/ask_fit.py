@@ -165,7 +165,9 @@ def write(weights: Weights, train: Sequence[str], figures: Sequence[str],
     header = ("# The weights /ask ranks passages by (bot/core/ask/features.py names each "
               "feature) and the\n# lines it decides with. Written by `python -m bot "
               "ask-fit`; see bot/ask_fit.py.\n"
-              f"# Fitted on: {', '.join(train)}.\n"
+              # Counted, not named: the sets are named for their works, and nothing under
+              # bot/ names a work (`ask-fit` prints them).
+              f"# Fitted on {len(train)} question sets in tests/ask/.\n"
               + "".join(f"# {line}\n" for line in figures))
     body = {"features": {n: round(values[n], 3) for n in NAMES},
             "lines": {k: round(values[k], 3) for k in _LINE_STEPS}}
@@ -186,14 +188,16 @@ def main(train: str | None, test: str | None, save: bool) -> int:
     start = load_weights()
     before = [f"{n}: {score(cases([n]), start)}" for n in test_names]
     fitted = fit(train_cases, start)
-    figures = [f"train ({', '.join(train_names)}): {score(train_cases, fitted)}/"
-               f"{len(train_cases)}"]
-    for name in test_names:
+    trained = f"{score(train_cases, fitted)}/{len(train_cases)}"
+    figures, kept = [f"train ({', '.join(train_names)}): {trained}"], [f"train: {trained}"]
+    for n, name in enumerate(test_names, 1):
         got = cases([name])
-        figures.append(f"test {name}: {score(got, fitted)}/{len(got)}")
+        tested = f"{score(got, fitted)}/{len(got)}"
+        figures.append(f"test {name}: {tested}")
+        kept.append(f"test set {n}: {tested}")
     print("\n".join(["before: " + "; ".join(before)] if before else []) or "", end="")
     print("\n".join(["", *figures]))
     if save:
-        write(fitted, train_names, figures)
+        write(fitted, train_names, kept)
         print(f"wrote {WEIGHTS_FILE}")
     return 0

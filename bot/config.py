@@ -7,7 +7,9 @@ from pathlib import Path
 
 from platformdirs import user_data_path, user_log_path
 
-APP_NAME = "nlmg-club-bot"
+APP_NAME = "book-club-bot"
+# Where a release from before the name was generic kept its database: `<name>-club-bot/`.
+_EARLIER = "*-club-bot/club.db"
 
 
 def content_root() -> Path:
@@ -33,7 +35,22 @@ def default_db_path() -> Path:
     env = os.environ.get("BOT_DB_PATH")
     if env:
         return Path(env).expanduser()
-    return user_data_path(APP_NAME, appauthor=False) / "club.db"
+    path = user_data_path(APP_NAME, appauthor=False) / "club.db"
+    if not path.exists():
+        # An install upgraded from an earlier release goes on with its clubs, not an empty file.
+        earlier = sorted(path.parent.parent.glob(_EARLIER))
+        if earlier:
+            return earlier[0]
+    return path
+
+
+def default_pictures_dir() -> Path:
+    """``BOT_PICTURES_DIR``, or a folder in the user's data directory: where the console
+    writes the pictures it is sent (`/club chart`)."""
+    env = os.environ.get("BOT_PICTURES_DIR")
+    if env:
+        return Path(env).expanduser()
+    return user_data_path(APP_NAME, appauthor=False) / "pictures"
 
 
 def log_file_path() -> Path:

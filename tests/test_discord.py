@@ -25,12 +25,12 @@ from helpers.discord_world import DiscordWorld, running
 from bot.adapters.discord import client as discord_client
 from bot.adapters.discord import respond
 from bot.app import load_library, open_core
+from bot.core.coerce import coerce
 from bot.core.commands import Command, Group, OptionKind, Registry, build_registry
 from bot.core.content import Content
 from bot.core.content.model import CardKind
 from bot.core.errors import UserError
 from bot.core.passages import CARD_COMMAND
-from bot.core.registry import coerce
 from bot.core.reply import Draft, Part
 from bot.core.timeline import SAFE, Progress, Reveal
 
@@ -404,7 +404,9 @@ async def test_a_long_question_keeps_its_button(world: World) -> None:
 
 async def test_a_button_from_a_lost_store_row_says_it_expired(world: World) -> None:
     shared = await world.fake.interact("film cast")
-    lost = "nlmg:-:k" + "0" * 24  # a key no row has (a restored backup, say)
+    # A key no row has (a restored backup, say), under the prefix of an earlier release: the
+    # button is still routed here, and says it expired.
+    lost = "nlmg:-:k" + "0" * 24
     message = {**world.fake.messages[shared.message_id], "components": [
         {"type": 1, "components": [{"type": 2, "style": 2, "label": "Just me",
                                     "custom_id": lost}]}]}

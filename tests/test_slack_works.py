@@ -173,14 +173,15 @@ async def test_app_home_shows_progress_per_work(world: World) -> None:
     view = await _home(world, "UHOME")
     ids = [e["action_id"] for b in view["blocks"] if b["type"] == "actions"
            for e in b["elements"]]
-    assert f"nlmg_home_novel:{W}" in ids and f"nlmg_home_novel:{R}" in ids
+    assert f"club_home_novel:{W}" in ids and f"club_home_novel:{R}" in ids
     body = everything(view)
     assert f"<#{TAGGED}>: {REMAINS} (both)" in body
     select = next(e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]
-                  if e["action_id"] == f"nlmg_home_novel:{R}")
+                  if e["action_id"] == f"club_home_novel:{R}")
     options = {o["text"]["text"]: o for o in select["options"]}
     assert "Day Three: Evening" in options and "Day Six: Evening (the end)" in options
     published = len(world.fake.called("views.publish"))
+    # Sent as from a Home tab drawn by the release whose prefix was `nlmg_`: it still works.
     payload, _n = world.fake.action_body(
         [], {"type": "static_select", "action_id": f"nlmg_home_novel:{R}",
              "selected_option": options["Day Three: Evening"]}, user="UHOME")

@@ -5,6 +5,7 @@ work and SQLite on a file. (Moving a club on, votes and nights: test_works_clubs
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from bot.adapters.console import Console, render_text
 from bot.app import open_core
 from bot.config import default_work
 from bot.core.call import Invocation
+from bot.core.commands import build_registry
 from bot.core.content import CardKind, Content
 from bot.core.library import Library
 from bot.core.registry import WORK_OPTION
@@ -315,3 +317,37 @@ async def test_ask_naming_another_work_answers_from_it_cut_to_progress_there(
     await ok(works_core, "/club spoilers tag")
     tagged = await Console(works_core).handle(question) or ""
     assert "||Character · Tommy: Tommy completes" in tagged
+
+
+@pytest.mark.parametrize("line", [
+    "/character stevens work:the remains of the day",
+    "/character stevens work:The Remains of the Day",
+    '/character stevens work:"the remains of the day"',
+    "/character work:“The Remains of the Day” stevens",
+    "/character work:remains of the day stevens",
+    "/character work:remains stevens",
+])
+async def test_a_typed_work_may_be_a_title_of_several_words(works_core: Core,
+                                                            line: str) -> None:
+    card = await ok(works_core, line)
+    assert card.title == "Stevens" and card.work == REMAINS
+
+
+async def test_a_typed_work_takes_no_words_that_name_no_work(works_core: Core) -> None:
+    said = await refused(works_core, '/character stevens work:"the remains of the night"')
+    assert "I don't have a work called `the remains of the night`" in said
+    # Unquoted, the work is the longest run that names one; the rest stays the card's name.
+    said = await refused(works_core, "/character stevens work:remains of the night")
+    assert "of the night" in said and "character" in said
+
+
+def test_a_work_without_a_film_gets_no_film_examples(library: Library) -> None:
+    info = library.default.info
+    book_only = replace(info, timeline=replace(info.timeline, film=None))
+    registry = build_registry()
+    shown = [e for c in registry for e in c.examples_for(info)]
+    assert any("film" in e.replace("/", " ").split() for e in shown)  # the check can fail
+    for command in registry:
+        for example in command.examples_for(book_only):
+            assert "film" not in example.replace("/", " ").split(), example
+    assert any(e.startswith("/progress book") for c in registry for e in c.examples_for(book_only))

@@ -201,3 +201,22 @@ async def test_a_vote_needs_a_club(works_core: Core) -> None:
     await ok(works_core, "/club create both")
     assert "This club has no vote open." in await refused(works_core, "/club vote remains",
                                                           user="sam")
+
+
+async def test_a_closed_votes_result_stays_viewable(works_core: Core) -> None:
+    await ok(works_core, "/club create both")
+    assert "This club has no vote open." in await refused(works_core, "/club vote results")
+    await ok(works_core, "/club vote open")
+    await ok(works_core, "/club vote remains", user="sam")
+    await ok(works_core, "/club vote close")
+    for _ in range(2):  # before the move and after it, for anyone
+        past = await ok(works_core, "/club vote results", user="kim")
+        text = render_text(past)
+        assert past.title == "The last vote (closed)" and f"The club chose {REMAINS}." in text
+        assert f"{REMAINS}, `{R}`: 1 vote" in text or f"{REMAINS} (the club reads it now)" in text
+        assert not past.actions  # nothing to press: moving on is a host's `/club work`
+        await ok(works_core, "/club work remains")
+    # Voting is over: a vote is still refused, and a new vote replaces the last one.
+    assert "no vote open" in await refused(works_core, "/club vote never-let-me-go", user="sam")
+    await ok(works_core, "/club vote open")
+    assert "(open)" in render_text(await ok(works_core, "/club vote results"))

@@ -121,6 +121,18 @@ async def test_the_hints_schedule_nights_in_the_works_own_range(core: Core) -> N
     await ok(core, example[0], channel="books")
 
 
+@pytest.mark.parametrize("line", ["/session schedule book 3 friday", "/session schedule book 3 at"])
+async def test_a_typed_schedule_without_its_time_gives_an_example_in_the_works_range(
+        core: Core, line: str) -> None:
+    """The words are read before the command knows its work; the hint still fits it."""
+    hint = await refused(core, line)
+    example = re.findall(r"`(/session schedule [^`]+)`", hint)
+    assert example[-1] == "/session schedule book 4 at friday 19:30"  # Remains has 8 sections
+    await ok(core, example[-1])
+    other = await refused(core, line, channel="elsewhere")  # no club: the default work's
+    assert "`/session schedule book 9 at friday 19:30`" in other
+
+
 async def test_reminders_say_the_works_title_and_its_own_target(core: Core,
                                                                 clock: Clock) -> None:
     await ok(core, "/session schedule book 3 at friday 19:30")

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.adapters.text import hidden_text, opens_note
@@ -27,6 +29,7 @@ from bot.core.scheduler import Notice
 from bot.core.service import Core
 from bot.core.when import STAMP
 from bot.core.zones import UTC_NAMES
+from bot.pictures import png
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +119,7 @@ def _audience_line(reply: Reply) -> str:
 
 
 def render_json(reply: Reply, line: Line, thread: str | None = None,
-                events: Sequence[str] = ()) -> str:
+                events: Sequence[str] = (), picture: Path | None = None) -> str:
     def part(p: GatedPart) -> dict[str, Any]:
         out: dict[str, Any] = {"label": p.label, "text": p.text, "state": p.state.value}
         if p.opens and p.point_inside:
@@ -146,6 +149,9 @@ def render_json(reply: Reply, line: Line, thread: str | None = None,
                          "args": dict(a.args), "private": a.private} for a in reply.actions],
             "sources": list(reply.sources),
             "work": reply.work,
+            # The picture drawn beside the text, and its words (the same information).
+            "picture": {"kind": reply.picture.kind, "path": str(picture) if picture else None,
+                        "alt": reply.picture.alt} if reply.picture else None,
             "audience": {"who": reply.audience.who, "novel": reply.audience.progress_novel,
                          "film": reply.audience.progress_film,
                          "mode": reply.audience.mode.value},
@@ -169,8 +175,9 @@ def local_zone() -> str | None:
 
 class Console:
     def __init__(self, core: Core, *, as_json: bool = False, out: TextIO | None = None,
-                 tz: str | None = None) -> None:
+                 tz: str | None = None, pictures: Path | None = None) -> None:
         self.core = core
+        self.pictures = pictures  # where pictures are written; None: their words only
         self.as_json = as_json
         self.out = out or sys.stdout
         self.tz = tz
@@ -194,7 +201,7 @@ class Console:
                                                "`@sam /progress`."))
             return self._render(reply, line)
         inv = Invocation(SCOPE, line.channel, line.user, is_admin=line.user == ADMIN,
-                         tz=self.tz)
+                         tz=self.tz, name=line.user)
         reply = await self.core.run_text(inv, line.text)
         return await self._posted(reply, line)
 
@@ -213,13 +220,38 @@ class Console:
                 thread = effect.thread
             elif isinstance(effect, CloseThread) and effect.thread:
                 events.append(f"thread closed: {self._thread_name(effect.thread)}")
+        picture = await self._picture(reply)
         if self.as_json:  # one object per reply, what happened to threads inside it
             return render_json(reply, line, thread=thread and self._thread_name(thread),
-                               events=events)
+                               events=events, picture=picture)
         text = render_text(reply)
+        if reply.picture is not None:
+            # The lines above say what it shows; the JSON form carries its alt text too.
+            text += (f"\n[picture: {picture}]" if picture else "\n[picture not written]")
         if thread:
             text = f"[in {self._thread_name(thread)}]\n{text}"
         return "\n".join((text, *(f"-- {e} --" for e in events)))
+
+    async def _picture(self, reply: Reply) -> Path | None:
+        """The reply's picture as a PNG file; its name is its content's, so the same chart
+        is one file however often it is asked for."""
+        if reply.picture is None or self.pictures is None:
+            return None
+        picture, folder = reply.picture, self.pictures
+
+        def write() -> Path:
+            data = png(picture)
+            path = folder / f"{picture.kind}-{hashlib.sha256(data).hexdigest()[:12]}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                path.write_bytes(data)
+            return path
+
+        try:
+            return await asyncio.to_thread(write)
+        except OSError:  # a full disk or a read-only folder costs the picture, not the reply
+            log.warning("could not write a picture in %s", folder, exc_info=True)
+            return None
 
     def _thread_name(self, ref: str) -> str:
         channel, _, night = ref.partition("/")

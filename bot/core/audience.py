@@ -1,7 +1,7 @@
 """Which work a command is about, and whose progress in it cuts the reply.
 
 The work: the one a `work` option names; else one the command's words name outright (`/ask
-who directed the remains of the day`); else the club's in this channel; else the library's
+who directed the glass orchard`); else the club's in this channel; else the library's
 default. The audience: a channel reply is cut to the club's progress in that work (the start
 where there is no club), a private one to the member's own.
 """

@@ -37,6 +37,7 @@ class Invocation:
     is_admin: bool = False  # Discord Manage Server, Slack workspace admin, the console's `you`
     private: bool = False  # the member asked for a reply only they see ("Just me")
     tz: str | None = None  # the member's own time zone, where the platform tells it (Slack)
+    name: str | None = None  # what the platform calls the member, for the club's chart
 
 
 @dataclass(frozen=True, slots=True)

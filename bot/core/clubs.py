@@ -58,6 +58,8 @@ class Club:
     created_at: str  # ISO 8601, UTC
     archived: bool = False  # an archived club keeps its history and schedules no more nights
     reminders: tuple[int, ...] = (24, 1)  # hours before a night that the channel is reminded
+    chart_members: bool = False  # members' own points on `/club chart` (privacy by default)
+    images: bool = False  # pictures beside the text where the club asked for them (recaps)
 
     @property
     def progress(self) -> Progress:
@@ -81,6 +83,16 @@ class Context:
 
     def member_in(self, work: str) -> Progress:
         return progress_in(self.mine, work)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberPoint:
+    """A club member who has set their own progress in a work, for the club's chart."""
+
+    user: str
+    name: str | None  # what the platform last called them, where it said
+    progress: Progress
+    private: bool  # they asked to be kept off charts and lists of who is where
 
 
 class ClubExists(Exception):

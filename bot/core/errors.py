@@ -23,5 +23,15 @@ class BadInput(UserError):
     pass
 
 
+class BadWords(BadInput):
+    """Words that could not be read before the command's work was known (Slack and the
+    console parse first): ``example`` is a command with placeholders (`{chapter}`) that the
+    core fills in with the work's own names once it knows the channel's work."""
+
+    def __init__(self, message: str, *, hint: str, example: str) -> None:
+        super().__init__(message, hint=hint)
+        self.example = example
+
+
 class NotAllowed(UserError):
     pass

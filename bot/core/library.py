@@ -1,19 +1,20 @@
-"""Every installed work, with what the core works out of each once at start-up: its name and
-search indexes and its ``/ask`` answerer. Caches, autocomplete, search, ``/ask`` and the spoiler
-engine all work per work: each reads the ``Work`` a command is about.
+"""Every installed work, with what the core works out of each once: its name and search
+indexes at start-up, its ``/ask`` answerer on the first question about it. Caches,
+autocomplete, search, ``/ask`` and the spoiler engine all work per work: each reads the
+``Work`` a command is about.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
 from bot.core.ask import Answerer
 from bot.core.content.model import CardKind, Content
 from bot.core.names import NameIndex
-from bot.core.passages import passages
+from bot.core.passages import Passage, passages
 from bot.core.search import SearchIndex
 from bot.core.words import normalise
 from bot.core.work import Timeline, WorkInfo
@@ -26,14 +27,23 @@ class Work:
     content: Content
     names: Mapping[CardKind, NameIndex]
     search: SearchIndex
-    answerer: Answerer
+    everything: tuple[Passage, ...]
+    # /ask's index is most of a work's start-up cost: built on the first question about the
+    # work, so start-up does not grow with the works installed, only with those asked about.
+    _answerer: list[Answerer] = field(default_factory=list, repr=False)
 
     @classmethod
     def build(cls, content: Content) -> Work:
         everything = passages(content)  # built once; search and /ask share it
         names = {kind: NameIndex(content.cards_of(kind)) for kind in CardKind}
-        return cls(content, names, SearchIndex(everything),
-                   Answerer(content, everything, covers=covers(content.work)))
+        return cls(content, names, SearchIndex(everything), everything)
+
+    @property
+    def answerer(self) -> Answerer:
+        if not self._answerer:
+            self._answerer.append(Answerer(self.content, self.everything,
+                                           covers=covers(self.content.work)))
+        return self._answerer[0]
 
     @property
     def info(self) -> WorkInfo:
@@ -53,7 +63,7 @@ class Work:
 
 
 def covers(info: WorkInfo) -> str:
-    """What /ask says it answers about when it declines: "Never Let Me Go (Kazuo Ishiguro's
+    """What /ask says it answers about when it declines: "The Glass Orchard (A. Writer's
     novel) and its 2010 film"."""
     film = info.timeline.film
     book = f"{info.title} ({info.author}'s {info.timeline.book.noun})"
@@ -76,10 +86,11 @@ class Library:
         marked = next((w.id for w in self._works.values() if w.info.default), None)
         self.default = self._works[default or marked or next(iter(self._works))]
         # Every name a work answers to (id, title, film title, aliases), folded, longest first:
-        # a question naming "the remains of the day" must not stop at a shorter alias.
+        # a question naming "the glass orchard" must not stop at a shorter alias ("orchard").
         self._names = sorted(((normalise(n), w) for w in self._works.values()
                               for n in w.info.names if normalise(n)),
                              key=lambda pair: -len(pair[0]))
+        self.names = frozenset(name for name, _ in self._names)
 
     @classmethod
     def of(cls, contents: Sequence[Content], default: str | None = None) -> Library:
@@ -108,7 +119,7 @@ class Library:
         return next(iter(holding.values())) if len(holding) == 1 else None
 
     def named_in(self, text: str) -> Work | None:
-        """A work a question names outright ("who directed the remains of the day")."""
+        """A work a question names outright ("who directed the glass orchard")."""
         padded = f" {normalise(text)} "
         return next((w for name, w in self._names if f" {name} " in padded), None)
 

@@ -1,9 +1,9 @@
 """Forgiving name lookup: aliases, case, accents, punctuation and typos.
 
 Only names the reader may see can be found or offered as "did you mean": a card that has not
-opened, or an alias that gives something away (Madame's first name), finds nothing until it
-opens, and the answer is the same as for a name that does not exist, so a lookup never confirms
-a guess.
+opened, or an alias that gives something away (a name the story keeps back), finds nothing
+until it opens, and the answer is the same as for a name that does not exist, so a lookup never
+confirms a guess.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class NameIndex:
                 best_by_card[entry.card.id] = (score, entry)
         ranked = sorted(best_by_card.values(), key=lambda pair: -pair[0])
         # A guess is taken only when it is close on the whole name too: WRatio alone scores a
-        # short alias inside a longer query ("age" in "tommy's rage") as a near match.
+        # short alias inside a longer query ("age" in "oskar's rage") as a near match.
         if ranked and ranked[0][0] >= ACCEPT and fuzz.ratio(key, ranked[0][1].key) >= WHOLE and (
             len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= CLEAR_LEAD
         ):

@@ -42,8 +42,8 @@ class Passage:
     text: str
     reveal: Reveal
     sources: tuple[str, ...]
-    topic: str  # a fact's topic ("film.release"), or the card it belongs to ("character:ruth")
-    command: str  # where to read more, e.g. "/character Ruth"
+    topic: str  # a fact's topic ("film.release"), or the card it belongs to ("character:mara")
+    command: str  # where to read more, e.g. "/character Mara"
     known: bool = True  # False: a fact recording that something is not known
 
 

@@ -9,15 +9,15 @@ the command to ``Registry.parse``. ``/help`` is generated from the same declarat
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.core.content.model import CardKind
 from bot.core.errors import BadInput
-from bot.core.timeline import ProgressError
-from bot.core.work import Timeline, WorkInfo
+from bot.core.typed_work import take_work
+from bot.core.work import WorkInfo
 
 if TYPE_CHECKING:
     from bot.core.reply import Draft
@@ -128,7 +128,7 @@ class Command:
     # It uses the member's own time zone where the platform tells it (``Invocation.tz``), so
     # an adapter that must ask the platform for it (Slack) asks only for these.
     wants_tz: bool = False
-    # The option whose words may name another installed work (`/ask ... remains of the day`).
+    # The option whose words may name another installed work (`/ask ... the glass orchard`).
     work_from: str | None = None
     aliases: tuple[str, ...] = ()  # other words for the subcommand in text (`novel`)
 
@@ -138,11 +138,14 @@ class Command:
 
     def examples_for(self, info: WorkInfo) -> tuple[str, ...]:
         """The declared examples with a work's own names put in (`/character {character}`);
-        one the work has no name for is left out."""
+        one the work has no name for is left out, and so is one about the film of a work
+        without one."""
         def names(kind: str) -> str | None:
             return info.id if kind == WORK_OPTION else info.example(kind)
 
-        return tuple(e for example in self.examples if (e := fill_example(example, names)))
+        filmed = info.timeline.film is not None
+        return tuple(e for example in self.examples if (e := fill_example(example, names))
+                     and (filmed or "film" not in e.replace("/", " ").split()))
 
     def usage(self, form: Form = Form.WORDS) -> str:
         if self.syntax and form is Form.WORDS:
@@ -217,8 +220,10 @@ class Registry:
                  else f"{o.name}:{raw[o.name]}" for o in command.options if raw.get(o.name)]
         return " ".join([f"/{command.path}", *given])
 
-    def parse(self, text: str) -> tuple[Command, dict[str, str]]:
-        """`/film cast` or `club progress novel 9` -> (command, raw option strings)."""
+    def parse(self, text: str, work_names: Collection[str] = ()) -> tuple[Command,
+                                                                        dict[str, str]]:
+        """`/film cast` or `club progress novel 9` -> (command, raw option strings);
+        ``work_names`` (folded) let a typed `work:` run over several words."""
         words = text.strip().split()
         if not words:
             raise BadInput("Type a command, for example `/help`.")
@@ -249,7 +254,7 @@ class Registry:
             )
         if command.words is not None:
             return command, command.words(command, rest)
-        return command, bind_words(command, rest)
+        return command, bind_words(command, rest, work_names)
 
 
 class HelpRequested(Exception):  # a signal, not an error
@@ -260,18 +265,18 @@ class HelpRequested(Exception):  # a signal, not an error
         self.group = group
 
 
-def bind_words(command: Command, words: list[str]) -> dict[str, str]:
+def bind_words(command: Command, words: list[str], work_names: Collection[str] = ()
+               ) -> dict[str, str]:
     """Words to options: `work:ID` anywhere names the work; `NAME VALUE` pairs for keyword
     options (a book point may be several words: `book day three evening`); the rest by
     position, a text, name or book option last in line taking the rest."""
     args: dict[str, str] = {}
     if any(o.name == WORK_OPTION for o in command.options):
-        named = [w for w in words if w.lower().startswith(f"{WORK_OPTION}:")]
+        named = [n for n, w in enumerate(words) if w.lower().startswith(f"{WORK_OPTION}:")]
         if len(named) > 1:
             raise BadInput("Name one work, with `work:ID`.", hint=f"Usage: `{command.usage()}`")
         if named:
-            args[WORK_OPTION] = named[0].split(":", 1)[1]
-            words = [w for w in words if w is not named[0]]
+            args[WORK_OPTION], words = take_work(words, named[0], work_names)
     keyed = {name: o for o in command.options if o.keyword for name in (o.name, *o.aliases)}
     if keyed:
         words = _keyword_values(command, words, keyed, args)
@@ -304,7 +309,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def fill_example(example: str, names: Callable[[str], str | None]) -> str | None:
     """An example with a work's own names in it: `/character {character}` -> `/character
-    Kathy`; None when the work has no such example name."""
+    Mara`; None when the work has no such example name."""
     missing = False
 
     def name(match: re.Match[str]) -> str:
@@ -355,85 +360,3 @@ def quote(text: str, limit: int = 60) -> str:
     if len(clean) > limit:
         clean = clean[: limit - 1].rstrip() + "…"
     return f"`{clean}`"
-
-
-def coerce(command: Command, raw: dict[str, Any], timeline: Timeline) -> dict[str, Any]:
-    """Check and convert option values (text from Slack/console, typed values from Discord);
-    progress points are read by the timeline of the work the command is about."""
-    unknown = set(raw) - {o.name for o in command.options}
-    if unknown:
-        raise BadInput(f"`/{command.path}` has no option {quote(sorted(unknown)[0])}.",
-                       hint=f"Usage: `{command.usage()}`")
-    out: dict[str, Any] = {}
-    for option in command.options:
-        value = raw.get(option.name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if option.required:
-                raise BadInput(
-                    f"`/{command.path}` needs {option.name.upper()}: {option.description}",
-                    hint=f"Usage: `{command.usage()}`",
-                )
-            out[option.name] = None
-            continue
-        out[option.name] = _coerce_one(command, option, value, timeline)
-    return out
-
-
-def _coerce_one(command: Command, option: Option, value: Any, timeline: Timeline) -> Any:
-    if option.kind is OptionKind.INT:
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise BadInput(f"{option.name.upper()} must be a whole number, not {quote(str(value))}."
-                           ) from None
-        low = option.min if option.min is not None else number
-        high = option.max if option.max is not None else number
-        if not low <= number <= high:
-            raise BadInput(f"{option.name.upper()} must be from {low} to {high}, not {number}.")
-        return number
-    if option.kind in (OptionKind.CHAPTER, OptionKind.MINUTES):
-        parse = timeline.parse_book if option.kind is OptionKind.CHAPTER else timeline.parse_film
-        try:
-            return parse(str(value))
-        except ProgressError as err:
-            raise BadInput(str(err)) from None
-    text = str(value).strip()
-    if len(text) > option.max_length:
-        raise BadInput(
-            f"That {option.name} is too long ({len(text)} characters; the most is "
-            f"{option.max_length})."
-        )
-    if option.kind is OptionKind.CHOICE:
-        word = text.lower()
-        if word not in option.choices:
-            raise BadInput(
-                f"{option.name.upper()} must be one of "
-                f"{', '.join(f'`{c}`' for c in option.choices)}"
-                f", not {quote(text)}.",
-                hint=f"Usage: `{command.usage()}`",
-            )
-        return word
-    if option.kind is OptionKind.MEMBER:
-        return parse_member(text)
-    return text
-
-
-# Group mentions on Discord and Slack (`@everyone`, `<!here>`): never a member.
-_EVERYONE = frozenset({"everyone", "here", "channel", "group"})
-
-
-def parse_member(text: str) -> str:
-    """`<@123>`, `<@!123>`, `<@U123|name>`, `@alice` or `alice` -> a user id."""
-    word = text.strip()
-    if word[:2] in ("<@", "<!") and word.endswith(">"):
-        word = word[2:-1].lstrip("!").split("|", 1)[0]
-    word = word.lstrip("@").lstrip("!")
-    if word.lower() in _EVERYONE:
-        raise BadInput(
-            f"{quote(text)} is everyone, not a member: mention one person, like `@name`."
-        )
-    if not word or len(word) > 64 or not all(c.isalnum() or c in "._-" for c in word):
-        raise BadInput(
-            f"{quote(text)} is not a member I can recognise: mention them, like `@name`."
-        )
-    return word

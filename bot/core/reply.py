@@ -17,6 +17,7 @@ from bot.core.timeline import SAFE, Reveal
 
 if TYPE_CHECKING:
     from bot.core.effects import Effect
+    from bot.core.pictures import Picture
 
 
 class Visibility(StrEnum):
@@ -76,6 +77,9 @@ class Draft:
     # The point where a hidden part opens is itself a spoiler here (an /ask answer: "does X
     # die?" + "opens at chapter 23" is the answer), so it goes inside the spoiler.
     points_hidden: bool = False
+    # A picture beside the text, its inputs already cut for this reply's audience (the
+    # handler builds it with ``Call.sees``); the text parts say the same in words.
+    picture: Picture | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +138,7 @@ class Reply:
     sources: tuple[str, ...] = ()
     effects: tuple[Effect, ...] = ()
     work: str | None = None  # the title of the work the reply is about, for its heading
+    picture: Picture | None = None  # to draw beside the text (``bot.pictures``), with its alt
 
     def audience_note(self) -> str:
         """Who this reply is for and whose progress cut it, in a sentence (chat adapters put
@@ -152,4 +157,6 @@ class Reply:
         out.extend(self.sources)
         if self.withheld:
             out.append(self.withheld.describe())
+        if self.picture is not None:
+            out.append(self.picture.alt)
         return out

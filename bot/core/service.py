@@ -22,8 +22,9 @@ from bot import __version__
 from bot.core.audience import audience, fit, work_for
 from bot.core.call import Call, Deps, Invocation
 from bot.core.clubs import Club, Context, SpoilerMode
+from bot.core.coerce import coerce
 from bot.core.content.model import CardKind
-from bot.core.errors import APOLOGY, BadInput, NotAllowed, UserError
+from bot.core.errors import APOLOGY, BadInput, BadWords, NotAllowed, UserError
 from bot.core.library import Library, Work
 from bot.core.observe import RESTARTING, Observer, Outcome
 from bot.core.registry import (
@@ -34,7 +35,7 @@ from bot.core.registry import (
     Command,
     HelpRequested,
     Registry,
-    coerce,
+    fill_example,
     form_for,
     quote,
 )
@@ -90,19 +91,31 @@ class Core:
         """Slack and the console: the words after the slash, as typed."""
         try:
             text = check_input(text)
-            command, raw = self.registry.parse(text)
+            command, raw = self.registry.parse(text, self.library.names)
         except HelpRequested as wanted:
             return await self.run(inv, "help", {"command": wanted.group})
+        except BadWords as err:
+            return self.error_reply(await self._with_example(inv, err))
         except UserError as err:
             return self._observed_error(inv, err)
         return await self._execute(inv, command, raw)
+
+    async def _with_example(self, inv: Invocation, err: BadWords) -> UserError:
+        """The hint of words read before the work was known, with an example in the range
+        of the channel's work (its club's, else the default)."""
+        ctx = await self.store.context(inv.scope, inv.channel, inv.user)
+        work = self.library.get(ctx.club.work) if ctx.club else None
+        info = (work or self.library.default).info
+        example = fill_example(err.example, info.example)
+        hint = f"{err.hint}, for example `{example}`." if example else err.hint
+        return UserError(err.message, hint=hint)
 
     def parse(self, text: str) -> tuple[Command, dict[str, str]] | None:
         """The command typed and its raw options, for an adapter that needs to know the
         command before running it (Slack looks a member up only for the commands that need
         it); None when the words name no command (``run_text`` answers those)."""
         try:
-            return self.registry.parse(check_input(text))
+            return self.registry.parse(check_input(text), self.library.names)
         except (HelpRequested, UserError):
             return None
 

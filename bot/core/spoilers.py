@@ -66,7 +66,7 @@ def gate(
                 film = _earliest(film, part.reveal.film)
                 continue
             if decision is Decision.TAG:
-                # A label can give as much away as the text ("Ruth's completion"): both go
+                # A label can give as much away as the text ("Mara's death"): both go
                 # behind the spoiler.
                 text = f"{part.label}: {part.text}" if part.label else part.text
                 kept.append(GatedPart(text, None, PartState.TAG, part.reveal, part.sources,
@@ -92,4 +92,5 @@ def gate(
                           timeline.describe(progress)),
         command=command,
         effects=draft.effects,
+        picture=draft.picture,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from bot.core.clubs import Club, Context, Poll, Scope, SpoilerMode
+from bot.core.clubs import Club, Context, MemberPoint, Poll, Scope, SpoilerMode
 from bot.core.nights import Answer, Due, Night, NightPlan, NightPrompt, NightStatus, Rsvp
 from bot.core.timeline import Medium, Progress
 
@@ -159,6 +159,10 @@ class Store(Protocol):
 
     async def open_poll_of(self, club_id: int) -> Poll | None: ...
 
+    async def latest_poll_of(self, club_id: int) -> Poll | None:
+        """The club's most recent vote, open or closed."""
+        ...
+
     async def cast_vote(self, poll_id: int, user: str, work: str) -> Poll:
         """One answer per member, replaced by a later one; the poll as it now stands."""
         ...
@@ -166,5 +170,25 @@ class Store(Protocol):
     async def vote_of(self, poll_id: int, user: str) -> str | None: ...
 
     async def close_poll(self, poll_id: int) -> Poll: ...
+
+    # -- pictures: the club's chart and who is on it ---------------------------------------
+
+    async def club_member_points(self, club_id: int, work: str) -> tuple[MemberPoint, ...]:
+        """The club's members who have set their own progress in ``work``, with their name
+        and whether they keep it private, in the order they joined."""
+        ...
+
+    async def set_member_settings(self, scope: Scope, user: str, *, private: bool | None = None,
+                                  name: str | None = None) -> bool:
+        """Keep a member off charts and lists of who is where (``private``), and what the
+        platform calls them (``name``); None leaves a setting as it is. Returns whether the
+        member is private now (False for one never set)."""
+        ...
+
+    async def set_club_pictures(self, club_id: int, *, members: bool | None = None,
+                                images: bool | None = None) -> None:
+        """Show members on the club's chart; attach pictures (recap cards) to replies. None
+        leaves a setting as it is."""
+        ...
 
     async def close(self) -> None: ...

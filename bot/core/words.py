@@ -22,14 +22,17 @@ STOPWORDS = frozenset({
 
 def fold(text: str) -> str:
     """Case and accents folded, punctuation gone, every word kept ("the play")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if text.isascii():  # most text: nothing to decompose (start-up folds every passage)
+        plain = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     plain = plain.replace("'s ", " ").replace("’s ", " ")
     return _NON_WORD.sub(" ", plain).strip()
 
 
 def normalise(text: str) -> str:
-    """``fold``, and no leading article: "The Cottages" is looked up as "cottages"."""
+    """``fold``, and no leading article: "The Mill" is looked up as "mill"."""
     words = fold(text)
     for lead in _LEADING:
         if words.startswith(lead) and len(words) > len(lead):

@@ -284,7 +284,7 @@ class Timeline:
         return tuple(out[:limit])
 
     def stretch_named(self, words: list[str]) -> Stretch | None:
-        """A film stretch by its name (`the cottages`, `the conference`), the small words
+        """A film stretch by its name (`the mill`, `the wedding`), the small words
         aside: the one named exactly, else the one with fewest other words holding all those
         typed. Only whole words: a guess here would set a night's target."""
         if self.film is None:
@@ -321,7 +321,7 @@ class WorkInfo:
     timeline: Timeline
     sources: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # other names readers use for the work
-    examples: tuple[tuple[str, str], ...] = ()  # (kind, name): ("character", "Kathy")
+    examples: tuple[tuple[str, str], ...] = ()  # (kind, name): ("character", "Mara")
     default: bool = False  # the work a channel with no club, and a new club, reads
 
     @property
@@ -345,7 +345,7 @@ class WorkInfo:
         return min(book.count, first + 3) if later else first
 
     def heading(self, medium: str) -> str:
-        """`Never Let Me Go (2010 film)`: the title a reply about one medium carries."""
+        """`The Glass Orchard (2010 film)`: the title a reply about one medium carries."""
         film = self.timeline.film
         if medium == "film" and film is not None:
             return f"{film.title} ({film.year} film)"

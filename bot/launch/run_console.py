@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from os import PathLike
+from pathlib import Path
 
 from bot.adapters.console import Console, local_zone
 from bot.adapters.state import AdapterState
@@ -16,9 +17,10 @@ from bot.ops.service import Ops
 from bot.ops.watch import Watch
 
 
-async def serve(db: str | PathLike[str], *, as_json: bool, ops_port: int | None = None) -> int:
+async def serve(db: str | PathLike[str], *, as_json: bool, pictures: Path | None = None,
+                ops_port: int | None = None) -> int:
     def console(core: Core, _state: AdapterState) -> Console:
-        return Console(core, as_json=as_json, tz=local_zone())
+        return Console(core, as_json=as_json, tz=local_zone(), pictures=pictures)
 
     # Off unless asked for here: BOT_OPS_PORT is the services' (a console started beside
     # them in their container would find the port taken).

@@ -17,8 +17,10 @@ from bot.ask_eval import ask_all, load_set, report, sets_in
 
 FLOORS = {
     "never-let-me-go/dev": 0.90, "never-let-me-go/probe": 0.90,
-    "never-let-me-go/probe2": 0.86, "never-let-me-go/heldout": 0.70,
+    "never-let-me-go/probe2": 0.86, "never-let-me-go/probe3": 0.80,
+    "never-let-me-go/heldout": 0.70,
     "remains-of-the-day/dev": 0.77, "remains-of-the-day/probe": 0.80,
+    "remains-of-the-day/probe3": 0.87,
     "remains-of-the-day/heldout": 0.70,
 }
 SETS = {f"{w}/{n}": (w, p) for w, n, p in sets_in()}
@@ -32,7 +34,7 @@ def test_every_set_has_a_floor() -> None:
 def test_the_question_set(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     work, path = SETS[name]
     items = load_set(path)
-    assert len(items) >= 150
+    assert len(items) >= 100
     outcomes = asyncio.run(ask_all(items, work))
     share = sum(o.right for o in outcomes) / len(outcomes)
     with capsys.disabled():

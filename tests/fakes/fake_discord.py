@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import yarl
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
@@ -42,6 +42,23 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
+async def _multipart(request: web.Request) -> tuple[Any, dict[str, tuple[str, bytes]]]:
+    """A message with files, as discord.py sends one: the JSON in ``payload_json``, each
+    file in a ``files[n]`` part. Discord lists the files in ``attachments`` by their ids."""
+    body: Any = None
+    files: dict[str, tuple[str, bytes]] = {}
+    reader = await request.multipart()
+    async for part in reader:
+        if not isinstance(part, BodyPartReader):
+            continue
+        data = await part.read()
+        if part.name == "payload_json":
+            body = json.loads(data)
+        elif part.name:
+            files[part.name] = (part.filename or "", bytes(data))
+    return body, files
+
+
 def _json(data: Any, status: int = 200) -> web.Response:
     # discord.py decodes JSON only when the Content-Type is exactly application/json.
     return web.Response(body=json.dumps(data).encode(), status=status,
@@ -56,6 +73,8 @@ class Sent:
     path: str
     body: Any
     query: dict[str, str]
+    # Files sent as multipart/form-data (``files[n]`` parts): name -> (filename, bytes).
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
 @dataclass
@@ -279,10 +298,13 @@ class FakeDiscord:
         arrived = asyncio.get_running_loop().time()
         path = request.path.removeprefix(API)
         body: Any = None
-        if request.can_read_body:
+        files: dict[str, tuple[str, bytes]] = {}
+        if request.can_read_body and request.content_type == "multipart/form-data":
+            body, files = await _multipart(request)
+        elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw and request.content_type == "application/json" else raw
-        sent = Sent(request.method, path, body, dict(request.query))
+        sent = Sent(request.method, path, body, dict(request.query), files)
         self.requests.append(sent)
         method = request.method
         parts = path.strip("/").split("/")
@@ -466,7 +488,12 @@ class FakeDiscord:
             "author": self.bot_user,
             "content": data.get("content") or "", "timestamp": _now(), "edited_timestamp": None,
             "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [],
-            "attachments": [], "embeds": data.get("embeds") or [], "pinned": False, "type": 20,
+            "attachments": [{"id": str(next(self._ids)), "filename": a.get("filename", ""),
+                             "description": a.get("description"), "size": 0,
+                             "url": f"https://cdn.fake/{a.get('filename', '')}",
+                             "proxy_url": f"https://media.fake/{a.get('filename', '')}"}
+                            for a in data.get("attachments") or []],
+            "embeds": data.get("embeds") or [], "pinned": False, "type": 20,
             "flags": 64 if ephemeral else 0, "components": data.get("components") or [],
         }
         self.messages[mid] = message

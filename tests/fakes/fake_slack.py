@@ -1,7 +1,10 @@
 """A fake Slack for the real slack_bolt app: the Web API, response_url, and Socket Mode.
 
 - ``/api/{method}`` answers the Web API methods the bot calls (auth.test, users.info,
-  views.publish, chat.postMessage, chat.postEphemeral, apps.connections.open) and records each.
+  views.publish, chat.postMessage, chat.postEphemeral, apps.connections.open, and the two of
+  an upload: files.getUploadURLExternal, files.completeUploadExternal) and records each.
+- ``/upload/{file}`` is the upload URL files.getUploadURLExternal hands out: the bytes posted
+  there are kept (``uploads``); completing an upload whose bytes never came is an error.
 - ``/respond/{n}`` is a ``response_url``: what the bot posts there is recorded, and more than
   five posts to one URL is recorded as a breach (Slack allows five in 30 minutes).
 - ``/socket`` is a Socket Mode websocket: it says hello, delivers envelopes and collects the
@@ -75,12 +78,15 @@ class FakeSlack:
         self.lost_threads: set[str] = set()  # thread_ts whose first message was deleted
         self.zones: dict[str, str] = {}  # member id -> the time zone users.info gives
         self._ts = itertools.count(1_700_000_000)
+        self.uploads: dict[str, bytes | None] = {}  # file id -> its bytes, once posted
+        self.asked: dict[str, dict[str, Any]] = {}  # file id -> its getUploadURLExternal args
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/respond/{id}", self._respond)
         app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/upload/{file}", self._upload)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
@@ -135,6 +141,25 @@ class FakeSlack:
             user = args.get("user", "")
             ok["user"] = {"id": user, "team_id": TEAM, "is_admin": user == ADMIN,
                           "is_owner": False, "tz": self.zones.get(user, "Europe/London")}
+        elif method == "files.getUploadURLExternal":
+            if not args.get("filename") or not str(args.get("length", "")).isdigit():
+                return web.json_response({"ok": False, "error": "invalid_arguments"})
+            file_id = f"F{next(self._ids):08d}"
+            self.uploads[file_id] = None
+            self.asked[file_id] = args
+            ok |= {"file_id": file_id,
+                   "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+        elif method == "files.completeUploadExternal":
+            files = args.get("files")
+            files = json.loads(files) if isinstance(files, str) else files or []
+            if not files or any(self.uploads.get(f.get("id")) is None for f in files):
+                return web.json_response({"ok": False, "error": "file_not_found"})
+            if args.get("channel_id") in self.closed_channels:
+                return web.json_response({"ok": False, "error": "not_in_channel"})
+            if isinstance(args.get("blocks"), str):  # form-encoded: a JSON string
+                args["blocks"] = json.loads(args["blocks"])
+            ok["files"] = [{"id": f["id"], "title": f.get("title"), "mimetype": "image/png",
+                            "size": len(self.uploads[f["id"]] or b"")} for f in files]
         elif method == "apps.connections.open":
             ok["url"] = f"ws://127.0.0.1:{self.port}/socket"
         elif method in ("chat.postMessage", "chat.postEphemeral"):
@@ -147,6 +172,13 @@ class FakeSlack:
                 args["blocks"] = json.loads(args["blocks"])
             ok |= {"channel": args.get("channel"), "ts": f"{next(self._ts):.6f}"}
         return web.json_response(ok)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file"]
+        if file_id not in self.uploads:
+            return web.Response(status=404, text="unknown upload")
+        self.uploads[file_id] = await request.read()
+        return web.Response(text=f"OK - {len(self.uploads[file_id] or b'')}")
 
     async def _respond(self, request: web.Request) -> web.Response:
         n = request.match_info["id"]

@@ -1,6 +1,6 @@
 """Buttons that survive a restart: the command a click runs travels in the ``custom_id``.
 
-A button's ``custom_id`` is ``nlmg:PAGE:REF``. PAGE is ``-`` for an action (a new reply: "Just
+A button's ``custom_id`` is ``club:PAGE:REF``. PAGE is ``-`` for an action (a new reply: "Just
 me", "Another prompt") or the page to show (the pager edits its own message). REF is the
 command as compact JSON (``j[...]``) when it fits Discord's 100 characters, or the key of a row
 in the adapter state (``k...``) when it does not, as a long ``/ask`` question would. Only the
@@ -22,7 +22,7 @@ from bot.core.reply import Action
 
 CUSTOM_ID = 100  # Discord's limit
 LABEL = 80
-PREFIX = "nlmg"
+PREFIX = "club"
 _STATE_KEY = "discord:button:"
 # A button whose command is kept in the state works this long after its message was last
 # rendered; after that it answers "This button has expired".
@@ -84,9 +84,12 @@ async def resolve(state: AdapterState, ref: str) -> Press | None:
 
 
 class CommandButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                    template=PREFIX + r":(?P<page>-|\d{1,3}):(?P<ref>[jk].+)"):
+                    template=r"[a-z]{1,12}:(?P<page>-|\d{1,3}):(?P<ref>[jk].+)"):
     """Every button the bot sends. discord.py routes a click here by its ``custom_id``,
-    whether or not the process that sent the message is still running."""
+    whether or not the process that sent the message is still running.
+
+    Any short prefix is taken, not only ``PREFIX``: Discord sends an app only the clicks on its
+    own messages, and buttons posted under the bot's earlier prefix must keep working."""
 
     def __init__(self, button: discord.ui.Button[Any], *, page: int | None, ref: str) -> None:
         super().__init__(button)

@@ -66,6 +66,7 @@ def invocation(interaction: discord.Interaction, *, private: bool = False) -> In
         str(interaction.user.id),
         is_admin=perms.manage_guild or perms.administrator,
         private=private,
+        name=interaction.user.display_name,
     )
 
 

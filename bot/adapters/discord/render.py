@@ -122,36 +122,8 @@ def _sources(reply: Reply) -> str | None:
 
 def pages(reply: Reply) -> list[Page]:
     """The reply as one embed per page, every page within Discord's limits."""
-    blocks: list[str] = []
-    for part in reply.parts:
-        blocks.extend(_blocks(part))
-    fields: list[tuple[str, str]] = []
-    for part in reply.fields:
-        field = _field(part) if len(fields) < FIELDS - 1 else None
-        if field:
-            fields.append(field)
-        else:
-            blocks.extend(_blocks(part))
-    if reply.withheld:
-        blocks.append(f"*{reply.withheld.describe()}*")
-    if reply.footer:
-        blocks.extend(_chunks(native(reply.footer), PAGE_TEXT))
-    sources = _sources(reply)
-    if sources:
-        fields.append(("Sources", sources))
-
-    # Descriptions, page by page; fields go on the first page that has room for them.
-    texts: list[str] = []
-    current = ""
-    for block in blocks:
-        joined = f"{current}\n\n{block}" if current else block
-        if len(joined) > PAGE_TEXT and current:
-            texts.append(current)
-            current = block
-        else:
-            current = joined
-    texts.append(current)
-
+    blocks, fields = _blocks_and_fields(reply)
+    texts = _paginate(blocks)
     title = _title(reply)
     footer = reply.audience_note() if reply.kind is Kind.OK and reply.command not in {
         "help", "about"} else None
@@ -183,6 +155,43 @@ def pages(reply: Reply) -> list[Page]:
             embed.set_footer(text=note[:FOOTER_ROOM])
         out.append(Page(embed, number, len(pieces)))
     return out
+
+
+def _blocks_and_fields(reply: Reply) -> tuple[list[str], list[tuple[str, str]]]:
+    """The reply's text blocks in order, and the parts that read best as embed fields."""
+    blocks: list[str] = []
+    for part in reply.parts:
+        blocks.extend(_blocks(part))
+    fields: list[tuple[str, str]] = []
+    for part in reply.fields:
+        field = _field(part) if len(fields) < FIELDS - 1 else None
+        if field:
+            fields.append(field)
+        else:
+            blocks.extend(_blocks(part))
+    if reply.withheld:
+        blocks.append(f"*{reply.withheld.describe()}*")
+    if reply.footer:
+        blocks.extend(_chunks(native(reply.footer), PAGE_TEXT))
+    sources = _sources(reply)
+    if sources:
+        fields.append(("Sources", sources))
+    return blocks, fields
+
+
+def _paginate(blocks: list[str]) -> list[str]:
+    """Descriptions, page by page, none past Discord's description limit."""
+    texts: list[str] = []
+    current = ""
+    for block in blocks:
+        joined = f"{current}\n\n{block}" if current else block
+        if len(joined) > PAGE_TEXT and current:
+            texts.append(current)
+            current = block
+        else:
+            current = joined
+    texts.append(current)
+    return texts
 
 
 def _title(reply: Reply) -> str | None:

@@ -19,6 +19,7 @@ import discord
 
 from bot.adapters.discord.buttons import CommandButton, Press, make_button
 from bot.adapters.discord.nights import DiscordNights
+from bot.adapters.discord.pictures import attach
 from bot.adapters.discord.render import COLOUR, ERROR_COLOUR, NO_MENTIONS, Page, pages
 from bot.adapters.state import AdapterState
 from bot.core.call import Invocation
@@ -120,14 +121,17 @@ class Responder:
                 await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING,
                                                 allowed_mentions=NO_MENTIONS)
         elif deferred and private != private_guess:
-            await self._move_to_private(interaction, embed, view)
+            embed, file = await attach(reply, embed)
+            await self._move_to_private(interaction, embed, view, file)
         else:
-            await send(interaction, embed, view, ephemeral=private, deferred=deferred)
+            embed, file = await attach(reply, embed)
+            await send(interaction, embed, view, ephemeral=private, deferred=deferred, file=file)
         if reply.effects:
             await self.nights.after(interaction, reply)
 
     async def _move_to_private(self, interaction: discord.Interaction, embed: discord.Embed,
-                               view: discord.ui.View | None) -> None:
+                               view: discord.ui.View | None,
+                               file: discord.File | None = None) -> None:
         """Deferred as a channel reply, but the answer is for this member alone (an error, or
         `/club join`). The first follow-up after a deferral would take the deferral's public
         visibility, so the "thinking" message is resolved with a neutral note first; the
@@ -135,7 +139,8 @@ class Responder:
         await interaction.edit_original_response(content="Answered privately.", embed=None,
                                                  view=None, allowed_mentions=NO_MENTIONS)
         await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING,
-                                        ephemeral=True, allowed_mentions=NO_MENTIONS)
+                                        ephemeral=True, allowed_mentions=NO_MENTIONS,
+                                        file=file or discord.utils.MISSING)
         await interaction.delete_original_response()
 
     async def render(self, reply: Reply, page: int, rerun: Press | None) -> Rendered:
@@ -183,19 +188,22 @@ class Responder:
 
 async def send(interaction: discord.Interaction, embed: discord.Embed,
                view: discord.ui.View | None, *, ephemeral: bool, deferred: bool,
-               followup: bool = False) -> None:
+               followup: bool = False, file: discord.File | None = None) -> None:
     """The answer as the response, as the edit of a deferred response, or as a new message
-    after a deferral that made none (a pager's)."""
+    after a deferral that made none (a pager's); ``file`` is a picture the embed shows."""
+    missing = discord.utils.MISSING
     if followup:
-        await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING,
-                                        ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(embed=embed, view=view or missing, ephemeral=ephemeral,
+                                        allowed_mentions=NO_MENTIONS, file=file or missing)
     elif deferred:
         await interaction.edit_original_response(embed=embed, view=view,
-                                                 allowed_mentions=NO_MENTIONS)
+                                                 allowed_mentions=NO_MENTIONS,
+                                                 attachments=[file] if file else missing)
     else:
-        await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING,
+        await interaction.response.send_message(embed=embed, view=view or missing,
                                                 ephemeral=ephemeral,
-                                                allowed_mentions=NO_MENTIONS)
+                                                allowed_mentions=NO_MENTIONS,
+                                                file=file or missing)
 
 
 async def say_privately(interaction: discord.Interaction, text: str) -> None:

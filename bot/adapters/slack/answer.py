@@ -18,6 +18,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.nights import CANNOT_POST, SlackNights, threaded
+from bot.adapters.slack.pictures import SlackPictures, pictured
 from bot.adapters.slack.render import Message, render
 from bot.core.errors import APOLOGY
 from bot.core.reply import Reply, Visibility
@@ -38,6 +39,7 @@ def response_type(reply: Reply) -> str:
 class Delivery:
     def __init__(self, nights: SlackNights) -> None:
         self.nights = nights
+        self.pictures = SlackPictures(nights.client)
         self._background: set[asyncio.Future[None]] = set()
 
     async def answer(self, ack: AsyncAck, respond: AsyncRespond, work: Awaitable[Reply],
@@ -56,6 +58,10 @@ class Delivery:
         if threaded(reply):  # the bot posts it itself; the ack shows nothing
             await ack()
             self.spawn(self.threaded(reply, args, channel, respond))
+            return
+        if pictured(reply):  # the bot posts it with its picture; the ack shows nothing
+            await ack()
+            self.spawn(self.with_picture(reply, args, channel, respond))
             return
         if reply.effects:
             self.spawn(self.nights.after(reply, channel))
@@ -103,6 +109,9 @@ class Delivery:
             if threaded(reply):
                 await self.threaded(reply, args, channel, respond)
                 return
+            if pictured(reply):
+                await self.with_picture(reply, args, channel, respond)
+                return
             await self.send(respond, response_type(reply), render(reply, args))
             await self.nights.after(reply, channel)  # the answer first, then the thread
         except Exception:
@@ -127,6 +136,22 @@ class Delivery:
                 await respond(response_type="ephemeral", replace_original=False, text=note)
         except Exception:
             log.exception("a night's post could not be made in %s", channel)
+            with contextlib.suppress(Exception):
+                await respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
+
+    async def with_picture(self, reply: Reply, args: Args, channel: str,
+                           respond: AsyncRespond) -> None:
+        """A reply for the channel with its picture: posted as the picture's message, its
+        words in the same message; where that cannot be, the words alone, by respond()."""
+        try:
+            messages = render(reply, args)
+            shared = await self.pictures.share(reply, channel, messages[0].blocks)
+            rest = messages[1:] if shared else messages
+            if rest:
+                await self.send(respond, response_type(reply), rest)
+            await self.nights.after(reply, channel)
+        except Exception:
+            log.exception("a reply with a picture could not be posted in %s", channel)
             with contextlib.suppress(Exception):
                 await respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
 

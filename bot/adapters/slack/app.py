@@ -37,7 +37,16 @@ from bot.adapters.slack import home
 from bot.adapters.slack.answer import Delivery, response_type
 from bot.adapters.slack.members import Members
 from bot.adapters.slack.nights import SlackNights, threaded
-from bot.adapters.slack.render import ACTION, REVEAL, render, revealed, slack_command
+from bot.adapters.slack.pictures import pictured
+from bot.adapters.slack.render import (
+    ACTION,
+    REVEAL,
+    any_prefix,
+    command_group,
+    render,
+    revealed,
+    slack_command,
+)
 from bot.adapters.state import AdapterState
 from bot.core.call import Invocation
 from bot.core.clubs import Scope
@@ -82,9 +91,12 @@ class SlackBot:
         for name in self._groups:
             self.app.command(name, middleware=[self._parse, self.members.middleware])(
                 self._command)
-        self.app.action(re.compile(rf"^{REVEAL}_\d+$"))(self._reveal)
-        self.app.action(re.compile(rf"^{ACTION}_\d+$"))(self._action)
-        self.app.action(re.compile(rf"^{home.PREFIX}"))(self._home_action)
+        # A renamed command under the name an earlier manifest gave it still answers.
+        self.app.command(re.compile(r"^/[a-z]{1,12}-[a-z]+$"), middleware=[
+            self._parse, self.members.middleware])(self._command)
+        self.app.action(re.compile(rf"^{any_prefix(REVEAL)}_\d+$"))(self._reveal)
+        self.app.action(re.compile(rf"^{any_prefix(ACTION)}_\d+$"))(self._action)
+        self.app.action(re.compile(rf"^{any_prefix(home.PREFIX)}"))(self._home_action)
         self.app.event("app_home_opened")(self._home_opened)
         self.app.error(self._on_error)
 
@@ -102,7 +114,8 @@ class SlackBot:
     # -- slash commands -----------------------------------------------------------------------
     async def _parse(self, context: AsyncBoltContext, body: dict[str, Any],
                      next: Callable[[], Awaitable[None]]) -> None:
-        group = self._groups.get(body.get("command", ""), "")
+        command = str(body.get("command", ""))
+        group = self._groups.get(command) or command_group(command) or ""
         # Slack escapes &, < and > in what was typed; the core takes the words as typed.
         text = f"{group} {unescape(body.get('text', ''))}".strip()
         context["text"] = text
@@ -115,7 +128,7 @@ class SlackBot:
         parsed: tuple[Command, dict[str, str]] | None = context.get("parsed")
         inv = Invocation(scope_of(body.get("team_id")), str(body.get("channel_id", "")),
                          str(body.get("user_id")), is_admin=bool(context.get("is_admin")),
-                         tz=context.get("tz"))
+                         tz=context.get("tz"), name=body.get("user_name") or None)
         try:
             await self.delivery.answer(
                 ack, respond, self._run_command(inv, body, context["text"], parsed),
@@ -177,6 +190,9 @@ class SlackBot:
             reply = await self.core.run(inv, path, dict(args))
             if threaded(reply):  # the Next button under a prompt: the next goes in the thread
                 await self.delivery.threaded(reply, args, inv.channel, respond)
+                return
+            if pictured(reply):
+                await self.delivery.with_picture(reply, args, inv.channel, respond)
                 return
             await self.delivery.send(respond, response_type(reply), render(reply, args))
             await self.nights.after(reply, inv.channel)

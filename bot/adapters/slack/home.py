@@ -11,7 +11,7 @@ from bot.core.service import Home
 from bot.core.timeline import Progress, format_minute
 from bot.core.work import WorkInfo
 
-PREFIX = "nlmg_home_"
+PREFIX = "club_home_"
 NOVEL, FILM, RESET = PREFIX + "novel", PREFIX + "film", PREFIX + "reset"
 CLUBS_SHOWN = 30  # a Home tab takes 100 blocks
 WORKS_SHOWN = 5  # the default, the clubs' and those begun; the rest by `/progress`
@@ -116,6 +116,8 @@ def command_for(action: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """The core command a Home control stands for (the work travels in its action id)."""
     chosen = (action.get("selected_option") or {}).get("value", "")
     kind, _, work = str(action.get("action_id", "")).partition(":")
+    # The control by what follows the prefix: a Home tab drawn under an earlier one still works.
+    kind = PREFIX + kind.partition("_home_")[2]
     where = {"work": work} if work else {}
     if kind == NOVEL:
         return "progress book", {"chapter": chosen, **where}

@@ -10,16 +10,17 @@ from typing import Any
 
 import yaml
 
-from bot.adapters.slack.render import slack_command
+from bot.adapters.slack.render import DISPLAY_NAME, slack_command
 from bot.core.registry import OptionKind, Registry
 
 # What the bot does and nothing more: slash commands (their answers go through the ack and
 # response_url, which need no other scope), users.info for the admin check and a new club's
 # time zone, and chat:write for what it posts itself on discussion nights (the agenda that
 # opens a night's thread, prompts in it, reminders in the channel and by DM);
-# chat:write.public lets it post in a public channel without being invited first. The Home
-# tab needs no scope of its own.
-SCOPES = ("commands", "users:read", "chat:write", "chat:write.public")
+# chat:write.public lets it post in a public channel without being invited first; files:write
+# uploads a picture (`/club chart`, a recap card) into the channel with the reply beside it.
+# The Home tab needs no scope of its own.
+SCOPES = ("commands", "users:read", "chat:write", "chat:write.public", "files:write")
 
 
 def _usage(registry: Registry, group: str) -> str:
@@ -51,7 +52,7 @@ def manifest(registry: Registry) -> dict[str, Any]:
             # not chat).
             "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
                          "messages_tab_read_only_enabled": True},
-            "bot_user": {"display_name": "nlmg-club", "always_online": True},
+            "bot_user": {"display_name": DISPLAY_NAME, "always_online": True},
             "slash_commands": [
                 {"command": slack_command(g.name), "description": g.description[:100],
                  "usage_hint": _usage(registry, g.name)[:1000],

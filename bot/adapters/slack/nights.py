@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.slack.render import Message, render
+from bot.adapters.slack.render import DISPLAY_NAME, Message, render
 from bot.core.clubs import Scope
 from bot.core.effects import CloseThread, Effect, InThread, OpenThread
 from bot.core.reply import Reply
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CANNOT_POST = ("I can't post in this channel, so the night has no thread here. Invite me with "
-               "`/invite @nlmg-club` (a private channel needs that), then run it again.")
+               f"`/invite @{DISPLAY_NAME}` (a private channel needs that), then run it again.")
 
 
 def threaded(reply: Reply) -> bool:

@@ -34,12 +34,16 @@ BUTTON_TEXT = 75
 VALUE = 2000
 FALLBACK = 3000  # Slack accepts far more; a notification needs far less
 
-REVEAL = "nlmg_reveal"
-ACTION = "nlmg_action"
+# Action ids are ours alone (Slack sends an app only its own blocks' actions): the app
+# matches them by what follows the prefix, so buttons posted under an earlier prefix still work.
+REVEAL = "club_reveal"
+ACTION = "club_action"
+# The bot's name in a workspace (the manifest sets it; replies tell members to /invite it).
+DISPLAY_NAME = "book-club"
 
 # Slack's own built-in commands cannot be taken by an app (/search is one): ours get a name
 # of their own there, and replies that name a command say it as Slack users must type it.
-SLACK_NAMES = {"search": "nlmg-search", "status": "bot-status"}
+SLACK_NAMES = {"search": "club-search", "status": "bot-status"}
 _NAMED = re.compile(r"(^|`)/(" + "|".join(SLACK_NAMES) + r")\b", re.MULTILINE)
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -59,6 +63,21 @@ def _native(text: str) -> str:
 
 def slack_command(group: str) -> str:
     return "/" + SLACK_NAMES.get(group, group)
+
+
+def command_group(command: str) -> str | None:
+    """The group a renamed Slack command stands for, under any short prefix: a workspace
+    still on an earlier manifest sends the name that manifest gave it."""
+    for group, name in SLACK_NAMES.items():
+        tail = name.rpartition("-")[2]
+        if re.fullmatch(rf"/[a-z]{{1,12}}-{re.escape(tail)}", command):
+            return group
+    return None
+
+
+def any_prefix(action_id: str) -> str:
+    """A pattern for ``action_id`` (``club_reveal``) under any short prefix (see REVEAL)."""
+    return r"[a-z]{1,12}_" + re.escape(action_id.partition("_")[2])
 
 
 def _renamed(text: str) -> str:

@@ -17,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from bot.core.ask import routes
 from bot.core.ask.features import INDEX, build
-from bot.core.ask.lexicon import Lexicon, load_english
+from bot.core.ask.lexicon import Lexicon, common_english, load_english
 from bot.core.ask.names import NameTable
 from bot.core.ask.question import Question, read
 from bot.core.ask.rank import Scored, SentenceIndex, ranked, touches
@@ -43,6 +44,8 @@ _ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|d
 _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
 _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_CONTRACTION = re.compile(r"(\w)['’](t|re|ll|ve|d|m)\b", re.IGNORECASE)
+_JOINING_SIGN = re.compile(r"\s+[+&]\s+")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 
 
@@ -78,7 +81,7 @@ class Answerer:
         self.timeline = content.work.timeline
         self.index = SentenceIndex(docs, self.timeline)
         self.weights = load_weights()
-        # The work's own names, longest first ("the remains of the day" before "remains").
+        # The work's own names, longest first ("the glass orchard" before "orchard").
         self._titles = sorted({normalise(n) for n in content.work.names if normalise(n)},
                               key=len, reverse=True)
         # Every word the content uses, with the points where it is used: to put a member's
@@ -112,18 +115,27 @@ class Answerer:
                 sees: Callable[[Reveal], bool] | None = None) -> str:
         sees = sees or usable
         out: list[str] = []
+        # "isn't" is one word, "isnt", as it is typed without the apostrophe.
+        question = _CONTRACTION.sub(r"\1\2", question)
         for w in " ".join(_TYPOS.get(w, w) for w in normalise(_IS.sub(
                 r"\1 is", question.replace("?", " "))).split()).split():
             # "ruths centre": a possessive typed without its apostrophe.
             if w.endswith("s") and w not in self.names.words and w[:-1] in self.names.words:
                 w = w[:-1]
-            if len(w) >= 4 and w not in STOPWORDS and not self.known(w, usable, sees):
-                # Short words need a closer match: "rich" is not a misspelt "Reich".
-                cutoff = 90 if len(w) <= 4 else 83 if len(w) <= 6 else 80
+            if len(w) >= 4 and w not in STOPWORDS and not self.known(w, usable, sees) \
+                    and w not in common_english():
+                # Short words need a closer match ("musc" is music; "rich", a word, is never
+                # corrected at all).
+                cutoff = 85 if len(w) <= 4 else 83 if len(w) <= 6 else 80
                 for best, _score, _i in process.extract(w, self._spellings, scorer=fuzz.ratio,
                                                          score_cutoff=cutoff, limit=5):
                     # A correction into a word with no subject ("weather" -> "whether") is
                     # no correction: the word stays, and counts against the answer.
+                    # A typo is a letter or two astray, not a shorter word: "related" is
+                    # not a misspelt "rated".
+                    if abs(len(best) - len(w)) > 1 or Levenshtein.distance(w, best) > (
+                            1 if len(w) <= 6 else 2):
+                        continue
                     if best not in STOPWORDS and self.known(best, usable, sees):
                         w = best
                         break
@@ -147,12 +159,16 @@ class Answerer:
         """The question read and split, each part either answered by a route or measured
         against its candidates; an Answer when it is declined outright."""
         usable = rankable or _anything
+        # "who wrote it + who scored it": a sign joins two questions as "and" does.
+        question = _JOINING_SIGN.sub(" and ", question)
         text = self._without_title(self.correct(question, usable, sees))
         whole = read(text, self.lexicon, self.names, sees, self.timeline)
         if whole.request:
             return Answer((), "none", "request")
         clauses = []
-        for c in self._clauses(whole, sees):
+        # A question naming another adaptation ("a radio play ... and who voiced X") is about
+        # it in every part: it is not split, so each answer must speak of that adaptation.
+        for c in [whole] if whole.media else self._clauses(whole, sees):
             routed = self._routed(c, sees, usable)
             clauses.append((c, routed if routed is not None else self.measure(c, usable)))
         return Plan(tuple(clauses), usable)
@@ -196,7 +212,7 @@ class Answerer:
         if len(pieces) == 2 and len(pieces[0].split()) > 1:
             first, second = pieces
             if _PRONOUN.search(second) and not read(second, self.lexicon, self.names,
-                                                   sees, self.timeline).entities:
+                                                   sees, self.timeline).named:
                 names = " ".join(e.names[0] for e in read(first, self.lexicon, self.names,
                                                           sees, self.timeline).entities)
                 second = f"{second} {names}".strip()
@@ -218,6 +234,8 @@ class Answerer:
         X", what a chapter opens. None: the question is ranked."""
         if q.works:
             return self._other_work(q, usable)
+        if self._outside(q):
+            return None  # a real person's life or other work: only a passage about it answers
         # A word nobody here knows ("la la land") means the question may be about something
         # else: no route answers it with a credit.
         if all(self.known(w, usable, sees) or w in STOPWORDS for w in q.words):
@@ -225,6 +243,8 @@ class Answerer:
                 found = route(q, self.content, self._describe)
                 if found:
                     return Answer(found, how)
+        elif routes.done_to_other(q, lambda w: self.known(w, usable, sees)):
+            return Answer((), "none", "unknown")
         involved = routes.involvement(q)
         if involved:
             return Answer(involved, "crew")
@@ -254,6 +274,12 @@ class Answerer:
         ``scored``: the candidates already weighed and sorted (the fitting keeps them)."""
         weights = weights or self.weights
         scored = scored if scored is not None else ranked(measured, weights)
+        # A prize named ("any oscars") and another prize's passage on top: that prize's
+        # passages answer, where any rank.
+        for prize in self.lexicon.english.prizes:
+            if scored and self.lexicon.has(list(q.words), prize) and not self._names_prize(
+                    scored[0][1], prize):
+                scored = [t for t in scored if self._names_prize(t[1], prize)] or scored
         if not scored or scored[0][0] < weights.threshold:
             return Answer((), "none", "unknown")
         chosen = choose(q, scored, weights)
@@ -277,9 +303,8 @@ class Answerer:
         people = [e for e in q.named if e.kind == "person"]
         if people and not any(touches(top, e) for e in people):
             return False
-        private = self.lexicon.english.private
-        if people and self.lexicon.has(list(q.words), private) and not self.lexicon.has(
-                normalise(top.passage.text).split(), private):
+        # ... and so must their private life, or their work outside this one.
+        if self._outside(q) and not self._outside(q, normalise(top.passage.text).split()):
             return False
         coverage = next(f for f, i in measured if i is top)[INDEX["coverage"]]
         if coverage < weights.min_coverage:
@@ -288,12 +313,28 @@ class Answerer:
         years = set(_YEAR.findall(q.text))
         if years and not all(any(y in i.passage.text for i in chosen) for y in years):
             return False
+        for prize in self.lexicon.english.prizes:
+            if self.lexicon.has(list(q.words), prize) and not any(
+                    self._names_prize(i, prize) for i in chosen):
+                return False
         if not q.media:
             return True
         # The other kind of adaptation asked about ("a radio play") must be the answer's.
         media = self.lexicon.english.media
         asked = {p for p in media if self.lexicon.has(list(q.words), frozenset({p}))}
         return self.lexicon.has(normalise(top.passage.text).split(), frozenset(asked))
+
+    def _names_prize(self, item: Indexed, prize: frozenset[tuple[str, ...]]) -> bool:
+        return self.lexicon.has(item.padded.split(), prize)
+
+    def _outside(self, q: Question, words: list[str] | None = None) -> bool:
+        """Does the question ask of a real person's private life or of their work outside
+        this one; with ``words``: do those words (a passage's) speak of the same."""
+        if not any(e.kind == "person" for e in q.named):
+            return False
+        english = self.lexicon.english
+        return any(self.lexicon.has(words if words is not None else list(q.words), outside)
+                   for outside in (english.private, english.beyond))
 
     def _chapters(self, q: Question, usable: Callable[[Reveal], bool]) -> Answer:
         """"What happens in chapter 3": the story parts that chapter opens, one per card."""

@@ -76,26 +76,7 @@ def measure(asked: Asked, item: Indexed, offers: frozenset[str], idf: dict[str, 
     of the question's named entities, does the passage speak of it."""
     q = asked.question
     f = [0.0] * len(NAMES)
-    own = expanded = context = 0.0
-    norm = 1.2 * (0.5 + 0.5 * item.length / avg)
-    for term, weight in asked.weights.items():
-        tf = item.terms.get(term, 0)
-        if tf:
-            saturated = idf.get(term, 0.0) * tf * 2.2 / (tf + norm)
-            if term in asked.own:
-                own += saturated
-            else:
-                expanded += weight * saturated
-        if term in item.context:
-            context += weight * idf.get(term, 0.0)
-    f[0], f[1], f[2] = own, expanded, context
-    total = hit = 0.0
-    for stems, weight in asked.units:
-        total += weight
-        if any(s in item.terms or s in item.context for s in stems):
-            hit += weight
-    f[3] = hit / total if total else 1.0
-    f[4] = total - hit
+    _words(f, asked, item, idf, avg)
     topic = item.passage.topic
     if asked.named:
         share = sum(touched) / len(touched)
@@ -106,15 +87,7 @@ def measure(asked: Asked, item: Indexed, offers: frozenset[str], idf: dict[str, 
         f[8] = float(any(e.topic == topic for e in asked.implied))
     f[9] = float(lead and asked.frame is not None and asked.frame.topic == topic)
     f[10] = float(lead)
-    shapes = q.shapes
-    for n, (shape, offer) in enumerate((("when", "date"), ("how_many", "number"),
-                                        ("how_many", "count"), ("how_old", "age"),
-                                        ("how_long", "duration"), ("where", "place"),
-                                        ("who", "subject"), ("why", "cause")), start=11):
-        f[n] = float(shape in shapes and offer in offers)
-    f[19] = float("how_many" in shapes and "money" in offers)
-    demanded = {"how_old": "age", "how_long": "duration", "how_many": "number", "when": "date"}
-    f[20] = float(any(s in shapes and demanded[s] not in offers for s in demanded))
+    _shapes(f, q.shapes, offers)
     f[21] = float(q.yes_no and "negation" in offers)
     f[22] = float(topic in asked.topics)
     f[23] = float(asked.cast and topic == "film.cast")
@@ -136,6 +109,46 @@ def measure(asked: Asked, item: Indexed, offers: frozenset[str], idf: dict[str, 
     f[34] = float(asked.role is not None and asked.role == role)
     f[35] = float(asked.unknown)
     return f
+
+
+def _words(f: list[float], asked: Asked, item: Indexed, idf: dict[str, float],
+           avg: float) -> None:
+    """Features 0-4: BM25 on the passage's own words and on expansions, the entry's words,
+    and how much of what is asked the passage covers."""
+    own = expanded = context = 0.0
+    norm = 1.2 * (0.5 + 0.5 * item.length / avg)
+    for term, weight in asked.weights.items():
+        tf = item.terms.get(term, 0)
+        if tf:
+            saturated = idf.get(term, 0.0) * tf * 2.2 / (tf + norm)
+            if term in asked.own:
+                own += saturated
+            else:
+                expanded += weight * saturated
+        if term in item.context:
+            context += weight * idf.get(term, 0.0)
+    f[0], f[1], f[2] = own, expanded, context
+    total = hit = 0.0
+    for stems, weight in asked.units:
+        total += weight
+        if any(s in item.terms or s in item.context for s in stems):
+            hit += weight
+    f[3] = hit / total if total else 1.0
+    f[4] = total - hit
+
+
+_OFFERED = (("when", "date"), ("how_many", "number"), ("how_many", "count"), ("how_old", "age"),
+            ("how_long", "duration"), ("where", "place"), ("who", "subject"), ("why", "cause"))
+_DEMANDED = {"how_old": "age", "how_long": "duration", "how_many": "number", "when": "date"}
+
+
+def _shapes(f: list[float], shapes: frozenset[str], offers: frozenset[str]) -> None:
+    """Features 11-20: what the passage's text offers the question's shape, and whether it
+    lacks what the shape demands."""
+    for n, (shape, offer) in enumerate(_OFFERED, start=11):
+        f[n] = float(shape in shapes and offer in offers)
+    f[19] = float("how_many" in shapes and "money" in offers)
+    f[20] = float(any(s in shapes and _DEMANDED[s] not in offers for s in _DEMANDED))
 
 
 def _medium_of(item: Indexed) -> str | None:

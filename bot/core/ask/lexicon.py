@@ -46,9 +46,27 @@ class English:
     taste: frozenset[tuple[str, ...]]
     media: frozenset[tuple[str, ...]]
     private: frozenset[tuple[str, ...]]
+    beyond: frozenset[tuple[str, ...]]
     later: frozenset[tuple[str, ...]]
     earlier: frozenset[tuple[str, ...]]
     known: frozenset[str]  # every word the lists name: English the bot understands
+    # Prizes by the names people give them: an answer about one never answers another.
+    prizes: tuple[frozenset[tuple[str, ...]], ...] = ()
+
+
+# A word English uses this often (pyspellchecker's counts, from subtitles and books) is a
+# word, not a typo: "related" stays "related" even where no passage says it.
+_COMMON_COUNT = 1000
+
+
+@lru_cache(maxsize=1)
+def common_english() -> frozenset[str]:
+    """English words common enough never to be read as typos. Loaded on first need (a
+    question with a word no passage uses): reading the counts costs ~0.15 s, once."""
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(distance=1).word_frequency.dictionary
+    return frozenset(w for w, n in counts.items() if n >= _COMMON_COUNT)
 
 
 @lru_cache(maxsize=1)
@@ -68,12 +86,15 @@ def load_english() -> English:
             key = _phrase(w)
             synonyms[key] = tuple(dict.fromkeys((*synonyms.get(key, ()), *means)))
     lists = {k: _phrases(raw[k])
-             for k in ("requests", "taste", "media", "private", "later", "earlier")}
+             for k in ("requests", "taste", "media", "private", "beyond", "later", "earlier")}
     known = {w for key in synonyms for w in key} | set(forms)
     known |= {w for means in synonyms.values() for m in means for w in m.split()}
     known |= {w for k in lists.values() for p in k for w in p}
     fillers = frozenset(normalise(str(w)) for w in raw["fillers"])
-    return English(forms, synonyms, fillers, known=frozenset(known | fillers), **lists)
+    prizes = tuple(_phrases(group) for group in raw["prizes"])
+    known |= {w for group in prizes for p in group for w in p}
+    return English(forms, synonyms, fillers, known=frozenset(known | fillers), prizes=prizes,
+                   **lists)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +104,7 @@ class Unit:
     words: tuple[str, ...]
     weights: dict[str, float] = field(default_factory=dict)  # stem -> weight
     filler: bool = False
-    means: tuple[str, ...] = ()  # what the pack's open links say it means ("art lady": madame)
+    means: tuple[str, ...] = ()  # what the pack's open links say it means ("old man": gardener)
 
     @property
     def own(self) -> frozenset[str]:

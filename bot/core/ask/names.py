@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.core.content.model import Card, CardKind, Content, Person
 from bot.core.timeline import SAFE, Reveal
-from bot.core.words import STOPWORDS, normalise
+from bot.core.words import STOPWORDS, fold, normalise
 
 ENTITY_KINDS = (CardKind.CHARACTER, CardKind.SETTING, CardKind.TERM)
 
@@ -49,7 +49,8 @@ class NameTable:
                                 tuple(dict.fromkeys(normalise(n) for n in names)), card=card)
                 self._add(card.name, entity, card.reveal)
                 for alias in card.aliases:
-                    self._add(alias.name, entity, card.reveal.later(alias.reveal))
+                    self._add(alias.name, entity, card.reveal.later(alias.reveal),
+                              article=common)
         surnames: dict[str, list[Person]] = {}
         for person in content.people:
             surnames.setdefault(normalise(person.name).split()[-1], []).append(person)
@@ -68,8 +69,13 @@ class NameTable:
         self._names.sort(key=lambda t: -len(t[0]))
         self.words = frozenset(w for key, _e, _r in self._names for w in key)
 
-    def _add(self, name: str, entity: Entity, reveal: Reveal) -> None:
+    def _add(self, name: str, entity: Entity, reveal: Reveal,
+             article: Callable[[str], bool] | None = None) -> None:
         key = tuple(normalise(name).split())
+        if article is not None and len(key) == 1 and article(key[0]):
+            # An alias that is "the" and an ordinary noun ("the house") names the card only
+            # with its article: "which house" asks about a house.
+            key = tuple(fold(name).split())
         if key and not (len(key) == 1 and key[0] in STOPWORDS):
             self._names.append((key, entity, reveal))
 
@@ -87,7 +93,7 @@ class NameTable:
         return sorted(out, key=lambda m: m.start)
 
     def named(self, phrase: str, sees: Callable[[Reveal], bool]) -> Entity | None:
-        """The entity a whole phrase names ("madame"), if any."""
+        """The entity a whole phrase names ("the gardener"), if any."""
         key = tuple(phrase.split())
         return next((e for k, e, r in self._names if k == key and (r.safe or sees(r))), None)
 

@@ -15,13 +15,14 @@ from bot.core.ask.question import Question
 from bot.core.content.model import Card, Content
 from bot.core.passages import Passage, card_passages, credit_passage
 from bot.core.timeline import Reveal
+from bot.core.words import STOPWORDS
 
 _CAST = re.compile(r"\b(play|plays|played|playing|portray\w*|actor|actors|actress\w*|cast|"
                    r"casted|star|starred|stars|starring|role|character name|character|"
                    r"who is she|who is he|who does (s?he|they) play|in (it|this))\b")
 _WHO = re.compile(r"\b(who|whos|whom|which (actor|actress|person))\b|^is \w+( \w+)? in the "
                   r"(film|movie)$")
-# Words that ask for an actor whatever else is said ("little kathy actress?").
+# Words that ask for an actor whatever else is said ("young mara actress?").
 _ACTOR = re.compile(r"\b(actor|actors|actress\w*|portray\w*|played by|casted|cast as|"
                     r"starring)\b")
 # "who is X in the film": the question is X's actor (not "who gives X the tape in the film").
@@ -49,6 +50,11 @@ _CREW: tuple[tuple[str, re.Pattern[str]], ...] = tuple((role, re.compile(p)) for
     ("director", r"\b(direct|directed|director|directs|directing)\b"),
     ("author", r"\b(wrote|write|writer|written|author)\b"),
 ))
+_DONE_TO = re.compile(r"\b(?:directed|produced|wrote|composed|edited|shot|scored|designed)"
+                      r"\s+(.+)$")
+_THIS_WORK = frozenset({"it", "this", "that", "one", "film", "movie", "book", "novel",
+                        "adaptation", "version", "picture", "thing"})
+_JOINED = re.compile(r"\s+(?:and|plus)\s+")
 _JOB_WORDS = frozenset({"casting", "director", "set", "decorator", "decoration", "dresser", "art",
                         "costume", "costumes", "designer", "design", "production", "exec",
                         "executive", "producer", "producers", "score", "music", "composer",
@@ -106,6 +112,15 @@ def role_asked(q: Question) -> str | None:
     return "screenplay" if role == "author" and q.medium == "film" else role
 
 
+def done_to_other(q: Question, known: Callable[[str], bool]) -> bool:
+    """"who directed the godfather": a job done on something named that is not this work
+    (a word of it no job, no medium and, by ``known``, no passage of this work uses)."""
+    done = _DONE_TO.search(q.text)
+    return bool(done) and any(
+        w not in STOPWORDS and w not in _JOB_WORDS and w not in _THIS_WORK and not w.isdigit()
+        and not known(w) for w in done.group(1).split())  # type: ignore[union-attr]
+
+
 def crew(q: Question, content: Content, _describe: object = None) -> tuple[Passage, ...] | None:
     """"who composed the score" -> the composer's credit. A question about another work or
     another adaptation, or about more than the credit ("what else did ... direct"), is not."""
@@ -117,15 +132,22 @@ def crew(q: Question, content: Content, _describe: object = None) -> tuple[Passa
         return None
     if any(e.kind in ("person", "character") for e in q.entities):
         return None
-    role = next((r for r, pattern in _CREW if pattern.search(q.text)), None)
-    if role is None:
+    if done_to_other(q, lambda _w: False):
         return None
-    if role == "author" and q.medium == "film":
-        role = "screenplay"
-    roles = {role, "executive-producer"} if role == "producer" else {role}
-    out = tuple(credit_passage(p, c) for p in content.people for c in p.credits
-                if c.role in roles)
-    return out or None
+    # "screenwriter and composer?", "who produced and directed it": a job from each piece.
+    asked: list[str] = []
+    for piece in _JOINED.split(q.text):
+        role = next((r for r, pattern in _CREW if pattern.search(piece)), None)
+        if role == "author" and q.medium == "film":
+            role = "screenplay"
+        if role is not None and role not in asked:
+            asked.append(role)
+    out: list[Passage] = []
+    for role in asked:
+        roles = {role, "executive-producer"} if role == "producer" else {role}
+        out += [credit_passage(p, c) for p in content.people for c in p.credits
+                if c.role in roles]
+    return tuple(out) or None
 
 
 _FATE = re.compile(r"^what (happens|happened|becomes|became) (to|of) ")

@@ -39,7 +39,7 @@ class Indexed:
     terms: Counter[str]
     context: frozenset[str]
     length: int
-    padded: str  # its normalised words, space-padded, to find names in it
+    padded: str  # its normalised words and its entry's label, space-padded, to find names in
     order: int  # its place among all passages (a card's parts keep story order)
     sentences: tuple[tuple[Sentence, Counter[str]], ...]
 
@@ -62,4 +62,4 @@ def indexed(passage: Passage, order: int) -> Indexed:
     terms = Counter(content_stems(passage.text))
     pieces = tuple((s, Counter(content_stems(s.text))) for s in sentences_of(passage))
     return Indexed(passage, terms, context_of(passage), sum(terms.values()) or 1,
-                   f" {normalise(passage.text)} ", order, pieces)
+                   f" {normalise(passage.text)} \n {normalise(passage.label)} ", order, pieces)

@@ -117,6 +117,9 @@ async def vote(call: Call, choice: str | None = None) -> Draft:
     if word == "open":
         return await _open(call, club.id)
     if poll is None:
+        last = await call.store.latest_poll_of(club.id) if word == "results" else None
+        if last is not None:
+            return _past(call, last)
         raise UserError("This club has no vote open.",
                         hint="A host opens one with `/club vote open`.")
     if word == "close":
@@ -151,6 +154,17 @@ async def _open(call: Call, club_id: int) -> Draft:
     return Draft(title=draft.title, parts=(
         Part(f"{mention(call.inv.user)} asks the club: which work next?"), *draft.parts),
         actions=draft.actions, footer=draft.footer)
+
+
+def _past(call: Call, poll: Poll) -> Draft:
+    """The last vote, once closed: what it chose and its tally (moving on is `/club work`)."""
+    library = call.deps.library
+    chosen = [w for w in (library.get(x) for x in poll.leaders()) if w is not None]
+    said = ("Nobody voted." if not chosen else
+            f"A tie between {' and '.join(w.title for w in chosen)}." if len(chosen) > 1 else
+            f"The club chose {chosen[0].title}.")
+    return Draft(title="The last vote (closed)", parts=(Part(said), *_ballot(call, poll).parts),
+                 footer="A host opens a new vote with `/club vote open`.")
 
 
 def _closed(call: Call, poll: Poll) -> Draft:

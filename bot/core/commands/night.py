@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.core.agenda import NothingDeepEnough, choose_for_night, deep_enough
 from bot.core.call import Call
+from bot.core.chart import recap_card
 from bot.core.commands.common import mention, require_club
 from bot.core.commands.discuss import fits
 from bot.core.commands.session_common import (
@@ -208,9 +209,11 @@ async def recap(call: Call, night: Night) -> Draft:
     came = [r.user for r in await call.store.rsvps(night.id) if r.here]
     ours = night.work == call.work.id
     discussed: list[Part] = []
+    prompts: list[Prompt] = []
     for n, item in enumerate((p for p in shown if not p.skipped), start=1):
         prompt = call.content.prompt(item.prompt_id) if ours else None
         if prompt is not None:
+            prompts.append(prompt)
             discussed.append(Part(prompt.text, label=f"{n} · {prompt.depth.value}",
                                   reveal=prompt.reveal))
     count = sum(1 for p in shown if not p.skipped)
@@ -224,8 +227,11 @@ async def recap(call: Call, night: Night) -> Draft:
                     f"`/session show {night.id} work:{work.id}`.")
     fields = (Part(", ".join(mention(u) for u in came) or "nobody checked in",
                    label=f"Who came ({len(came)})"),)
+    club = call.ctx.club
+    card = (recap_card(call, night, work.title, prompts, len(came))
+            if club is not None and club.images else None)
     return Draft(title=f"Recap: {night.name}", parts=(lead, *discussed), fields=fields,
-                 footer="Past nights: `/club history`.")
+                 footer="Past nights: `/club history`.", picture=card)
 
 
 # -- declarations (in the `session` group, declared in session.py) --------------------------

@@ -33,9 +33,17 @@ async def show(call: Call) -> Draft:
     return _draft(call, "Your progress", call.member)
 
 
+async def _note_name(call: Call) -> None:
+    """What the platform calls the member, for the club's chart (only members who set their
+    progress are on it, so it is kept when they do)."""
+    if call.inv.name:
+        await call.store.set_member_settings(call.inv.scope, call.inv.user, name=call.inv.name)
+
+
 async def book(call: Call, chapter: int) -> Draft:
     saved = await call.store.set_member_progress(call.inv.scope, call.inv.user, call.work.id,
                                                  novel=chapter)
+    await _note_name(call)
     return _draft(call, f"Saved your {call.timeline.book.noun} progress", saved)
 
 
@@ -45,12 +53,25 @@ async def film(call: Call, time: int) -> Draft:
                         hint="Set how far you have read with `/progress book`.")
     saved = await call.store.set_member_progress(call.inv.scope, call.inv.user, call.work.id,
                                                  film=time)
+    await _note_name(call)
     return _draft(call, "Saved your film progress", saved)
 
 
 async def reset(call: Call) -> Draft:
     await call.store.reset_member_progress(call.inv.scope, call.inv.user, call.work.id)
     return _draft(call, "Your progress is back to the start", Progress())
+
+
+async def private(call: Call, setting: str) -> Draft:
+    on = setting == "on"
+    await call.store.set_member_settings(call.inv.scope, call.inv.user, private=on)
+    text = ("You are kept off every club's chart and any list of who is where; a chart counts "
+            "you only as one of the members not shown." if on else
+            "Clubs whose host shows members on their chart (`/club chart members on`) show "
+            "you there, at your own progress.")
+    return Draft(title="Your progress is private" if on else "Your progress can be shown",
+                 parts=(Part(text),), footer="Your progress still cuts replies only you see.",
+                 visibility=Visibility.PRIVATE)
 
 
 CHAPTER = Option("chapter", "How far you have read: a chapter's number or a section's name, "
@@ -70,4 +91,8 @@ COMMANDS = (
             examples=("/progress film 45", "/progress film 1:10")),
     Command("progress", "reset", "Set your progress back to the start", reset, (WORK,),
             private=True, moves_audience=True, examples=("/progress reset",)),
+    Command("progress", "private", "Keep yourself off club charts and lists of who is where",
+            private, (Option("setting", "on (kept off) or off (shown where the host allows)",
+                             OptionKind.CHOICE, choices=("on", "off")),),
+            private=True, examples=("/progress private on", "/progress private off")),
 )

@@ -234,7 +234,8 @@ async def remind(call: Call, setting: str, night: int | None = None) -> Draft:
 _NIGHT = Option("night", "The night's number (default: the next one)", OptionKind.INT,
                 required=False, min=1, max=2**31 - 1)
 _NIGHT_NEEDED = Option("night", "The night's number", OptionKind.INT, min=1, max=2**31 - 1)
-_TARGET_HELP = "How far it goes: novel 9, part 2, film 45, film 1:10, or a film section"
+_TARGET_HELP = ("How far it goes: book N or a section's name, part N, film 45, film 1:10, or "
+                "a film section")
 _WHEN_HELP = "When, in the club's time zone: friday 19:30, 2026-12-04 19:30, in 2 hours"
 
 GROUPS = (Group("session", "Discussion nights: schedule, RSVP, and (hosts) run the night"),)

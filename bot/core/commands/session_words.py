@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 
-from bot.core.errors import BadInput
+from bot.core.errors import BadInput, BadWords
 from bot.core.registry import Command, quote
 from bot.core.when import Repeat
 
 # A title in double quotes of any kind, guillemets, or single quotes around whole words (so
-# an apostrophe inside, as in "Kathy's night", is not taken for one).
+# an apostrophe inside, as in "Mara's night", is not taken for one).
 _QUOTED = re.compile(r"[\"“”„](.+?)[\"“”]|«\s*(.+?)\s*»|‘(.+?)’|(?:^|(?<=\s))'(.+?)'(?=\s|$)")
 _REPEATS = set(Repeat.typed())
+# The hint's example, in the channel's work's own range once the core knows the work.
+_EXAMPLE = "/session schedule book {chapter} at friday 19:30"
 
 
 def schedule_words(command: Command, words: list[str]) -> dict[str, str]:
@@ -29,8 +31,8 @@ def schedule_words(command: Command, words: list[str]) -> dict[str, str]:
         out["repeat"] = parts.pop().lower()
     lowered = [w.lower() for w in parts]
     if "at" not in lowered:
-        raise BadInput("Say when with `at`, after what the night covers.",
-                       hint=f"{usage}, for example `/session schedule novel 9 at friday 19:30`.")
+        raise BadWords("Say when with `at`, after what the night covers.", hint=usage,
+                       example=_EXAMPLE)
     i = lowered.index("at")
     _check_when_follows(lowered[i + 1:i + 2], usage)
     out["target"], out["when"] = " ".join(parts[:i]), " ".join(parts[i + 1:])
@@ -41,8 +43,7 @@ def _check_when_follows(after: list[str], usage: str) -> None:
     """What comes after `at` is the time: `at at friday` is not one (the parser would drop the
     stray word and quietly take what is left)."""
     if not after:
-        raise BadInput("Say when after `at`.",
-                       hint=f"{usage}, for example `/session schedule novel 9 at friday 19:30`.")
+        raise BadWords("Say when after `at`.", hint=usage, example=_EXAMPLE)
     if after[0] == "at":
         raise BadInput("`at at` is not a time: say `at` once, then when.",
                        hint="For example `at friday 19:30`.")

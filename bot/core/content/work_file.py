@@ -21,6 +21,11 @@ MOST_SECTIONS = 500
 MOST_MINUTES = 1000
 
 
+def valid_id(ident: str) -> bool:
+    """A work id: lower-case letters, digits and hyphens (it names the work's folders)."""
+    return bool(_ID.match(ident))
+
+
 def read_work(checker: Checker, facts_dir: Path) -> WorkInfo | None:
     """The work declared in ``facts_dir/work.yaml``; issues go to ``checker``."""
     name = f"{facts_dir.parent.name}/{facts_dir.name}/{FILE}"
@@ -37,7 +42,7 @@ def read_work(checker: Checker, facts_dir: Path) -> WorkInfo | None:
     item.keys(("id", "title", "author", "year", "sources", "aliases", "examples", "default",
                "book", "film"), ("id", "title", "author", "year", "book"))
     ident = item.ident()
-    if ident is not None and (not _ID.match(ident) or ident != facts_dir.name):
+    if ident is not None and (not valid_id(ident) or ident != facts_dir.name):
         item.issue("id", f"must be lower-case letters, digits and hyphens, and the name of its "
                          f"folder ({facts_dir.name!r})")
     title, author = item.text("title"), item.text("author")

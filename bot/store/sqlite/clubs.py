@@ -13,9 +13,18 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.clubs import Club, ClubExists, Context, LastHost, Reading, Scope, SpoilerMode
+from bot.core.clubs import (
+    Club,
+    ClubExists,
+    Context,
+    LastHost,
+    Reading,
+    Scope,
+    SpoilerMode,
+)
 from bot.core.timeline import Medium, Progress
-from bot.store.sqlite.db import Db, UnknownClub, _now
+from bot.store.sqlite.db import UnknownClub, _now
+from bot.store.sqlite.progress import ProgressMixin
 
 # The club columns shared by club() and context(); the subqueries use the (club_id, user_id)
 # primary key. LIMIT -1 keeps SQLite from dropping the inner ORDER BY, so hosts come out in the
@@ -30,7 +39,7 @@ _CLUB_COLUMNS = """
         WHERE h.club_id = c.id AND h.is_host = 1
         ORDER BY h.joined_at, h.user_id LIMIT -1)) AS hosts,
     (SELECT count(*) FROM club_members AS n WHERE n.club_id = c.id) AS member_count,
-    c.archived_at, c.reminder_hours
+    c.archived_at, c.reminder_hours, c.chart_members, c.images
 """
 
 # (SELECT 1) drives the LEFT JOINs so there is always exactly one row, club or not.
@@ -48,22 +57,6 @@ _CLUB_SQL = f"""
 SELECT {_CLUB_COLUMNS}
 FROM clubs AS c
 WHERE c.platform = :platform AND c.workspace = :workspace AND c.channel_id = :channel
-"""
-
-_MEMBER_PROGRESS_SQL = """
-SELECT novel, film FROM member_progress
-WHERE platform = :platform AND workspace = :workspace AND user_id = :user AND work = :work
-"""
-
-# coalesce(:x, column) keeps the timeline the caller did not name.
-_SET_MEMBER_PROGRESS_SQL = """
-INSERT INTO member_progress (platform, workspace, user_id, work, novel, film, updated_at)
-VALUES (:platform, :workspace, :user, :work, coalesce(:novel, 0), coalesce(:film, 0), :now)
-ON CONFLICT (platform, workspace, user_id, work) DO UPDATE SET
-    novel = coalesce(:novel, member_progress.novel),
-    film = coalesce(:film, member_progress.film),
-    updated_at = :now
-RETURNING novel, film
 """
 
 # A club's progress in a work: the row is made the first time the club takes the work up.
@@ -113,7 +106,7 @@ def reading(text: str | None) -> Reading:
 
 def _club_from_row(scope: Scope, channel: str, row: Sequence[Any]) -> Club:
     (club_id, medium, work, read, mode, tz, created_by, created_at, hosts, count, archived,
-     reminders) = row[:CLUB_WIDTH]
+     reminders, chart_members, images) = row[:CLUB_WIDTH]
     return Club(
         id=club_id,
         scope=scope,
@@ -129,6 +122,8 @@ def _club_from_row(scope: Scope, channel: str, row: Sequence[Any]) -> Club:
         created_at=created_at,
         archived=archived is not None,
         reminders=parse_hours(reminders),
+        chart_members=bool(chart_members),
+        images=bool(images),
     )
 
 
@@ -136,10 +131,10 @@ def parse_hours(text: str) -> tuple[int, ...]:
     return tuple(int(h) for h in text.split(",") if h)
 
 
-CLUB_WIDTH = 12  # columns in _CLUB_COLUMNS
+CLUB_WIDTH = 14  # columns in _CLUB_COLUMNS
 
 
-class ClubsMixin(Db):
+class ClubsMixin(ProgressMixin):
     # -- members --------------------------------------------------------------------------------
 
     async def context(self, scope: Scope, channel: str, user: str) -> Context:
@@ -157,48 +152,6 @@ class ClubsMixin(Db):
             is_host=bool(is_host),
             is_member=is_host is not None,
         )
-
-    async def member_progress(self, scope: Scope, user: str, work: str) -> Progress:
-        rows = await self._read(
-            _MEMBER_PROGRESS_SQL,
-            {"platform": scope.platform, "workspace": scope.workspace, "user": user,
-             "work": work},
-        )
-        return Progress(*rows[0]) if rows else Progress()
-
-    async def set_member_progress(
-        self, scope: Scope, user: str, work: str, *, novel: int | None = None,
-        film: int | None = None,
-    ) -> Progress:
-        if novel is None and film is None:
-            return await self.member_progress(scope, user, work)
-        Progress(novel or 0, film or 0)  # ValueError for a negative value, before any I/O
-        async with self._write() as conn:
-            rows = list(
-                await conn.execute_fetchall(
-                    _SET_MEMBER_PROGRESS_SQL,
-                    {
-                        "platform": scope.platform,
-                        "workspace": scope.workspace,
-                        "user": user,
-                        "work": work,
-                        "novel": novel,
-                        "film": film,
-                        "now": _now(),
-                    },
-                )
-            )
-        return Progress(*rows[0])
-
-    async def reset_member_progress(self, scope: Scope, user: str, work: str) -> None:
-        # No row reads as "not started", so deleting is the reset (and forgets the person).
-        async with self._write() as conn:
-            await conn.execute_fetchall(
-                "DELETE FROM member_progress WHERE platform = :platform"
-                " AND workspace = :workspace AND user_id = :user AND work = :work",
-                {"platform": scope.platform, "workspace": scope.workspace, "user": user,
-                 "work": work},
-            )
 
     # -- clubs ----------------------------------------------------------------------------------
 

@@ -54,6 +54,12 @@ class PollsMixin(Db):
                                 {"club": club_id})
         return _poll(rows[0]) if rows else None
 
+    async def latest_poll_of(self, club_id: int) -> Poll | None:
+        rows = await self._read(_POLL_SQL + " WHERE p.club_id = :club"
+                                " ORDER BY p.closed_at IS NULL DESC, p.id DESC LIMIT 1",
+                                {"club": club_id})
+        return _poll(rows[0]) if rows else None
+
     async def cast_vote(self, poll_id: int, user: str, work: str) -> Poll:
         async with self._write() as conn:
             await conn.execute_fetchall(

@@ -1,9 +1,10 @@
 """``SqliteStore``: the store port (``bot.core.store.Store``) on one SQLite file, on aiosqlite.
 
 Composed of one mixin per part of the schema, all over ``Db`` (db.py: the connection and its
-transactions): ``ClubsMixin`` (members, clubs, hosts, prompts), ``NightsMixin`` (nights, RSVPs,
-a night's run), ``RemindersMixin`` (what the scheduler asks for) and ``StateMixin`` (adapter
-state). This module opens and closes it.
+transactions): ``ClubsMixin`` (clubs and hosts, over ``ProgressMixin``: members' own progress),
+``PromptsMixin``, ``PollsMixin``, ``NightsMixin`` (nights, RSVPs, a night's run),
+``RemindersMixin`` (what the scheduler asks for), ``PicturesMixin`` (what the club's chart
+reads) and ``StateMixin`` (adapter state). This module opens and closes it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import aiosqlite
 from bot.store.sqlite.db import BUSY_TIMEOUT_MS, StoreError, _open_reader
 from bot.store.sqlite.migrate import MIGRATIONS, _checked, migrate
 from bot.store.sqlite.nights import NightsMixin
+from bot.store.sqlite.pictures import PicturesMixin
 from bot.store.sqlite.polls import PollsMixin
 from bot.store.sqlite.prompts import PromptsMixin
 from bot.store.sqlite.reminders import RemindersMixin
@@ -30,7 +32,8 @@ from bot.store.sqlite.state import StateMixin
 _THREAD_EXIT_TIMEOUT = 1.0
 
 
-class SqliteStore(PromptsMixin, PollsMixin, NightsMixin, RemindersMixin, StateMixin):
+class SqliteStore(PromptsMixin, PollsMixin, PicturesMixin, NightsMixin, RemindersMixin,
+                  StateMixin):
     """``Store`` on one SQLite file. Create with ``await SqliteStore.open(path)``; close it."""
 
     @classmethod
