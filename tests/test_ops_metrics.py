@@ -17,6 +17,7 @@ from conftest import CONSOLE, MONDAY_NOON, say
 from fakes.clock import Clock
 from fakes.fake_discord import FakeDiscord
 from fakes.fake_slack import FakeSlack
+from fakes.slow_store import slowed
 from helpers.discord_world import running
 from helpers.slack_world import served
 from prometheus_client.parser import text_string_to_metric_families
@@ -27,6 +28,7 @@ from bot.core.library import Library
 from bot.core.service import Core
 from bot.ops.health import Checks, ops_app, serving_ops
 from bot.ops.metrics import Metrics
+from bot.ops.platforms import time_slack_acks
 from bot.ops.service import MeteredScheduler
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -67,7 +69,8 @@ async def world(library: Library, tmp_path_factory: pytest.TempPathFactory
                 serving_ops(ops_app(Checks(core), metrics), 0, "127.0.0.1") as port, \
                 aiohttp.ClientSession() as session:
             with discord.point_at():
-                async with running(discord, core), served(core, slack) as (_bot, slack_url):
+                async with running(discord, core), served(core, slack) as (bot, slack_url):
+                    time_slack_acks(bot.app, metrics)  # as the Slack launcher does
                     yield World(core, metrics, f"http://127.0.0.1:{port}", discord, slack,
                                 slack_url, clock, session)
     finally:
@@ -171,3 +174,15 @@ class _Posts:
     async def apply(self, scope: object, effects: object) -> None:
         return None
 
+
+
+async def test_a_slack_ack_past_two_seconds_is_counted(world: World,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    before = await world.scrape()
+    await world.slack.command(world.slack_url, "/about", "")  # quick: not counted
+    slowed(monkeypatch, world.core, 2.3)  # a busy disk: the answer follows the ack at 2 s
+    ack, n = await world.slack.command(world.slack_url, "/help", "club")
+    assert ack == {}  # acknowledged empty; the answer goes by response_url
+    await world.slack.until(lambda: bool(world.slack.responses[n]))
+    delta = moved(before, await world.scrape())
+    assert delta[("bot_slack_acks_late_total", ())] == 1

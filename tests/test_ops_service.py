@@ -180,6 +180,7 @@ async def test_sigterm_loses_nothing_acknowledged_and_sends_nothing_twice(
             assert "no club" not in text_of(info).lower()
             mine, _ = await fake.command(service.url, "/progress", "", user="UMEMBER")
             assert "chapter 5" in text_of(mine)
+            assert await service.metric("bot_slack_acks_late_total") == 0
             assert await service.stop(proc) == 0
     finally:
         await fake.stop()
@@ -211,4 +212,7 @@ async def test_socket_mode_is_ready_when_connected_and_stops_cleanly(tmp_path: P
     finally:
         await fake.stop()
     assert not [line for line in service.logs if APP_TOKEN in line or TOKEN in line]
+    about = [json.loads(line) for line in service.logs if '"event": "command"' in line]
+    assert [(e["command"], e["platform"]) for e in about] == [("about", "slack")]
+    assert about[0]["request_id"]  # Socket Mode requests get theirs from the Bolt middleware
     assert any('"stopping on SIGTERM"' in line for line in service.logs)

@@ -88,9 +88,10 @@ async def serve(db: str | Path, *, http: bool, port: int) -> int:
 
     try:
         async with serving(db, "slack", slack_bot, ops=ops, ready=ready) as bot:
+            platforms.time_slack_acks(bot.app, ops.metrics)
             if http:
                 app = bot.app.web_app(path=PATH)
-                app.middlewares.append(platforms.slack_edge(ops.metrics))
+                app.middlewares.append(platforms.slack_edge())
                 # Stopping, it stops listening, then lets requests in flight finish (their
                 # acks) before the root settles what follows them and closes the store.
                 runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=ops.grace)

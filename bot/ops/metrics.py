@@ -138,7 +138,7 @@ class Metrics:
                                      "Discord heartbeat latency, per shard", ("shard",),
                                      gauge=True)
         self.slack_slow_acks = Tally(
-            "bot_slack_acks_late", "Slack requests answered more than 2 s after arrival")
+            "bot_slack_acks_late", "Slack requests acknowledged more than 2 s after they arrived")
         self.started = Tally("bot_start_time_seconds", "When the service started (unix)",
                              gauge=True)
         self.started.set((), time.time())

@@ -71,10 +71,10 @@ def slack_http_check(listening: Callable[[], bool], port: int) -> PlatformCheck:
     return check
 
 
-def slack_edge(metrics: Metrics | None) -> Callable[..., Awaitable[web.StreamResponse]]:
-    """aiohttp middleware on the Slack listener: each request gets its request id as it
-    arrives (so the adapter's, the core's and the store's lines share it), and an answer
-    that left past ``SLOW_ACK`` is counted."""
+def slack_edge() -> Callable[..., Awaitable[web.StreamResponse]]:
+    """aiohttp middleware on the Slack HTTP listener: each request gets its request id as it
+    arrives (so the adapter's, the core's and the store's lines share it) and a line when it
+    is answered."""
 
     @web.middleware
     async def edge(request: web.Request,
@@ -89,10 +89,30 @@ def slack_edge(metrics: Metrics | None) -> Callable[..., Awaitable[web.StreamRes
             status = response.status
             return response
         finally:
-            spent = loop.time() - start
-            if metrics is not None and spent > SLOW_ACK:
-                metrics.slack_slow_acks.inc()
-            log.info("slack request answered", extra={"status": status,
-                                                      "duration_ms": round(spent * 1000, 3)})
+            log.info("slack request answered", extra={
+                "status": status, "duration_ms": round((loop.time() - start) * 1000, 3)})
 
     return edge
+
+
+def time_slack_acks(app: Any, metrics: Metrics | None) -> None:
+    """Wrap the Bolt app's dispatch, which both Socket Mode and the HTTP listener call once a
+    request: a request id where the HTTP edge made none, and an ack that left past
+    ``SLOW_ACK`` after the request arrived counted (with ``process_before_response`` the ack
+    leaves when dispatch returns). Bolt's own middleware cannot time it: its ``next`` only
+    lets the chain go on, after the middleware has returned."""
+    dispatch = app.async_dispatch
+
+    async def timed(req: Any) -> Any:
+        if type(logs.REQUEST.get()) is not logs.Request:
+            logs.new_request("slack")
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        try:
+            return await dispatch(req)
+        finally:
+            arrived = req.context.get("arrived") or start  # stamped by the adapter
+            if metrics is not None and loop.time() - arrived > SLOW_ACK:
+                metrics.slack_slow_acks.inc()
+
+    app.async_dispatch = timed
