@@ -81,7 +81,9 @@ class ClubTree(app_commands.CommandTree["ClubBot"]):
             text = ("I don't have that command any more. Discord may take a minute to update "
                     "the list; type `/help` to see what there is.")
         elif isinstance(error, app_commands.TransformerError):
-            log.info("bad value for /%s from %s: %s", name, where(interaction), error)
+            # The error quotes the value typed: its kind only, never what was typed.
+            log.info("bad value for /%s from %s: %s", name, where(interaction),
+                     type(error.__cause__ or error).__name__)
             text = f"I could not read one of the values given to `/{name}`. Please try again."
         else:
             log.error("command /%s failed for %s", name, where(interaction), exc_info=error)
