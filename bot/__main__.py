@@ -1,4 +1,5 @@
-"""`python -m bot console|discord|slack|store|check|new-work|ask-eval|ask-fit`: the command line."""
+"""`python -m bot console|discord|slack|check|new-work|store|health|backup|restore|ask-eval|
+ask-fit`: the command line."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from bot import __version__
 from bot.config import content_root, default_database, default_pictures_dir, log_file_path
 
 log = logging.getLogger("bot")
-_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def _log_to_file(verbose: bool) -> None:
     """On the console the terminal is the user's: tracebacks go to a log file, not to them."""
+    from bot.ops import logs
+
     handlers: list[logging.Handler] = []
     try:
         path = log_file_path()
@@ -26,8 +28,7 @@ def _log_to_file(verbose: bool) -> None:
         handlers.append(logging.NullHandler())
     if verbose:
         handlers.append(logging.StreamHandler(sys.stderr))
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format=_LOG_FORMAT,
-                        handlers=handlers)
+    logs.setup(logging.INFO if verbose else logging.WARNING, handlers=handlers)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
                               "else BOT_DB_PATH, else your data directory; ':memory:' for none)")
     console.add_argument("--json", action="store_true",
                          help="print one JSON object per reply, for scripts")
+    console.add_argument("--ops-port", type=int, default=None,
+                         help="serve health, readiness and metrics on this port (default: "
+                              "none; BOT_OPS_PORT is for the services)")
     console.add_argument("--pictures", default=None, metavar="DIR",
                          help="where pictures such as /club chart are written (default: "
                               "BOT_PICTURES_DIR, or in your data directory)")
@@ -76,6 +80,19 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--content", type=Path, default=None,
                        help="folder holding facts/ and prompts/ (default: BOT_CONTENT_DIR, or "
                             "this checkout)")
+    health = sub.add_parser("health", help="ask the running service if it is ready (exit 0) "
+                                           "or not (exit 1), on BOT_OPS_PORT")
+    health.add_argument("--live", action="store_true",
+                        help="only whether the process answers (/healthz), not /readyz")
+    health.add_argument("--port", type=int, default=None, help="default: BOT_OPS_PORT")
+    backup = sub.add_parser("backup", help="copy the live database to PATH, consistently, "
+                                           "and check the copy")
+    backup.add_argument("path", type=Path, help="the backup file to write (must not exist)")
+    backup.add_argument("--db", default=None, help="default: BOT_DB_PATH")
+    restore = sub.add_parser("restore", help="put the backup at PATH in place of the database "
+                                             "(refused while a bot runs on it)")
+    restore.add_argument("path", type=Path, help="a file written by `python -m bot backup`")
+    restore.add_argument("--db", default=None, help="default: BOT_DB_PATH")
     new = sub.add_parser("new-work", help="write a skeleton pack for a new work, to fill in")
     new.add_argument("id", help="the work's id: lower-case letters, digits and hyphens")
     new.add_argument("--title", default=None, help="its title (default: from the id)")
@@ -110,12 +127,12 @@ def main(argv: list[str] | None = None) -> int:
         _log_to_file(args.verbose)
     else:
         # A service's log is its stderr (docker logs, journald); INFO tells what it is doing.
-        quiet = args.command in ("check", "new-work", "ask-eval", "ask-fit", "store") and \
-            not args.verbose
-        logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
-                            format=_LOG_FORMAT, stream=sys.stderr)
+        from bot.ops import logs
+
+        quiet = args.command not in ("discord", "slack") and not args.verbose
+        logs.setup(logging.WARNING if quiet else logging.INFO, stream=sys.stderr)
     if args.command == "console":
-        return asyncio.run(_console(args.db, args.json, args.pictures))
+        return asyncio.run(_console(args.db, args.json, args.pictures, args.ops_port))
     if args.command == "discord":
         return _discord(args.db, args.invite)
     if args.command == "slack":
@@ -124,6 +141,15 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_check(args.content))
     if args.command == "store":
         return asyncio.run(_store_copy(args.source, args.target, args.force))
+    if args.command == "health":
+        from bot.ops.probe import main as probe
+
+        return probe(args.port, live=args.live)
+    if args.command in ("backup", "restore"):
+        from bot.ops.commands import backup_main, restore_main
+
+        run = backup_main if args.command == "backup" else restore_main
+        return run(args.path, args.db or str(default_database()))
     if args.command == "new-work":
         from bot.new_work import main as new_work
 
@@ -141,12 +167,13 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-async def _console(db: str | None, as_json: bool, pictures: str | None) -> int:
+async def _console(db: str | None, as_json: bool, pictures: str | None,
+                   ops_port: int | None) -> int:
     from bot.launch import run_console
 
     return await run_console.serve(db or default_database(), as_json=as_json,
                                    pictures=Path(pictures) if pictures else
-                                   default_pictures_dir())
+                                   default_pictures_dir(), ops_port=ops_port)
 
 
 def _discord(db: str | None, invite: bool) -> int:

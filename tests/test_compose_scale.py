@@ -17,7 +17,8 @@ def test_the_scale_profile_runs_every_worker_on_one_postgresql() -> None:
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
     for name in ("discord", "slack"):  # the default: unchanged, on the SQLite volume
         assert "profiles" not in services[name]
-        assert services[name]["environment"] == {"BOT_DB_PATH": "/data/club.db"}
+        assert services[name]["environment"]["BOT_DB_PATH"] == "/data/club.db"
+        assert "BOT_DATABASE_URL" not in services[name]["environment"]
     scaled = {n: s for n, s in services.items() if s.get("profiles") == ["scale"]}
     db = scaled.pop("db")
     assert db["image"].startswith("postgres:") and db["healthcheck"]["test"]
@@ -31,6 +32,9 @@ def test_the_scale_profile_runs_every_worker_on_one_postgresql() -> None:
     assert len(set(ids)) == len(ids)
     for worker in workers.values():
         assert worker["environment"]["BOT_DATABASE_URL"].startswith("postgresql://")
+        # Served and checked like the default services (docs/operations.md).
+        assert worker["environment"]["BOT_OPS_PORT"] and worker["healthcheck"]["test"][-1] == \
+            "health"
         assert worker["depends_on"]["db"]["condition"] == "service_healthy"
     shards = [workers[f"discord-shard-{i}"]["environment"] for i in (0, 1)]
     assert [s["BOT_SHARD_IDS"] for s in shards] == ["0", "1"]

@@ -18,6 +18,7 @@ cancelled or begun, and an earlier one when a later one is due too (after a long
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 from collections.abc import Sequence
@@ -84,6 +85,12 @@ class Scheduler:
         # workers on one host must each be given their own.
         self.worker = worker or socket.gethostname()
         self.lease = lease
+        self._stopping = asyncio.Event()
+        self.started = False  # past the courier's ready(): a stop waits for its batch
+
+    def stop(self) -> None:
+        """Finish the batch in hand (delivered and marked sent), then leave ``run``."""
+        self._stopping.set()
 
     @property
     def now(self) -> datetime:
@@ -107,17 +114,20 @@ class Scheduler:
             sent += done
             # A full batch means more may wait; a failure means the platform is in trouble,
             # and what failed is back in pending: the next tick (not this one) tries again.
-            if len(dues) < BATCH or failed:
+            # A stop waits for this batch only; the rest stay pending for the next start.
+            if len(dues) < BATCH or failed or self._stopping.is_set():
                 return sent
 
     async def run(self) -> None:
-        """Tick until cancelled. Never raises: a failed tick is logged and tried again."""
+        """Tick until stopped (or cancelled). Never raises: a failed tick is logged and
+        tried again."""
         await self.courier.ready()
+        self.started = True
         try:
             await self.recover()
         except Exception:
             log.exception("scheduler recovery failed on %s", self.platform)
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self.tick()
                 wait = self.interval
@@ -129,7 +139,8 @@ class Scheduler:
             except Exception:
                 log.exception("scheduler tick failed on %s", self.platform)
                 wait = self.interval
-            await asyncio.sleep(wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), wait)
 
     # -- series -------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import logging
 import os
 import sys
 from pathlib import Path
@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from bot.adapters.state import AdapterState
     from bot.core.service import Core
 
+log = logging.getLogger(__name__)
 BOT_TOKEN = "SLACK_BOT_TOKEN"
+API_URL = "SLACK_API_URL"  # another Web API base (a proxy; the tests' fake Slack)
 APP_TOKEN = "SLACK_APP_TOKEN"
 SIGNING_SECRET = "SLACK_SIGNING_SECRET"
 PATH = "/slack/events"
@@ -48,6 +50,8 @@ async def serve(db: str | Path, *, http: bool, port: int) -> int:
 
     from bot.adapters.slack.app import SlackBot
     from bot.app import StartupError, serving
+    from bot.ops import platforms, stopping
+    from bot.ops.service import Ops
 
     token = os.environ.get(BOT_TOKEN, "").strip()
     app_token = os.environ.get(APP_TOKEN, "").strip()
@@ -57,23 +61,57 @@ async def serve(db: str | Path, *, http: bool, port: int) -> int:
     needed += [APP_TOKEN] if not http and not app_token else []
     if needed:
         return _missing(needed)
+    api = os.environ.get(API_URL, "").strip()
+    try:
+        ops = Ops.from_env("slack")
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    stopping.on_signals(ops.stop)
+
     def slack_bot(core: Core, state: AdapterState) -> SlackBot:
-        return SlackBot(core, AsyncWebClient(token=token), state=state,
-                        signing_secret=secret if http else None)
+        client = AsyncWebClient(token=token, base_url=api) if api else AsyncWebClient(
+            token=token)
+        return SlackBot(core, client, state=state, signing_secret=secret if http else None)
+
+    listening = False
+    handler: AsyncSocketModeHandler | None = None
+
+    def ready(_bot: SlackBot) -> platforms.PlatformCheck:
+        if http:
+            return platforms.slack_http_check(lambda: listening, port)
+
+        async def socket() -> tuple[bool, str]:
+            return await platforms.slack_socket_check(handler)()
+
+        return socket
 
     try:
-        async with serving(db, "slack", slack_bot) as bot:
+        async with serving(db, "slack", slack_bot, ops=ops, ready=ready) as bot:
+            platforms.time_slack_acks(bot.app, ops.metrics)
             if http:
-                runner = web.AppRunner(bot.app.web_app(path=PATH), handle_signals=True)
+                app = bot.app.web_app(path=PATH)
+                app.middlewares.append(platforms.slack_edge())
+                # Stopping, it stops listening, then lets requests in flight finish (their
+                # acks) before the root settles what follows them and closes the store.
+                runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=ops.grace)
                 await runner.setup()
-                await web.TCPSite(runner, "0.0.0.0", port).start()
-                print(f"Listening for Slack on port {port}, path {PATH}.", file=sys.stderr)
                 try:
-                    await asyncio.Event().wait()
+                    await web.TCPSite(runner, "0.0.0.0", port).start()
+                    listening = True
+                    log.info("listening for Slack on port %d, path %s", port, PATH)
+                    await ops.stop.wait()
                 finally:
+                    listening = False
                     await runner.cleanup()
             else:
-                await AsyncSocketModeHandler(bot.app, app_token).start_async()
+                handler = AsyncSocketModeHandler(bot.app, app_token)
+                await handler.connect_async()
+                try:
+                    await ops.stop.wait()
+                finally:
+                    await ops.watch.drain(ops.grace)  # new commands told to try again
+                    await handler.close_async()
     except StartupError as err:
         print(err, file=sys.stderr)
         return 1
