@@ -13,6 +13,7 @@ from bot import __version__
 from bot.config import content_root, default_database, default_pictures_dir, log_file_path
 
 log = logging.getLogger("bot")
+_Commands = argparse._SubParsersAction  # what add_subparsers returns
 
 
 def _log_to_file(verbose: bool) -> None:
@@ -39,6 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _service_parsers(sub)
+    _operation_parsers(sub)
+    _content_parsers(sub)
+    return parser
+
+
+def _service_parsers(sub: _Commands) -> None:
+    """The bot itself: on this terminal, on Discord, on Slack."""
     console = sub.add_parser("console", help="talk to the bot on this terminal (no token)")
     console.add_argument("--db", default=None,
                          help="SQLite file or postgresql:// URL (default: BOT_DATABASE_URL, "
@@ -67,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     slack.add_argument("--port", type=int, default=3000, help="the HTTP port (default 3000)")
     slack.add_argument("--manifest", action="store_true",
                        help="print the Slack app manifest for these commands, and exit")
+
+
+def _operation_parsers(sub: _Commands) -> None:
+    """Running it: the store, the checks, health, backups."""
     store = sub.add_parser("store", help="manage the database (copy it to another store)")
     store_sub = store.add_subparsers(dest="store_command", metavar="ACTION", required=True)
     copy = store_sub.add_parser(
@@ -93,6 +106,10 @@ def _parser() -> argparse.ArgumentParser:
                                              "(refused while a bot runs on it)")
     restore.add_argument("path", type=Path, help="a file written by `python -m bot backup`")
     restore.add_argument("--db", default=None, help="default: BOT_DB_PATH")
+
+
+def _content_parsers(sub: _Commands) -> None:
+    """The packs and /ask's question sets."""
     new = sub.add_parser("new-work", help="write a skeleton pack for a new work, to fill in")
     new.add_argument("id", help="the work's id: lower-case letters, digits and hyphens")
     new.add_argument("--title", default=None, help="its title (default: from the id)")
@@ -118,7 +135,6 @@ def _parser() -> argparse.ArgumentParser:
                          help="sets only reported, as work/set,... (never a held-out set)")
     fitting.add_argument("--write", action="store_true",
                          help="write the fitted weights to bot/core/ask/weights.yaml")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
