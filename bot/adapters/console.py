@@ -29,7 +29,7 @@ from bot.core.scheduler import Notice
 from bot.core.service import Core
 from bot.core.when import STAMP
 from bot.core.zones import UTC_NAMES
-from bot.pictures import png
+from bot.pictures import file_bytes
 
 log = logging.getLogger(__name__)
 
@@ -227,21 +227,23 @@ class Console:
         text = render_text(reply)
         if reply.picture is not None:
             # The lines above say what it shows; the JSON form carries its alt text too.
-            text += (f"\n[picture: {picture}]" if picture else "\n[picture not written]")
+            noun = "picture" if reply.picture.image else "file"
+            text += (f"\n[{noun}: {picture}]" if picture else f"\n[{noun} not written]")
         if thread:
             text = f"[in {self._thread_name(thread)}]\n{text}"
         return "\n".join((text, *(f"-- {e} --" for e in events)))
 
     async def _picture(self, reply: Reply) -> Path | None:
-        """The reply's picture as a PNG file; its name is its content's, so the same chart
-        is one file however often it is asked for."""
+        """The reply's picture as a PNG file (a calendar as an .ics); its name is its
+        content's, so the same chart is one file however often it is asked for."""
         if reply.picture is None or self.pictures is None:
             return None
         picture, folder = reply.picture, self.pictures
 
         def write() -> Path:
-            data = png(picture)
-            path = folder / f"{picture.kind}-{hashlib.sha256(data).hexdigest()[:12]}.png"
+            data = file_bytes(picture)
+            suffix = Path(picture.filename).suffix
+            path = folder / f"{picture.kind}-{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists():
                 path.write_bytes(data)

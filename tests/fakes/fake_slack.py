@@ -1,8 +1,9 @@
 """A fake Slack for the real slack_bolt app: the Web API, response_url, and Socket Mode.
 
 - ``/api/{method}`` answers the Web API methods the bot calls (auth.test, users.info,
-  views.publish, chat.postMessage, chat.postEphemeral, apps.connections.open, and the two of
-  an upload: files.getUploadURLExternal, files.completeUploadExternal) and records each.
+  views.publish, chat.postMessage, chat.postEphemeral, conversations.open,
+  apps.connections.open, and the two of an upload: files.getUploadURLExternal,
+  files.completeUploadExternal) and records each.
 - ``/upload/{file}`` is the upload URL files.getUploadURLExternal hands out: the bytes posted
   there are kept (``uploads``); completing an upload whose bytes never came is an error.
 - ``/respond/{n}`` is a ``response_url``: what the bot posts there is recorded, and more than
@@ -159,6 +160,8 @@ class FakeSlack:
                 args["blocks"] = json.loads(args["blocks"])
             ok["files"] = [{"id": f["id"], "title": f.get("title"), "mimetype": "image/png",
                             "size": len(self.uploads[f["id"]] or b"")} for f in files]
+        elif method == "conversations.open":  # the app's direct messages with a member
+            ok["channel"] = {"id": "D" + str(args.get("users", "")).lstrip("U")}
         elif method == "apps.connections.open":
             ok["url"] = f"ws://127.0.0.1:{self.port}/socket"
         elif method in ("chat.postMessage", "chat.postEphemeral"):

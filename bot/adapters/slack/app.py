@@ -133,7 +133,7 @@ class SlackBot:
             await self.delivery.answer(
                 ack, respond, self._run_command(inv, body, context["text"], parsed),
                 tuple(parsed[1].items()) if parsed else (), inv.channel,
-                arrived=context.get("arrived"))
+                arrived=context.get("arrived"), user=inv.user)
         except Exception:
             log.exception("%s %r failed for %s", body.get("command"),
                           body.get("text", "")[:100], _describe(body))
@@ -192,7 +192,8 @@ class SlackBot:
                 await self.delivery.threaded(reply, args, inv.channel, respond)
                 return
             if pictured(reply):
-                await self.delivery.with_picture(reply, args, inv.channel, respond)
+                await self.delivery.with_picture(reply, args, inv.channel, respond,
+                                                 user=inv.user)
                 return
             await self.delivery.send(respond, response_type(reply), render(reply, args))
             await self.nights.after(reply, inv.channel)
