@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.adapters.text import hidden_text, opens_note
-from bot.core.call import Invocation
+from bot.core.call import Invocation, Upload
 from bot.core.clubs import Scope
 from bot.core.effects import CloseThread, Effect, InThread, OpenThread
 from bot.core.errors import APOLOGY, BadInput
@@ -173,6 +173,30 @@ def local_zone() -> str | None:
     return "UTC" if name in UTC_NAMES else name
 
 
+def local_file(text: str) -> Upload | None:
+    """`/questions upload PATH`: the file at PATH, for the core to size and read (a path
+    that is not a readable file gives none, and the core says what it needs)."""
+    words = text.split(maxsplit=2)
+    if len(words) < 3 or words[0].removeprefix("/").lower() != "questions" \
+            or words[1].lower() != "upload":
+        return None
+    path = Path(words[2].strip().strip("'\"")).expanduser()
+    try:
+        size = path.stat().st_size if path.is_file() else -1
+    except OSError:
+        return None
+    if size < 0:
+        return None
+
+    async def read(most: int) -> bytes:
+        def take() -> bytes:
+            with path.open("rb") as f:
+                return f.read(most)
+        return await asyncio.to_thread(take)
+
+    return Upload(path.name, size, read)
+
+
 class Console:
     def __init__(self, core: Core, *, as_json: bool = False, out: TextIO | None = None,
                  tz: str | None = None, pictures: Path | None = None) -> None:
@@ -201,7 +225,7 @@ class Console:
                                                "`@sam /progress`."))
             return self._render(reply, line)
         inv = Invocation(SCOPE, line.channel, line.user, is_admin=line.user == ADMIN,
-                         tz=self.tz, name=line.user)
+                         tz=self.tz, name=line.user, upload=local_file(line.text))
         reply = await self.core.run_text(inv, line.text)
         return await self._posted(reply, line)
 

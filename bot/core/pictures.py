@@ -209,5 +209,32 @@ class Feed:
                 "progress. " + " ".join(self.lines()))
 
 
-# Every value a reply may carry beside its text; a ``Feed`` is a file, not an image.
-Picture = Chart | RecapCard | Feed
+@dataclass(frozen=True, slots=True)
+class QuestionFile:
+    """`/questions export`: the club's own questions as YAML, already cut to the host's
+    progress (those past it are counted, not written)."""
+
+    work: str
+    content: bytes
+    count: int
+    held: int  # questions past the reader's point, left out
+
+    kind = "questions"
+    image = False
+
+    @property
+    def filename(self) -> str:
+        return "club-questions.yaml"
+
+    @property
+    def alt(self) -> str:
+        said = f"{self.count} of the club's questions on {self.work}, as YAML."
+        if self.held:
+            said += (f" {self.held} more open past your point and are left out; move on "
+                     "with `/progress` to export them.")
+        return said
+
+
+# Every value a reply may carry beside its text; a ``Feed`` and a ``QuestionFile`` are files,
+# not images.
+Picture = Chart | RecapCard | Feed | QuestionFile

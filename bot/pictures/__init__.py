@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from bot.core.pictures import Chart, Feed, Picture, RecapCard
+from bot.core.pictures import Chart, Feed, Picture, QuestionFile, RecapCard
 from bot.pictures.card import draw_card
 from bot.pictures.chart import draw_chart
 from bot.pictures.ics import ics
@@ -36,6 +36,8 @@ def file_bytes(picture: Picture) -> bytes:
     """A reply's file as its platform sends it: a picture's PNG, a calendar's .ics."""
     if isinstance(picture, Feed):
         return ics(picture)
+    if isinstance(picture, QuestionFile):
+        return picture.content
     return png(picture)
 
 
