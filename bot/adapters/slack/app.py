@@ -23,6 +23,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -35,6 +36,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import home
 from bot.adapters.slack.answer import Delivery, response_type
+from bot.adapters.slack.files import file_option, shared_file
 from bot.adapters.slack.members import Members
 from bot.adapters.slack.nights import SlackNights, threaded
 from bot.adapters.slack.pictures import pictured
@@ -149,6 +151,9 @@ class SlackBot:
         if not await self._first_time(command, inv.scope.workspace, body, text):
             return self.core.error_reply(UserError("That request was carried out already."),
                                          command.path)
+        if (option := file_option(command)) and raw.get(option):
+            # The file a host named (by link or id), inside the answer's time budget.
+            inv = replace(inv, upload=await shared_file(self.client, raw[option]))
         return await self.core.run_parsed(inv, command, raw)
 
     async def _first_time(self, command: Command, team: str | None, body: dict[str, Any],
