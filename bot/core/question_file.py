@@ -72,7 +72,8 @@ class Checked:
 
 def refuse(why: str) -> BadInput:
     return BadInput(f"I can't read that file: {why}. Nothing was changed.",
-                    hint=f"A question file is {LIMITS}; `/help questions upload` shows one.")
+                    hint=f"A question file is {LIMITS}, with `text`, `depth` (warm-up, deep or "
+                         "debate) and where it opens (`chapter` or `minute`).")
 
 
 def decode(name: str, data: bytes) -> str:

@@ -211,7 +211,8 @@ class Store(Protocol):
         ...
 
     async def remove_host_question(self, club_id: int, number: int) -> bool:
-        """Remove a confirmed question; False if the club has none with that number."""
+        """Take a confirmed question out of the pool; False if the club has none with that
+        number. Its number is never given to another question (prompts had are kept by id)."""
         ...
 
     async def close(self) -> None: ...
