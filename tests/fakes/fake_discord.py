@@ -573,7 +573,8 @@ class FakeDiscord:
             option = by_name[name]  # KeyError: the test named an option the bot did not sync
             entry: dict[str, Any] = {"name": name, "type": option["type"], "value": value}
             if option["type"] == 11:  # ATTACHMENT: its id, the file resolved (name, size, url)
-                filename, data = value
+                # (name, bytes); a bare name (a declared example, typed) is an empty file.
+                filename, data = value if isinstance(value, tuple) else (str(value), b"")
                 ident = str(next(self._attachment_ids))
                 self.attachments[ident] = data
                 entry["value"] = ident
