@@ -144,6 +144,8 @@ HOSTILE = {
                   "anchors or aliases"),
     "formula": (upload(b"text,depth,chapter\n=HYPERLINK(\"http://x\"),deep,1\n"),
                 "run as a formula"),
+    "minus formula": (upload(b"text,depth,chapter\nA fine question for the club?,deep,-1+2\n"),
+                      "run as a formula"),
     "too many": (upload(("text,depth,chapter\n" + "".join(
         f"Question number {n} about the opening pages?,deep,1\n"
         for n in range(MAX_ROWS + 1))).encode()), f"at most {MAX_ROWS}"),

@@ -32,8 +32,14 @@ TEXT_MOST = 500
 REPORTED = 10  # rejected rows named in the report; the rest are counted
 LIMITS = (f"YAML (a list of questions) or CSV (a header row), UTF-8, at most "
           f"{MAX_BYTES // 1024} KB and {MAX_ROWS} questions")
-# What a spreadsheet runs as a formula when it opens a cell (OWASP "CSV injection").
+# What a spreadsheet runs as a formula when it opens a cell (OWASP "CSV injection"); a "-"
+# only before something other than a space, so a dash that starts a sentence stays.
 _FORMULA = ("=", "+", "@", "\t", "\r")
+
+
+def _formula(value: str) -> bool:
+    cell = value.lstrip(" ")
+    return cell.startswith(_FORMULA) or (cell[:1] == "-" and cell[1:2] not in ("", " "))
 _DEPTHS = {"warm-up": Depth.WARM_UP, "warmup": Depth.WARM_UP, "warm up": Depth.WARM_UP,
            "deep": Depth.DEEP, "debate": Depth.DEBATE}
 _FILM_KEYS = ("minute", "film")
@@ -130,9 +136,9 @@ def _csv_rows(text: str) -> list[tuple[int, Any]]:
             for cell in (*row.values(), *(reader.fieldnames or ())):
                 values = cell if isinstance(cell, list) else [cell]
                 for value in values:
-                    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA):
+                    if isinstance(value, str) and _formula(value):
                         raise refuse(f"row {reader.line_num} has a cell a spreadsheet would "
-                                     "run as a formula (it starts with =, +, @ or a tab)")
+                                     "run as a formula (it starts with =, +, -, @ or a tab)")
             rows.append((reader.line_num, row))
     except csv.Error as err:
         raise refuse(f"it is not valid CSV ({err})") from None
