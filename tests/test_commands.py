@@ -7,10 +7,21 @@ from dataclasses import replace
 import pytest
 
 from bot.app import open_core
+from bot.core.call import Upload
 from bot.core.content import CardKind, Content
 from bot.core.reply import Action, Kind, PartState, Visibility
 from bot.core.service import Core, Invocation
 from tests.conftest import CONSOLE, W, flat, say
+
+
+def _questions() -> Upload:
+    """Three questions, so `/questions remove 3` has one to remove."""
+    data = "".join(f"- {{text: Question {n} about the book for the club?, depth: deep, "
+                   f"chapter: {n}}}\n" for n in (1, 2, 3)).encode()
+
+    async def read(most: int) -> bytes:
+        return data[:most]
+    return Upload("questions.yaml", len(data), read)
 
 
 def _examples(core: Core) -> list[str]:
@@ -29,7 +40,11 @@ async def test_every_declared_example_answers(core: Core) -> None:
             await say(core, "/progress novel done")
         # A member joins and leaves; the host (who may not leave a club alone) runs the rest.
         user = "sam" if line in ("/club join", "/club leave") else "you"
-        reply = await say(core, line, user=user)
+        if line.startswith("/questions upload"):  # a file goes with it, as adapters give it
+            reply = await core.run_text(Invocation(CONSOLE, "general", "you", is_admin=True,
+                                                   upload=_questions()), line)
+        else:
+            reply = await say(core, line, user=user)
         assert reply.kind is Kind.OK, (line, flat(reply))
         assert reply.title or reply.parts or reply.fields, line
 

@@ -115,3 +115,29 @@ async def test_a_recap_carries_its_card_where_images_are_on(world: World) -> Non
     image = Image.open(io.BytesIO(data))
     assert image.format == "PNG" and image.size == (1000, 460)
     assert SECRET_TITLE not in ended.texts()
+
+
+async def test_the_calendar_is_an_ics_attachment_cut_to_its_reader(world: World) -> None:
+    from datetime import UTC, datetime
+
+    from icalendar import Calendar
+
+    shown = await world.fake.interact("club calendar", user=MEMBER)
+    body, name, data = upload(shown)
+    assert name == "club-nights.ics"
+    (embed,) = body["data"]["embeds"]
+    assert "image" not in embed  # attached, not shown as a picture
+    cal = Calendar.from_ical(data)
+    (event,) = cal.walk("VEVENT")
+    # The club keeps UTC, which iCalendar writes as Z: 19:00 is 19:00Z.
+    assert event.decoded("dtstart").astimezone(UTC) == datetime(2027, 2, 5, 19, 0, tzinfo=UTC)
+    assert "https://discord.com/channels/" in str(event["description"])
+    assert UNREACHED in str(event["summary"]).lower()
+    assert SECRET_TITLE not in data.decode() and SECRET_TITLE not in shown.texts()
+    assert not shown.final_ephemeral()
+    # The member's own copy (chapter 12) is theirs alone, and still short of chapter 20.
+    mine = await world.fake.interact("club calendar", user=MEMBER, whose="mine")
+    _body, _name, own = upload(mine)
+    assert mine.final_ephemeral() and SECRET_TITLE not in own.decode()
+    uid = str(event["uid"])
+    assert [str(e["uid"]) for e in Calendar.from_ical(own).walk("VEVENT")] == [uid]

@@ -134,3 +134,28 @@ async def test_a_recap_carries_its_card_where_images_are_on(world: World) -> Non
     assert shared["alt_txt"].startswith("Recap card: Night #2 · Day One")
     assert "Recap: Night #2" in json.dumps(shared["blocks"])
     assert Image.open(io.BytesIO(shared["data"])).size == (1000, 460)
+
+
+async def test_the_calendar_is_a_file_in_the_channel_and_a_private_copy_by_dm(world: World
+                                                                             ) -> None:
+    from icalendar import Calendar
+
+    shared = await chart(world, "/club calendar", user=MEMBER)
+    assert shared["channel_id"] == CHANNEL and shared["filename"] == "club-nights.ics"
+    cal = Calendar.from_ical(shared["data"])
+    (event,) = cal.walk("VEVENT")
+    assert "slack.com/app_redirect?team=" in str(event["description"])
+    # The club (section 3) has not reached section 7: the night is dated, not named.
+    assert SECRET_TITLE not in shared["data"].decode() + json.dumps(shared["blocks"])
+    # The member (section 5) asks for their own copy: it goes to their messages with the app.
+    n_before = len(world.fake.called("files.completeUploadExternal"))
+    ack = await world.run("/club calendar mine", user=MEMBER)
+    assert ack == {}
+    await world.fake.until(
+        lambda: len(world.fake.called("files.completeUploadExternal")) > n_before)
+    own = shared_since(world, n_before)
+    assert own["channel_id"] == "D" + MEMBER.removeprefix("U")
+    assert world.fake.called("conversations.open")[-1]["users"] == MEMBER
+    assert SECRET_TITLE not in own["data"].decode()
+    assert [str(e["uid"]) for e in Calendar.from_ical(own["data"]).walk("VEVENT")] == [
+        str(event["uid"])]

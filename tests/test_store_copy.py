@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.clubs import Scope, SpoilerMode
+from bot.core.content.model import Depth
+from bot.core.host_questions import HostQuestion
 from bot.core.nights import Answer, NightPlan, Target
 from bot.core.timeline import Medium, Progress
 from bot.core.when import Repeat, Wall
@@ -51,6 +53,9 @@ async def populate(path: Path) -> None:
         await store.set_member_settings(SCOPE, "mo", private=True, name="Mo")
         await store.set_club_pictures(club.id, members=True, images=True)
         await store.mark_prompt_used(club.id, W, "p1")
+        await store.stage_host_questions(club.id, W, "hana", [
+            HostQuestion(0, "A host's own question?", Depth.DEEP, 3, None)])
+        await store.confirm_host_questions(club.id, W)
         night = await store.add_night(club.id, plan(10, Repeat.WEEKLY))
         second = await store.add_night(club.id, plan(11))
         await store.start_night(second.id, "hana")

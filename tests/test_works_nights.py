@@ -181,6 +181,8 @@ async def test_every_declared_example_answers_in_a_remains_club(core: Core,
         for line in command.examples_for(remains.info):
             if line.startswith("/club create"):
                 continue
+            if line.startswith("/questions"):  # a file goes first: test_commands.py has one
+                continue
             if line == "/session deeper":  # for members further along than the night
                 await ok(core, "/progress book done")
             if line.startswith("/club work"):  # the example moves the club to this work

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.adapters.text import hidden_text, opens_note
-from bot.core.call import Invocation
+from bot.core.call import Invocation, Upload
 from bot.core.clubs import Scope
 from bot.core.effects import CloseThread, Effect, InThread, OpenThread
 from bot.core.errors import APOLOGY, BadInput
@@ -29,7 +29,7 @@ from bot.core.scheduler import Notice
 from bot.core.service import Core
 from bot.core.when import STAMP
 from bot.core.zones import UTC_NAMES
-from bot.pictures import png
+from bot.pictures import file_bytes
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +173,30 @@ def local_zone() -> str | None:
     return "UTC" if name in UTC_NAMES else name
 
 
+def local_file(text: str) -> Upload | None:
+    """`/questions upload PATH`: the file at PATH, for the core to size and read (a path
+    that is not a readable file gives none, and the core says what it needs)."""
+    words = text.split(maxsplit=2)
+    if len(words) < 3 or words[0].removeprefix("/").lower() != "questions" \
+            or words[1].lower() != "upload":
+        return None
+    path = Path(words[2].strip().strip("'\"")).expanduser()
+    try:
+        size = path.stat().st_size if path.is_file() else -1
+    except OSError:
+        return None
+    if size < 0:
+        return None
+
+    async def read(most: int) -> bytes:
+        def take() -> bytes:
+            with path.open("rb") as f:
+                return f.read(most)
+        return await asyncio.to_thread(take)
+
+    return Upload(path.name, size, read)
+
+
 class Console:
     def __init__(self, core: Core, *, as_json: bool = False, out: TextIO | None = None,
                  tz: str | None = None, pictures: Path | None = None) -> None:
@@ -201,7 +225,7 @@ class Console:
                                                "`@sam /progress`."))
             return self._render(reply, line)
         inv = Invocation(SCOPE, line.channel, line.user, is_admin=line.user == ADMIN,
-                         tz=self.tz, name=line.user)
+                         tz=self.tz, name=line.user, upload=local_file(line.text))
         reply = await self.core.run_text(inv, line.text)
         return await self._posted(reply, line)
 
@@ -227,21 +251,23 @@ class Console:
         text = render_text(reply)
         if reply.picture is not None:
             # The lines above say what it shows; the JSON form carries its alt text too.
-            text += (f"\n[picture: {picture}]" if picture else "\n[picture not written]")
+            noun = "picture" if reply.picture.image else "file"
+            text += (f"\n[{noun}: {picture}]" if picture else f"\n[{noun} not written]")
         if thread:
             text = f"[in {self._thread_name(thread)}]\n{text}"
         return "\n".join((text, *(f"-- {e} --" for e in events)))
 
     async def _picture(self, reply: Reply) -> Path | None:
-        """The reply's picture as a PNG file; its name is its content's, so the same chart
-        is one file however often it is asked for."""
+        """The reply's picture as a PNG file (a calendar as an .ics); its name is its
+        content's, so the same chart is one file however often it is asked for."""
         if reply.picture is None or self.pictures is None:
             return None
         picture, folder = reply.picture, self.pictures
 
         def write() -> Path:
-            data = png(picture)
-            path = folder / f"{picture.kind}-{hashlib.sha256(data).hexdigest()[:12]}.png"
+            data = file_bytes(picture)
+            suffix = Path(picture.filename).suffix
+            path = folder / f"{picture.kind}-{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists():
                 path.write_bytes(data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,6 +28,17 @@ from bot.core.work import Timeline
 
 
 @dataclass(frozen=True, slots=True)
+class Upload:
+    """A file a member gave with a command (a Discord attachment, a Slack file, a console
+    path): its name and size as the platform tells them, and a way to read it. The core
+    checks the size before it reads a byte, and reads at most ``most`` bytes."""
+
+    name: str
+    size: int
+    read: Callable[[int], Awaitable[bytes]]  # read(most) -> the bytes, at most `most`
+
+
+@dataclass(frozen=True, slots=True)
 class Invocation:
     """Who ran a command, where. Built by adapters from a platform event."""
 
@@ -38,6 +49,7 @@ class Invocation:
     private: bool = False  # the member asked for a reply only they see ("Just me")
     tz: str | None = None  # the member's own time zone, where the platform tells it (Slack)
     name: str | None = None  # what the platform calls the member, for the club's chart
+    upload: Upload | None = None  # the file given with the command (`/questions upload`)
 
 
 @dataclass(frozen=True, slots=True)

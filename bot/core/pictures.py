@@ -8,6 +8,7 @@ says the same in words (``alt``), for screen readers, notifications and the text
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from bot.core.timeline import format_minute
 
@@ -89,6 +90,7 @@ class Chart:
     whose: str  # "the club" or "you": whose progress cut the picture
 
     kind = "chart"
+    image = True  # shown as a picture (a calendar file is attached, not shown)
 
     @property
     def filename(self) -> str:
@@ -135,6 +137,7 @@ class RecapCard:
     more: int  # prompts discussed that are not on the card (past the audience, or too many)
 
     kind = "recap"
+    image = True
 
     @property
     def filename(self) -> str:
@@ -151,4 +154,87 @@ class RecapCard:
         return said
 
 
-Picture = Chart | RecapCard
+_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEvent:
+    uid: str
+    summary: str
+    description: str
+    local: datetime  # naive wall-clock time in ``tz``
+    tz: str  # the night's own zone (a night keeps the zone it was made in)
+    minutes: int
+    cancelled: bool
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """The calendar file's contents: the club's coming nights for one audience."""
+
+    work: str
+    tz: str  # the club's zone (each event has its night's own TZID, with its VTIMEZONE)
+    events: tuple[FeedEvent, ...]
+    made: datetime  # aware UTC: DTSTAMP
+    whose: str  # "the club" or "your": whose progress cut the file
+
+    kind = "calendar"
+    image = False  # a file to attach, not a picture to show
+
+    @property
+    def filename(self) -> str:
+        return "club-nights.ics"
+
+    @property
+    def sequence(self) -> int:
+        """Minutes since 2020 when the file was made: a later copy of an event always wins."""
+        return int((self.made - _EPOCH).total_seconds() // 60)
+
+    def lines(self) -> tuple[str, ...]:
+        if not self.events:
+            return ("No nights are coming, so the calendar has none yet.",)
+        out = []
+        for event in self.events:
+            when = f"{event.local:%a} {event.local.day} {event.local:%b %Y, %H:%M}"
+            said = f"{event.summary}: {when} ({event.tz})"
+            out.append(said + (" (cancelled)." if event.cancelled else "."))
+        return tuple(out)
+
+    @property
+    def alt(self) -> str:
+        count = sum(not e.cancelled for e in self.events)
+        noun = "night" if count == 1 else "nights"
+        return (f"Calendar of {self.work}: {count} coming {noun}, cut to {self.whose} "
+                "progress. " + " ".join(self.lines()))
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionFile:
+    """`/questions export`: the club's own questions as YAML, already cut to the host's
+    progress (those past it are counted, not written)."""
+
+    work: str
+    content: bytes
+    count: int
+    held: int  # questions past the reader's point, left out
+
+    kind = "questions"
+    image = False
+
+    @property
+    def filename(self) -> str:
+        return "club-questions.yaml"
+
+    @property
+    def alt(self) -> str:
+        said = f"{self.count} of the club's questions on {self.work}, as YAML."
+        if self.held:
+            said += (f" {self.held} more open past your point and are left out; move on "
+                     "with `/progress` to export them.")
+        return said
+
+
+# Every value a reply may carry beside its text; a ``Feed`` and a ``QuestionFile`` are files,
+# not images.
+Picture = Chart | RecapCard | Feed | QuestionFile

@@ -55,6 +55,9 @@ class OptionKind(StrEnum):
     CHAPTER = "chapter"
     MINUTES = "minutes"
     WORK = "work"  # an installed work, by id, title or alias
+    # A file the member gives (a Discord attachment; a Slack file's id or link; a console
+    # path): the adapter reads it into ``Invocation.upload`` and passes its name here.
+    FILE = "file"
 
 
 @dataclass(frozen=True, slots=True)

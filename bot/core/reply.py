@@ -78,7 +78,8 @@ class Draft:
     # die?" + "opens at chapter 23" is the answer), so it goes inside the spoiler.
     points_hidden: bool = False
     # A picture beside the text, its inputs already cut for this reply's audience (the
-    # handler builds it with ``Call.sees``); the text parts say the same in words.
+    # handler builds it with ``Call.sees``); the text parts say the same in words. A calendar
+    # file (``Feed``, not an image) goes the same way, attached rather than shown.
     picture: Picture | None = None
 
 
@@ -138,7 +139,8 @@ class Reply:
     sources: tuple[str, ...] = ()
     effects: tuple[Effect, ...] = ()
     work: str | None = None  # the title of the work the reply is about, for its heading
-    picture: Picture | None = None  # to draw beside the text (``bot.pictures``), with its alt
+    # To draw beside the text (``bot.pictures``), with its alt; or a calendar file to attach.
+    picture: Picture | None = None
 
     def audience_note(self) -> str:
         """Who this reply is for and whose progress cut it, in a sentence (chat adapters put

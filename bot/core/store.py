@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from bot.core.clubs import Club, Context, MemberPoint, Poll, Scope, SpoilerMode
+from bot.core.host_questions import HostQuestion
 from bot.core.nights import Answer, Due, Night, NightPlan, NightPrompt, NightStatus, Rsvp
 from bot.core.timeline import Medium, Progress
 
@@ -200,6 +201,29 @@ class Store(Protocol):
                                 images: bool | None = None) -> None:
         """Show members on the club's chart; attach pictures (recap cards) to replies. None
         leaves a setting as it is."""
+        ...
+
+    # -- a club's own questions (`/prompt upload`) ------------------------------------------
+
+    async def stage_host_questions(self, club_id: int, work: str, user: str,
+                                   questions: Sequence[HostQuestion]) -> int:
+        """Keep an upload as a dry run awaiting the host's confirm, numbered after the club's
+        questions; it replaces any staged before. Returns how many were staged."""
+        ...
+
+    async def confirm_host_questions(self, club_id: int, work: str) -> int:
+        """Add the staged upload to the club's pool; how many (0: nothing was staged)."""
+        ...
+
+    async def host_questions(self, club_id: int, work: str, *, staged: bool = False
+                             ) -> tuple[HostQuestion, ...]:
+        """The club's confirmed questions in ``work`` (``staged``: the upload awaiting a
+        confirm), by number."""
+        ...
+
+    async def remove_host_question(self, club_id: int, number: int) -> bool:
+        """Take a confirmed question out of the pool; False if the club has none with that
+        number. Its number is never given to another question (prompts had are kept by id)."""
         ...
 
     async def close(self) -> None: ...

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 TABLES: tuple[str, ...] = (
     "clubs", "member_progress", "member_settings", "club_progress", "club_members",
-    "club_prompts", "nights", "rsvps", "reminders", "night_prompts", "polls", "poll_votes",
-    "adapter_state",
+    "club_prompts", "host_questions", "nights", "rsvps", "reminders", "night_prompts", "polls",
+    "poll_votes", "adapter_state",
 )
 
 # Tables whose ids people and buttons carry: a copy keeps them, and its sequence goes past them.

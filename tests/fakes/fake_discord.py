@@ -179,6 +179,9 @@ class FakeDiscord:
         self._send_lock = asyncio.Lock()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.attachments: dict[str, bytes] = {}  # attachment id -> the file a member gave
+        self.attachment_reads: list[str] = []  # attachment ids the bot downloaded
+        self._attachment_ids = itertools.count(900_000_000_000_000_001)
         for name in ("general", "tagged", "finished", "nightly", "slow"):
             self.channel(name)
 
@@ -186,6 +189,7 @@ class FakeDiscord:
     async def start(self) -> None:
         app = web.Application(client_max_size=8 * 1024 * 1024)
         app.router.add_route("*", "/gateway", self._gateway)
+        app.router.add_get("/attachments/{id}/{name}", self._attachment)
         app.router.add_route("*", "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -293,6 +297,14 @@ class FakeDiscord:
         }
 
     # -- REST -------------------------------------------------------------------------------
+    async def _attachment(self, request: web.Request) -> web.StreamResponse:
+        """Discord's CDN for a file a member attached to a command."""
+        ident = request.match_info["id"]
+        self.attachment_reads.append(ident)
+        if ident not in self.attachments:
+            return web.Response(status=404)
+        return web.Response(body=self.attachments[ident])
+
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         # Stamped on arrival, before the body is read: the bot's latency, not the fake's.
         arrived = asyncio.get_running_loop().time()
@@ -560,6 +572,16 @@ class FakeDiscord:
         for name, value in values.items():
             option = by_name[name]  # KeyError: the test named an option the bot did not sync
             entry: dict[str, Any] = {"name": name, "type": option["type"], "value": value}
+            if option["type"] == 11:  # ATTACHMENT: its id, the file resolved (name, size, url)
+                # (name, bytes); a bare name (a declared example, typed) is an empty file.
+                filename, data = value if isinstance(value, tuple) else (str(value), b"")
+                ident = str(next(self._attachment_ids))
+                self.attachments[ident] = data
+                entry["value"] = ident
+                url = f"http://127.0.0.1:{self.port}/attachments/{ident}/{filename}"
+                resolved.setdefault("attachments", {})[ident] = {
+                    "id": ident, "filename": filename, "size": len(data), "url": url,
+                    "proxy_url": url, "content_type": "text/csv"}
             if option["type"] == 6:  # USER: Discord sends the id and the resolved member
                 entry["value"] = str(value)
                 member = self._member(int(value), 0)

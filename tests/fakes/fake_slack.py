@@ -1,8 +1,10 @@
 """A fake Slack for the real slack_bolt app: the Web API, response_url, and Socket Mode.
 
 - ``/api/{method}`` answers the Web API methods the bot calls (auth.test, users.info,
-  views.publish, chat.postMessage, chat.postEphemeral, apps.connections.open, and the two of
-  an upload: files.getUploadURLExternal, files.completeUploadExternal) and records each.
+  views.publish, chat.postMessage, chat.postEphemeral, conversations.open, files.info (a
+  file a member uploaded, served at ``/files/{id}/{name}`` to the bot's token),
+  apps.connections.open, and the two of an upload: files.getUploadURLExternal,
+  files.completeUploadExternal) and records each.
 - ``/upload/{file}`` is the upload URL files.getUploadURLExternal hands out: the bytes posted
   there are kept (``uploads``); completing an upload whose bytes never came is an error.
 - ``/respond/{n}`` is a ``response_url``: what the bot posts there is recorded, and more than
@@ -80,6 +82,8 @@ class FakeSlack:
         self._ts = itertools.count(1_700_000_000)
         self.uploads: dict[str, bytes | None] = {}  # file id -> its bytes, once posted
         self.asked: dict[str, dict[str, Any]] = {}  # file id -> its getUploadURLExternal args
+        self.shared_files: dict[str, tuple[str, bytes]] = {}  # file id -> a member's file
+        self.downloads: list[tuple[str, str]] = []  # (file id, Authorization) per download
 
     async def start(self) -> None:
         app = web.Application()
@@ -87,6 +91,7 @@ class FakeSlack:
         app.router.add_post("/respond/{id}", self._respond)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file}", self._upload)
+        app.router.add_get("/files/{file}/{name}", self._download)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
@@ -160,6 +165,16 @@ class FakeSlack:
                 args["blocks"] = json.loads(args["blocks"])
             ok["files"] = [{"id": f["id"], "title": f.get("title"), "mimetype": "image/png",
                             "size": len(self.uploads[f["id"]] or b"")} for f in files]
+        elif method == "files.info":  # a file a member uploaded, by id
+            shared = self.shared_files.get(str(args.get("file", "")))
+            if shared is None:
+                return web.json_response({"ok": False, "error": "file_not_found"})
+            name, data = shared
+            url = f"http://127.0.0.1:{self.port}/files/{args['file']}/{name}"
+            ok["file"] = {"id": args["file"], "name": name, "size": len(data),
+                          "url_private": url, "url_private_download": url}
+        elif method == "conversations.open":  # the app's direct messages with a member
+            ok["channel"] = {"id": "D" + str(args.get("users", "")).lstrip("U")}
         elif method == "apps.connections.open":
             ok["url"] = f"ws://127.0.0.1:{self.port}/socket"
         elif method in ("chat.postMessage", "chat.postEphemeral"):
@@ -172,6 +187,15 @@ class FakeSlack:
                 args["blocks"] = json.loads(args["blocks"])
             ok |= {"channel": args.get("channel"), "ts": f"{next(self._ts):.6f}"}
         return web.json_response(ok)
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file's url_private_download: only with the bot's token, as Slack's."""
+        file_id = request.match_info["file"]
+        auth = request.headers.get("Authorization", "")
+        self.downloads.append((file_id, auth))
+        if file_id not in self.shared_files or not auth.startswith("Bearer xoxb-"):
+            return web.Response(status=404)
+        return web.Response(body=self.shared_files[file_id][1])
 
     async def _upload(self, request: web.Request) -> web.Response:
         file_id = request.match_info["file"]

@@ -37,11 +37,14 @@ def _annotation(option: Option) -> Any:
         return Literal.__getitem__(option.choices)
     if kind is OptionKind.MEMBER:
         return discord.User  # a member in a server: Discord shows its own picker
+    if kind is OptionKind.FILE:
+        return discord.Attachment  # a file the member attaches; the client reads it
     return app_commands.Range[str, 1, option.max_length]
 
 
 def _plain(value: Any) -> Any:
-    """An option value as the core takes it: a member becomes its id."""
+    """An option value as the core takes it: a member becomes its id (an attachment stays
+    itself, for the client to give the core as ``Invocation.upload``)."""
     # The concrete classes: discord.abc.User is a runtime Protocol, slow to isinstance-check.
     if isinstance(value, discord.Member | discord.User):
         return str(value.id)

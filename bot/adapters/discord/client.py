@@ -32,7 +32,7 @@ from bot.adapters.discord.nights import DiscordNights
 from bot.adapters.discord.render import NO_MENTIONS
 from bot.adapters.discord.respond import Responder, on_ephemeral, say_privately, where
 from bot.adapters.state import AdapterState
-from bot.core.call import Invocation
+from bot.core.call import Invocation, Upload
 from bot.core.clubs import Scope
 from bot.core.errors import APOLOGY
 from bot.core.reply import Reply
@@ -52,7 +52,21 @@ def intents() -> discord.Intents:
     return chosen
 
 
-def invocation(interaction: discord.Interaction, *, private: bool = False) -> Invocation:
+def attached(values: Mapping[str, Any]) -> Upload | None:
+    """The file a member attached to the command: Discord tells its name and size, and it
+    is read from Discord's CDN only if the core wants it (after its size check)."""
+    file = next((v for v in values.values() if isinstance(v, discord.Attachment)), None)
+    if file is None:
+        return None
+
+    async def read(most: int) -> bytes:
+        return (await file.read())[:most]
+
+    return Upload(file.filename, file.size, read)
+
+
+def invocation(interaction: discord.Interaction, *, private: bool = False,
+               upload: Upload | None = None) -> Invocation:
     guild = interaction.guild_id
     channel = interaction.channel
     channel_id = interaction.channel_id
@@ -67,6 +81,7 @@ def invocation(interaction: discord.Interaction, *, private: bool = False) -> In
         is_admin=perms.manage_guild or perms.administrator,
         private=private,
         name=interaction.user.display_name,
+        upload=upload,
     )
 
 
@@ -174,9 +189,12 @@ class ClubBot(discord.AutoShardedClient):
         """A slash command: run it in the core and reply."""
         self._answers()
         command = self.core.registry.get(path)
-        args = {k: str(v) for k, v in values.items()}
+        args = {k: v.filename if isinstance(v, discord.Attachment) else str(v)
+                for k, v in values.items()}
         try:
-            await self.responder.respond(interaction, invocation(interaction), path, args,
+            await self.responder.respond(interaction,
+                                         invocation(interaction, upload=attached(values)),
+                                         path, args,
                                 private_guess=bool(command and command.private), page=None)
         except Exception:
             log.exception("/%s failed for %s", path, where(interaction))

@@ -1,6 +1,8 @@
 """A reply's picture on Discord: the PNG as a ``discord.File`` (its alt text as the
 attachment's description, which screen readers read) shown inside the embed through
-``attachment://``. The embed's text says the same, so notifications and readers lose nothing."""
+``attachment://``. The embed's text says the same, so notifications and readers lose nothing.
+A file that is not a picture (a club's calendar, .ics) is attached the same way, not shown:
+an ephemeral reply may carry one too, so a member's own copy reaches only them."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import io
 import discord
 
 from bot.core.reply import Reply
-from bot.pictures import png
+from bot.pictures import file_bytes
 
 ALT_MOST = 1024  # Discord's limit on an attachment's description
 
@@ -22,9 +24,11 @@ async def attach(reply: Reply, embed: discord.Embed
     picture = reply.picture
     if picture is None:
         return embed, None
-    data = await asyncio.to_thread(png, picture)
+    data = await asyncio.to_thread(file_bytes, picture)
     file = discord.File(io.BytesIO(data), filename=picture.filename,
                         description=picture.alt[:ALT_MOST])
+    if not picture.image:
+        return embed, file
     shown = embed.copy()  # the kept rendering stays as it was
     shown.set_image(url=f"attachment://{picture.filename}")
     return shown, file

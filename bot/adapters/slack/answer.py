@@ -32,6 +32,10 @@ RESPONSES_MOST = 5  # response_url takes 5 posts in 30 minutes
 Args = tuple[tuple[str, str], ...]
 
 
+SENT_TO_MESSAGES = "The file is in your messages with the app (only you can see it)."
+NOT_SENT = "The file could not be sent to your messages with the app; here is what it holds."
+
+
 def response_type(reply: Reply) -> str:
     return "ephemeral" if reply.visibility is Visibility.PRIVATE else "in_channel"
 
@@ -43,7 +47,8 @@ class Delivery:
         self._background: set[asyncio.Future[None]] = set()
 
     async def answer(self, ack: AsyncAck, respond: AsyncRespond, work: Awaitable[Reply],
-                     args: Args, channel: str, *, arrived: float | None = None) -> None:
+                     args: Args, channel: str, *, arrived: float | None = None,
+                     user: str | None = None) -> None:
         """The answer in the ack when it is quick; otherwise ack now, answer by respond()."""
         loop = asyncio.get_running_loop()
         spent = loop.time() - arrived if arrived is not None else 0.0
@@ -53,7 +58,7 @@ class Delivery:
                                            max(LEAST_WAIT, ANSWER_WITHIN - spent))
         except TimeoutError:
             await ack()
-            self.spawn(self._answer_later(task, respond, args, channel))
+            self.spawn(self._answer_later(task, respond, args, channel, user))
             return
         if threaded(reply):  # the bot posts it itself; the ack shows nothing
             await ack()
@@ -61,7 +66,7 @@ class Delivery:
             return
         if pictured(reply):  # the bot posts it with its picture; the ack shows nothing
             await ack()
-            self.spawn(self.with_picture(reply, args, channel, respond))
+            self.spawn(self.with_picture(reply, args, channel, respond, user=user))
             return
         if reply.effects:
             self.spawn(self.nights.after(reply, channel))
@@ -103,14 +108,14 @@ class Delivery:
             await asyncio.gather(*self._background, return_exceptions=True)
 
     async def _answer_later(self, task: asyncio.Future[Reply], respond: AsyncRespond,
-                            args: Args, channel: str) -> None:
+                            args: Args, channel: str, user: str | None = None) -> None:
         try:
             reply = await task
             if threaded(reply):
                 await self.threaded(reply, args, channel, respond)
                 return
             if pictured(reply):
-                await self.with_picture(reply, args, channel, respond)
+                await self.with_picture(reply, args, channel, respond, user=user)
                 return
             await self.send(respond, response_type(reply), render(reply, args))
             await self.nights.after(reply, channel)  # the answer first, then the thread
@@ -140,13 +145,18 @@ class Delivery:
                 await respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
 
     async def with_picture(self, reply: Reply, args: Args, channel: str,
-                           respond: AsyncRespond) -> None:
+                           respond: AsyncRespond, *, user: str | None = None) -> None:
         """A reply for the channel with its picture: posted as the picture's message, its
-        words in the same message; where that cannot be, the words alone, by respond()."""
+        words in the same message; where that cannot be, the words alone, by respond(). A
+        private file goes to the member's messages with the app, and its words here."""
         try:
             messages = render(reply, args)
-            shared = await self.pictures.share(reply, channel, messages[0].blocks)
+            shared = await self.pictures.share(reply, channel, messages[0].blocks, user=user)
+            private = reply.visibility is Visibility.PRIVATE
             rest = messages[1:] if shared else messages
+            if private:
+                await respond(response_type="ephemeral", replace_original=False,
+                              text=SENT_TO_MESSAGES if shared else NOT_SENT)
             if rest:
                 await self.send(respond, response_type(reply), rest)
             await self.nights.after(reply, channel)

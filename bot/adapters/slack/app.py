@@ -23,6 +23,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -35,6 +36,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import home
 from bot.adapters.slack.answer import Delivery, response_type
+from bot.adapters.slack.files import file_option, shared_file
 from bot.adapters.slack.members import Members
 from bot.adapters.slack.nights import SlackNights, threaded
 from bot.adapters.slack.pictures import pictured
@@ -133,7 +135,7 @@ class SlackBot:
             await self.delivery.answer(
                 ack, respond, self._run_command(inv, body, context["text"], parsed),
                 tuple(parsed[1].items()) if parsed else (), inv.channel,
-                arrived=context.get("arrived"))
+                arrived=context.get("arrived"), user=inv.user)
         except Exception:
             # What was typed is a message body: it is never logged.
             log.exception("%s failed for %s", body.get("command"), _describe(body))
@@ -149,6 +151,9 @@ class SlackBot:
         if not await self._first_time(command, inv.scope.workspace, body, text):
             return self.core.error_reply(UserError("That request was carried out already."),
                                          command.path)
+        if (option := file_option(command)) and raw.get(option):
+            # The file a host named (by link or id), inside the answer's time budget.
+            inv = replace(inv, upload=await shared_file(self.client, raw[option]))
         return await self.core.run_parsed(inv, command, raw)
 
     async def _first_time(self, command: Command, team: str | None, body: dict[str, Any],
@@ -192,7 +197,8 @@ class SlackBot:
                 await self.delivery.threaded(reply, args, inv.channel, respond)
                 return
             if pictured(reply):
-                await self.delivery.with_picture(reply, args, inv.channel, respond)
+                await self.delivery.with_picture(reply, args, inv.channel, respond,
+                                                 user=inv.user)
                 return
             await self.delivery.send(respond, response_type(reply), render(reply, args))
             await self.nights.after(reply, inv.channel)

@@ -18,9 +18,12 @@ from bot.core.registry import OptionKind, Registry
 # time zone, and chat:write for what it posts itself on discussion nights (the agenda that
 # opens a night's thread, prompts in it, reminders in the channel and by DM);
 # chat:write.public lets it post in a public channel without being invited first; files:write
-# uploads a picture (`/club chart`, a recap card) into the channel with the reply beside it.
-# The Home tab needs no scope of its own.
-SCOPES = ("commands", "users:read", "chat:write", "chat:write.public", "files:write")
+# uploads a picture (`/club chart`, a recap card) into the channel with the reply beside it,
+# and a calendar file (`/club calendar`); im:write opens a member's messages with the app, where
+# their own copy of the calendar (cut to their progress) goes; files:read reads a file a host
+# uploaded and named in `/questions upload`. The Home tab needs no scope.
+SCOPES = ("commands", "users:read", "chat:write", "chat:write.public", "files:write",
+          "files:read", "im:write")
 
 
 def _usage(registry: Registry, group: str) -> str:

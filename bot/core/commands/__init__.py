@@ -8,11 +8,12 @@ from bot.core.commands import (
     lookup,
     meta,
     progress,
+    questions,
     session,
 )
 from bot.core.registry import Command, Group, Option, OptionKind, Registry
 
-_MODULES = (lookup, cards, discuss, progress, club, club_works, session, meta)
+_MODULES = (lookup, cards, discuss, progress, club, club_works, session, questions, meta)
 
 
 def build_registry() -> Registry:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bot.core.call import Call
 from bot.core.clubs import Club, ClubExists, LastHost, SpoilerMode, follows
-from bot.core.commands import club_chart, club_works
+from bot.core.commands import club_calendar, club_chart, club_works
 from bot.core.commands.common import (
     FOLLOWS,
     TIMELINES,
@@ -334,6 +334,7 @@ COMMANDS = (
             host_only=True, examples=("/club reminders off", "/club reminders 24 1")),
     *club_works.CLUB_COMMANDS,
     *club_chart.CLUB_COMMANDS,
+    *club_calendar.CLUB_COMMANDS,
     Command("club", "history", "The club's past nights", history,
             examples=("/club history",)),
     Command("club", "archive", "Hosts: archive the club: history kept, no new nights", archive,

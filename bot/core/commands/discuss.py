@@ -7,6 +7,7 @@ from typing import cast
 from bot.core.ask import Answer
 from bot.core.call import Call
 from bot.core.clubs import SpoilerMode
+from bot.core.commands.questions import club_prompts
 from bot.core.content.model import CardKind, Depth, Prompt
 from bot.core.errors import NotFound, UserError
 from bot.core.registry import WORK, Command, Group, Option, OptionKind, quote
@@ -27,8 +28,10 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
     medium = club.medium if club else Medium.BOTH
     wanted = call.find(CardKind.THEME, theme) if theme else None
     # Only prompts the audience may read are candidates; tagging a prompt would defeat it.
+    # The club's own questions (`/questions`) have no theme: they join when none is asked.
+    own = await club_prompts(call.store, club.id, call.work.id) if club and not wanted else ()
     eligible = [
-        p for p in call.content.prompts
+        p for p in (*call.content.prompts, *own)
         if call.sees(p.reveal) and fits(p, medium) and (wanted is None or wanted.id in p.themes)
     ]
     if not eligible:
@@ -60,7 +63,8 @@ async def prompt(call: Call, theme: str | None = None) -> Draft:
     return Draft(
         title=f"Discussion prompt · {chosen.depth.value}",
         parts=(Part(chosen.text, reveal=chosen.reveal),),
-        fields=(Part(", ".join(names), label="Themes"),),
+        fields=(Part(", ".join(names), label="Themes"),) if names else
+        (Part("one of the club's own", label="Question"),),
         footer=footer,
         actions=(again,),
     )

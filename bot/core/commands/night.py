@@ -5,6 +5,7 @@ prompt of their own (`/session deeper`), and `/session end` posts the recap."""
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -13,6 +14,7 @@ from bot.core.call import Call
 from bot.core.chart import recap_card
 from bot.core.commands.common import mention, require_club
 from bot.core.commands.discuss import fits
+from bot.core.commands.questions import club_prompts
 from bot.core.commands.session_common import (
     find_night,
     night_changes,
@@ -66,6 +68,14 @@ async def start(call: Call, night: int | None = None) -> Draft:
 POOLS_KEPT = 256
 
 
+def _open_at(call: Call, target: Target, prompts: Iterable[Prompt]) -> list[Prompt]:
+    """Prompts open at the night's target and to the channel, for the target's medium."""
+    medium = Medium.NOVEL if target.novel is not None else Medium.FILM
+    aim = target.progress
+    return [p for p in prompts
+            if p.reveal.visible_at(aim) and call.sees(p.reveal) and fits(p, medium)]
+
+
 def _pool(call: Call, target: Target, theme: str | None) -> list[Prompt]:
     """The prompts a night may bring: open at its target and to the channel, for its medium,
     on the theme asked for. The same few nights ask again and again: kept."""
@@ -75,11 +85,8 @@ def _pool(call: Call, target: Target, theme: str | None) -> list[Prompt]:
     if kept is not None:
         pools.move_to_end(key)
         return kept
-    medium = Medium.NOVEL if target.novel is not None else Medium.FILM
-    aim = target.progress
-    pool = [p for p in call.content.prompts
-            if p.reveal.visible_at(aim) and call.sees(p.reveal) and fits(p, medium)
-            and (theme is None or theme in p.themes)]
+    pool = [p for p in _open_at(call, target, call.content.prompts)
+            if theme is None or theme in p.themes]
     pools[key] = pool
     if len(pools) > POOLS_KEPT:
         pools.popitem(last=False)
@@ -91,6 +98,10 @@ async def next_prompt(call: Call, theme: str | None = None, *, skip: bool = Fals
     night = await running_night(call, club)
     wanted = call.find(CardKind.THEME, theme) if theme else None
     pool = _pool(call, night.target, wanted.id if wanted else None)
+    # The club's own questions (no theme) join the pack's, on the same cut as `_pool`.
+    own = {p.id: p for p in await club_prompts(call.store, club.id, call.work.id)}
+    if own and wanted is None:
+        pool = [*pool, *_open_at(call, night.target, own.values())]
     if not pool:
         about = f" on {wanted.name}" if wanted else ""
         raise UserError(f"No prompts{about} are open at tonight's target.",
@@ -103,7 +114,7 @@ async def next_prompt(call: Call, theme: str | None = None, *, skip: bool = Fals
         return chosen
 
     def depth_of(prompt_id: str) -> Depth | None:
-        found = call.content.prompt(prompt_id)
+        found = call.content.prompt(prompt_id) or own.get(prompt_id)
         return found.depth if found else None
 
     try:
@@ -111,10 +122,11 @@ async def next_prompt(call: Call, theme: str | None = None, *, skip: bool = Fals
                                                            skip_last=skip)
     except NothingDeepEnough as err:
         raise _not_deep_enough(call, night.target, wanted, err) from None
-    prompt = call.content.prompt(picked) if picked else None
+    prompt = (call.content.prompt(picked) or own.get(picked)) if picked else None
     assert prompt is not None  # choose always picks from a non-empty pool
     number = sum(1 for p in shown if not p.skipped)
-    names = ", ".join(call.content.card(CardKind.THEME, t).name for t in prompt.themes)
+    names = ", ".join(call.content.card(CardKind.THEME, t).name for t in prompt.themes) or (
+        "one of the club's own questions")
     footer = f"Prompt {number} tonight · cut to {covers(night, call.timeline)}"
     if repeated:
         footer += " · every prompt open here has been had, so they come round again"
@@ -208,10 +220,13 @@ async def recap(call: Call, night: Night) -> Draft:
     shown = await call.store.night_prompts(night.id)
     came = [r.user for r in await call.store.rsvps(night.id) if r.here]
     ours = night.work == call.work.id
+    own = ({p.id: p for p in await club_prompts(call.store, night.club_id, night.work)}
+           if ours else {})
     discussed: list[Part] = []
     prompts: list[Prompt] = []
     for n, item in enumerate((p for p in shown if not p.skipped), start=1):
-        prompt = call.content.prompt(item.prompt_id) if ours else None
+        prompt = (call.content.prompt(item.prompt_id) or own.get(item.prompt_id)) if ours \
+            else None
         if prompt is not None:
             prompts.append(prompt)
             discussed.append(Part(prompt.text, label=f"{n} · {prompt.depth.value}",

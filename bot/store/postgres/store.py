@@ -24,6 +24,7 @@ from bot.store.postgres.nights import NightsMixin
 from bot.store.postgres.pictures import PicturesMixin
 from bot.store.postgres.polls import PollsMixin
 from bot.store.postgres.prompts import PromptsMixin
+from bot.store.postgres.questions import QuestionsMixin
 from bot.store.postgres.reminders import RemindersMixin
 from bot.store.postgres.state import StateMixin
 
@@ -32,7 +33,7 @@ _CLOSE_TIMEOUT = 5.0
 
 
 class PostgresStore(PromptsMixin, PollsMixin, PicturesMixin, NightsMixin, RemindersMixin,
-                    StateMixin, DumpMixin):
+                    StateMixin, DumpMixin, QuestionsMixin):
     """``Store`` on a PostgreSQL database. Create with ``await PostgresStore.open(url)``."""
 
     @classmethod
