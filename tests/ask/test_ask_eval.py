@@ -16,11 +16,11 @@ import pytest
 from bot.ask_eval import ask_all, load_set, report, sets_in
 
 FLOORS = {
-    "never-let-me-go/dev": 0.90, "never-let-me-go/probe": 0.90,
-    "never-let-me-go/probe2": 0.86, "never-let-me-go/probe3": 0.80,
+    "never-let-me-go/dev": 0.92, "never-let-me-go/probe": 0.92,
+    "never-let-me-go/probe2": 0.90, "never-let-me-go/probe3": 0.89,
     "never-let-me-go/heldout": 0.70,
-    "remains-of-the-day/dev": 0.77, "remains-of-the-day/probe": 0.80,
-    "remains-of-the-day/probe3": 0.87,
+    "remains-of-the-day/dev": 0.83, "remains-of-the-day/probe": 0.84,
+    "remains-of-the-day/probe3": 0.92,
     "remains-of-the-day/heldout": 0.70,
 }
 SETS = {f"{w}/{n}": (w, p) for w, n, p in sets_in()}
