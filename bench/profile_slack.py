@@ -33,7 +33,7 @@ from slack_app import minimal  # noqa: E402
 
 RULES = [
     (IDLE, r"selectors\.py$", r"^select$"),
-    ("the core", r"/bot/core/", ""),
+    ("the core (and its store)", r"/bot/(core|store)/", ""),
     ("Block Kit rendering (ours)", r"/bot/adapters/(slack/render|text)\.py$", ""),
     ("JSON encoding", r"/json/", ""),
     ("asyncio tasks, wait_for, shield", r"asyncio/(tasks|timeouts)\.py$", ""),
