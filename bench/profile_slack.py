@@ -6,15 +6,18 @@ auth.test has been answered); the client runs in a process of its own. Writes
 bench/profiles/slack-<app>-c<concurrency>.txt: the table, then the call tree.
 
     .venv/bin/pip install pyinstrument   # a dev tool, not a dependency
-    .venv/bin/python bench/profile_slack.py [-n 2000] [-c 1]
+    .venv/bin/python bench/profile_slack.py [-n 2000] [-c 1] [apps ...]
+    .venv/bin/python bench/profile_slack.py --dispatch [-n 2000]   # CPU time, no HTTP
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import aiohttp
@@ -35,7 +38,7 @@ RULES = [
     (IDLE, r"selectors\.py$", r"^select$"),
     ("the core (and its store)", r"/bot/(core|store)/", ""),
     ("Block Kit rendering (ours)", r"/bot/adapters/(slack/render|text)\.py$", ""),
-    ("JSON encoding", r"/json/", ""),
+    ("JSON encoding and decoding", r"/json/", ""),
     ("asyncio tasks, wait_for, shield", r"asyncio/(tasks|timeouts)\.py$", ""),
     ("our middleware, listener, delivery", r"/bot/", ""),
     ("Bolt: signature check", r"request_verification|slack_sdk/signature", ""),
@@ -50,7 +53,7 @@ RULES = [
 
 async def drive(url: str, kind: str, n: int, concurrency: int) -> None:
     """The client, in its own process: warm up, then n requests between two marks."""
-    calls = OURS if kind == "ours" else [("/ping", "")]
+    calls = OURS if kind.startswith("ours") else [("/ping", "")]
     sizes: list[int] = []
     base = url.rsplit("/slack/", 1)[0]
     async with aiohttp.ClientSession(
@@ -81,7 +84,7 @@ async def main(kind: str, n: int, concurrency: int) -> None:
     fake = FakeSlack()
     await fake.start()
     with tempfile.TemporaryDirectory() as tmp:
-        if kind == "ours":
+        if kind.startswith("ours"):
             from bot.adapters.slack.app import SlackBot
             from bot.app import adapter_state, open_core, scheduling
 
@@ -92,7 +95,7 @@ async def main(kind: str, n: int, concurrency: int) -> None:
                     profiler, size = await serve(bot.app.web_app(path="/slack/events"),
                                                  kind, n, concurrency)
         else:
-            app = minimal(fake.api, fast=True)
+            app = minimal(fake.api, fast=True, card=kind == "minimal-card")
             profiler, size = await serve(app.web_app(path="/slack/events"), kind, n,
                                          concurrency)
     await fake.stop()
@@ -131,16 +134,64 @@ async def serve(app: web.Application, kind: str, n: int, concurrency: int
     return profiler, size
 
 
+async def dispatch_cpu(n: int, rounds: int = 5) -> None:
+    """Bolt's dispatch alone (no HTTP), CPU time per request, apps taking turns: a figure the
+    other work on a shared machine moves far less than wall-clock time."""
+    from slack_bolt.request.async_request import AsyncBoltRequest
+
+    from bot.adapters.slack.app import SlackBot
+    from bot.app import adapter_state, open_core
+
+    fake = FakeSlack()
+    await fake.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        async with open_core(Path(tmp) / "club.db") as core:
+            apps = {"minimal-fast": minimal(fake.api, fast=True),
+                    "minimal-card": minimal(fake.api, fast=True, card=True),
+                    "ours": SlackBot(core, AsyncWebClient(token="xoxb-bench", base_url=fake.api),
+                                     state=adapter_state(core), signing_secret=SECRET).app}
+            signed = {}
+            for kind in apps:
+                calls = OURS if kind == "ours" else [("/ping", "")]
+                raws = [body(*calls[i % len(calls)], i) for i in range(50)]
+                signed[kind] = [(raw, {"content-type": "application/x-www-form-urlencoded",
+                                       **{k.lower(): v for k, v in sign(raw).items()}})
+                                for raw in raws]
+            spent: dict[str, list[float]] = {kind: [] for kind in apps}
+            for round_ in range(rounds + 1):
+                for kind, app in apps.items():
+                    requests = signed[kind]
+                    start = time.process_time()
+                    for i in range(n):
+                        raw, headers = requests[i % len(requests)]
+                        response = await app.async_dispatch(AsyncBoltRequest(body=raw,
+                                                                             headers=headers))
+                        assert response.status == 200, response.status
+                    if round_:  # the first round warms up
+                        spent[kind].append((time.process_time() - start) / n * 1000)
+    await fake.stop()
+    print(f"Bolt's dispatch alone, CPU ms per request (median of {rounds} rounds of {n}):")
+    for kind, values in spent.items():
+        print(f"  {kind:<13} {statistics.median(values):.3f}")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=2000)
     parser.add_argument("-c", type=int, default=1, help="requests at once")
-    parser.add_argument("apps", nargs="*", default=["minimal-fast", "ours"])
+    parser.add_argument("apps", nargs="*", default=["minimal-fast", "minimal-card", "ours"],
+                        help="minimal-fast, minimal-card, ours (ours-<label> saves under "
+                             "that label: ours-before on an earlier checkout)")
     parser.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--dispatch", action="store_true",
+                        help="CPU time of Bolt's dispatch alone (no HTTP, no profiler)")
     args = parser.parse_args()
     if args.drive:  # the client process: URL KIND N C
         url, kind, n, c = args.apps
         asyncio.run(drive(url, kind, int(n), int(c)))
+        sys.exit()
+    if args.dispatch:
+        asyncio.run(dispatch_cpu(args.n))
         sys.exit()
     for kind in args.apps:
         asyncio.run(main(kind, args.n, args.c))
