@@ -1,8 +1,10 @@
 """Every command in process, through the core and the real SQLite store, beside a no-op
-command taking the same path. Prints p50/p99 per command and the ratio to the no-op; and
-start-up with every installed work loaded, beside only parsing the same YAML files.
+command taking the same path. Prints p50/p99 per command and the ratio to the no-op;
+start-up with every installed work loaded, beside only parsing the same YAML files; then the
+same commands on two cores side by side, one with the ops metrics on (every command counted
+and timed, store calls counted and sampled) and one without, and the ratio of their times.
 
-    .venv/bin/python bench/bench_core.py [--iterations N]
+    .venv/bin/python bench/bench_core.py [--iterations N] [--metrics-only]
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bot.core.commands import Command, Group, build_registry
 from bot.core.content.items import YAML_LOADER
 from bot.core.reply import Draft, Part
 from bot.core.service import Core, Invocation
+from bot.ops.metrics import Metrics
 
 SCOPE = Scope("bench", "local")
 HOST = Invocation(SCOPE, "club", "host", is_admin=True)
@@ -96,9 +99,7 @@ async def main(n: int, cold: bool) -> None:
             Command("noop", None, "does nothing", _noop), Group("noop", "does nothing"))
         async with open_core(Path(tmp) / "bench.db", registry=registry,
                              rng=random.Random(1)) as core:
-            await core.run_text(HOST, "/club create both")
-            await core.run_text(HOST, "/club progress novel 12")
-            await core.run_text(MEMBER, "/club join")
+            await _club(core)
             noop = await timed(core, MEMBER, "/noop", n)
             base = statistics.median(noop)
             print(f"start-up, {works} works (load + validate content, open + migrate store): "
@@ -118,10 +119,68 @@ async def main(n: int, cold: bool) -> None:
                      " [pure replies repeat from the cache; --cold for first asks]"))
 
 
+async def _club(core: Core) -> None:
+    await core.run_text(HOST, "/club create both")
+    await core.run_text(HOST, "/club progress novel 12")
+    await core.run_text(MEMBER, "/club join")
+
+
+async def metrics_cost(n: int) -> float:
+    """Metrics on against off, in the same run: the two cores take turns, call by call, so
+    whatever else the machine does falls on both alike. Wall time, and the event loop
+    thread's own CPU time (which other processes on a shared machine cannot lengthen).
+
+    The ratio that counts is the command mix's (the sum of every command's p50): what the
+    metrics add to the bot's work. Per command, the geometric mean of the p50 ratios and the
+    fixed cost in microseconds are printed too: a reply repeated from the core's cache takes
+    a few tens of microseconds, so the same few microseconds weigh most there."""
+    lines = [(MEMBER, x) for x in LINES] + [(HOST, x) for x in HOST_LINES]
+    p50: dict[str, dict[str, list[float]]] = {k: {"off": [], "on": []} for k in ("wall", "cpu")}
+    with tempfile.TemporaryDirectory() as tmp:
+        # Metrics on is opened first: were the order to favour one, it would favour "off".
+        async with open_core(Path(tmp) / "on.db", rng=random.Random(1),
+                             metrics=Metrics()) as on, \
+                open_core(Path(tmp) / "off.db", rng=random.Random(1)) as off:
+            for core in (off, on):
+                await _club(core)
+            for inv, line in lines:
+                wall: dict[str, list[int]] = {"off": [], "on": []}
+                cpu: dict[str, list[int]] = {"off": [], "on": []}
+                for i in range(n + 20):
+                    pair = (("off", off), ("on", on)) if i % 2 else (("on", on), ("off", off))
+                    for name, core in pair:
+                        start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
+                        await core.run_text(inv, line)
+                        if i >= 20:
+                            wall[name].append(time.perf_counter_ns() - start)
+                            cpu[name].append(time.thread_time_ns() - start_cpu)
+                for kind, spent in (("wall", wall), ("cpu", cpu)):
+                    for name in ("off", "on"):
+                        p50[kind][name].append(statistics.median(spent[name]) / 1000)
+    print(f"metrics on/off, {len(lines)} commands x {n} calls each, taking turns:")
+    mix = 0.0
+    for kind, label in (("wall", "wall time"), ("cpu", "loop CPU")):
+        on_t, off_t = p50[kind]["on"], p50[kind]["off"]
+        ratio = sum(on_t) / sum(off_t)
+        mix = mix or ratio
+        per = statistics.geometric_mean([a / b for a, b in zip(on_t, off_t, strict=True)])
+        fixed = statistics.median([a - b for a, b in zip(on_t, off_t, strict=True)])
+        print(f"  {label:9}: command mix {sum(on_t) / 1000:.3f} / {sum(off_t) / 1000:.3f} ms "
+              f"= {ratio:.3f} (aim: under 1.05); per command (geometric mean) {per:.3f}; "
+              f"added per command {fixed:.1f} us")
+    return mix
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--iterations", type=int, default=500)
     parser.add_argument("--cold", action="store_true",
                         help="turn the core's reply cache off: every reply computed afresh")
+    parser.add_argument("--metrics-only", action="store_true",
+                        help="only the metrics on/off comparison")
     args = parser.parse_args()
-    asyncio.run(main(args.iterations, args.cold))
+    if not args.metrics_only:
+        asyncio.run(main(args.iterations, args.cold))
+    elif args.cold:
+        service.REPLIES_KEPT = 0
+    asyncio.run(metrics_cost(args.iterations))

@@ -1,6 +1,6 @@
 """A bot process for bench_discord.py: ours, or a minimal discord.py bot, against the fake.
 
-    python bench/discord_bot.py ours|minimal PORT
+    python bench/discord_bot.py ours|ours-metrics|minimal PORT
 
 Only the URLs discord.py connects to are pointed at the fake, as in the tests.
 """
@@ -60,14 +60,28 @@ async def main(kind: str, port: int) -> None:
         async with Minimal() as bot:
             await bot.start("bench-token")
         return
+    from contextlib import AsyncExitStack
+
     from bot.adapters.discord.client import ClubBot
     from bot.app import adapter_state, open_core, scheduling
+    from bot.ops.health import Checks, ops_app, serving_ops
+    from bot.ops.metrics import Metrics
+    from bot.ops.platforms import discord_check
 
+    metrics = Metrics() if kind == "ours-metrics" else None
     with tempfile.TemporaryDirectory() as tmp:
-        # As the service runs it (bot.app.serving): the client, its scheduler beside it.
-        async with open_core(Path(tmp) / "club.db") as core, \
-                ClubBot(core, state=adapter_state(core), dev_guild=GUILD_ID) as bot, \
-                scheduling(core, "discord", bot.courier):
+        # As the service runs it (bot.app.serving): the client, its scheduler beside it, and
+        # with metrics, the ops side server too.
+        async with AsyncExitStack() as stack:
+            core = await stack.enter_async_context(open_core(Path(tmp) / "club.db",
+                                                             metrics=metrics))
+            bot = await stack.enter_async_context(
+                ClubBot(core, state=adapter_state(core), dev_guild=GUILD_ID))
+            if metrics is not None:
+                await stack.enter_async_context(serving_ops(
+                    ops_app(Checks(core, discord_check(bot)), metrics), 0, "127.0.0.1"))
+            await stack.enter_async_context(scheduling(core, "discord", bot.courier,
+                                                       metrics=metrics))
             await bot.start("bench-token")
 
 

@@ -1,4 +1,5 @@
-"""`python -m bot console|discord|slack|check|new-work|ask-eval|ask-fit`: the command line."""
+"""`python -m bot console|discord|slack|check|new-work|store|health|backup|restore|ask-eval|
+ask-fit`: the command line."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ import sys
 from pathlib import Path
 
 from bot import __version__
-from bot.config import content_root, default_db_path, default_pictures_dir, log_file_path
+from bot.config import content_root, default_database, default_pictures_dir, log_file_path
 
 log = logging.getLogger("bot")
-_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_Commands = argparse._SubParsersAction  # what add_subparsers returns
 
 
 def _log_to_file(verbose: bool) -> None:
     """On the console the terminal is the user's: tracebacks go to a log file, not to them."""
+    from bot.ops import logs
+
     handlers: list[logging.Handler] = []
     try:
         path = log_file_path()
@@ -26,8 +29,7 @@ def _log_to_file(verbose: bool) -> None:
         handlers.append(logging.NullHandler())
     if verbose:
         handlers.append(logging.StreamHandler(sys.stderr))
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format=_LOG_FORMAT,
-                        handlers=handlers)
+    logs.setup(logging.INFO if verbose else logging.WARNING, handlers=handlers)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,33 +40,76 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _service_parsers(sub)
+    _operation_parsers(sub)
+    _content_parsers(sub)
+    return parser
+
+
+def _service_parsers(sub: _Commands) -> None:
+    """The bot itself: on this terminal, on Discord, on Slack."""
     console = sub.add_parser("console", help="talk to the bot on this terminal (no token)")
     console.add_argument("--db", default=None,
-                         help="SQLite file (default: in your data directory; ':memory:' for none)")
+                         help="SQLite file or postgresql:// URL (default: BOT_DATABASE_URL, "
+                              "else BOT_DB_PATH, else your data directory; ':memory:' for none)")
     console.add_argument("--json", action="store_true",
                          help="print one JSON object per reply, for scripts")
+    console.add_argument("--ops-port", type=int, default=None,
+                         help="serve health, readiness and metrics on this port (default: "
+                              "none; BOT_OPS_PORT is for the services)")
     console.add_argument("--pictures", default=None, metavar="DIR",
                          help="where pictures such as /club chart are written (default: "
                               "BOT_PICTURES_DIR, or in your data directory)")
     discord = sub.add_parser("discord", help="run the Discord bot (needs DISCORD_TOKEN)")
     discord.add_argument("--db", default=None,
-                         help="SQLite file (default: BOT_DB_PATH, or in your data directory)")
+                         help="SQLite file or postgresql:// URL (default: BOT_DATABASE_URL, "
+                              "else BOT_DB_PATH, else your data directory)")
     discord.add_argument("--invite", action="store_true",
                          help="print the link that adds the bot to a server, and exit")
     slack = sub.add_parser("slack", help="run the Slack bot (Socket Mode, or --http)")
     slack.add_argument("--db", default=None,
-                       help="SQLite file (default: BOT_DB_PATH, or in your data directory)")
+                       help="SQLite file or postgresql:// URL (default: BOT_DATABASE_URL, "
+                              "else BOT_DB_PATH, else your data directory)")
     slack.add_argument("--http", action="store_true",
                        help="serve Slack's requests over HTTP (needs SLACK_SIGNING_SECRET) "
                             "instead of Socket Mode (needs SLACK_APP_TOKEN)")
     slack.add_argument("--port", type=int, default=3000, help="the HTTP port (default 3000)")
     slack.add_argument("--manifest", action="store_true",
                        help="print the Slack app manifest for these commands, and exit")
+
+
+def _operation_parsers(sub: _Commands) -> None:
+    """Running it: the store, the checks, health, backups."""
+    store = sub.add_parser("store", help="manage the database (copy it to another store)")
+    store_sub = store.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    copy = store_sub.add_parser(
+        "copy", help="copy every row from one store to another (SQLite <-> PostgreSQL)")
+    copy.add_argument("source", help="SQLite file, sqlite:///path or postgresql:// URL")
+    copy.add_argument("target", help="SQLite file, sqlite:///path or postgresql:// URL")
+    copy.add_argument("--force", action="store_true",
+                      help="replace the target's rows if it has any")
     check = sub.add_parser("check", help="validate every work's facts and prompts, and build "
                                          "the bot once")
     check.add_argument("--content", type=Path, default=None,
                        help="folder holding facts/ and prompts/ (default: BOT_CONTENT_DIR, or "
                             "this checkout)")
+    health = sub.add_parser("health", help="ask the running service if it is ready (exit 0) "
+                                           "or not (exit 1), on BOT_OPS_PORT")
+    health.add_argument("--live", action="store_true",
+                        help="only whether the process answers (/healthz), not /readyz")
+    health.add_argument("--port", type=int, default=None, help="default: BOT_OPS_PORT")
+    backup = sub.add_parser("backup", help="copy the live database to PATH, consistently, "
+                                           "and check the copy")
+    backup.add_argument("path", type=Path, help="the backup file to write (must not exist)")
+    backup.add_argument("--db", default=None, help="default: BOT_DB_PATH")
+    restore = sub.add_parser("restore", help="put the backup at PATH in place of the database "
+                                             "(refused while a bot runs on it)")
+    restore.add_argument("path", type=Path, help="a file written by `python -m bot backup`")
+    restore.add_argument("--db", default=None, help="default: BOT_DB_PATH")
+
+
+def _content_parsers(sub: _Commands) -> None:
+    """The packs and /ask's question sets."""
     new = sub.add_parser("new-work", help="write a skeleton pack for a new work, to fill in")
     new.add_argument("id", help="the work's id: lower-case letters, digits and hyphens")
     new.add_argument("--title", default=None, help="its title (default: from the id)")
@@ -90,7 +135,6 @@ def _parser() -> argparse.ArgumentParser:
                          help="sets only reported, as work/set,... (never a held-out set)")
     fitting.add_argument("--write", action="store_true",
                          help="write the fitted weights to bot/core/ask/weights.yaml")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,17 +143,29 @@ def main(argv: list[str] | None = None) -> int:
         _log_to_file(args.verbose)
     else:
         # A service's log is its stderr (docker logs, journald); INFO tells what it is doing.
-        quiet = args.command in ("check", "new-work", "ask-eval", "ask-fit") and not args.verbose
-        logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
-                            format=_LOG_FORMAT, stream=sys.stderr)
+        from bot.ops import logs
+
+        quiet = args.command not in ("discord", "slack") and not args.verbose
+        logs.setup(logging.WARNING if quiet else logging.INFO, stream=sys.stderr)
     if args.command == "console":
-        return asyncio.run(_console(args.db, args.json, args.pictures))
+        return asyncio.run(_console(args.db, args.json, args.pictures, args.ops_port))
     if args.command == "discord":
         return _discord(args.db, args.invite)
     if args.command == "slack":
         return _slack(args)
     if args.command == "check":
         return asyncio.run(_check(args.content))
+    if args.command == "store":
+        return asyncio.run(_store_copy(args.source, args.target, args.force))
+    if args.command == "health":
+        from bot.ops.probe import main as probe
+
+        return probe(args.port, live=args.live)
+    if args.command in ("backup", "restore"):
+        from bot.ops.commands import backup_main, restore_main
+
+        run = backup_main if args.command == "backup" else restore_main
+        return run(args.path, args.db or str(default_database()))
     if args.command == "new-work":
         from bot.new_work import main as new_work
 
@@ -127,12 +183,13 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-async def _console(db: str | None, as_json: bool, pictures: str | None) -> int:
+async def _console(db: str | None, as_json: bool, pictures: str | None,
+                   ops_port: int | None) -> int:
     from bot.launch import run_console
 
-    return await run_console.serve(db or default_db_path(), as_json=as_json,
+    return await run_console.serve(db or default_database(), as_json=as_json,
                                    pictures=Path(pictures) if pictures else
-                                   default_pictures_dir())
+                                   default_pictures_dir(), ops_port=ops_port)
 
 
 def _discord(db: str | None, invite: bool) -> int:
@@ -143,7 +200,7 @@ def _discord(db: str | None, invite: bool) -> int:
     if invite:
         return launch.print_invite()
     try:
-        return asyncio.run(launch.serve(db or default_db_path()))
+        return asyncio.run(launch.serve(db or default_database()))
     except KeyboardInterrupt:
         return 0
 
@@ -156,10 +213,30 @@ def _slack(args: argparse.Namespace) -> int:
         return launch.print_manifest()
     load_env_file()
     try:
-        return asyncio.run(launch.serve(args.db or default_db_path(), http=args.http,
+        return asyncio.run(launch.serve(args.db or default_database(), http=args.http,
                                         port=args.port))
     except KeyboardInterrupt:
         return 0
+
+
+async def _store_copy(source: str, target: str, force: bool) -> int:
+    from bot.app import legacy_work, load_library
+    from bot.store.address import shown
+    from bot.store.copy import CopyRefused, copy_store
+    from bot.store.errors import StoreError
+    from bot.store.open import UnknownStore
+
+    try:
+        copied = await copy_store(source, target, force=force,
+                                  legacy_work=legacy_work(load_library()))
+    except (CopyRefused, StoreError, UnknownStore, OSError) as err:
+        text = str(err)
+        print(text[:1].upper() + text[1:], file=sys.stderr)
+        return 1
+    for table, n in copied.counts.items():
+        print(f"  {table}: {n}")
+    print(f"Copied {copied.total} rows from {shown(source)} to {shown(target)}; the counts match.")
+    return 0
 
 
 async def _check(root: Path | None) -> int:

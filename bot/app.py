@@ -15,13 +15,13 @@ import logging
 import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bot.adapters.state import AdapterState
-from bot.config import content_root, default_work
+from bot.config import content_root, default_work, worker_id
 from bot.core.commands import Registry, build_registry
 from bot.core.content import Content
 from bot.core.content.loader import load_library as load_works
@@ -29,6 +29,13 @@ from bot.core.library import Library, UnknownWork
 from bot.core.scheduler import Courier, Scheduler
 from bot.core.service import Core
 from bot.store.open import open_store
+
+if TYPE_CHECKING:
+    from bot.core.observe import Observer
+    from bot.core.status import StatusSource
+    from bot.ops.health import PlatformCheck
+    from bot.ops.metrics import Metrics
+    from bot.ops.service import Ops
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +68,28 @@ async def open_core(
     registry: Registry | None = None,
     rng: random.Random | None = None,
     clock: Callable[[], datetime] | None = None,
+    metrics: Metrics | None = None,
+    observer: Observer | None = None,
+    status: StatusSource | None = None,
 ) -> AsyncIterator[Core]:
     """The core on the store at ``db_path``: over ``library``, or a library of the one work
-    ``content`` (tests), or every installed work."""
+    ``content`` (tests), or every installed work. With ``metrics`` the store is timed and
+    every command counted (``observer``: who is told of commands; by default, the metrics)."""
     library = library or (Library.of([content]) if content else load_library())
     store = await open_store(db_path, legacy_work=legacy_work(library))
+    inner = store
+    if metrics is not None:
+        from bot.ops.timed_store import TimedStore
+        from bot.ops.watch import Watch
+
+        now = clock or _utc_now
+        store = TimedStore(store, metrics, clock=lambda: now().timestamp())
+        observer = observer or Watch(metrics)
     try:
-        yield Core(library, store, registry or build_registry(), rng=rng, clock=clock)
+        yield Core(library, store, registry or build_registry(), rng=rng, clock=clock,
+                   observer=observer, status=status)
     finally:
-        await store.close()
+        await inner.close()
 
 
 def adapter_state(core: Core) -> AdapterState:
@@ -79,17 +99,22 @@ def adapter_state(core: Core) -> AdapterState:
     return state
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class StartupError(Exception):
     """The bot cannot start: the message says why, in words for the person starting it."""
 
 
 @asynccontextmanager
-async def service_core(db_path: str | PathLike[str]) -> AsyncIterator[Core]:
+async def service_core(db_path: str | PathLike[str], ops: Ops | None = None
+                       ) -> AsyncIterator[Core]:
     """The core for a running service (console, Discord, Slack), with start-up failures
-    turned into one plain message."""
+    turned into one plain message; observed, timed and with its status as ``ops`` says."""
     from bot.core.content import ContentInvalid
-    from bot.store.open import UnknownStore
-    from bot.store.sqlite import StoreError
+    from bot.store.errors import DriverMissing, StoreError
+    from bot.store.open import UnknownStore, shown
 
     try:
         library = load_library()
@@ -100,11 +125,16 @@ async def service_core(db_path: str | PathLike[str]) -> AsyncIterator[Core]:
         raise StartupError(f"BOT_DEFAULT_WORK names {err}, which is not installed.") from None
     async with AsyncExitStack() as stack:
         try:
-            core = await stack.enter_async_context(open_core(db_path, library=library))
+            core = await stack.enter_async_context(open_core(
+                db_path, library=library, metrics=ops.metrics if ops else None,
+                observer=ops.watch if ops else None, status=ops.status if ops else None))
+        except DriverMissing as err:
+            text = str(err)
+            raise StartupError(text[:1].upper() + text[1:]) from None
         except (OSError, StoreError, UnknownStore) as err:
             text = str(err)  # the store's own errors already say which file
             if not text.lower().startswith("cannot open"):
-                text = f"Cannot open the database at {db_path}: {text}"
+                text = f"Cannot open the database at {shown(db_path)}: {text}"
             raise StartupError(text[:1].upper() + text[1:]) from None
         yield core
 
@@ -120,14 +150,27 @@ A = TypeVar("A", bound=Adapter)
 
 
 @asynccontextmanager
-async def scheduling(core: Core, platform: str, courier: Courier) -> AsyncIterator[Scheduler]:
-    """The platform's scheduler running beside its adapter; stopped (its tick cancelled) on
-    the way out, before the adapter closes."""
-    scheduler = Scheduler(core.deps, platform, courier)
+async def scheduling(core: Core, platform: str, courier: Courier, *,
+                     metrics: Metrics | None = None, grace: float = 8.0
+                     ) -> AsyncIterator[Scheduler]:
+    """The platform's scheduler running beside its adapter. On the way out, before the
+    adapter closes, it finishes the batch in hand (delivered and marked sent) within
+    ``grace`` seconds, and is cancelled only past that (recovery sends the rest again)."""
+    from bot.ops.service import MeteredScheduler
+
+    scheduler = MeteredScheduler(core.deps, platform, courier, worker=worker_id())
+    scheduler.metrics = metrics
     task = asyncio.create_task(scheduler.run(), name=f"scheduler:{platform}")
     try:
         yield scheduler
     finally:
+        scheduler.stop()
+        if scheduler.started:  # still waiting for its platform: nothing in hand to finish
+            try:
+                await asyncio.wait_for(asyncio.shield(task), grace)
+            except TimeoutError:
+                log.warning("the scheduler's batch did not finish in %.0f s; cancelled",
+                            grace)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
@@ -135,13 +178,49 @@ async def scheduling(core: Core, platform: str, courier: Courier) -> AsyncIterat
 
 @asynccontextmanager
 async def serving(db_path: str | PathLike[str], platform: str,
-                  build: Callable[[Core, AdapterState], A]) -> AsyncIterator[A]:
+                  build: Callable[[Core, AdapterState], A], *, ops: Ops | None = None,
+                  ready: Callable[[A], PlatformCheck] | None = None) -> AsyncIterator[A]:
     """A whole service: store and core, the adapter ``build`` makes from them (entered as a
-    context if it is one, as a discord.py client is), and its scheduler."""
+    context if it is one, as a discord.py client is), the ops side server (health, readiness
+    from ``ready``, metrics) when ``ops`` has a port, and its scheduler.
+
+    It stops in the reverse order: new commands turned away and those in flight finished,
+    the scheduler's batch delivered and marked, the side server, the adapter (its platform
+    connection and what follows its answers), then the store."""
+    from bot.ops.backup import BackupError, holding
+    from bot.ops.service import Ops
+
+    ops = ops or Ops(platform)
+    ops.where = str(db_path)
     async with AsyncExitStack() as stack:
-        core = await stack.enter_async_context(service_core(db_path))
+        try:
+            stack.enter_context(holding(db_path))  # a restore refuses a database in use
+        except BackupError as err:
+            raise StartupError(str(err)) from None
+        core = await stack.enter_async_context(service_core(db_path, ops))
+        ops.store = core.store
         adapter = build(core, adapter_state(core))
         if isinstance(adapter, AbstractAsyncContextManager):
             await stack.enter_async_context(adapter)
-        await stack.enter_async_context(scheduling(core, platform, adapter.courier))
+        if ready is not None:
+            ops.platform_check = ready(adapter)
+        if ops.port is not None:
+            await _side_server(stack, core, ops)
+        await stack.enter_async_context(scheduling(core, platform, adapter.courier,
+                                                   metrics=ops.metrics, grace=ops.grace))
+        stack.push_async_callback(ops.watch.drain, ops.grace)
         yield adapter
+
+
+async def _side_server(stack: AsyncExitStack, core: Core, ops: Ops) -> None:
+    """Health, readiness and metrics on the ops port, until the stack closes."""
+    from bot.ops.health import Checks, ops_app, serving_ops
+
+    checks = Checks(core, ops.platform_check, ops.before_scrape)
+    try:
+        ops.bound = await stack.enter_async_context(
+            serving_ops(ops_app(checks, ops.metrics), ops.port or 0))
+    except OSError as err:
+        raise StartupError(f"The ops port {ops.port} cannot be opened ({err.strerror}); "
+                           "set BOT_OPS_PORT to a free one, or to off.") from None
+    log.info("health, readiness and metrics on port %d", ops.bound)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Iterator
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +20,7 @@ from bot.core.library import Library
 from bot.core.nights import NightStatus
 from bot.core.reply import Reply
 from bot.core.service import Core, Invocation
+from tests.helpers.pg_server import PgServer, give_back, take_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSOLE = Scope("console", "local")
@@ -89,3 +93,69 @@ async def night_thread(core: Core, scope: Scope, channel: str) -> str:
             if running and running[0].thread:
                 return running[0].thread
             await asyncio.sleep(0.01)
+
+
+# -- one contract suite, two stores ---------------------------------------------------------------
+# A test that asks for ``store_kind`` (through ``open_here``, ``store_url`` or a fixture built on
+# them) runs once on each store. ``@pytest.mark.sqlite_only`` keeps a test about SQLite's own
+# machinery (pragmas, files, WAL, its worker thread) to SQLite.
+
+STORE_KINDS = ("sqlite", "postgres")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store_kind" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("store_kind", ["sqlite"] if only else list(STORE_KINDS))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The session's own PostgreSQL server, started the first time a test needs it."""
+    server = PgServer.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def store_url(store_kind: str, tmp_path: Path,
+                    request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """This test's own database: a file under tmp_path, or an empty migrated database on the
+    server (emptied again afterwards for a later test)."""
+    if store_kind == "sqlite":
+        yield str(tmp_path / "data" / "club.db")
+        return
+    server = request.getfixturevalue("pg_server")
+    url = await take_database(server)
+    yield url
+    await give_back(server, url)
+
+
+@pytest.fixture
+def open_here(store_kind: str, store_url: str) -> Callable[..., Awaitable[Any]]:
+    """Open (another) store on this test's database; keyword arguments go to ``open()``."""
+    async def opener(**options: Any) -> Any:
+        if store_kind == "sqlite":
+            from bot.store.sqlite import SqliteStore
+            return await SqliteStore.open(store_url, **options)
+        from bot.store.postgres import PostgresStore
+        return await PostgresStore.open(store_url, **options)
+    return opener
+
+
+@pytest.fixture
+def peek(store_kind: str, store_url: str) -> Callable[[str], Awaitable[list[tuple[Any, ...]]]]:
+    """Rows of a query run from outside the store, on a connection of its own."""
+    async def rows(sql: str) -> list[tuple[Any, ...]]:
+        if store_kind == "sqlite":
+            with closing(sqlite3.connect(store_url)) as conn:
+                return [tuple(r) for r in conn.execute(sql).fetchall()]
+        import asyncpg
+        conn = await asyncpg.connect(store_url)
+        try:
+            return [tuple(r) for r in await conn.fetch(sql)]
+        finally:
+            await conn.close()
+    return rows

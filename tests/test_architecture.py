@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parent.parent / "bot" / "core"
-FORBIDDEN = ("discord", "slack_bolt", "slack_sdk", "aiosqlite", "bot.adapters", "bot.store")
+FORBIDDEN = ("discord", "slack_bolt", "slack_sdk", "aiosqlite", "sqlite3", "asyncpg",
+             "bot.adapters", "bot.store")
 
 
 def _imports(path: Path) -> set[str]:
@@ -32,7 +33,8 @@ def test_core_modules_import_no_platform_or_storage_library() -> None:
 def test_importing_the_core_loads_no_platform_library() -> None:
     code = (
         "import sys, bot.core.service, bot.core.commands, bot.core.content;"
-        "bad=[m for m in sys.modules if m.split('.')[0] in ('discord','slack_bolt','slack_sdk')];"
+        "bad=[m for m in sys.modules if m.split('.')[0] in"
+        " ('discord','slack_bolt','slack_sdk','aiosqlite','asyncpg')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -170,3 +172,61 @@ def test_adapters_never_touch_the_store() -> None:
                 owner = inner.attr if isinstance(inner, ast.Attribute) else getattr(
                     inner, "id", "")
                 assert owner != "core", f"{path.name}:{node.lineno} reaches core.store"
+
+
+def test_each_store_imports_only_its_own_driver() -> None:
+    """The SQLite store never loads asyncpg and the PostgreSQL one never aiosqlite; nothing
+    outside a store's package imports its driver (the composition root picks a store by
+    address, bot/store/open.py, and imports it only then)."""
+    root = CORE.parent
+    rules = {"sqlite": ("asyncpg", "bot.store.postgres"),
+             "postgres": ("aiosqlite", "sqlite3", "bot.store.sqlite")}
+    for name, forbidden in rules.items():
+        files = sorted((root / "store" / name).rglob("*.py"))
+        assert files, name
+        for path in files:
+            for imported in _imports(path):
+                assert not imported.startswith(forbidden), f"{path} imports {imported}"
+    drivers = ("aiosqlite", "asyncpg")
+    for path in sorted(root.rglob("*.py")):
+        if (root / "store" / "sqlite") in path.parents or (root / "store" / "postgres") in \
+                path.parents:
+            continue
+        for imported in _imports(path):
+            assert not imported.startswith(drivers), f"{path} imports {imported}"
+
+
+def test_opening_a_sqlite_store_loads_no_postgres_driver() -> None:
+    code = (
+        "import asyncio, sys; from bot.store.open import open_store\n"
+        "async def main():\n"
+        "    store = await open_store(':memory:')\n"
+        "    await store.close()\n"
+        "asyncio.run(main())\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] == 'asyncpg']\n"
+        "print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Read best whole (the architecture review says why): the content loader's one pass over a
+# pack, and the time grammar of `when`.
+WHOLE = {"core/content/loader.py", "core/when.py"}
+
+
+def test_modules_and_functions_stay_small() -> None:
+    """No module past 400 lines and no function past 60, but the two that read best whole."""
+    root = CORE.parent
+    long_modules, long_functions = [], []
+    for path in sorted(root.rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if name not in WHOLE and text.count("\n") > 400:
+            long_modules.append(name)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                    node.end_lineno or 0) - node.lineno + 1 > 60:
+                long_functions.append(f"{name}:{node.name}")
+    assert long_modules == [] and long_functions == [], (long_modules, long_functions)

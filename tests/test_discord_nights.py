@@ -8,9 +8,12 @@ night is run the way a club would: schedule, buttons, reminders, the thread, pro
 from __future__ import annotations
 
 import re
+import sqlite3
+import time
 from collections.abc import AsyncIterator
+from contextlib import closing
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +196,15 @@ async def test_a_cancelled_night_cancels_its_event(world: World) -> None:
     await world.bot.nights.settle()
     event_id = await world.core.store.get_state(f"discord:event:{night}")
     assert event_id is not None
+    # The id is kept a week past the night's start, then expires (no row is kept forever).
+    scheduled = await world.core.store.night(night)
+    assert scheduled is not None
+    with closing(sqlite3.connect(world.db)) as conn:
+        [(expires,)] = conn.execute("SELECT expires_at FROM adapter_state WHERE key = ?",
+                                    (f"discord:event:{night}",)).fetchall()
+    # (The store's expiry runs on the wall clock, the night's time on the world's clock.)
+    left = scheduled.wall.instant() + timedelta(days=7) - world.clock()
+    assert abs(expires - (time.time() + left.total_seconds())) < 60
     await world.host("session cancel", night=night)
     await world.bot.nights.settle()
     assert world.fake.events[int(event_id)]["status"] == 4

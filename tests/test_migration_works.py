@@ -190,7 +190,9 @@ async def test_every_row_is_intact_in_the_tables(db: Path, library: Library) -> 
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         for table, rows in kept.items():  # tables the migration did not rebuild
-            assert conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() == rows
+            now = conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            # Later migrations may add columns (reminders' lease): the old ones are intact.
+            assert [row[:len(rows[0])] for row in now] == rows
         assert sorted(conn.execute(
             "SELECT platform, workspace, user_id, work, novel, film FROM member_progress"
         ).fetchall()) == sorted((*m[:3], W, *m[3:]) for m in MEMBERS)

@@ -61,8 +61,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def night_core(pack: Content, tmp_path: Path, clock: Clock) -> AsyncIterator[Core]:
-    async with open_core(tmp_path / "club.db", content=pack, rng=random.Random(3),
+async def night_core(pack: Content, store_url: str, clock: Clock) -> AsyncIterator[Core]:
+    # On each store (conftest.py): nights, RSVPs and the scheduler through the whole core.
+    async with open_core(store_url, content=pack, rng=random.Random(3),
                          clock=clock) as core:
         yield core
 
@@ -323,8 +324,8 @@ async def test_club_reminder_hours_apply_to_scheduled_nights(night_core: Core,
 
 
 async def test_restart_at_the_due_time_neither_loses_nor_repeats(
-        pack: Content, tmp_path: Path, clock: Clock) -> None:
-    db = tmp_path / "restart.db"
+        pack: Content, store_url: str, clock: Clock) -> None:
+    db = store_url  # a file, or a database on the test server: the restart is the same
     async with open_core(db, content=pack, clock=clock) as core:
         await club(core)
         await ok(core, "/session schedule novel 9 at friday 19:30")
@@ -339,13 +340,35 @@ async def test_restart_at_the_due_time_neither_loses_nor_repeats(
         assert await ticker.recover() == 0 and await ticker.tick() == 0
         clock.local("2027-01-08 18:30", LONDON)
         # A crash after claiming the first night's 1 h reminder, before it went out:
-        claimed = await core.store.claim_due("console", int(clock().timestamp()))
+        claimed = await core.store.claim_due("console", int(clock().timestamp()),
+                                             worker=ticker.worker, lease=ticker.lease)
         assert [d.hours for d in claimed] == [1]
     async with open_core(db, content=pack, clock=clock) as core:
+        # Another worker leaves the claim alone while its lease lasts...
+        other = Scheduler(core.deps, "console", Recorder(), worker="another-worker")
+        assert await other.recover() == 0 and await other.tick() == 0
+        # ...and the same worker, restarted, takes it back at once.
         ticker, courier = scheduler(core)
         assert await ticker.recover() == 1
         assert [n.key for n in courier.take()] == [f"r{claimed[0].id}"]
         assert await ticker.tick() == 0 and await ticker.recover() == 0
+
+
+async def test_a_dead_workers_claim_is_taken_over_once_its_lease_runs_out(
+        night_core: Core, clock: Clock) -> None:
+    await club(night_core)
+    await ok(night_core, "/session schedule novel 9 at friday 19:30")
+    clock.local("2027-01-08 18:30", LONDON)
+    now = int(clock().timestamp())
+    dues = await night_core.store.claim_due("console", now, worker="dead", lease=60)
+    assert sorted(d.hours for d in dues) == [1, 24]  # the 24 h one fell due unsent too
+    survivor, courier = scheduler(night_core)
+    survivor.worker = "survivor"
+    assert await survivor.tick() == 0 and await survivor.recover() == 0  # the lease lasts
+    clock.local("2027-01-08 18:31", LONDON)  # 60 s later: run out
+    assert await survivor.tick() == 1
+    assert [n.key for n in courier.take()] == [f"r{d.id}" for d in dues if d.hours == 1]
+    assert await survivor.tick() == 0
 
 
 def _offset(at: datetime, tz: str) -> int:

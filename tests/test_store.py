@@ -1,7 +1,10 @@
-"""The SQLite store: pragmas, migrations, every port method, concurrency, closing, backup.
+"""The store contract, on both stores, and SQLite's own machinery: pragmas, migrations, every
+port method, concurrency, closing, backup.
 
-Every test uses real SQLite files under pytest's ``tmp_path`` and closes every store it opens
-(``async with``), because an unclosed aiosqlite connection leaves a non-daemon thread behind.
+A test that takes ``store`` (or ``open_here``, ``peek``) runs twice: on a real SQLite file under
+pytest's ``tmp_path`` and on a database of its own on the session's throwaway PostgreSQL server
+(conftest.py). ``sqlite_only`` marks what is about SQLite itself. Every test closes every store
+it opens (``async with``): an unclosed aiosqlite connection leaves a non-daemon thread behind.
 Check ids (E-Q1...) refer to platform-contract.md §E.
 """
 
@@ -15,10 +18,11 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import closing, contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +32,7 @@ from bot.adapters.state import AdapterState
 from bot.core.clubs import Club, ClubExists, LastHost, Scope, SpoilerMode
 from bot.core.store import Store
 from bot.core.timeline import Medium, Progress
+from bot.store.postgres import PostgresStore
 from bot.store.sqlite import (
     LATEST_VERSION,
     MIGRATIONS,
@@ -38,6 +43,9 @@ from bot.store.sqlite import (
     UnknownClub,
     split_sql,
 )
+
+Opener = Callable[..., Awaitable[SqliteStore]]  # either store: the port is the same
+Peek = Callable[[str], Awaitable[list[tuple[Any, ...]]]]
 
 W = "never-let-me-go"  # the work the rows are about
 NOVEL_CHAPTERS, FILM_MINUTES = 23, 103  # its ranges (the store keeps any point from 0 up)
@@ -52,8 +60,8 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[SqliteStore]:
-    async with await SqliteStore.open(db_path) as opened:
+async def store(open_here: Opener) -> AsyncIterator[SqliteStore]:
+    async with await open_here() as opened:
         yield opened
 
 
@@ -93,26 +101,29 @@ def worker_threads() -> list[threading.Thread]:
     ]
 
 
-def test_sqlite_store_matches_the_port_exactly() -> None:
+@pytest.mark.parametrize("implementation", [SqliteStore, PostgresStore])
+def test_each_store_matches_the_port_exactly(implementation: type) -> None:
     # Same names, parameters, defaults and annotations, so a drift in either shows up here.
     port_methods = [name for name in vars(Store) if not name.startswith("_")]
     assert port_methods
     for name in port_methods:
         port = inspect.signature(getattr(Store, name))
-        ours = inspect.signature(getattr(SqliteStore, name))
+        ours = inspect.signature(getattr(implementation, name))
         assert ours == port, name
-        assert inspect.iscoroutinefunction(getattr(SqliteStore, name)), name
+        assert inspect.iscoroutinefunction(getattr(implementation, name)), name
 
 
-def test_sqlite_store_keeps_adapter_state_as_its_port_says() -> None:
+@pytest.mark.parametrize("implementation", [SqliteStore, PostgresStore])
+def test_each_store_keeps_adapter_state_as_its_port_says(implementation: type) -> None:
     for name in ("get_state", "put_state", "claim_state"):
         port = inspect.signature(getattr(AdapterState, name))
-        assert inspect.signature(getattr(SqliteStore, name)) == port, name
+        assert inspect.signature(getattr(implementation, name)) == port, name
 
 
 # -- E-Q1: pragmas -------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 async def test_pragmas_on_open(store: SqliteStore, db_path: Path) -> None:
     assert await store.pragmas() == {
         "journal_mode": "wal",
@@ -304,11 +315,11 @@ async def test_partial_progress_updates_keep_the_other_timeline(store: SqliteSto
 
 
 async def test_progress_update_with_nothing_changes_nothing(
-    store: SqliteStore, db_path: Path
+    store: SqliteStore, peek: Peek
 ) -> None:
     assert await store.set_member_progress(DISCORD, "u", W) == Progress(0, 0)
-    with raw(db_path) as conn:  # no row was created for a no-op
-        assert conn.execute("SELECT count(*) FROM member_progress").fetchone()[0] == 0
+    # No row was created for a no-op.
+    assert await peek("SELECT count(*) FROM member_progress") == [(0,)]
 
 
 async def test_negative_progress_is_refused_before_writing(store: SqliteStore) -> None:
@@ -563,18 +574,17 @@ async def test_prompts(store: SqliteStore, club: Club) -> None:
 
 
 async def test_mark_prompt_used_again_refreshes_used_at(
-    store: SqliteStore, club: Club, db_path: Path
+    store: SqliteStore, club: Club, peek: Peek
 ) -> None:
     await store.mark_prompt_used(club.id, W, "p1")
-    with raw(db_path) as conn:
-        first = conn.execute("SELECT used_at FROM club_prompts").fetchall()
+    first = await peek("SELECT used_at FROM club_prompts")
     await store.mark_prompt_used(club.id, W, "p1")
-    with raw(db_path) as conn:
-        second = conn.execute("SELECT used_at FROM club_prompts").fetchall()
+    second = await peek("SELECT used_at FROM club_prompts")
     assert len(first) == len(second) == 1
     assert second[0][0] > first[0][0]
 
 
+@pytest.mark.sqlite_only
 async def test_schema_checks_back_up_the_code(store: SqliteStore, db_path: Path) -> None:
     # Values the code already refuses are refused by the schema too, and foreign keys cascade.
     club = await store.create_club(DISCORD, "c", medium=Medium.FILM, tz="UTC", host="h", work=W)
@@ -616,11 +626,11 @@ async def test_fifty_concurrent_writes_all_succeed(store: SqliteStore, club: Clu
 
 
 async def test_two_stores_on_one_file_read_then_write_without_locking_errors(
-    db_path: Path,
+    open_here: Opener,
 ) -> None:
     async with (
-        await SqliteStore.open(db_path) as first,
-        await SqliteStore.open(db_path) as second,
+        await open_here() as first,
+        await open_here() as second,
     ):
         club = await first.create_club(DISCORD, "c", medium=Medium.BOTH, tz="UTC", host="owner",
                                        work=W)
@@ -649,10 +659,11 @@ async def test_two_stores_on_one_file_read_then_write_without_locking_errors(
         assert final.member_count == 1
 
 
-async def test_racing_hosts_across_processes_never_leave_a_club_hostless(db_path: Path) -> None:
+async def test_racing_hosts_across_processes_never_leave_a_club_hostless(
+        open_here: Opener) -> None:
     async with (
-        await SqliteStore.open(db_path) as first,
-        await SqliteStore.open(db_path) as second,
+        await open_here() as first,
+        await open_here() as second,
     ):
         for round_ in range(10):
             club = await first.create_club(
@@ -669,6 +680,7 @@ async def test_racing_hosts_across_processes_never_leave_a_club_hostless(db_path
             assert len(after.hosts) == 1
 
 
+@pytest.mark.sqlite_only
 async def test_a_write_waits_for_another_connections_lock(
     store: SqliteStore, db_path: Path
 ) -> None:
@@ -757,6 +769,7 @@ async def test_a_cancelled_write_leaves_no_open_transaction(store: SqliteStore, 
 # -- E-Q7: backup --------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 async def test_backup_while_writing_is_consistent_and_restores(
     store: SqliteStore, club: Club, tmp_path: Path
 ) -> None:
@@ -781,10 +794,9 @@ async def test_backup_while_writing_is_consistent_and_restores(
             assert await restored.member_progress(DISCORD, f"w{i}", W) == Progress(i % 24, 0)
 
 
-async def test_take_prompt_never_gives_two_callers_the_same_prompt(tmp_path: Path) -> None:
+async def test_take_prompt_never_gives_two_callers_the_same_prompt(open_here: Opener) -> None:
     scope = Scope("discord", "g1")
-    async with await SqliteStore.open(tmp_path / "p.db") as one, \
-            await SqliteStore.open(tmp_path / "p.db") as two:
+    async with await open_here() as one, await open_here() as two:
         club = await one.create_club(scope, "c", medium=Medium.BOTH, tz="UTC", host="h", work=W)
         prompts = [f"p{i}" for i in range(20)]
 
@@ -798,13 +810,14 @@ async def test_take_prompt_never_gives_two_callers_the_same_prompt(tmp_path: Pat
         assert await one.used_prompts(club.id, W) == frozenset(prompts)
 
 
-async def test_adapter_state_is_saved_and_replaced(store: SqliteStore, db_path: Path) -> None:
+async def test_adapter_state_is_saved_and_replaced(store: SqliteStore,
+                                                  open_here: Opener) -> None:
     assert await store.get_state("discord:synced:1:global") is None
     await store.put_state("discord:synced:1:global", "abc")
     await store.put_state("discord:synced:1:global", "def")
     assert await store.get_state("discord:synced:1:global") == "def"
     await store.close()
-    async with await SqliteStore.open(db_path) as again:
+    async with await open_here() as again:
         assert await again.get_state("discord:synced:1:global") == "def"
 
 
@@ -825,6 +838,7 @@ async def test_context_reads_see_every_commit_at_once(db_path: Path) -> None:
             conn.rollback()
 
 
+@pytest.mark.sqlite_only
 async def test_context_does_not_wait_for_the_worker(store: SqliteStore) -> None:
     """The hot read takes neither the worker thread nor the lock a write holds."""
     async with store._lock:  # as a write transaction in progress would
@@ -876,15 +890,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def timed(db_path: Path, clock: Clock) -> AsyncIterator[SqliteStore]:
-    async with await SqliteStore.open(db_path, clock=clock) as opened:
+async def timed(open_here: Opener, clock: Clock) -> AsyncIterator[SqliteStore]:
+    async with await open_here(clock=clock) as opened:
         yield opened
 
 
-def state_rows(path: Path) -> list[tuple[str, str, int | None]]:
-    with raw(path) as conn:
-        return conn.execute(
-            "SELECT key, value, expires_at FROM adapter_state ORDER BY key").fetchall()
+async def state_rows(peek: Peek) -> list[tuple[str, str, int | None]]:
+    return await peek("SELECT key, value, expires_at FROM adapter_state ORDER BY key")
 
 
 @pytest.mark.parametrize("where", ["file", "memory"])  # the fast reader, and the worker
@@ -919,43 +931,43 @@ async def test_an_expired_claim_can_be_claimed_again_by_exactly_one(
 
 
 async def test_state_without_a_ttl_is_kept_forever(
-        timed: SqliteStore, clock: Clock, db_path: Path) -> None:
+        timed: SqliteStore, clock: Clock, peek: Peek) -> None:
     await timed.put_state("discord:synced:1:global", "digest")
     assert await timed.claim_state("slack:trigger:T1:x", "note") is True
     clock.now += 50 * 365 * 86400
     await timed.put_state("other", "x", ttl=1)  # a state write, so a prune runs
     assert await timed.get_state("discord:synced:1:global") == "digest"
     assert await timed.claim_state("slack:trigger:T1:x", "again") is False
-    assert state_rows(db_path) == [
+    assert await state_rows(peek) == [
         ("discord:synced:1:global", "digest", None), ("other", "x", math.ceil(clock.now + 1)),
         ("slack:trigger:T1:x", "note", None)]
 
 
 async def test_expired_state_rows_are_deleted_at_most_once_a_minute(
-        timed: SqliteStore, clock: Clock, db_path: Path) -> None:
+        timed: SqliteStore, clock: Clock, peek: Peek) -> None:
     await timed.put_state("a", "1", ttl=10)
     await timed.claim_state("b", "1", ttl=10)
     await timed.put_state("keep", "1")
     clock.now += 30
     assert await timed.get_state("a") is None
-    assert len(state_rows(db_path)) == 3  # reads never delete
+    assert len(await state_rows(peek)) == 3  # reads never delete
     await timed.put_state("c", "1", ttl=60)  # 30 s since the last prune: not yet
-    assert [key for key, _, _ in state_rows(db_path)] == ["a", "b", "c", "keep"]
+    assert [key for key, _, _ in await state_rows(peek)] == ["a", "b", "c", "keep"]
     clock.now += 30
     await timed.claim_state("d", "1")  # a minute since the last prune: expired rows go
-    assert [key for key, _, _ in state_rows(db_path)] == ["c", "d", "keep"]
+    assert [key for key, _, _ in await state_rows(peek)] == ["c", "d", "keep"]
     clock.now += 60  # c expired too
     await timed.put_state("keep", "2")
-    assert state_rows(db_path) == [("d", "1", None), ("keep", "2", None)]
+    assert await state_rows(peek) == [("d", "1", None), ("keep", "2", None)]
 
 
-async def test_a_ttl_must_be_positive(timed: SqliteStore, db_path: Path) -> None:
+async def test_a_ttl_must_be_positive(timed: SqliteStore, peek: Peek) -> None:
     for ttl in (0, -5):
         with pytest.raises(ValueError, match="ttl"):
             await timed.put_state("k", "v", ttl=ttl)
         with pytest.raises(ValueError, match="ttl"):
             await timed.claim_state("k", "v", ttl=ttl)
-    assert state_rows(db_path) == []
+    assert await state_rows(peek) == []
 
 
 async def test_state_written_at_schema_version_3_survives_the_upgrade(

@@ -1,10 +1,13 @@
-"""The store's part of pictures, on a real SQLite file: migration 6 (clubs made before it have
-members off their chart and images off), a club's picture settings, a member's privacy and
-name, and the members' points a chart reads (club members only, in joining order, scoped)."""
+"""The store's part of pictures: SQLite's migration 6 (clubs made before it have members off
+their chart and images off), and on both stores (``open_here``, conftest.py) a club's picture
+settings, a member's privacy and name, and the members' points a chart reads (club members
+only, in joining order, scoped)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +15,7 @@ from bot.core.clubs import MemberPoint, Scope
 from bot.core.timeline import Medium, Progress
 from bot.store.sqlite import MIGRATIONS, SqliteStore, UnknownClub
 
+Opener = Callable[..., Awaitable[Any]]
 W = "never-let-me-go"
 R = "remains-of-the-day"
 DISCORD = Scope("discord", "guild-1")
@@ -29,9 +33,8 @@ async def test_a_club_from_before_pictures_keeps_members_and_images_off(tmp_path
         assert await store.club_member_points(made.id, W) == ()
 
 
-async def test_picture_settings_change_one_at_a_time_and_last(tmp_path: Path) -> None:
-    db = tmp_path / "club.db"
-    async with await SqliteStore.open(db) as store:
+async def test_picture_settings_change_one_at_a_time_and_last(open_here: Opener) -> None:
+    async with await open_here() as store:
         club = await store.create_club(DISCORD, "chan", medium=Medium.BOTH, tz="UTC",
                                        host="hana", work=W)
         assert not club.chart_members and not club.images
@@ -40,15 +43,15 @@ async def test_picture_settings_change_one_at_a_time_and_last(tmp_path: Path) ->
         await store.set_club_pictures(club.id, members=False)
         with pytest.raises(UnknownClub):
             await store.set_club_pictures(club.id + 99, images=True)
-    async with await SqliteStore.open(db) as store:
+    async with await open_here() as store:
         again = await store.club(DISCORD, "chan")
         assert again is not None and not again.chart_members and again.images
         ctx = await store.context(DISCORD, "chan", "hana")
         assert ctx.club is not None and ctx.club.images
 
 
-async def test_members_points_are_the_clubs_members_with_progress(tmp_path: Path) -> None:
-    async with await SqliteStore.open(tmp_path / "club.db") as store:
+async def test_members_points_are_the_clubs_members_with_progress(open_here: Opener) -> None:
+    async with await open_here() as store:
         club = await store.create_club(DISCORD, "chan", medium=Medium.BOTH, tz="UTC",
                                        host="hana", work=W)
         for user in ("sam", "jo", "kit", "gone"):
@@ -74,8 +77,8 @@ async def test_members_points_are_the_clubs_members_with_progress(tmp_path: Path
         assert (await store.club_member_points(club.id, W))[1].private is False
 
 
-async def test_a_long_name_is_kept_short(tmp_path: Path) -> None:
-    async with await SqliteStore.open(tmp_path / "club.db") as store:
+async def test_a_long_name_is_kept_short(open_here: Opener) -> None:
+    async with await open_here() as store:
         club = await store.create_club(DISCORD, "chan", medium=Medium.BOTH, tz="UTC",
                                        host="hana", work=W)
         await store.set_member_progress(DISCORD, "hana", W, novel=1)

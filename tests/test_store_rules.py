@@ -1,12 +1,14 @@
-"""Rules the SQLite store keeps inside its own transactions (the port's docstrings name them):
-a twin night is refused, even to two stores racing on one file; a timeline a club takes up or
-drops goes back to 0; asking for a reminder answers no RSVP."""
+"""Rules each store keeps inside its own transactions (the port's docstrings name them): a twin
+night is refused, even to two stores racing on one database; a timeline a club takes up or
+drops goes back to 0; asking for a reminder answers no RSVP. Every test runs on both stores
+(``open_here``, conftest.py)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,10 +16,10 @@ from bot.core.clubs import Scope
 from bot.core.nights import Answer, DuplicateNight, NightPlan, Target
 from bot.core.timeline import Medium, Progress
 from bot.core.when import Wall
-from bot.store.sqlite import SqliteStore
 
 SCOPE = Scope("discord", "guild-rules")
 W = "never-let-me-go"
+Opener = Callable[..., Awaitable[Any]]
 
 
 def plan(film: int = 10, at: str = "2027-01-08T19:30", title: str | None = None) -> NightPlan:
@@ -25,8 +27,8 @@ def plan(film: int = 10, at: str = "2027-01-08T19:30", title: str | None = None)
                      "host", ((1, int(datetime(2027, 1, 8, 18, 30, tzinfo=UTC).timestamp())),), W)
 
 
-async def test_a_twin_night_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
-    async with await SqliteStore.open(tmp_path / "club.db") as store:
+async def test_a_twin_night_is_refused_and_nothing_is_written(open_here: Opener) -> None:
+    async with await open_here() as store:
         club = await store.create_club(SCOPE, "c", medium=Medium.BOTH, tz="UTC", host="host",
                                        work=W)
         first = await store.add_night(club.id, plan())
@@ -42,9 +44,8 @@ async def test_a_twin_night_is_refused_and_nothing_is_written(tmp_path: Path) ->
         await store.add_night(elsewhere.id, plan())  # another club's night is no twin
 
 
-async def test_two_stores_racing_on_one_file_make_one_night(tmp_path: Path) -> None:
-    db = tmp_path / "club.db"
-    async with await SqliteStore.open(db) as first, await SqliteStore.open(db) as second:
+async def test_two_stores_racing_on_one_file_make_one_night(open_here: Opener) -> None:
+    async with await open_here() as first, await open_here() as second:
         club = await first.create_club(SCOPE, "c", medium=Medium.BOTH, tz="UTC", host="host",
                                        work=W)
         results = await asyncio.gather(*(store.add_night(club.id, plan())
@@ -62,8 +63,8 @@ async def test_two_stores_racing_on_one_file_make_one_night(tmp_path: Path) -> N
     (Medium.NOVEL, Medium.FILM, Progress(0, 0)),
 ])
 async def test_a_medium_change_resets_the_timelines_it_takes_up_or_drops(
-        tmp_path: Path, start: Medium, to: Medium, after: Progress) -> None:
-    async with await SqliteStore.open(tmp_path / "club.db") as store:
+        open_here: Opener, start: Medium, to: Medium, after: Progress) -> None:
+    async with await open_here() as store:
         club = await store.create_club(SCOPE, "c", medium=start, tz="UTC", host="host", work=W)
         # Progress on both timelines, as a row written before the rule could have it.
         await store.set_club_progress(club.id, W, novel=9, film=30)
@@ -72,8 +73,8 @@ async def test_a_medium_change_resets_the_timelines_it_takes_up_or_drops(
         assert changed is not None and changed.medium is to and changed.progress == after
 
 
-async def test_asking_for_a_reminder_answers_no_rsvp(tmp_path: Path) -> None:
-    async with await SqliteStore.open(tmp_path / "club.db") as store:
+async def test_asking_for_a_reminder_answers_no_rsvp(open_here: Opener) -> None:
+    async with await open_here() as store:
         club = await store.create_club(SCOPE, "c", medium=Medium.BOTH, tz="UTC", host="host",
                                        work=W)
         night = await store.add_night(club.id, plan())

@@ -21,6 +21,7 @@ from bot.core.library import Library, Work
 from bot.core.registry import Command, Registry, quote
 from bot.core.reply import Visibility
 from bot.core.spoilers import Decision, decide
+from bot.core.status import StatusSource
 from bot.core.store import Store
 from bot.core.timeline import Progress, Reveal
 from bot.core.work import Timeline
@@ -49,6 +50,7 @@ class Deps:
     rng: random.Random
     clock: Callable[[], datetime]  # always timezone-aware UTC; injected so tests move time
     version: str
+    status: StatusSource | None = None  # the running service's numbers (the admin status)
     caches: dict[str, OrderedDict[Any, Any]] = field(default_factory=dict)
 
     def kept(self, name: str) -> OrderedDict[Any, Any]:

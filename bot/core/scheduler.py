@@ -2,11 +2,13 @@
 
 One per running adapter, for that adapter's platform, run beside it by the composition root
 (the Discord and Slack services may share a database; each sends only its own). A tick claims
-what is due in one transaction (pending -> sending), delivers it through the adapter's
-``Courier`` and marks it sent, so two ticks (or two processes) never send the same reminder.
-A crash between the claim and the mark leaves the row in ``sending``; ``recover()`` at start-up
-delivers those again, with the same idempotency key, so a reminder is never lost (Discord drops
-a repeat of the same nonce).
+what is due in one transaction (pending -> sending, a lease for this ``worker`` of ``lease``
+seconds), delivers it through the adapter's ``Courier`` and marks it sent, so two ticks (or
+several worker processes) never send the same reminder. A crash between the claim and the mark
+leaves the row in ``sending``: once its lease has run out any worker's tick takes it over, and
+``recover()`` at start-up takes at once what this same worker (by name) left, and delivers it
+again with the same idempotency key (the reminder's id), so a reminder is never lost and a
+platform that checks the key posts it once (Discord drops a repeat of the same nonce).
 
 Reminders that can no longer help are dropped, not sent late: one for a night already started,
 cancelled or begun, and an earlier one when a later one is due too (after a long outage only the
@@ -16,7 +18,9 @@ cancelled or begun, and an earlier one when a later one is due too (after a long
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -38,6 +42,9 @@ INTERVAL = 30.0  # seconds between ticks at most; a tick also runs when the next
 # Reminders claimed per transaction: a backlog (after an outage) is worked through in batches,
 # so no single claim holds the write lock for long.
 BATCH = 50
+# Seconds a claim is this worker's: far longer than a batch takes to send, so no live worker's
+# claim is taken over, and short enough that a dead worker's reminders go out minutes late.
+LEASE = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +74,23 @@ class Courier(Protocol):
 
 class Scheduler:
     def __init__(self, deps: Deps, platform: str, courier: Courier, *,
-                 interval: float = INTERVAL) -> None:
+                 interval: float = INTERVAL, worker: str | None = None,
+                 lease: int = LEASE) -> None:
         self.deps = deps
         self.platform = platform
         self.courier = courier
         self.interval = interval
+        # The name its claims carry: the same after a restart (the host's name unless the
+        # root gives one), so recover() may take its own claims back at once; several
+        # workers on one host must each be given their own.
+        self.worker = worker or socket.gethostname()
+        self.lease = lease
+        self._stopping = asyncio.Event()
+        self.started = False  # past the courier's ready(): a stop waits for its batch
+
+    def stop(self) -> None:
+        """Finish the batch in hand (delivered and marked sent), then leave ``run``."""
+        self._stopping.set()
 
     @property
     def now(self) -> datetime:
@@ -79,7 +98,8 @@ class Scheduler:
 
     async def recover(self) -> int:
         """Deliver what a crash left claimed but unsent. Run once, before the first tick."""
-        sent, _failed = await self._send(await self.deps.store.claimed(self.platform))
+        sent, _failed = await self._send(await self.deps.store.claimed(
+            self.platform, int(self.now.timestamp()), worker=self.worker, lease=self.lease))
         return sent
 
     async def tick(self) -> int:
@@ -88,22 +108,26 @@ class Scheduler:
         sent = 0
         while True:
             dues = await self.deps.store.claim_due(self.platform, int(self.now.timestamp()),
-                                                   limit=BATCH)
+                                                   limit=BATCH, worker=self.worker,
+                                                   lease=self.lease)
             done, failed = await self._send(dues)
             sent += done
             # A full batch means more may wait; a failure means the platform is in trouble,
             # and what failed is back in pending: the next tick (not this one) tries again.
-            if len(dues) < BATCH or failed:
+            # A stop waits for this batch only; the rest stay pending for the next start.
+            if len(dues) < BATCH or failed or self._stopping.is_set():
                 return sent
 
     async def run(self) -> None:
-        """Tick until cancelled. Never raises: a failed tick is logged and tried again."""
+        """Tick until stopped (or cancelled). Never raises: a failed tick is logged and
+        tried again."""
         await self.courier.ready()
+        self.started = True
         try:
             await self.recover()
         except Exception:
             log.exception("scheduler recovery failed on %s", self.platform)
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self.tick()
                 wait = self.interval
@@ -115,7 +139,8 @@ class Scheduler:
             except Exception:
                 log.exception("scheduler tick failed on %s", self.platform)
                 wait = self.interval
-            await asyncio.sleep(wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), wait)
 
     # -- series -------------------------------------------------------------------------------
 

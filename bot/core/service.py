@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -25,6 +26,7 @@ from bot.core.coerce import coerce
 from bot.core.content.model import CardKind
 from bot.core.errors import APOLOGY, BadInput, BadWords, NotAllowed, UserError
 from bot.core.library import Library, Work
+from bot.core.observe import RESTARTING, Observer, Outcome
 from bot.core.registry import (
     SECTIONS,
     WORK_OPTION,
@@ -39,6 +41,7 @@ from bot.core.registry import (
 )
 from bot.core.reply import Action, Draft, Kind, Part, PartState, Reply, Visibility
 from bot.core.spoilers import Decision, decide, gate
+from bot.core.status import StatusSource
 from bot.core.store import Store
 from bot.core.timeline import START, Progress, Reveal
 from bot.core.work import WorkInfo
@@ -50,6 +53,7 @@ MAX_INPUT = 2000  # characters in one command line; Discord's own message limit
 # Gated replies of pure commands kept for reuse: a club asks the same things at the same
 # point again and again, and a reply is a few kilobytes.
 REPLIES_KEPT = 2048
+_clock = time.perf_counter  # looked up once: it runs twice on every observed command
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +70,13 @@ class Core:
     def __init__(self, library: Library, store: Store, registry: Registry, *,
                  rng: random.Random | None = None,
                  clock: Callable[[], datetime] | None = None,
-                 version: str = __version__) -> None:
+                 version: str = __version__, observer: Observer | None = None,
+                 status: StatusSource | None = None) -> None:
         self.deps = Deps(library=library, store=store, registry=registry,
-                         rng=rng or random.Random(), clock=clock or _utc_now, version=version)
+                         rng=rng or random.Random(), clock=clock or _utc_now, version=version,
+                         status=status)
+        # Told of every command at the one place they all pass (bot.ops: metrics, logs, stop).
+        self.observer = observer
         self._replies: OrderedDict[tuple[Any, ...], Reply] = OrderedDict()
 
     # What tests, benchmarks and the scheduler read; handlers get them through ``Call.deps``.
@@ -89,7 +97,7 @@ class Core:
         except BadWords as err:
             return self.error_reply(await self._with_example(inv, err))
         except UserError as err:
-            return self.error_reply(err)
+            return self._observed_error(inv, err)
         return await self._execute(inv, command, raw)
 
     async def _with_example(self, inv: Invocation, err: BadWords) -> UserError:
@@ -120,7 +128,8 @@ class Core:
         """Discord: a command path and typed option values."""
         command = self.registry.get(path)
         if command is None:
-            return self.error_reply(BadInput(f"I don't know the command {quote('/' + path)}."))
+            return self._observed_error(
+                inv, BadInput(f"I don't know the command {quote('/' + path)}."))
         try:
             # The same checks as typed text: a forged or pasted value gets no further here.
             checked = {k: check_input(v) if isinstance(v, str) else v for k, v in args.items()}
@@ -183,16 +192,43 @@ class Core:
 
     # -- the pipeline ----------------------------------------------------------------------
     async def _execute(self, inv: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
+        """Every command passes here once: the observer (if any) is told, and may turn it
+        away while the service stops."""
+        observer = self.observer
+        if observer is None:
+            return (await self._guarded(inv, command, raw))[0]
+        path = command.path  # a property that formats: read once
+        if not observer.admit(inv, path):
+            return self.error_reply(UserError(RESTARTING), path)
+        start = _clock()
+        answered: tuple[Reply, Outcome] | None = None
+        try:
+            answered = await self._guarded(inv, command, raw)
+            return answered[0]
+        finally:  # cancelled too: an admitted command is always reported done
+            if answered is None:
+                answered = self.error_reply(UserError(APOLOGY), path), Outcome.ERROR
+            observer.done(inv, path, answered[1], _clock() - start, answered[0])
+
+    def _observed_error(self, inv: Invocation, err: UserError) -> Reply:
+        """Words that name no command: refused before any command runs."""
+        reply = self.error_reply(err)
+        if self.observer is not None and self.observer.admit(inv, ""):
+            self.observer.done(inv, "", Outcome.REFUSED, 0.0, reply)
+        return reply
+
+    async def _guarded(self, inv: Invocation, command: Command, raw: dict[str, Any]
+                       ) -> tuple[Reply, Outcome]:
         """The error boundary: a person's mistake is a polite reply, anything else is logged
         and apologised for. Nothing raises out of the core."""
         try:
-            return await self._answer(inv, command, raw)
+            return await self._answer(inv, command, raw), Outcome.OK
         except UserError as err:
-            return self.error_reply(err, command.path)
+            return self.error_reply(err, command.path), Outcome.REFUSED
         except Exception:
             log.exception("command /%s failed for %s in %s/%s", command.path, inv.user,
                           inv.scope.platform, inv.channel)
-            return self.error_reply(UserError(APOLOGY), command.path)
+            return self.error_reply(UserError(APOLOGY), command.path), Outcome.ERROR
 
     async def _answer(self, inv: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
         ctx = await self.store.context(inv.scope, inv.channel, inv.user)

@@ -1,5 +1,6 @@
-"""The store port: what the core needs from persistence. The core depends on this, never on
-aiosqlite; ``bot.store.sqlite`` implements it.
+"""The store port: what the core needs from persistence. The core depends on this, never on a
+database driver; ``bot.store.sqlite`` (aiosqlite) and ``bot.store.postgres`` (asyncpg)
+implement it.
 
 Ids are text and every row is scoped by platform and workspace, so a Discord guild, a Slack team
 and the console never see each other's data. Progress is kept per work (a work's id is its
@@ -128,9 +129,19 @@ class Store(Protocol):
         *, skip_last: bool = False,
     ) -> tuple[str | None, tuple[NightPrompt, ...]]: ...
 
-    async def claim_due(self, platform: str, now: int, limit: int = 200) -> tuple[Due, ...]: ...
+    async def claim_due(self, platform: str, now: int, limit: int = 200, *,
+                        worker: str = "", lease: int = 300) -> tuple[Due, ...]:
+        """Claim for ``worker``, until ``now + lease`` (seconds), the reminders due by ``now``
+        and those whose lease has run out (their worker died mid-send): pending -> sending.
+        Workers claiming at once get disjoint rows; a live lease is never taken over."""
+        ...
 
-    async def claimed(self, platform: str) -> tuple[Due, ...]: ...
+    async def claimed(self, platform: str, now: int, *, worker: str = "",
+                      lease: int = 300) -> tuple[Due, ...]:
+        """At start-up: take over, as ``claim_due`` does, what was left in sending with its
+        lease run out by ``now``, and ``worker``'s own claims whatever their lease (the same
+        worker restarted: nobody else can be sending them)."""
+        ...
 
     async def finish_reminders(self, sent: Sequence[int], skipped: Sequence[int]) -> None:
         """Mark a tick's reminders sent or skipped, in one transaction."""

@@ -3,6 +3,7 @@ run the client until stopped."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import discord
 
 from bot.adapters.discord.invite import application_id, invite_url
-from bot.config import SettingError, env_id
+from bot.config import SettingError, env_id, shards
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ async def serve(db: str | Path) -> int:
     """Run the bot until it is stopped. Returns the process's exit code."""
     from bot.adapters.discord.client import ClubBot
     from bot.app import StartupError, serving
+    from bot.ops import platforms, stopping
+    from bot.ops.service import Ops
 
     token = os.environ.get(TOKEN, "").strip()
     if not token:
@@ -55,14 +58,33 @@ async def serve(db: str | Path) -> int:
         return 2
     try:
         dev_guild = env_id(DEV_GUILD)
+        mine = shards()
     except SettingError as err:
         print(err, file=sys.stderr)
         return 2
     try:
+        ops = Ops.from_env("discord")
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    stopping.on_signals(ops.stop)
+
+    def ready(bot: ClubBot) -> platforms.PlatformCheck:
+        if ops.metrics is not None:
+            ops.before_scrape.append(platforms.discord_latency(bot, ops.metrics))
+        return platforms.discord_check(bot)
+
+    started: asyncio.Task[None] | None = None
+    try:
         async with serving(db, "discord",
-                           lambda core, state: ClubBot(core, state=state,
-                                                       dev_guild=dev_guild)) as bot:
-            await bot.start(token)
+                           lambda core, state: ClubBot(
+                               core, state=state, dev_guild=dev_guild, shard_count=mine.count,
+                               shard_ids=mine.ids, sync_commands=mine.sync_commands),
+                           ops=ops, ready=ready) as bot:
+            started = asyncio.create_task(bot.start(token))
+            # Until SIGTERM/SIGINT; leaving this block closes everything in order.
+            await stopping.until(ops.stop, started)
+        await started  # returns once the client is closed
     except StartupError as err:
         print(err, file=sys.stderr)
         return 1

@@ -1,6 +1,8 @@
 """Which store a deployment runs on, chosen from a table by the address's scheme (as Red picks
-its driver): ``sqlite:///path/to/club.db``, a plain path, or ``:memory:``. Each driver is
-imported only when its scheme is asked for, so a deployment installs only what it uses."""
+its driver): ``sqlite:///path/to/club.db``, a plain path, or ``:memory:`` for SQLite;
+``postgresql://user:password@host:port/database`` (or ``postgres://``) for PostgreSQL. Each
+driver is imported only when its scheme is asked for, so a deployment installs only what it
+uses, and one whose driver is missing is told which extra to install."""
 
 from __future__ import annotations
 
@@ -8,6 +10,11 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from bot.store.address import shown
+from bot.store.errors import DriverMissing
+
+__all__ = ["STORES", "UnknownStore", "open_store", "parse", "shown"]
 
 
 class UnknownStore(ValueError):
@@ -20,8 +27,25 @@ async def _sqlite(where: str, legacy_work: str | None) -> Any:
     return await SqliteStore.open(where, legacy_work=legacy_work)
 
 
+async def _postgres(where: str, legacy_work: str | None) -> Any:
+    try:
+        from bot.store.postgres import PostgresStore
+    except ModuleNotFoundError as missing:
+        if missing.name != "asyncpg":
+            raise
+        raise DriverMissing(
+            "the database address names PostgreSQL, but its driver (asyncpg) is not installed:"
+            " install the extra with `pip install -e '.[postgres]'` (or `pip install asyncpg`)"
+        ) from None
+    return await PostgresStore.open(where, legacy_work=legacy_work)
+
+
 # scheme -> opener; a new store adds a line here and a package beside sqlite/.
-STORES: dict[str, Callable[[str, str | None], Awaitable[Any]]] = {"sqlite": _sqlite}
+STORES: dict[str, Callable[[str, str | None], Awaitable[Any]]] = {
+    "sqlite": _sqlite,
+    "postgresql": _postgres,
+    "postgres": _postgres,
+}
 
 
 def parse(where: str | os.PathLike[str]) -> tuple[str, str]:

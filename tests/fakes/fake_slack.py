@@ -73,6 +73,7 @@ class FakeSlack:
         self.port = 0
         self.session: aiohttp.ClientSession | None = None
         self.users_info_delay = 0.0  # seconds: a slow Slack
+        self.post_delay = 0.0  # seconds chat.postMessage takes (reminders in flight)
         self.closed_channels: set[str] = set()  # private channels the bot was not invited to
         self.lost_threads: set[str] = set()  # thread_ts whose first message was deleted
         self.zones: dict[str, str] = {}  # member id -> the time zone users.info gives
@@ -162,6 +163,7 @@ class FakeSlack:
         elif method == "apps.connections.open":
             ok["url"] = f"ws://127.0.0.1:{self.port}/socket"
         elif method in ("chat.postMessage", "chat.postEphemeral"):
+            await asyncio.sleep(self.post_delay)
             if args.get("channel") in self.closed_channels:
                 return web.json_response({"ok": False, "error": "not_in_channel"})
             if args.get("thread_ts") in self.lost_threads:

@@ -20,7 +20,7 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import discord
@@ -41,6 +41,7 @@ from bot.core.service import Core
 log = logging.getLogger(__name__)
 
 _SYNC_KEY = "discord:synced:"
+ANSWER_AT_CLOSE = 5.0  # seconds a close waits for answers in flight (Discord's own 3 s and more)
 
 
 def intents() -> discord.Intents:
@@ -80,7 +81,9 @@ class ClubTree(app_commands.CommandTree["ClubBot"]):
             text = ("I don't have that command any more. Discord may take a minute to update "
                     "the list; type `/help` to see what there is.")
         elif isinstance(error, app_commands.TransformerError):
-            log.info("bad value for /%s from %s: %s", name, where(interaction), error)
+            # The error quotes the value typed: its kind only, never what was typed.
+            log.info("bad value for /%s from %s: %s", name, where(interaction),
+                     type(error.__cause__ or error).__name__)
             text = f"I could not read one of the values given to `/{name}`. Please try again."
         else:
             log.error("command /%s failed for %s", name, where(interaction), exc_info=error)
@@ -92,11 +95,16 @@ class ClubBot(discord.AutoShardedClient):
     """The bot. Built by ``python -m bot discord`` (and the tests) with a ready core."""
 
     def __init__(self, core: Core, *, state: AdapterState, dev_guild: int | None = None,
-                 shard_count: int | None = None) -> None:
+                 shard_count: int | None = None, shard_ids: Sequence[int] | None = None,
+                 sync_commands: bool = True) -> None:
         # The bot never joins voice: the warnings about voice libraries are noise in its log.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS,
-                         shard_count=shard_count)
+                         shard_count=shard_count,
+                         shard_ids=list(shard_ids) if shard_ids is not None else None)
+        # Of several shard processes, one syncs the commands (they are the application's,
+        # not a shard's); the others take them as synced.
+        self.syncs_commands = sync_commands
         self.core = core
         self.dev_guild = dev_guild
         self.tree = ClubTree(self)
@@ -106,15 +114,29 @@ class ClubBot(discord.AutoShardedClient):
         self.last_sync_sent = False
         self.nights = DiscordNights(self, core, state, self.render_notice)
         self.responder = Responder(core, state, self.nights)
+        # Commands and buttons being answered: a close lets them send their answer first.
+        self._answering: set[asyncio.Task[object]] = set()
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(CommandButton)
-        self.last_sync_sent = await self.sync_commands()
+        if self.syncs_commands:
+            self.last_sync_sent = await self.sync_commands()
+        else:
+            log.info("commands are synced by another process (BOT_SYNC_COMMANDS); not syncing")
         self.synced.set()
 
     async def close(self) -> None:
+        if self._answering:
+            await asyncio.wait(set(self._answering), timeout=ANSWER_AT_CLOSE)
         await self.nights.settle()
         await super().close()
+
+    def _answers(self) -> None:
+        """Count the running task among the answers a close waits for."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
 
     @property
     def courier(self) -> DiscordNights:
@@ -150,6 +172,7 @@ class ClubBot(discord.AutoShardedClient):
     async def answer(self, interaction: discord.Interaction, path: str,
                      values: Mapping[str, Any]) -> None:
         """A slash command: run it in the core and reply."""
+        self._answers()
         command = self.core.registry.get(path)
         args = {k: str(v) for k, v in values.items()}
         try:
@@ -173,6 +196,7 @@ class ClubBot(discord.AutoShardedClient):
 
     async def press(self, interaction: discord.Interaction, ref: str, page: int | None) -> None:
         """A button: an action (a new reply) or a page of the message it sits on."""
+        self._answers()
         try:
             # Inline refs decode at once; stored ones are a point read on the store's
             # read-only connection (microseconds, never waiting), so no deferral is needed.

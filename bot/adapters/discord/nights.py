@@ -34,6 +34,10 @@ from bot.core.reply import Reply
 from bot.core.scheduler import Notice
 from bot.core.service import Core
 
+# How long after a night's start its scheduled event's id is kept (the row then expires; every
+# adapter-state row but the command-sync digest now has a time to live).
+EVENT_KEPT_AFTER = timedelta(days=7)
+
 log = logging.getLogger(__name__)
 
 THREAD_ARCHIVE_MINUTES = 1440  # a quiet thread closes itself after a day
@@ -163,7 +167,10 @@ class DiscordNights:
                 made = await http.create_guild_scheduled_event(
                     int(guild), privacy_level=_PRIVACY_GUILD_ONLY, entity_type=_EXTERNAL,
                     reason=f"Night #{night.id} scheduled", **fields)
-                await self.state.put_state(key, str(made["id"]))
+                # Needed until the night is over: kept a week past its start, then it goes.
+                until_over = night.wall.instant() - self.core.clock() + EVENT_KEPT_AFTER
+                await self.state.put_state(key, str(made["id"]),
+                                           ttl=max(3600, int(until_over.total_seconds())))
             else:
                 await http.edit_scheduled_event(int(guild), int(known), **fields)
             return

@@ -135,8 +135,8 @@ class SlackBot:
                 tuple(parsed[1].items()) if parsed else (), inv.channel,
                 arrived=context.get("arrived"))
         except Exception:
-            log.exception("%s %r failed for %s", body.get("command"),
-                          body.get("text", "")[:100], _describe(body))
+            # What was typed is a message body: it is never logged.
+            log.exception("%s failed for %s", body.get("command"), _describe(body))
             await ack(response_type="ephemeral", text=APOLOGY)
 
     async def _run_command(self, inv: Invocation, body: dict[str, Any], text: str,

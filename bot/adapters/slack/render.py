@@ -43,7 +43,7 @@ DISPLAY_NAME = "book-club"
 
 # Slack's own built-in commands cannot be taken by an app (/search is one): ours get a name
 # of their own there, and replies that name a command say it as Slack users must type it.
-SLACK_NAMES = {"search": "club-search"}
+SLACK_NAMES = {"search": "club-search", "status": "bot-status"}
 _NAMED = re.compile(r"(^|`)/(" + "|".join(SLACK_NAMES) + r")\b", re.MULTILINE)
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")

@@ -16,9 +16,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
-
 from bot.core.ask import routes
 from bot.core.ask.features import INDEX, build
 from bot.core.ask.lexicon import Lexicon, common_english, load_english
@@ -27,6 +24,7 @@ from bot.core.ask.question import Question, read
 from bot.core.ask.rank import Scored, SentenceIndex, ranked, touches
 from bot.core.ask.select import choose, display, sides
 from bot.core.ask.sentences import Indexed
+from bot.core.ask.spelling import closest, typed
 from bot.core.ask.text import stem
 from bot.core.ask.weights import Weights, load_weights
 from bot.core.content.model import Card, CardKind, Content
@@ -34,17 +32,10 @@ from bot.core.passages import Passage
 from bot.core.timeline import Reveal
 from bot.core.words import STOPWORDS, normalise
 
-# Question words typed in a hurry.
-_TYPOS = {"whos": "who is", "whats": "what is", "wheres": "where is", "hows": "how is",
-          "wat": "what", "wot": "what", "waht": "what", "hwo": "who", "woh": "who",
-          "wich": "which", "wen": "when", "wher": "where", "whn": "when", "u": "you",
-          "r": "are", "ur": "your", "wats": "what is"}
-_IS = re.compile(r"\b(what|who|where|how|that|there|it|he|she)['’]s\b", re.IGNORECASE)
 _ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|did|do)\b"
 _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
 _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
-_CONTRACTION = re.compile(r"(\w)['’](t|re|ll|ve|d|m)\b", re.IGNORECASE)
 _JOINING_SIGN = re.compile(r"\s+[+&]\s+")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 
@@ -115,30 +106,13 @@ class Answerer:
                 sees: Callable[[Reveal], bool] | None = None) -> str:
         sees = sees or usable
         out: list[str] = []
-        # "isn't" is one word, "isnt", as it is typed without the apostrophe.
-        question = _CONTRACTION.sub(r"\1\2", question)
-        for w in " ".join(_TYPOS.get(w, w) for w in normalise(_IS.sub(
-                r"\1 is", question.replace("?", " "))).split()).split():
+        for w in typed(question):
             # "ruths centre": a possessive typed without its apostrophe.
             if w.endswith("s") and w not in self.names.words and w[:-1] in self.names.words:
                 w = w[:-1]
             if len(w) >= 4 and w not in STOPWORDS and not self.known(w, usable, sees) \
                     and w not in common_english():
-                # Short words need a closer match ("musc" is music; "rich", a word, is never
-                # corrected at all).
-                cutoff = 85 if len(w) <= 4 else 83 if len(w) <= 6 else 80
-                for best, _score, _i in process.extract(w, self._spellings, scorer=fuzz.ratio,
-                                                         score_cutoff=cutoff, limit=5):
-                    # A correction into a word with no subject ("weather" -> "whether") is
-                    # no correction: the word stays, and counts against the answer.
-                    # A typo is a letter or two astray, not a shorter word: "related" is
-                    # not a misspelt "rated".
-                    if abs(len(best) - len(w)) > 1 or Levenshtein.distance(w, best) > (
-                            1 if len(w) <= 6 else 2):
-                        continue
-                    if best not in STOPWORDS and self.known(best, usable, sees):
-                        w = best
-                        break
+                w = closest(w, self._spellings, lambda b: self.known(b, usable, sees))
             out.append(w)
         return " ".join(out)
 
@@ -166,7 +140,9 @@ class Answerer:
         if whole.request:
             return Answer((), "none", "request")
         clauses = []
-        for c in self._clauses(whole, sees):
+        # A question naming another adaptation ("a radio play ... and who voiced X") is about
+        # it in every part: it is not split, so each answer must speak of that adaptation.
+        for c in [whole] if whole.media else self._clauses(whole, sees):
             routed = self._routed(c, sees, usable)
             clauses.append((c, routed if routed is not None else self.measure(c, usable)))
         return Plan(tuple(clauses), usable)

@@ -15,7 +15,7 @@ from bot.core.ask.question import Question
 from bot.core.content.model import Card, Content
 from bot.core.passages import Passage, card_passages, credit_passage
 from bot.core.timeline import Reveal
-from bot.core.words import STOPWORDS
+from bot.core.words import STOPWORDS, normalise
 
 _CAST = re.compile(r"\b(play|plays|played|playing|portray\w*|actor|actors|actress\w*|cast|"
                    r"casted|star|starred|stars|starring|role|character name|character|"
@@ -88,6 +88,10 @@ def cast(q: Question, content: Content, describe: Callable[[Question], list[Card
                      if c.role == "cast") or None
     characters = [e.card for e in q.entities if e.kind == "character" and e.card]
     if not characters:
+        # "who plays the landlady": a small part credited by what it is, with no card.
+        parts = _credited_as(q, content)
+        if parts:
+            return parts
         characters = describe(q)
     if not characters:
         return None
@@ -104,6 +108,19 @@ def cast(q: Question, content: Content, describe: Callable[[Question], list[Card
                     continue
                 out.append(credit_passage(person, credit))
     return tuple(out) or None
+
+
+def _credited_as(q: Question, content: Content) -> tuple[Passage, ...]:
+    asked = set(q.words)
+    out = []
+    for person in content.people:
+        for credit in person.credits:
+            if credit.role != "cast" or credit.character or not credit.as_:
+                continue
+            words = set(normalise(credit.as_).split()) - STOPWORDS
+            if words and words <= asked:
+                out.append(credit_passage(person, credit))
+    return tuple(out)
 
 
 def role_asked(q: Question) -> str | None:

@@ -12,15 +12,18 @@ NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 DATE = re.compile(r"\b((1[5-9]\d\d|20\d\d)s?|January|February|March|April|May|June|July|August|"
                   r"September|October|November|December|'\d0s|\d0s|spring|summer|autumn|"
                   r"winter|century)\b", re.IGNORECASE)
-NUMBER = re.compile(rf"\d|\b({NUMBER_WORDS})\b", re.IGNORECASE)
-AGE = re.compile(rf"\b(aged?|old|older|younger|teen\w*|birthday)\b|\b(\d\d|({NUMBER_WORDS})"
+# A year is a date, not a number of things: "the 2010 BIFAs" answers "when", not "how many".
+_NOT_A_YEAR = r"(?!(1[5-9]\d\d|20\d\d)s?\b)"
+NUMBER = re.compile(rf"\b{_NOT_A_YEAR}\d|\b({NUMBER_WORDS})\b", re.IGNORECASE)
+# An age is a number of years ("31", "aged five", "at the age of"), not "her old friends".
+AGE = re.compile(rf"\b(age|aged|teens|teenage\w*|birthday)\b|\b(\d\d|({NUMBER_WORDS})"
                  rf"(-\w+)?)[- ]years?[- ]old\b|\bat (\d\d|{NUMBER_WORDS}(-\w+)?)\b|"
                  rf"\b(twenty|thirty|forty)-\w+\b", re.IGNORECASE)
 DURATION = re.compile(rf"\b(\d+|{NUMBER_WORDS}|few|several|some)\s+(more\s+)?(minutes|hours|"
                       r"years|pages|months|weeks|days)\b|\b\d+:\d\d\b|\bminutes?\b|"
                       r"\b(long|lasts?|runs?|running time)\b", re.IGNORECASE)
-COUNT = re.compile(rf"\b(\d+|{NUMBER_WORDS})\s+(\w+\s+)?\w+s\b|\b(altogether|in all|total|"
-                   r"tally)\b", re.IGNORECASE)
+COUNT = re.compile(rf"\b({_NOT_A_YEAR}\d+|{NUMBER_WORDS})\s+(\w+\s+)?\w+s\b|"
+                   r"\b(altogether|in all|total|tally)\b", re.IGNORECASE)
 MONEY = re.compile(r"[$£€]|\b(dollars?|pounds?|million|budget|gross\w*|box office|takings)\b",
                    re.IGNORECASE)
 CAUSE = re.compile(r"\b(because|so that|so as|to prove|since|reason|in order|why|meant to|"

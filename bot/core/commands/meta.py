@@ -109,9 +109,56 @@ async def about(call: Call) -> Draft:
     )
 
 
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "size unknown"
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return ""
+
+
+def _since(seconds: float) -> str:
+    minutes, _ = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    return (f"{days} d {hours} h" if days else f"{hours} h {minutes} min" if hours
+            else f"{minutes} min")
+
+
+async def status(call: Call) -> Draft:
+    """The running service's numbers, for a host: what a dashboard would say."""
+    library = call.deps.library
+    works = "\n".join(f"{w.title} (`{w.id}`)" + (", the default" if w is library.default else "")
+                      for w in library)
+    fields = [Part(call.deps.version, label="Version"), Part(works, label="Works loaded")]
+    source = call.deps.status
+    if source is None:
+        return Draft(title="Service status", parts=(
+            Part("This bot is not running as a service here: no uptime, store or backup "
+                 "numbers to show."),), fields=tuple(fields))
+    now = call.now()
+    found = await source()
+    backup = "none recorded"
+    if found.last_backup:
+        ago = _since((now - found.last_backup).total_seconds())
+        backup = f"{found.last_backup:%Y-%m-%d %H:%M} UTC ({ago} ago)"
+    fields += [
+        Part(f"{_since((now - found.started).total_seconds())}, since "
+             f"{found.started:%Y-%m-%d %H:%M} UTC", label="Up"),
+        Part(f"{found.store_kind}, {_size(found.store_bytes)}", label="Store"),
+        Part(backup, label="Last backup"),
+        Part(found.connections or "unknown", label="Connections"),
+    ]
+    return Draft(title="Service status", parts=(), fields=tuple(fields))
+
+
 GROUPS = (
     Group("help", "Every command, or one command in detail"),
     Group("about", "Version, content sources, and how spoilers work"),
+    Group("status", "For hosts: the running bot's version, uptime, works, store and backups"),
 )
 COMMANDS = (
     Command("help", None, "Every command, or one command in detail", help_,
@@ -120,4 +167,7 @@ COMMANDS = (
             examples=("/help", "/help club")),
     Command("about", None, "Version, content sources, and how spoilers work", about,
             (WORK,), pure=True, examples=("/about",)),
+    Command("status", None, "The running bot's version, uptime, works, store, last backup "
+            "and connections", status, host_only=True, private=True, examples=("/status",)),
 )
+

@@ -2,7 +2,8 @@
 
 Inside, each part has its own room: ``db`` (the connection, transactions, errors), ``migrate``
 (the schema's versions, ``migrations/*.sql``), ``clubs``, ``nights``, ``reminders`` and
-``state``, ``pictures`` (one mixin each), and ``store`` (``SqliteStore``, built from them).
+``state``, ``pictures`` (one mixin each), ``dump`` (every row out and in, for
+``store copy``), and ``store`` (``SqliteStore``, built from them).
 """
 
 from bot.store.sqlite.db import MigrationFailed, SchemaTooNew, StoreError, UnknownClub

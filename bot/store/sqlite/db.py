@@ -39,25 +39,13 @@ from typing import Any
 
 import aiosqlite
 
+from bot.store.errors import MigrationFailed, SchemaTooNew, StoreError, UnknownClub
+
 log = logging.getLogger("bot.store.sqlite")  # one logger for the package, as before the split
 
 BUSY_TIMEOUT_MS = 5000
 
-
-class StoreError(RuntimeError):
-    """The database failed (I/O, locked past the timeout, closed store). Not the user's fault."""
-
-
-class SchemaTooNew(StoreError):
-    """The database was written by a newer version of the bot; refusing to run an old one on it."""
-
-
-class MigrationFailed(StoreError):
-    """A migration raised; its transaction was rolled back, so the schema is as it was."""
-
-
-class UnknownClub(StoreError, LookupError):
-    """A club id that no club has (a stale id, or the club was deleted)."""
+__all__ = ["MigrationFailed", "SchemaTooNew", "StoreError", "UnknownClub"]
 
 
 def _now() -> str:

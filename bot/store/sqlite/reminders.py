@@ -18,6 +18,17 @@ from bot.core.timeline import Medium, Progress
 from bot.store.sqlite.db import Db, _now
 from bot.store.sqlite.nights import _NIGHT_COLUMNS, _NIGHT_WIDTH, _insert_night, _night, _one
 
+# A claim is a lease: a row in 'sending' whose lease ran out (or, at start-up, that this same
+# worker claimed before it restarted) is claimed again; rows from before leases have none,
+# so they count as run out, as a restart recovered them before.
+_PENDING = "(state = 'pending' AND due_at <= :now) OR "
+_CLAIM_SQL = (
+    "UPDATE reminders SET state = 'sending', claimed_by = :worker, lease_until = :now + :lease"
+    " WHERE id IN (SELECT id FROM reminders WHERE platform = :platform AND ({pending}"
+    "(state = 'sending' AND (coalesce(lease_until, 0) <= :now OR claimed_by = :mine)))"
+    " ORDER BY due_at, id LIMIT :limit) RETURNING id, night_id, hours"
+)
+
 
 class RemindersMixin(Db):
     # -- series -----------------------------------------------------------------------------
@@ -44,23 +55,26 @@ class RemindersMixin(Db):
 
     # -- reminders --------------------------------------------------------------------------
 
-    async def claim_due(self, platform: str, now: int, limit: int = 200) -> tuple[Due, ...]:
-        """Claim the reminders due by ``now`` (pending -> sending), with what sending needs."""
+    async def claim_due(self, platform: str, now: int, limit: int = 200, *,
+                        worker: str = "", lease: int = 300) -> tuple[Due, ...]:
+        """Claim the reminders due by ``now`` and those whose lease ran out (pending or
+        expired -> sending by ``worker`` until ``now + lease``), with what sending needs. The
+        write lock serializes claims, so two processes never claim the same row."""
         async with self._write() as conn:
             rows = list(await conn.execute_fetchall(
-                "UPDATE reminders SET state = 'sending' WHERE id IN ("
-                " SELECT id FROM reminders WHERE platform = :platform AND state = 'pending'"
-                " AND due_at <= :now ORDER BY due_at LIMIT :limit)"
-                " RETURNING id, night_id, hours",
-                {"platform": platform, "now": now, "limit": limit}))
+                _CLAIM_SQL.format(pending=_PENDING), {"platform": platform, "now": now,
+                                                     "limit": limit, "worker": worker,
+                                                     "lease": lease, "mine": None}))
             return await self._dues(conn, rows)
 
-    async def claimed(self, platform: str) -> tuple[Due, ...]:
-        """Reminders claimed but not finished: a crash came between claim and send."""
+    async def claimed(self, platform: str, now: int, *, worker: str = "",
+                      lease: int = 300) -> tuple[Due, ...]:
+        """Claims left by a crash: those whose lease ran out, and ``worker``'s own."""
         async with self._write() as conn:
             rows = list(await conn.execute_fetchall(
-                "SELECT id, night_id, hours FROM reminders"
-                " WHERE platform = :platform AND state = 'sending'", {"platform": platform}))
+                _CLAIM_SQL.format(pending=""), {"platform": platform, "now": now,
+                                                "limit": -1, "worker": worker, "lease": lease,
+                                                "mine": worker or None}))
             return await self._dues(conn, rows)
 
     @staticmethod
@@ -97,13 +111,15 @@ class RemindersMixin(Db):
         async with self._write() as conn:
             # Only rows still claimed: an edit meanwhile put its reminder back to pending.
             await conn.executemany(
-                "UPDATE reminders SET state = ?, done_at = ? WHERE id = ? AND state = 'sending'",
+                "UPDATE reminders SET state = ?, done_at = ?, lease_until = NULL"
+                " WHERE id = ? AND state = 'sending'",
                 [*(("sent", now, i) for i in sent), *(("skipped", now, i) for i in skipped)])
 
     async def retry_reminder(self, reminder_id: int) -> None:
         async with self._write() as conn:
             await conn.execute_fetchall(
-                "UPDATE reminders SET state = 'pending' WHERE id = :id AND state = 'sending'",
+                "UPDATE reminders SET state = 'pending', claimed_by = NULL, lease_until = NULL"
+                " WHERE id = :id AND state = 'sending'",
                 {"id": reminder_id})
 
     async def next_due(self, platform: str) -> int | None:

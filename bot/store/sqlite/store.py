@@ -21,6 +21,7 @@ from typing import Self
 import aiosqlite
 
 from bot.store.sqlite.db import BUSY_TIMEOUT_MS, StoreError, _open_reader
+from bot.store.sqlite.dump import DumpMixin
 from bot.store.sqlite.migrate import MIGRATIONS, _checked, migrate
 from bot.store.sqlite.nights import NightsMixin
 from bot.store.sqlite.pictures import PicturesMixin
@@ -33,7 +34,7 @@ _THREAD_EXIT_TIMEOUT = 1.0
 
 
 class SqliteStore(PromptsMixin, PollsMixin, PicturesMixin, NightsMixin, RemindersMixin,
-                  StateMixin):
+                  StateMixin, DumpMixin):
     """``Store`` on one SQLite file. Create with ``await SqliteStore.open(path)``; close it."""
 
     @classmethod

@@ -1,0 +1,15 @@
+"""The tables every store keeps, in an order that inserts a row only after the rows it refers
+to (``store copy`` writes them in this order and clears them in the reverse one)."""
+
+from __future__ import annotations
+
+TABLES: tuple[str, ...] = (
+    "clubs", "member_progress", "member_settings", "club_progress", "club_members",
+    "club_prompts", "nights", "rsvps", "reminders", "night_prompts", "polls", "poll_votes",
+    "adapter_state",
+)
+
+# Tables whose ids people and buttons carry: a copy keeps them, and its sequence goes past them.
+WITH_IDS: tuple[str, ...] = ("clubs", "nights", "reminders", "polls")
+
+Rows = tuple[tuple[str, ...], list[tuple[object, ...]]]  # (column names, rows)
