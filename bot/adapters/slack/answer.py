@@ -13,8 +13,9 @@ import contextlib
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -56,16 +57,20 @@ class Delivery:
         self._background: set[asyncio.Future[None]] = set()
         self._rendered: OrderedDict[tuple[int, Args], Rendering] = OrderedDict()
 
-    async def answer(self, ack: AsyncAck, respond: AsyncRespond, work: Awaitable[Reply],
-                     args: Args, channel: str, *, arrived: float | None = None) -> None:
+    async def answer(self, ack: AsyncAck, respond: AsyncRespond,
+                     work: Coroutine[Any, Any, Reply], args: Args, channel: str, *,
+                     arrived: float | None = None) -> None:
         """The answer in the ack when it is quick; otherwise ack now, answer by respond()."""
         loop = asyncio.get_running_loop()
         spent = loop.time() - arrived if arrived is not None else 0.0
         # A task of its own, so that a slow answer goes on after the ack (a claimed write is
-        # never cut half-way); asyncio.wait neither cancels it nor wraps it as wait_for and
-        # shield would.
-        task = asyncio.ensure_future(work)
-        await asyncio.wait((task,), timeout=max(LEAST_WAIT, ANSWER_WITHIN - spent))
+        # never cut half-way). One turn of the loop runs it: a quick answer (nearly all) is
+        # then done, with no timer set; else asyncio.wait, which neither cancels it nor wraps
+        # it as wait_for and shield would.
+        task = loop.create_task(work)
+        await asyncio.sleep(0)
+        if not task.done():
+            await asyncio.wait((task,), timeout=max(LEAST_WAIT, ANSWER_WITHIN - spent))
         if not task.done():
             await ack()
             self.spawn(self._answer_later(task, respond, args, channel))
