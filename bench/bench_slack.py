@@ -2,8 +2,8 @@
 
 Each app runs in its own process (the fake Slack Web API runs here, for auth.test). N signed
 requests to each at concurrency 1 and 20, in rounds of 60 that take turns between the apps;
-throughput and p50/p99 of each. The aim (issue: Slack): our
-throughput at least 0.8 of the minimal app's. "minimal" acks a constant string with Bolt's
+throughput and p50/p99 of each. The aim (issue 20): our throughput at least 0.8 of
+minimal-fast's. "minimal" acks a constant string with Bolt's
 defaults (it polls for the ack every 10 ms); "minimal-fast" sets process_before_response, as
 we do; "minimal-card" is minimal-fast acking a constant Block Kit card the size of our mean
 answer (about 3.2 KB), which tells the cost of the answer's size apart from our code's.
