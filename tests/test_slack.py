@@ -244,6 +244,22 @@ async def test_just_me_answers_the_clicker_privately(world: World) -> None:
     assert "Ruth does not survive" in answer  # the last chapter's part, theirs to read
 
 
+async def test_a_kept_rendering_follows_the_clubs_progress(world: World) -> None:
+    """The ack's rendering is kept per reply: asked again at the same point, the same answer;
+    once the club has moved on, the new part shows, however often it was asked before."""
+    await world.admin("/club create", channel="CKEPT")
+    before = [await world.run("/character ruth", channel="CKEPT") for _ in range(3)]
+    assert before[0] == before[1] == before[2]
+    assert "Ruth does not survive" not in json.dumps(before[0])
+    await world.admin("/club progress novel 23 film 103", channel="CKEPT")
+    after = [await world.run("/character ruth", channel="CKEPT") for _ in range(2)]
+    assert after[0] == after[1] != before[0]
+    assert "Ruth does not survive" in json.dumps(after[0])
+    assert after[0]["response_type"] == "in_channel" and not block_problems(after[0]["blocks"])
+    # Another member in the same club, at the same point, is answered alike.
+    assert await world.run("/character ruth", channel="CKEPT", user="UOTHER") == after[0]
+
+
 # -- permissions, mentions, retries ----------------------------------------------------------------
 
 async def test_a_member_cannot_run_host_commands(world: World) -> None:

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.nights import CANNOT_POST, SlackNights, threaded
@@ -28,12 +33,21 @@ log = logging.getLogger(__name__)
 ANSWER_WITHIN = 2.0  # seconds from arrival: Slack allows 3 for the ack
 LEAST_WAIT = 0.05  # however late the listener starts, a quick answer still rides in the ack
 RESPONSES_MOST = 5  # response_url takes 5 posts in 30 minutes
+RENDERINGS_KEPT = 512
 
 Args = tuple[tuple[str, str], ...]
 
 
 SENT_TO_MESSAGES = "The file is in your messages with the app (only you can see it)."
 NOT_SENT = "The file could not be sent to your messages with the app; here is what it holds."
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    reply: Reply
+    messages: tuple[Message, ...]
+    kind: str  # in_channel or ephemeral
+    ack_body: str  # the first message, as the ack's JSON
 
 
 def response_type(reply: Reply) -> str:
@@ -45,21 +59,27 @@ class Delivery:
         self.nights = nights
         self.pictures = SlackPictures(nights.client)
         self._background: set[asyncio.Future[None]] = set()
+        self._rendered: OrderedDict[tuple[int, Args], Rendering] = OrderedDict()
 
-    async def answer(self, ack: AsyncAck, respond: AsyncRespond, work: Awaitable[Reply],
-                     args: Args, channel: str, *, arrived: float | None = None,
-                     user: str | None = None) -> None:
+    async def answer(self, ack: AsyncAck, respond: AsyncRespond,
+                     work: Coroutine[Any, Any, Reply], args: Args, channel: str, *,
+                     arrived: float | None = None, user: str | None = None) -> None:
         """The answer in the ack when it is quick; otherwise ack now, answer by respond()."""
         loop = asyncio.get_running_loop()
         spent = loop.time() - arrived if arrived is not None else 0.0
-        task = asyncio.ensure_future(work)
-        try:
-            reply = await asyncio.wait_for(asyncio.shield(task),
-                                           max(LEAST_WAIT, ANSWER_WITHIN - spent))
-        except TimeoutError:
+        # A task of its own, so that a slow answer goes on after the ack (a claimed write is
+        # never cut half-way). One turn of the loop runs it: a quick answer (nearly all) is
+        # then done, with no timer set; else asyncio.wait, which neither cancels it nor wraps
+        # it as wait_for and shield would.
+        task = loop.create_task(work)
+        await asyncio.sleep(0)
+        if not task.done():
+            await asyncio.wait((task,), timeout=max(LEAST_WAIT, ANSWER_WITHIN - spent))
+        if not task.done():
             await ack()
             self.spawn(self._answer_later(task, respond, args, channel, user))
             return
+        reply = task.result()
         if threaded(reply):  # the bot posts it itself; the ack shows nothing
             await ack()
             self.spawn(self.threaded(reply, args, channel, respond))
@@ -70,12 +90,32 @@ class Delivery:
             return
         if reply.effects:
             self.spawn(self.nights.after(reply, channel))
+        kept = self._rendering(reply, args)
+        # The ack's body as ack() would write it, encoded once per kept rendering.
+        ack.response = BoltResponse(status=200, body=kept.ack_body)
+        if len(kept.messages) > 1:
+            self.spawn(self.send(respond, kept.kind, kept.messages[1:]))
+
+    def _rendering(self, reply: Reply, args: Args) -> Rendering:
+        """The core hands out the same Reply object for the same question at the same point,
+        so its rendering is kept too (the entry holds the reply itself, so its id cannot be
+        reused while the entry lives)."""
+        key = (id(reply), args)
+        kept = self._rendered.get(key)
+        if kept is not None and kept.reply is reply:
+            self._rendered.move_to_end(key)
+            return kept
         messages = render(reply, args)
         kind = response_type(reply)
         first = messages[0]
-        await ack(response_type=kind, text=first.text, blocks=first.blocks)
-        if len(messages) > 1:
-            self.spawn(self.send(respond, kind, messages[1:]))
+        body: dict[str, object] = {"text": first.text, "response_type": kind}
+        if first.blocks:
+            body["blocks"] = first.blocks
+        kept = Rendering(reply, tuple(messages), kind, json.dumps(body))
+        self._rendered[key] = kept
+        if len(self._rendered) > RENDERINGS_KEPT:
+            self._rendered.popitem(last=False)
+        return kept
 
     async def ack_then(self, ack: AsyncAck, work: Callable[[], Awaitable[None]], what: str,
                        respond: AsyncRespond | None = None) -> None:
@@ -166,7 +206,7 @@ class Delivery:
                 await respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
 
     @staticmethod
-    async def send(respond: AsyncRespond, kind: str, messages: list[Message]) -> None:
+    async def send(respond: AsyncRespond, kind: str, messages: Sequence[Message]) -> None:
         if len(messages) > RESPONSES_MOST:
             log.warning("a reply of %d messages was cut to %d", len(messages), RESPONSES_MOST)
         for message in messages[:RESPONSES_MOST]:

@@ -2,8 +2,8 @@
 
 - One slash command per core group; the words after it go to the core's own parser, so
   `/film cast` and `/theme what makes us human` mean what they mean on the console. They are
-  parsed once, by a listener middleware, so that the next one (``members.py``) asks Slack about
-  the member only for the commands that need it.
+  parsed once, by the listener middleware, which then asks Slack about the member
+  (``members.py``) only for the commands that need it.
 - The answer travels in the ack itself when it is ready at once (it almost always is: about a
   millisecond); a slow one is acknowledged at once and follows through ``response_url``
   (``answer.py``). ``process_before_response=True``: Bolt then answers as soon as the listener
@@ -30,6 +30,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
@@ -87,15 +88,16 @@ class SlackBot:
             process_before_response=True,
             logger=logging.getLogger("bot.adapters.slack.bolt"),
         )
-        self.app.middleware(self._stamp)
-        self.app.middleware(self._skip_redelivered_events)
+        # Bolt's own middleware classes: a plain function would have Bolt build its whole
+        # set of arguments on every request (the profile in bench/profiles/ shows the cost).
+        self.app.middleware(_Arrival(state))
         self._groups = {slack_command(g.name): g.name for g in core.registry.groups()}
-        for name in self._groups:
-            self.app.command(name, middleware=[self._parse, self.members.middleware])(
-                self._command)
-        # A renamed command under the name an earlier manifest gave it still answers.
-        self.app.command(re.compile(r"^/[a-z]{1,12}-[a-z]+$"), middleware=[
-            self._parse, self.members.middleware])(self._command)
+        # One listener for every slash command (they all run the same way), so Bolt matches
+        # a request once; a renamed command under the name an earlier manifest gave it
+        # (``/<prefix>-<name>``) still answers.
+        names = "|".join(re.escape(name) for name in self._groups)
+        self.app.command(re.compile(rf"^(?:{names}|/[a-z]{{1,12}}-[a-z]+)$"),
+                         middleware=[_Prepare(self)])(self._command)
         self.app.action(re.compile(rf"^{any_prefix(REVEAL)}_\d+$"))(self._reveal)
         self.app.action(re.compile(rf"^{any_prefix(ACTION)}_\d+$"))(self._action)
         self.app.action(re.compile(rf"^{any_prefix(home.PREFIX)}"))(self._home_action)
@@ -114,8 +116,7 @@ class SlackBot:
         await self.delivery.settle()  # what follows acks already sent is not dropped
 
     # -- slash commands -----------------------------------------------------------------------
-    async def _parse(self, context: AsyncBoltContext, body: dict[str, Any],
-                     next: Callable[[], Awaitable[None]]) -> None:
+    def _parse(self, context: AsyncBoltContext, body: dict[str, Any]) -> None:
         command = str(body.get("command", ""))
         group = self._groups.get(command) or command_group(command) or ""
         # Slack escapes &, < and > in what was typed; the core takes the words as typed.
@@ -123,7 +124,6 @@ class SlackBot:
         context["text"] = text
         context["parsed"] = self.core.parse(text)
         context["command"] = context["parsed"][0] if context["parsed"] else None
-        await next()
 
     async def _command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
                        context: AsyncBoltContext) -> None:
@@ -240,26 +240,43 @@ class SlackBot:
 
     # -- the edges ---------------------------------------------------------------------------
     @staticmethod
-    async def _stamp(req: AsyncBoltRequest, next: Callable[[], Awaitable[None]]) -> None:
-        """When the request arrived: Slack's 3 s for the ack run from here."""
-        req.context["arrived"] = asyncio.get_running_loop().time()
-        await next()
+    async def _on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.error("unhandled error for %s", _describe(body), exc_info=error)
 
-    async def _skip_redelivered_events(self, req: AsyncBoltRequest, resp: BoltResponse,
-                                       next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
-        """An event is handled once, however often Slack delivers it: the first delivery
-        claims its event_id (atomically, so two at once cannot both run). A retry whose first
-        delivery never arrived (X-Slack-Retry-Num > 0, nothing claimed) still runs."""
+
+class _Arrival(AsyncMiddleware):
+    """Every request: when it arrived (Slack's 3 s for the ack run from here), and an event
+    is handled once, however often Slack delivers it: the first delivery claims its event_id
+    (atomically, so two at once cannot both run). A retry whose first delivery never arrived
+    (X-Slack-Retry-Num > 0, nothing claimed) still runs."""
+
+    def __init__(self, state: AdapterState) -> None:
+        self.state = state
+
+    async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse,
+                            next: Callable[[], Awaitable[BoltResponse]]
+                            ) -> BoltResponse | None:
+        req.context["arrived"] = asyncio.get_running_loop().time()
         event_id = req.body.get("event_id") if req.body.get("type") == "event_callback" else None
         if event_id and not await self.state.claim_state(f"slack:event:{event_id}", "1",
                                                          ttl=CLAIMS_KEPT):
             return BoltResponse(status=200, body="")
-        await next()
-        return None
+        return await next()
 
-    @staticmethod
-    async def _on_error(error: Exception, body: dict[str, Any]) -> None:
-        log.error("unhandled error for %s", _describe(body), exc_info=error)
+
+class _Prepare(AsyncMiddleware):
+    """A slash command's words, parsed once; then what Slack says of the member, asked only
+    for the commands that need it (``members.py``)."""
+
+    def __init__(self, bot: SlackBot) -> None:
+        self.bot = bot
+
+    async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse,
+                            next: Callable[[], Awaitable[BoltResponse]]
+                            ) -> BoltResponse | None:
+        self.bot._parse(req.context, req.body)
+        await self.bot.members.fill(req.context, req.body)
+        return await next()
 
 
 def unescape(text: str) -> str:

@@ -1,14 +1,14 @@
-"""What Slack says of a member (workspace admin or owner, time zone), looked up by a listener
-middleware before a slash command runs, and only for the commands that need it: a host command
-(workspace admins may run them in any club) and one that asks for the member's zone (a new
-club takes its host's). Kept a few minutes per member; losing the cache costs one lookup."""
+"""What Slack says of a member (workspace admin or owner, time zone), looked up by the slash
+commands' listener middleware (``bot.adapters.slack.app``) before a command runs, and only
+for the commands that need it: a host command (workspace admins may run them in any club)
+and one that asks for the member's zone (a new club takes its host's).
+Kept a few minutes per member; losing the cache costs one lookup."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -52,10 +52,9 @@ class Members:
         self._seen[key] = (now, found)
         return found
 
-    async def middleware(self, context: AsyncBoltContext, body: dict[str, Any],
-                         next: Callable[[], Awaitable[None]]) -> None:
-        """Fill ``context["is_admin"]`` and ``context["tz"]`` for the parsed command (set by
-        the parse middleware before this one) when it needs them."""
+    async def fill(self, context: AsyncBoltContext, body: dict[str, Any]) -> None:
+        """Fill ``context["is_admin"]`` and ``context["tz"]`` for the parsed command (put in
+        ``context["command"]`` just before) when it needs them."""
         command: Command | None = context.get("command")
         context["is_admin"], context["tz"] = False, None
         if command is not None and (command.host_only or command.wants_tz):
@@ -64,4 +63,3 @@ class Members:
                 found.get("is_admin") or found.get("is_owner"))
             tz = found.get("tz") if command.wants_tz else None
             context["tz"] = str(tz) if tz else None
-        await next()
