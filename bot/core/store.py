@@ -144,6 +144,12 @@ class Store(Protocol):
         worker restarted: nobody else can be sending them)."""
         ...
 
+    async def renew_claims(self, ids: Sequence[int], *, worker: str,
+                           until: int) -> frozenset[int]:
+        """Extend ``worker``'s claims on these reminders to ``until`` (a batch still being
+        sent); returns those it still holds. One taken over or finished meanwhile is left be."""
+        ...
+
     async def finish_reminders(self, sent: Sequence[int], skipped: Sequence[int]) -> None:
         """Mark a tick's reminders sent or skipped, in one transaction."""
         ...

@@ -89,6 +89,17 @@ class RemindersMixin(Db):
                 _RECLAIM_SQL, platform, now, 2**31, worker, lease, worker or None)
             return await _dues(conn, rows)
 
+    async def renew_claims(self, ids: Sequence[int], *, worker: str,
+                           until: int) -> frozenset[int]:
+        if not ids:
+            return frozenset()
+        async with self._write() as conn:
+            rows = await conn.fetch(
+                "UPDATE reminders SET lease_until = $3 WHERE id = ANY($1::bigint[])"
+                " AND state = 'sending' AND claimed_by = $2 RETURNING id",
+                list(ids), worker, until)
+            return frozenset(int(r[0]) for r in rows)
+
     async def finish_reminders(self, sent: Sequence[int], skipped: Sequence[int]) -> None:
         if not sent and not skipped:
             return

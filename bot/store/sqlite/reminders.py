@@ -103,6 +103,18 @@ class RemindersMixin(Db):
                            SpoilerMode(mode), Medium(medium)))
         return tuple(out)
 
+    async def renew_claims(self, ids: Sequence[int], *, worker: str,
+                           until: int) -> frozenset[int]:
+        """Extend ``worker``'s claims still in sending to ``until``; the ids it still holds."""
+        if not ids:
+            return frozenset()
+        async with self._write() as conn:
+            rows = await conn.execute_fetchall(
+                "UPDATE reminders SET lease_until = ? WHERE state = 'sending'"
+                " AND claimed_by = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id",
+                (until, worker, json.dumps(list(ids))))
+            return frozenset(int(r[0]) for r in rows)
+
     async def finish_reminders(self, sent: Sequence[int], skipped: Sequence[int]) -> None:
         """Mark a tick's reminders, all in one transaction."""
         if not sent and not skipped:
