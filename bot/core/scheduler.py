@@ -147,12 +147,13 @@ class Scheduler:
 
     async def _continue_series(self) -> None:
         store, now = self.deps.store, self.now
-        for night in await store.series_due(self.platform, int(now.timestamp())):
+        for night in await store.claim_series(self.platform, int(now.timestamp()),
+                                              worker=self.worker, lease=self.lease):
             club = await store.club_by_id(night.club_id)
             plan = successor(club, night, now) if club else None
             if club is None or plan is None:
                 continue
-            made = await store.continue_series(night.id, plan)
+            made = await store.continue_series(night.id, plan, worker=self.worker)
             if made is not None:
                 work = self._work(made.work)
                 await self._apply(club.scope, (NightChanged(
