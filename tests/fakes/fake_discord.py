@@ -255,6 +255,11 @@ class FakeDiscord:
                 return gateway
         raise RuntimeError(f"no shard owning guild {guild} is connected to the fake gateway")
 
+    def forget_nonces(self) -> None:
+        """Discord checks a nonce against recent messages only (minutes): past that, a repeat
+        of one is posted again."""
+        self._nonces.clear()
+
     def channel(self, name: str) -> int:
         if name not in self.channels:
             self.channels[name] = 700000000000000000 + len(self.channels) + 1
@@ -418,6 +423,11 @@ class FakeDiscord:
             message = self._message(body, ephemeral=False, channel=cid)
             if nonce is not None:
                 self._nonces[nonce] = message
+            return _json(message)
+        if len(parts) == 4 and parts[2] == "messages" and method == "GET":
+            message = self.messages.get(int(parts[3]))
+            if message is None or message["channel_id"] != str(cid):
+                return _json({"message": "Unknown Message", "code": 10008}, status=404)
             return _json(message)
         if len(parts) == 5 and parts[4] == "threads" and method == "POST":
             tid = next(self._ids)
