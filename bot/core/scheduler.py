@@ -8,8 +8,9 @@ several worker processes) never send the same reminder. A crash between the clai
 leaves the row in ``sending``: once its lease has run out any worker's tick takes it over (a
 live worker renews its batch's lease while it sends, so only a dead one's runs out), and
 ``recover()`` at start-up takes at once what this same worker (by name) left, and delivers it
-again with the same idempotency key (the reminder's id), so a reminder is never lost and a
-platform that checks the key posts it once (Discord drops a repeat of the same nonce).
+again with the same idempotency key (the reminder's id), so a reminder is never lost; the
+courier looks for the message that key already posted (by its stored id, or Slack's ts) and
+posts it once. Series nights are claimed the same way before their next night is made.
 
 Reminders that can no longer help are dropped, not sent late: one for a night already started,
 cancelled or begun, and an earlier one when a later one is due too (after a long outage only the
