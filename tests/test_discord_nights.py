@@ -22,6 +22,7 @@ import pytest_asyncio
 from conftest import night_thread
 from fakes.clock import Clock
 from fakes.fake_discord import GUILD_ID, MANAGE_GUILD, Exchange, buttons
+from helpers.crashed_worker import LEASE, crash_after_sending, taker
 from helpers.discord_world import DiscordWorld, running, scheduler_of, started
 
 from bot.app import open_core
@@ -306,3 +307,42 @@ async def test_a_restart_at_the_due_time_sends_once(world: World, pack: Content)
         assert await scheduler_of(again).tick() == 0
     assert await world.scheduler.tick() == 0
     assert len(world.fake.posts) == before + 1
+
+
+def _message_posts(world: World) -> int:
+    return sum(1 for s in world.fake.requests
+               if s.method == "POST" and s.path.endswith("/messages"))
+
+
+async def test_a_retry_after_a_crash_finds_the_posted_reminder_and_posts_nothing(
+        world: World) -> None:
+    """A worker posts a reminder and dies before marking it; past its lease another worker
+    sends it again: the courier finds the message by its stored id and marks it sent, even
+    when Discord has forgotten the nonce. A message since deleted is posted again."""
+    for day in (7, 14):
+        await world.host("session schedule", target="novel 2",
+                         when=f"2028-01-{day:02d} 19:00")
+    world.clock.set(datetime(2028, 1, 1, 19, 0, tzinfo=UTC))
+    await world.scheduler.tick()  # anything else due is out of the way
+    world.clock.set(datetime(2028, 1, 6, 19, 0, tzinfo=UTC))  # the first's day before
+    await crash_after_sending(world.core.deps, "discord", world.bot.courier)
+    posts, sent = len(world.fake.posts), _message_posts(world)
+    world.clock.advance(seconds=LEASE + 1)
+    world.fake.forget_nonces()
+    asked = len(world.fake.requests)
+    assert await taker(world.core.deps, "discord", world.bot.courier).tick() == 1
+    assert (len(world.fake.posts), _message_posts(world)) == (posts, sent)
+    looked = [s for s in world.fake.requests[asked:] if s.method == "GET"]
+    assert len(looked) == 1 and "/messages/" in looked[0].path  # by the stored id
+    assert await world.scheduler.tick() == 0  # marked sent: nothing is left
+
+    world.clock.set(datetime(2028, 1, 13, 19, 0, tzinfo=UTC))  # the second's day before
+    await crash_after_sending(world.core.deps, "discord", world.bot.courier)
+    posted = world.fake.posts[-1][1]
+    gone = next(m for m in world.fake.messages.values()
+                if m.get("embeds") == posted.get("embeds"))
+    del world.fake.messages[int(gone["id"])]  # a moderator deleted it
+    world.clock.advance(seconds=LEASE + 1)
+    world.fake.forget_nonces()
+    assert await taker(world.core.deps, "discord", world.bot.courier).tick() == 1
+    assert _message_posts(world) == sent + 2

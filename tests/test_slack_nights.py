@@ -16,6 +16,7 @@ from conftest import night_thread
 from fakes.clock import Clock
 from fakes.fake_slack import ADMIN, TEAM
 from fakes.slow_store import slowed
+from helpers.crashed_worker import LEASE, crash_after_sending, taker
 from helpers.slack_world import SlackWorld, scheduler_of, slack_bot, started
 
 from bot.adapters.slack import answer as slack_answer
@@ -192,3 +193,32 @@ async def test_a_restart_at_the_due_time_sends_once(world: World, pack: Content)
         assert await again.tick() == 0
     assert await world.scheduler.tick() == 0
     assert len(world.posts(CHANNEL)) == before + 1
+
+
+async def test_a_retry_after_a_crash_finds_the_posted_reminder_by_its_ts(world: World) -> None:
+    """A worker posts a reminder and dies before marking it; past its lease another worker
+    sends it again: the courier asks Slack for the message by its stored ts and, finding it,
+    marks it sent without posting. A message since deleted is posted again."""
+    await world.run("/club create", channel="CRETRY")
+    for day in (7, 14):
+        await world.run(f"/session schedule novel 2 at 2028-01-{day:02d} 19:00",
+                        channel="CRETRY")
+    world.clock.set(datetime(2028, 1, 1, 19, 0, tzinfo=UTC))
+    await world.scheduler.tick()  # anything else due is out of the way
+    courier = world.bot.nights
+    world.clock.set(datetime(2028, 1, 7, 0, 0, tzinfo=UTC))  # the first's day before
+    await crash_after_sending(world.core.deps, "slack", courier)
+    posts = len(world.posts())
+    asked = len(world.fake.called("chat.getPermalink"))
+    world.clock.advance(seconds=LEASE + 1)
+    assert await taker(world.core.deps, "slack", courier).tick() == 1
+    assert len(world.posts()) == posts
+    assert len(world.fake.called("chat.getPermalink")) == asked + 1
+    assert await world.scheduler.tick() == 0  # marked sent: nothing is left
+
+    world.clock.set(datetime(2028, 1, 14, 0, 0, tzinfo=UTC))  # the second's day before
+    await crash_after_sending(world.core.deps, "slack", courier)
+    world.fake.messages.clear()  # a member deleted it
+    world.clock.advance(seconds=LEASE + 1)
+    assert await taker(world.core.deps, "slack", courier).tick() == 1
+    assert len(world.posts()) == posts + 2

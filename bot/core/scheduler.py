@@ -5,10 +5,12 @@ One per running adapter, for that adapter's platform, run beside it by the compo
 what is due in one transaction (pending -> sending, a lease for this ``worker`` of ``lease``
 seconds), delivers it through the adapter's ``Courier`` and marks it sent, so two ticks (or
 several worker processes) never send the same reminder. A crash between the claim and the mark
-leaves the row in ``sending``: once its lease has run out any worker's tick takes it over, and
+leaves the row in ``sending``: once its lease has run out any worker's tick takes it over (a
+live worker renews its batch's lease while it sends, so only a dead one's runs out), and
 ``recover()`` at start-up takes at once what this same worker (by name) left, and delivers it
-again with the same idempotency key (the reminder's id), so a reminder is never lost and a
-platform that checks the key posts it once (Discord drops a repeat of the same nonce).
+again with the same idempotency key (the reminder's id), so a reminder is never lost; the
+courier looks for the message that key already posted (by its stored id, or Slack's ts) and
+posts it once. Series nights are claimed the same way before their next night is made.
 
 Reminders that can no longer help are dropped, not sent late: one for a night already started,
 cancelled or begun, and an earlier one when a later one is due too (after a long outage only the
@@ -146,12 +148,13 @@ class Scheduler:
 
     async def _continue_series(self) -> None:
         store, now = self.deps.store, self.now
-        for night in await store.series_due(self.platform, int(now.timestamp())):
+        for night in await store.claim_series(self.platform, int(now.timestamp()),
+                                              worker=self.worker, lease=self.lease):
             club = await store.club_by_id(night.club_id)
             plan = successor(club, night, now) if club else None
             if club is None or plan is None:
                 continue
-            made = await store.continue_series(night.id, plan)
+            made = await store.continue_series(night.id, plan, worker=self.worker)
             if made is not None:
                 work = self._work(made.work)
                 await self._apply(club.scope, (NightChanged(
@@ -182,9 +185,13 @@ class Scheduler:
         sent: list[int] = []
         skipped: list[int] = []
         failed = 0
+        held = {due.id for due in dues}  # this worker's claims, kept alive while it sends
+        renewing = asyncio.create_task(self._renew(held)) if dues else None
         try:
             for due in dues:
                 night = due.night
+                if due.id not in held:  # taken over (this worker stalled): the taker sends it
+                    continue
                 if (latest[night.id] is not due or night.status is not NightStatus.SCHEDULED
                         or night.wall.instant() <= now):
                     skipped.append(due.id)
@@ -200,8 +207,32 @@ class Scheduler:
                     continue
                 sent.append(due.id)
         finally:
+            if renewing is not None:
+                renewing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewing
             await store.finish_reminders(sent, skipped)
         return len(sent), failed
+
+    async def _renew(self, held: set[int]) -> None:
+        """While a batch is sent, extend its claims well before their lease runs out (sent
+        ones too: they stay claimed until the batch is marked), so a slow batch (a
+        rate-limited channel, many DMs) is never taken over by another worker and sent twice.
+        Claims it no longer holds are dropped from ``held``."""
+        while held:
+            # Leases end on a whole second, so one may have a second less than asked.
+            await asyncio.sleep(max(0.1, (self.lease - 1) / 3))
+            try:
+                kept = await self.deps.store.renew_claims(
+                    sorted(held), worker=self.worker,
+                    until=int(self.now.timestamp()) + self.lease)
+            except Exception:  # the next round tries again; the lease has time left
+                log.warning("renewing %d reminder claims failed", len(held), exc_info=True)
+                continue
+            lost = held - kept
+            if lost:
+                log.warning("reminder claims %s were taken over; not sending them", sorted(lost))
+                held.intersection_update(kept)
 
     async def _deliver(self, due: Due) -> None:
         scope = Scope(self.platform, due.workspace)

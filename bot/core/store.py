@@ -104,11 +104,18 @@ class Store(Protocol):
     async def cancel_night(self, night_id: int, successor: NightPlan | None, *,
                            end_series: int | None = None) -> Night: ...
 
-    async def series_due(self, platform: str, now: int, limit: int = 100) -> tuple[Night, ...]:
-        """Nights of a series that have begun and whose next night is not made yet."""
+    async def claim_series(self, platform: str, now: int, limit: int = 100, *,
+                           worker: str = "", lease: int = 300) -> tuple[Night, ...]:
+        """Claim for ``worker``, until ``now + lease``, nights of a series that have begun,
+        whose next night is not made yet and that no live claim holds: workers claiming at
+        once get disjoint nights; a dead worker's are taken over when its lease runs out."""
         ...
 
-    async def continue_series(self, night_id: int, successor: NightPlan) -> Night | None: ...
+    async def continue_series(self, night_id: int, successor: NightPlan, *,
+                              worker: str = "") -> Night | None:
+        """Make a series' next night, once, if ``worker`` still holds the night's claim:
+        None if it was made already or another worker took the claim over."""
+        ...
 
     async def rsvp(self, night_id: int, user: str, answer: Answer) -> Night: ...
 
@@ -142,6 +149,12 @@ class Store(Protocol):
         """At start-up: take over, as ``claim_due`` does, what was left in sending with its
         lease run out by ``now``, and ``worker``'s own claims whatever their lease (the same
         worker restarted: nobody else can be sending them)."""
+        ...
+
+    async def renew_claims(self, ids: Sequence[int], *, worker: str,
+                           until: int) -> frozenset[int]:
+        """Extend ``worker``'s claims on these reminders to ``until`` (a batch still being
+        sent); returns those it still holds. One taken over or finished meanwhile is left be."""
         ...
 
     async def finish_reminders(self, sent: Sequence[int], skipped: Sequence[int]) -> None:

@@ -5,6 +5,11 @@ It serves what the bot uses: ``/gateway/bot``, ``/users/@me``, the application, 
 gateway that says HELLO, takes IDENTIFY, sends READY and GUILD_CREATE, answers heartbeats and
 delivers INTERACTION_CREATE. It speaks zlib-stream when asked (discord.py always asks).
 
+Like Discord, it serves several gateway connections at once, one per shard identified
+(``shard: [id, count]``, none meaning ``[0, 1]``), possibly from several processes: each
+guild (``GUILD_ID``, and any added with ``add_guild``) is announced to, and its interactions
+sent on, only the shard that owns it, ``(guild_id >> 22) % count``.
+
 The client is not patched: only the URLs it connects to are pointed here (``point_at``).
 Everything the bot sends is recorded; ``interact``/``autocomplete``/``click`` send an
 interaction and return the ``Exchange`` that collects the bot's answer to it.
@@ -28,7 +33,8 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 APP_ID = 900000000000000001
-GUILD_ID = 800000000000000001
+GUILD_ID = 800000000000000001  # on shard 1 of 2
+OTHER_GUILD = GUILD_ID + (1 << 22)  # on shard 0 of 2
 EVERYONE_PERMISSIONS = 0
 MANAGE_GUILD = 1 << 5
 API = "/api/v10"
@@ -75,6 +81,26 @@ class Sent:
     query: dict[str, str]
     # Files sent as multipart/form-data (``files[n]`` parts): name -> (filename, bytes).
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    peer: int = 0  # the client's TCP port: which process sent it, for a test to find out
+
+
+def owner(guild: int, count: int) -> int:
+    """The shard Discord sends a guild's events to."""
+    return (guild >> 22) % count
+
+
+@dataclass
+class Gateway:
+    """One gateway connection (one shard of one process)."""
+
+    ws: web.WebSocketResponse
+    zlib: Any
+    seq: int = 0
+    shard: tuple[int, int] | None = None  # (id, count) once identified
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def owns(self, guild: int) -> bool:
+        return self.shard is not None and owner(guild, self.shard[1]) == self.shard[0]
 
 
 @dataclass
@@ -107,6 +133,7 @@ class Exchange:
     original: Shown | None = None  # the response message (@original)
     loading: bool = False  # deferred with "thinking", not replaced yet
     channel_id: int = 0  # where the interaction happened (a channel or a thread)
+    shard: tuple[int, int] | None = None  # the gateway connection it was sent on
 
     @property
     def callback(self) -> dict[str, Any]:
@@ -173,10 +200,8 @@ class FakeDiscord:
         # Breaches of Discord's rules (a second initial response, a missed 3 s deadline, a
         # follow-up before any response): tests assert there are none.
         self.violations: list[str] = []
-        self._ws: web.WebSocketResponse | None = None
-        self._zlib: Any = None
-        self._seq = 0
-        self._send_lock = asyncio.Lock()
+        self.guilds: list[int] = [GUILD_ID]
+        self.gateways: list[Gateway] = []  # the connections open now
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.attachments: dict[str, bytes] = {}  # attachment id -> the file a member gave
@@ -199,8 +224,8 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
-        if self._ws is not None:
-            await self._ws.close()
+        for gateway in list(self.gateways):
+            await gateway.ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -219,6 +244,22 @@ class FakeDiscord:
         finally:
             Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
 
+    def add_guild(self, guild: int) -> None:
+        """Another server the bot is in (with the same channels)."""
+        self.guilds.append(guild)
+
+    def shard_of(self, guild: int) -> Gateway:
+        """The connection a guild's events go to: the identified shard that owns it."""
+        for gateway in reversed(self.gateways):  # the newest, should one be reconnecting
+            if gateway.owns(guild):
+                return gateway
+        raise RuntimeError(f"no shard owning guild {guild} is connected to the fake gateway")
+
+    def forget_nonces(self) -> None:
+        """Discord checks a nonce against recent messages only (minutes): past that, a repeat
+        of one is posted again."""
+        self._nonces.clear()
+
     def channel(self, name: str) -> int:
         if name not in self.channels:
             self.channels[name] = 700000000000000000 + len(self.channels) + 1
@@ -228,65 +269,72 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
-        self._ws = ws
-        self._zlib = zlib.compressobj() if request.query.get("compress") == "zlib-stream" else None
-        self._seq = 0
-        await self._send({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
-        async for msg in ws:
-            if msg.type is not WSMsgType.TEXT:
-                continue
-            data = json.loads(msg.data)
-            op = data.get("op")
-            if op == 1:
-                await self._send({"op": 11, "d": None, "s": None, "t": None})
-            elif op == 2:
-                self.identifies.append(data["d"])
-                await self._dispatch("READY", self._ready_payload(data["d"]))
-                await self._dispatch("GUILD_CREATE", self._guild_payload())
-                self.ready.set()
-            elif op == 6:
-                await self._dispatch("RESUMED", {})
-        if self._ws is ws:
-            self._ws = None
-            self.ready.clear()
+        compress = request.query.get("compress") == "zlib-stream"
+        gateway = Gateway(ws, zlib.compressobj() if compress else None)
+        self.gateways.append(gateway)
+        await self._send({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None},
+                         gateway)
+        try:
+            async for msg in ws:
+                if msg.type is WSMsgType.TEXT:
+                    await self._on_op(gateway, json.loads(msg.data))
+        finally:
+            self.gateways.remove(gateway)
+            if not any(g.shard for g in self.gateways):
+                self.ready.clear()
         return ws
 
-    async def _send(self, payload: dict[str, Any]) -> None:
-        ws = self._ws
-        if ws is None:
-            raise RuntimeError("the bot is not connected to the fake gateway")
+    async def _on_op(self, gateway: Gateway, data: dict[str, Any]) -> None:
+        op = data.get("op")
+        if op == 1:
+            await self._send({"op": 11, "d": None, "s": None, "t": None}, gateway)
+        elif op == 2:
+            shard = data["d"].get("shard") or [0, 1]
+            gateway.shard = (int(shard[0]), int(shard[1]))
+            self.identifies.append(data["d"])
+            mine = [g for g in self.guilds if gateway.owns(g)]
+            await self._dispatch("READY", self._ready_payload(data["d"], mine), gateway)
+            for guild in mine:
+                await self._dispatch("GUILD_CREATE", self._guild_payload(guild), gateway)
+            self.ready.set()
+        elif op == 6:
+            await self._dispatch("RESUMED", {}, gateway)
+
+    async def _send(self, payload: dict[str, Any], gateway: Gateway) -> None:
         raw = json.dumps(payload).encode()
-        async with self._send_lock:
-            if self._zlib is not None:
-                await ws.send_bytes(self._zlib.compress(raw) + self._zlib.flush(zlib.Z_SYNC_FLUSH))
+        async with gateway.lock:
+            if gateway.zlib is not None:
+                await gateway.ws.send_bytes(gateway.zlib.compress(raw)
+                                            + gateway.zlib.flush(zlib.Z_SYNC_FLUSH))
             else:
-                await ws.send_str(raw.decode())
+                await gateway.ws.send_str(raw.decode())
 
-    async def _dispatch(self, event: str, data: dict[str, Any]) -> None:
-        self._seq += 1
-        await self._send({"op": 0, "t": event, "s": self._seq, "d": data})
+    async def _dispatch(self, event: str, data: dict[str, Any], gateway: Gateway) -> None:
+        gateway.seq += 1
+        await self._send({"op": 0, "t": event, "s": gateway.seq, "d": data}, gateway)
 
-    def _ready_payload(self, identify: dict[str, Any]) -> dict[str, Any]:
+    def _ready_payload(self, identify: dict[str, Any], guilds: list[int]) -> dict[str, Any]:
         return {
-            "v": 10, "user": self.bot_user, "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "v": 10, "user": self.bot_user,
+            "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
             "session_id": "fake-session", "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
             "shard": identify.get("shard", [0, 1]), "application": {"id": str(APP_ID), "flags": 0},
             "private_channels": [], "relationships": [], "presences": [], "user_settings": {},
             "geo_ordered_rtc_regions": [],
         }
 
-    def _channel_payload(self, name: str, cid: int) -> dict[str, Any]:
-        return {"id": str(cid), "type": 0, "name": name, "position": 0, "guild_id": str(GUILD_ID),
+    def _channel_payload(self, name: str, cid: int, guild: int = GUILD_ID) -> dict[str, Any]:
+        return {"id": str(cid), "type": 0, "name": name, "position": 0, "guild_id": str(guild),
                 "permission_overwrites": [], "nsfw": False, "parent_id": None, "topic": None,
                 "last_message_id": None, "rate_limit_per_user": 0, "flags": 0}
 
-    def _guild_payload(self) -> dict[str, Any]:
+    def _guild_payload(self, guild: int = GUILD_ID) -> dict[str, Any]:
         return {
-            "id": str(GUILD_ID), "name": "Book club", "icon": None, "owner_id": "1",
-            "roles": [{"id": str(GUILD_ID), "name": "@everyone", "permissions": "0",
+            "id": str(guild), "name": "Book club", "icon": None, "owner_id": "1",
+            "roles": [{"id": str(guild), "name": "@everyone", "permissions": "0",
                        "position": 0, "color": 0, "hoist": False, "managed": False,
                        "mentionable": False, "flags": 0}],
-            "channels": [self._channel_payload(n, c) for n, c in self.channels.items()],
+            "channels": [self._channel_payload(n, c, guild) for n, c in self.channels.items()],
             "threads": [], "members": [], "member_count": 3, "emojis": [], "stickers": [],
             "features": [], "unavailable": False, "large": False, "joined_at": _now(),
             "voice_states": [], "presences": [], "stage_instances": [],
@@ -316,7 +364,9 @@ class FakeDiscord:
         elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw and request.content_type == "application/json" else raw
-        sent = Sent(request.method, path, body, dict(request.query), files)
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        sent = Sent(request.method, path, body, dict(request.query), files,
+                    peer=int(peer[1]) if peer else 0)
         self.requests.append(sent)
         method = request.method
         parts = path.strip("/").split("/")
@@ -373,6 +423,11 @@ class FakeDiscord:
             message = self._message(body, ephemeral=False, channel=cid)
             if nonce is not None:
                 self._nonces[nonce] = message
+            return _json(message)
+        if len(parts) == 4 and parts[2] == "messages" and method == "GET":
+            message = self.messages.get(int(parts[3]))
+            if message is None or message["channel_id"] != str(cid):
+                return _json({"message": "Unknown Message", "code": 10008}, status=404)
             return _json(message)
         if len(parts) == 5 and parts[4] == "threads" and method == "POST":
             tid = next(self._ids)
@@ -528,7 +583,7 @@ class FakeDiscord:
 
     async def _deliver(self, kind: int, data: dict[str, Any], *, user: int, channel: str,
                        permissions: int, message: dict[str, Any] | None = None,
-                       thread: str | int | None = None) -> Exchange:
+                       thread: str | int | None = None, guild: int = GUILD_ID) -> Exchange:
         iid = next(self._ids)
         token = f"token-{iid}"
         loop = asyncio.get_running_loop()
@@ -540,20 +595,22 @@ class FakeDiscord:
         elif thread:
             where = self._thread_payload(thread, cid)
         else:
-            where = self._channel_payload(channel, cid)
+            where = self._channel_payload(channel, cid, guild)
         exchange.channel_id = int(where["id"])
+        gateway = self.shard_of(guild)
+        exchange.shard = gateway.shard
         payload: dict[str, Any] = {
             "id": str(iid), "application_id": str(APP_ID), "type": kind, "token": token,
-            "version": 1, "guild_id": str(GUILD_ID), "channel_id": where["id"],
+            "version": 1, "guild_id": str(guild), "channel_id": where["id"],
             "channel": {**where, "permissions": str(permissions)},
             "member": self._member(user, permissions), "app_permissions": "0",
             "locale": "en-GB", "guild_locale": "en-GB", "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)}, "context": 0,
+            "authorizing_integration_owners": {"0": str(guild)}, "context": 0,
             "attachment_size_limit": 8 * 1024 * 1024, "data": data,
         }
         if message is not None:
             payload["message"] = message
-        await self._dispatch("INTERACTION_CREATE", payload)
+        await self._dispatch("INTERACTION_CREATE", payload, gateway)
         return exchange
 
     def _declared(self, path: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -609,11 +666,13 @@ class FakeDiscord:
 
     async def interact(self, path: str, *, user: int = 1, channel: str = "general",
                        permissions: int = EVERYONE_PERMISSIONS, wait: bool = True,
-                       thread: str | int | None = None, **values: Any) -> Exchange:
+                       thread: str | int | None = None, guild: int = GUILD_ID,
+                       **values: Any) -> Exchange:
         """A member runs ``/path`` with option values (in a thread of ``channel`` if
-        ``thread`` names one); the bot's answer is awaited."""
+        ``thread`` names one, in ``guild``); the bot's answer is awaited."""
         exchange = await self._deliver(2, self.command_data(path, values), user=user,
-                                       channel=channel, permissions=permissions, thread=thread)
+                                       channel=channel, permissions=permissions, thread=thread,
+                                       guild=guild)
         if wait:
             await asyncio.wait_for(exchange.done.wait(), 10)
         return exchange

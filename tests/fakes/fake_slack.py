@@ -1,7 +1,8 @@
 """A fake Slack for the real slack_bolt app: the Web API, response_url, and Socket Mode.
 
 - ``/api/{method}`` answers the Web API methods the bot calls (auth.test, users.info,
-  views.publish, chat.postMessage, chat.postEphemeral, conversations.open, files.info (a
+  views.publish, chat.postMessage, chat.postEphemeral, chat.getPermalink (for a message
+  still there), conversations.open, files.info (a
   file a member uploaded, served at ``/files/{id}/{name}`` to the bot's token),
   apps.connections.open, and the two of an upload: files.getUploadURLExternal,
   files.completeUploadExternal) and records each.
@@ -84,6 +85,7 @@ class FakeSlack:
         self.asked: dict[str, dict[str, Any]] = {}  # file id -> its getUploadURLExternal args
         self.shared_files: dict[str, tuple[str, bytes]] = {}  # file id -> a member's file
         self.downloads: list[tuple[str, str]] = []  # (file id, Authorization) per download
+        self.messages: set[tuple[str, str]] = set()  # (channel, ts) of every message posted
 
     async def start(self) -> None:
         app = web.Application()
@@ -186,6 +188,13 @@ class FakeSlack:
             if isinstance(args.get("blocks"), str):  # form-encoded by the SDK
                 args["blocks"] = json.loads(args["blocks"])
             ok |= {"channel": args.get("channel"), "ts": f"{next(self._ts):.6f}"}
+            if method == "chat.postMessage":
+                self.messages.add((str(args.get("channel")), ok["ts"]))
+        elif method == "chat.getPermalink":  # a message the bot posted, if it is still there
+            if (str(args.get("channel")), str(args.get("message_ts"))) not in self.messages:
+                return web.json_response({"ok": False, "error": "message_not_found"})
+            ok |= {"channel": args["channel"],
+                   "permalink": f"https://club.slack.com/archives/{args['channel']}/p1"}
         return web.json_response(ok)
 
     async def _download(self, request: web.Request) -> web.Response:

@@ -6,7 +6,9 @@
   the night. ``InThread``: a reply meant for the thread goes there, and a host who typed in the
   channel gets a private "posted in the thread" instead.
 - Reminders are posted with a nonce and ``enforce_nonce``, so a reminder sent again after a
-  crash (the scheduler's at-least-once) is dropped by Discord rather than shown twice.
+  crash (the scheduler's at-least-once) is dropped by Discord rather than shown twice; and
+  since Discord keeps nonces only minutes, the message's id is kept as a receipt
+  (``receipts.py``): a retry that finds the message still there does not post it again.
 - Scheduled events are EXTERNAL (no voice channel), located at the club's channel. Their id is
   kept under ``discord:event:<night>``; an edit patches the event, a start makes it active, an
   end completes it and a cancel cancels it (Discord allows those status moves for EXTERNAL
@@ -26,6 +28,7 @@ import discord
 from discord.http import handle_message_parameters
 
 from bot.adapters.discord.render import NO_MENTIONS
+from bot.adapters.receipts import Receipts
 from bot.adapters.state import AdapterState
 from bot.core.clubs import Scope
 from bot.core.effects import CloseThread, Effect, InThread, NightChanged, OpenThread
@@ -65,6 +68,7 @@ class DiscordNights:
         self.core = core
         self.state = state
         self.render = render
+        self.receipts = Receipts(state, "discord")
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def ready(self) -> None:
@@ -82,14 +86,15 @@ class DiscordNights:
         return None
 
     async def post(self, channel: int, embed: discord.Embed, view: discord.ui.View | None,
-                   *, key: str | None = None) -> None:
-        """A message the bot posts itself (not an interaction's answer)."""
+                   *, key: str | None = None) -> str:
+        """A message the bot posts itself (not an interaction's answer); returns its id."""
         with handle_message_parameters(embed=embed, view=view or discord.utils.MISSING,
                                        allowed_mentions=NO_MENTIONS,
                                        nonce=nonce(key) if key else None) as params:
             if key:
                 params.payload["enforce_nonce"] = True  # type: ignore[index]
-            await self.client.http.send_message(channel, params=params)
+            message = await self.client.http.send_message(channel, params=params)
+        return str(message["id"])
 
     async def after(self, interaction: discord.Interaction, reply: Reply) -> None:
         """What a reply asks for once it has been sent. Never raises: the member has their
@@ -198,12 +203,30 @@ class DiscordNights:
     # -- the scheduler's courier --------------------------------------------------------------
 
     async def deliver(self, notice: Notice) -> None:
+        if await self._posted_before(notice.key):
+            return
         embed, view = await self.render(notice.reply)
         if notice.to is None:
-            await self.post(int(notice.channel), embed, view, key=notice.key)
-            return
-        dm = await self.client.create_dm(discord.Object(int(notice.to)))
-        await self.post(dm.id, embed, None, key=notice.key)  # no buttons: a DM has no club
+            channel = int(notice.channel)
+        else:
+            channel = (await self.client.create_dm(discord.Object(int(notice.to)))).id
+            view = None  # no buttons: a DM has no club
+        message = await self.post(channel, embed, view, key=notice.key)
+        await self.receipts.record(notice.key, str(channel), message)
+
+    async def _posted_before(self, key: str) -> bool:
+        """A retry after a crash: is the message this key posted still there? (Another
+        error than "not found" fails the delivery, to be tried again later.)"""
+        earlier = await self.receipts.posted(key)
+        if earlier is None:
+            return False
+        try:
+            await self.client.http.get_message(int(earlier[0]), int(earlier[1]))
+        except discord.NotFound:
+            return False  # gone (deleted): posted again
+        log.info("reminder %s was posted before (message %s); not posting it again", key,
+                 earlier[1])
+        return True
 
     async def apply(self, scope: Scope, effects: Sequence[Effect]) -> None:
         await self._sync_events(scope.workspace, effects)

@@ -78,7 +78,7 @@ class SlackBot:
         self.client = client
         self.state = state
         self.members = Members(client)
-        self.nights = SlackNights(core, client)
+        self.nights = SlackNights(core, client, state)
         self.delivery = Delivery(self.nights)
         self.app = AsyncApp(
             client=client,

@@ -7,9 +7,11 @@ command in the channel or by a button in the thread. The member who typed the co
 private note instead of a duplicate.
 
 Reminders go to the club's channel, and privately to members who asked, as a message from the
-app (``chat.postMessage`` to the member's id). Slack has no idempotency key, so a reminder the
-scheduler delivers again after a crash in the instant between Slack's answer and the commit
-could show twice; that window is milliseconds wide.
+app (``chat.postMessage`` to the member's id). Slack has no idempotency key: each message's
+``ts`` is kept as a receipt (``receipts.py``), and a reminder the scheduler delivers again after
+a crash asks Slack (``chat.getPermalink``, which needs no extra scope) whether that message is
+there before posting it again. Only a crash in the instant between Slack's answer and the
+receipt's write could show one twice; that window is milliseconds wide.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.receipts import Receipts
 from bot.adapters.slack.render import DISPLAY_NAME, Message, render
+from bot.adapters.state import AdapterState
 from bot.core.clubs import Scope
 from bot.core.effects import CloseThread, Effect, InThread, OpenThread
 from bot.core.reply import Reply
@@ -44,18 +48,24 @@ def threaded(reply: Reply) -> bool:
 
 
 class SlackNights:
-    def __init__(self, core: Core, client: AsyncWebClient) -> None:
+    def __init__(self, core: Core, client: AsyncWebClient, state: AdapterState) -> None:
         self.core = core
         self.client = client
+        self.receipts = Receipts(state, "slack")
 
     async def _post(self, channel: str, message: Message, thread: str | None = None
                     ) -> str:
+        return (await self._posted(channel, message, thread))[1]
+
+    async def _posted(self, channel: str, message: Message, thread: str | None = None
+                      ) -> tuple[str, str]:
+        """Post; the channel it went to (a member's id gives the app's DM) and its ts."""
         args: dict[str, Any] = {"channel": channel, "text": message.text,
                                 "blocks": message.blocks, "unfurl_links": False}
         if thread:
             args["thread_ts"] = thread
         answer = await self.client.chat_postMessage(**args)
-        return str(answer["ts"])
+        return str(answer.get("channel") or channel), str(answer["ts"])
 
     async def post_threaded(self, reply: Reply, args: tuple[tuple[str, str], ...],
                             channel: str) -> str | None:
@@ -103,8 +113,28 @@ class SlackNights:
     async def deliver(self, notice: Notice) -> None:
         # A private notice goes to the member's id: Slack delivers it in the app's DM.
         where = notice.to or notice.channel
-        for message in render(notice.reply, ()):
-            await self._post(where, message)
+        for n, message in enumerate(render(notice.reply, ())):
+            key = f"{notice.key}:{n}"
+            if await self._posted_before(key):
+                continue
+            channel, ts = await self._posted(where, message)
+            await self.receipts.record(key, channel, ts)
+
+    async def _posted_before(self, key: str) -> bool:
+        """A retry after a crash: is the message this key posted still there? (Another
+        error than "not found" fails the delivery, to be tried again later.)"""
+        earlier = await self.receipts.posted(key)
+        if earlier is None:
+            return False
+        try:
+            await self.client.chat_getPermalink(channel=earlier[0], message_ts=earlier[1])
+        except SlackApiError as err:
+            if err.response.get("error") in ("message_not_found", "channel_not_found"):
+                return False  # gone (deleted): posted again
+            raise
+        log.info("reminder %s was posted before (ts %s); not posting it again", key,
+                 earlier[1])
+        return True
 
     async def apply(self, scope: Scope, effects: Sequence[Effect]) -> None:
         return None  # Slack has no calendar of its own to keep in step

@@ -36,6 +36,19 @@ RETURNING r.id, r.night_id, r.hours
 """
 
 
+# $1 now, $2 platform, $3 limit, $4 worker, $5 lease: begun series nights not continued yet,
+# unclaimed or with their lease run out (the partial index nights_series_due finds them).
+_SERIES_CLAIM_SQL = """
+WITH picked AS (
+    SELECT n.id FROM nights AS n JOIN clubs AS c ON c.id = n.club_id
+    WHERE n.repeat IS NOT NULL AND n.next_made = 0 AND n.starts_at <= $1
+      AND c.platform = $2 AND c.archived_at IS NULL
+      AND coalesce(n.series_lease_until, 0) <= $1
+    ORDER BY n.starts_at, n.id LIMIT $3 FOR UPDATE OF n SKIP LOCKED)
+UPDATE nights AS n SET series_claimed_by = $4, series_lease_until = $1 + $5
+FROM picked WHERE n.id = picked.id RETURNING n.id
+"""
+
 _CLAIM_SQL = _claim_sql(due=True)
 _RECLAIM_SQL = _claim_sql(due=False)
 
@@ -54,21 +67,25 @@ WHERE r.id = ANY($1::bigint[]) ORDER BY r.due_at, r.id
 class RemindersMixin(Db):
     # -- series -----------------------------------------------------------------------------
 
-    async def series_due(self, platform: str, now: int, limit: int = 100) -> tuple[Night, ...]:
-        rows = await self._read(
-            f"SELECT {NIGHT_COLUMNS} FROM nights AS n JOIN clubs AS c ON c.id = n.club_id"
-            " WHERE n.repeat IS NOT NULL AND n.next_made = 0 AND n.starts_at <= $1"
-            " AND c.platform = $2 AND c.archived_at IS NULL ORDER BY n.starts_at LIMIT $3",
-            now, platform, limit)
-        return tuple(night_from_row(row) for row in rows)
+    async def claim_series(self, platform: str, now: int, limit: int = 100, *,
+                           worker: str = "", lease: int = 300) -> tuple[Night, ...]:
+        async with self._write() as conn:
+            ids = [r[0] for r in await conn.fetch(_SERIES_CLAIM_SQL, now, platform, limit,
+                                                  worker, lease)]
+            rows = await conn.fetch(
+                f"SELECT {NIGHT_COLUMNS} FROM nights AS n WHERE n.id = ANY($1::bigint[])"
+                " ORDER BY n.starts_at, n.id", ids) if ids else []
+            return tuple(night_from_row(row) for row in rows)
 
-    async def continue_series(self, night_id: int, successor: NightPlan) -> Night | None:
-        """Make a series' next night, once: None if it was made already. The guarded UPDATE
-        locks the row, so of two workers the second waits, re-reads next_made = 1, and stops."""
+    async def continue_series(self, night_id: int, successor: NightPlan, *,
+                              worker: str = "") -> Night | None:
+        """The guarded UPDATE locks the row, so of two workers the second waits, re-reads
+        next_made = 1 (or a claim that is not its own), and stops."""
         async with self._write() as conn:
             club_id = await conn.fetchval(
                 "UPDATE nights SET next_made = 1 WHERE id = $1 AND next_made = 0"
-                " AND repeat IS NOT NULL RETURNING club_id", night_id)
+                " AND repeat IS NOT NULL AND coalesce(series_claimed_by, '') = $2"
+                " RETURNING club_id", night_id, worker)
             if club_id is None:
                 return None
             return await _one(conn, await insert_night(conn, club_id, successor))
@@ -88,6 +105,17 @@ class RemindersMixin(Db):
             rows = await conn.fetch(
                 _RECLAIM_SQL, platform, now, 2**31, worker, lease, worker or None)
             return await _dues(conn, rows)
+
+    async def renew_claims(self, ids: Sequence[int], *, worker: str,
+                           until: int) -> frozenset[int]:
+        if not ids:
+            return frozenset()
+        async with self._write() as conn:
+            rows = await conn.fetch(
+                "UPDATE reminders SET lease_until = $3 WHERE id = ANY($1::bigint[])"
+                " AND state = 'sending' AND claimed_by = $2 RETURNING id",
+                list(ids), worker, until)
+            return frozenset(int(r[0]) for r in rows)
 
     async def finish_reminders(self, sent: Sequence[int], skipped: Sequence[int]) -> None:
         if not sent and not skipped:

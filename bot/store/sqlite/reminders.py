@@ -29,25 +29,42 @@ _CLAIM_SQL = (
     " ORDER BY due_at, id LIMIT :limit) RETURNING id, night_id, hours"
 )
 
+_SERIES_CLAIM_SQL = (
+    "UPDATE nights SET series_claimed_by = :worker, series_lease_until = :now + :lease"
+    " WHERE id IN (SELECT n.id FROM nights AS n JOIN clubs AS c ON c.id = n.club_id"
+    " WHERE n.repeat IS NOT NULL AND n.next_made = 0 AND n.starts_at <= :now"
+    " AND c.platform = :platform AND c.archived_at IS NULL"
+    " AND coalesce(n.series_lease_until, 0) <= :now"
+    " ORDER BY n.starts_at, n.id LIMIT :limit) RETURNING id"
+)
+
 
 class RemindersMixin(Db):
     # -- series -----------------------------------------------------------------------------
 
-    async def series_due(self, platform: str, now: int, limit: int = 100) -> tuple[Night, ...]:
-        rows = await self._read(
-            f"SELECT {_NIGHT_COLUMNS} FROM nights AS n JOIN clubs AS c ON c.id = n.club_id"
-            " WHERE n.repeat IS NOT NULL AND n.next_made = 0 AND n.starts_at <= :now"
-            " AND c.platform = :platform AND c.archived_at IS NULL"
-            " ORDER BY n.starts_at LIMIT :limit",
-            {"now": now, "platform": platform, "limit": limit})
-        return tuple(_night(row) for row in rows)
+    async def claim_series(self, platform: str, now: int, limit: int = 100, *,
+                           worker: str = "", lease: int = 300) -> tuple[Night, ...]:
+        """Begun series nights not continued yet, claimed for ``worker`` until ``now +
+        lease`` unless a live claim holds them. The write lock serializes claims."""
+        async with self._write() as conn:
+            ids = [r[0] for r in await conn.execute_fetchall(
+                _SERIES_CLAIM_SQL, {"now": now, "platform": platform, "limit": limit,
+                                    "worker": worker, "lease": lease})]
+            if not ids:
+                return ()
+            rows = await conn.execute_fetchall(
+                f"SELECT {_NIGHT_COLUMNS} FROM nights AS n WHERE n.id IN"
+                f" ({','.join('?' * len(ids))}) ORDER BY n.starts_at, n.id", tuple(ids))
+            return tuple(_night(row) for row in rows)
 
-    async def continue_series(self, night_id: int, successor: NightPlan) -> Night | None:
-        """Make a series' next night, once: None if it was made already."""
+    async def continue_series(self, night_id: int, successor: NightPlan, *,
+                              worker: str = "") -> Night | None:
+        """Make a series' next night, once, while ``worker`` holds its claim."""
         async with self._write() as conn:
             rows = list(await conn.execute_fetchall(
                 "UPDATE nights SET next_made = 1 WHERE id = :id AND next_made = 0"
-                " AND repeat IS NOT NULL RETURNING club_id", {"id": night_id}))
+                " AND repeat IS NOT NULL AND coalesce(series_claimed_by, '') = :worker"
+                " RETURNING club_id", {"id": night_id, "worker": worker}))
             if not rows:
                 return None
             new_id = await _insert_night(conn, rows[0][0], successor)
@@ -102,6 +119,18 @@ class RemindersMixin(Db):
                            tuple(sorted(json.loads(remind))), Progress(novel, film),
                            SpoilerMode(mode), Medium(medium)))
         return tuple(out)
+
+    async def renew_claims(self, ids: Sequence[int], *, worker: str,
+                           until: int) -> frozenset[int]:
+        """Extend ``worker``'s claims still in sending to ``until``; the ids it still holds."""
+        if not ids:
+            return frozenset()
+        async with self._write() as conn:
+            rows = await conn.execute_fetchall(
+                "UPDATE reminders SET lease_until = ? WHERE state = 'sending'"
+                " AND claimed_by = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id",
+                (until, worker, json.dumps(list(ids))))
+            return frozenset(int(r[0]) for r in rows)
 
     async def finish_reminders(self, sent: Sequence[int], skipped: Sequence[int]) -> None:
         """Mark a tick's reminders, all in one transaction."""
