@@ -83,7 +83,8 @@ def _parse_target(text: str, timeline: Timeline) -> Target:
     try:
         if head in book_words and rest:
             return Target(novel=timeline.parse_book(" ".join(rest)))
-        if head == "film" and len(rest) == 1 and timeline.film is not None:
+        if head == "film" and len(rest) == 1 and timeline.film is not None \
+                and (rest[0][:1].isdigit() or timeline.stretch_named(rest) is None):
             return Target(film=timeline.parse_film(rest[0]))
     except ProgressError as err:
         raise BadInput(str(err)) from None
