@@ -83,9 +83,12 @@ def _parse_target(text: str, timeline: Timeline) -> Target:
     try:
         if head in book_words and rest:
             return Target(novel=timeline.parse_book(" ".join(rest)))
-        if head == "film" and len(rest) == 1 and timeline.film is not None \
-                and (rest[0][:1].isdigit() or timeline.stretch_named(rest) is None):
-            return Target(film=timeline.parse_film(rest[0]))
+        if head == "film" and len(rest) == 1 and timeline.film is not None:
+            try:
+                return Target(film=timeline.parse_film(rest[0]))
+            except ProgressError:
+                if timeline.stretch_named(rest) is None:  # `film clevedon`: a stretch's name
+                    raise
     except ProgressError as err:
         raise BadInput(str(err)) from None
     if head == "part" and len(rest) == 1 and timeline.book.parts:
