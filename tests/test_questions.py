@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CONSOLE, W, say
+from conftest import CONSOLE, R, W, say
 
 from bot.adapters.console import Console
 from bot.core.call import Invocation, Upload
@@ -154,6 +154,22 @@ async def test_list_export_and_remove_are_cut_to_the_host(club: Core, tmp_path: 
     assert removed.kind is Kind.OK and await pool(club) == (LATER,)
     missing = await say(club, "/questions remove 1")
     assert missing.kind is Kind.ERROR and "no question #1" in "\n".join(missing.texts())
+
+
+async def test_remove_takes_only_a_question_of_the_clubs_work(works_core: Core) -> None:
+    """A club that moved on removes by the numbers its list shows there: never a question
+    it wrote for the last work, which its list there does not show."""
+    await say(works_core, "/club create both work:remains-of-the-day")
+    ours = "What does the drive west show us about the man at the wheel?"
+    await up(works_core, upload(f"text,depth,section\n{ours},deep,2\n".encode()))
+    await say(works_core, "/questions confirm")
+    await say(works_core, "/club work never-let-me-go")
+    assert "none of its own" in "\n".join((await say(works_core, "/questions list")).texts())
+    refused = await say(works_core, "/questions remove 1")
+    assert refused.kind is Kind.ERROR and "no question #1" in "\n".join(refused.texts())
+    ctx = await works_core.store.context(CONSOLE, "general", "you")
+    assert ctx.club is not None
+    assert [q.text for q in await works_core.store.host_questions(ctx.club.id, R)] == [ours]
 
 
 HOSTILE = {
