@@ -87,7 +87,7 @@ def _parse_target(text: str, timeline: Timeline) -> Target:
             try:
                 return Target(film=timeline.parse_film(rest[0]))
             except ProgressError:
-                if timeline.stretch_named(rest) is None:  # `film clevedon`: a stretch's name
+                if timeline.stretch_named(rest) is None:  # `film NAME`: a one-word stretch
                     raise
     except ProgressError as err:
         raise BadInput(str(err)) from None
