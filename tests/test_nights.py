@@ -124,7 +124,9 @@ async def test_schedule_reads_plain_words_in_the_clubs_zone(night_core: Core) ->
 @pytest.mark.parametrize(("target", "novel", "film"), [
     ("novel 9", 9, None), ("chapter 12", 12, None), ("part 1", 9, None), ("part three", 23, None),
     ("film 45", None, 45), ("film 1:10", None, 70), ("the cottages", None, 59),
-    ("hailsham", None, 29), ("1994", None, 103)])
+    ("hailsham", None, 29), ("1994", None, 103),
+    # `film` and the stretch's one word: a name, not a minute
+    ("film 1994", None, 103), ("film hailsham", None, 29)])
 async def test_targets(night_core: Core, target: str, novel: int | None,
                        film: int | None) -> None:
     await club(night_core)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CONSOLE, W, say
+from conftest import CONSOLE, R, W, say
 
 from bot.adapters.console import Console
 from bot.core.call import Invocation, Upload
@@ -79,6 +79,27 @@ async def test_a_dry_run_reports_every_row_and_adds_nothing(club: Core) -> None:
     assert not any(EARLY in d for d in drawn)
 
 
+async def test_a_rejected_row_is_told_in_the_hosts_own_words(works_core: Core) -> None:
+    """In a work whose book has sections, a row's point is a section, and a column the host
+    added is named as theirs: never the pack's `chapter` or its `reveal` key."""
+    await say(works_core, "/club create both work:remains-of-the-day")
+    rows = ("text,depth,section,minute,note\n"
+            "A question of the right length about the drive west?,deep,99,,\n"
+            "Another question of the right length about the drive?,deep,2.5,,\n"
+            "A third question of the right length about the house?,deep,2,,mine\n"
+            "A fourth question of the right length about the letter?,deep,2,,,over\n")
+    text = "\n".join((await up(works_core, upload(rows.encode()))).texts())
+    for row, why in ((2, "section 99 is out of range (1-8)"),
+                     (3, "must be a whole section number"),
+                     (4, "has a column I don't know, `note`"),
+                     (5, "has more cells than the first row names")):
+        assert f"row {row}: {why}" in text, (row, text)
+    bad = "- {text: A question whose point is written by hand here?, depth: deep, reveal: 5}\n"
+    text = "\n".join((await up(works_core, upload(bad.encode(), "q.yaml"))).texts())
+    assert "row 1: has a reveal I can't read (give a section or minute)" in text, text
+    assert "chapter" not in text and "mapping" not in text
+
+
 async def test_confirm_adds_and_prompt_draws_them_gated_and_once(club: Core) -> None:
     await up(club, upload(GOOD.encode()))
     done = await say(club, "/questions confirm")
@@ -133,6 +154,22 @@ async def test_list_export_and_remove_are_cut_to_the_host(club: Core, tmp_path: 
     assert removed.kind is Kind.OK and await pool(club) == (LATER,)
     missing = await say(club, "/questions remove 1")
     assert missing.kind is Kind.ERROR and "no question #1" in "\n".join(missing.texts())
+
+
+async def test_remove_takes_only_a_question_of_the_clubs_work(works_core: Core) -> None:
+    """A club that moved on removes by the numbers its list shows there: never a question
+    it wrote for the last work, which its list there does not show."""
+    await say(works_core, "/club create both work:remains-of-the-day")
+    ours = "What does the drive west show us about the man at the wheel?"
+    await up(works_core, upload(f"text,depth,section\n{ours},deep,2\n".encode()))
+    await say(works_core, "/questions confirm")
+    await say(works_core, "/club work never-let-me-go")
+    assert "none of its own" in "\n".join((await say(works_core, "/questions list")).texts())
+    refused = await say(works_core, "/questions remove 1")
+    assert refused.kind is Kind.ERROR and "no question #1" in "\n".join(refused.texts())
+    ctx = await works_core.store.context(CONSOLE, "general", "you")
+    assert ctx.club is not None
+    assert [q.text for q in await works_core.store.host_questions(ctx.club.id, R)] == [ours]
 
 
 HOSTILE = {

@@ -91,6 +91,15 @@ async def test_an_unknown_work_is_refused_politely_and_makes_no_club(works_core:
     assert "no club in this channel" in await refused(works_core, "/club info")
 
 
+@pytest.mark.parametrize("line", ["/club create both work:", "/club create work: both",
+                                  "/character stevens work:"])
+async def test_an_empty_work_is_refused_and_makes_no_club(works_core: Core, line: str) -> None:
+    """`work:` with nothing after it names no work: it is not taken as the default."""
+    said = await refused(works_core, line)
+    assert said.startswith("`work:` needs a work's id after it"), said
+    assert await works_core.store.club(CONSOLE, "general") is None
+
+
 async def test_without_work_a_club_reads_the_default(works_core: Core) -> None:
     reply = await ok(works_core, "/club create both")
     assert reply.work == NLMG

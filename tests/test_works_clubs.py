@@ -55,6 +55,20 @@ async def test_only_a_host_moves_the_club_and_bad_input_changes_nothing(
                                                       channel="empty")
 
 
+async def test_a_work_named_as_works_shows_it_moves_the_club(works_core: Core) -> None:
+    """`/works` shows each work as `work:ID`; a host who copies that into `/club work` or a
+    member into `/club vote` means that work."""
+    await ok(works_core, "/club create both")
+    assert "`work:remains-of-the-day`" in render_text(await ok(works_core, "/works"))
+    await ok(works_core, "/club vote open")
+    voted = await ok(works_core, "/club vote work:remains-of-the-day")
+    assert f"You voted for {REMAINS}" in render_text(voted)
+    await ok(works_core, "/club vote close")
+    moved = await ok(works_core, "/club work work:remains-of-the-day")
+    assert f"The club now reads {REMAINS}" in render_text(moved)
+    assert (await the_club(works_core)).work == R
+
+
 async def test_a_club_that_moves_on_keeps_its_history_in_the_last_work(
         works_core: Core) -> None:
     await ok(works_core, "/club create both")

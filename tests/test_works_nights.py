@@ -65,6 +65,8 @@ async def refused(core: Core, text: str, **kw: object) -> str:
     ("film 1:00", None, 60, "The film through 1:00"),
     ("film 2:14", None, 134, "The whole film"),
     ("the conference", None, 54, "The film through 0:54"),
+    # `film` and a one-word stretch, as the hint invites: a name, not a minute
+    ("film clevedon", None, 124, "The film through 2:04"),
 ])
 async def test_a_night_covers_the_works_own_sections_and_minutes(
         core: Core, line: str, novel: int | None, film: int | None, covers: str) -> None:

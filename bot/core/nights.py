@@ -84,7 +84,11 @@ def _parse_target(text: str, timeline: Timeline) -> Target:
         if head in book_words and rest:
             return Target(novel=timeline.parse_book(" ".join(rest)))
         if head == "film" and len(rest) == 1 and timeline.film is not None:
-            return Target(film=timeline.parse_film(rest[0]))
+            try:
+                return Target(film=timeline.parse_film(rest[0]))
+            except ProgressError:
+                if timeline.stretch_named(rest) is None:  # `film NAME`: a one-word stretch
+                    raise
     except ProgressError as err:
         raise BadInput(str(err)) from None
     if head == "part" and len(rest) == 1 and timeline.book.parts:

@@ -191,8 +191,15 @@ def _why(issues: Iterable[Issue], unit: str) -> str:
             said.append(f"has no {unit} or minute")
         elif issue.message == "missing":
             said.append(f"has no {issue.field}")
-        elif issue.field.startswith("reveal."):  # "chapter 99 is out of range (1-23)"
-            said.append(issue.message)
+        elif issue.field.startswith("reveal.") and not issue.message.startswith(
+                ("unknown", "expected")):
+            # "chapter 99 is out of range (1-23)", in the work's own word for a section
+            said.append(issue.message.replace("chapter", unit))
+        elif issue.field.startswith("reveal"):  # a `reveal:` written by hand, not as a pack's
+            said.append(f"has a reveal I can't read (give a {unit} or minute)")
+        elif issue.message.startswith("unknown key"):  # the host's columns, not the pack's keys
+            said.append(f"has a column I don't know, `{issue.field[:40]}`" if issue.field
+                        else "has more cells than the first row names")
         else:
             said.append(f"{issue.field or 'the row'} {issue.message}")
     return "; ".join(dict.fromkeys(said))

@@ -280,6 +280,9 @@ def bind_words(command: Command, words: list[str], work_names: Collection[str] =
             raise BadInput("Name one work, with `work:ID`.", hint=f"Usage: `{command.usage()}`")
         if named:
             args[WORK_OPTION], words = take_work(words, named[0], work_names)
+            if not args[WORK_OPTION]:  # a bare `work:` would fall back to the default
+                raise BadInput("`work:` needs a work's id after it; `/works` lists them.",
+                               hint=f"Usage: `{command.usage()}`")
     keyed = {name: o for o in command.options if o.keyword for name in (o.name, *o.aliases)}
     if keyed:
         words = _keyword_values(command, words, keyed, args)

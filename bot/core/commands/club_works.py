@@ -44,7 +44,8 @@ async def works(call: Call) -> Draft:
 
 
 def _named(call: Call, text: str) -> Work:
-    found = call.deps.library.find(text)
+    # As `/works` shows a work (`work:ID`), so a copy of it is understood.
+    found = call.deps.library.find(text.strip().removeprefix("work:"))
     if found is None:
         raise NotFound(f"I don't have a work called {quote(text)}.",
                        hint="See what there is with `/works`.")

@@ -142,7 +142,10 @@ async def export(call: Call) -> Draft:
 
 async def remove(call: Call, number: int) -> Draft:
     club = require_club(call)
-    if not await call.store.remove_host_question(club.id, number):
+    # Only a question of the club's work, as `/questions list` numbers them there: the store
+    # removes by the club's number alone, whatever work it was written for.
+    ours = {q.number for q in await call.store.host_questions(club.id, call.work.id)}
+    if number not in ours or not await call.store.remove_host_question(club.id, number):
         raise UserError(f"The club has no question #{number}.",
                         hint="See their numbers with `/questions list`.")
     return Draft(title="Question removed",
