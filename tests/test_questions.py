@@ -48,11 +48,11 @@ async def up(core: Core, file: Upload, *, user: str = "you") -> Reply:
     return await core.run_text(inv, f"/questions upload {file.name}")
 
 
-async def pool(core: Core, *, staged: bool = False) -> tuple[str, ...]:
+async def pool(core: Core, *, staged: bool = False, by: str = "you") -> tuple[str, ...]:
     ctx = await core.store.context(CONSOLE, "general", "you")
     assert ctx.club is not None
-    return tuple(q.text for q in await core.store.host_questions(ctx.club.id, W,
-                                                                 staged=staged))
+    return tuple(q.text for q in await core.store.host_questions(
+        ctx.club.id, W, staged=by if staged else None))
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ async def populate(path: Path) -> None:
         await store.mark_prompt_used(club.id, W, "p1")
         await store.stage_host_questions(club.id, W, "hana", [
             HostQuestion(0, "A host's own question?", Depth.DEEP, 3, None)])
-        await store.confirm_host_questions(club.id, W)
+        await store.confirm_host_questions(club.id, W, "hana")
         night = await store.add_night(club.id, plan(10, Repeat.WEEKLY))
         second = await store.add_night(club.id, plan(11))
         await store.start_night(second.id, "hana")

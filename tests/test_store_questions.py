@@ -52,17 +52,18 @@ async def test_staged_then_confirmed_numbered_and_removed(open_here: Opener) -> 
                                         host="hana", work=W)
         assert await store.stage_host_questions(club.id, W, "hana", [q("a first one")]) == 1
         await store.stage_host_questions(club.id, W, "hana", [q("one"), q("two", None, 30)])
-        staged = await store.host_questions(club.id, W, staged=True)
+        staged = await store.host_questions(club.id, W, staged="hana")
         assert [x.text for x in staged] == ["one", "two"]  # the first upload was replaced
         assert await store.host_questions(club.id, W) == ()
-        assert await store.confirm_host_questions(club.id, R) == 0  # another work's: none
-        assert await store.confirm_host_questions(club.id, W) == 2
-        assert await store.confirm_host_questions(club.id, W) == 0
+        assert await store.confirm_host_questions(club.id, R, "hana") == 0  # another work's
+        assert await store.confirm_host_questions(club.id, W, "sam") == 0  # not sam's upload
+        assert await store.confirm_host_questions(club.id, W, "hana") == 2
+        assert await store.confirm_host_questions(club.id, W, "hana") == 0
         kept = await store.host_questions(club.id, W)
         assert [(x.number, x.text, x.novel, x.film) for x in kept] == [
             (1, "one", 1, None), (2, "two", None, 30)]
         await store.stage_host_questions(club.id, W, "hana", [q("three")])
-        await store.confirm_host_questions(club.id, W)
+        await store.confirm_host_questions(club.id, W, "hana")
         assert [x.number for x in await store.host_questions(club.id, W)] == [1, 2, 3]
         assert await store.remove_host_question(club.id, 2)
         assert not await store.remove_host_question(club.id, 2)
@@ -70,7 +71,27 @@ async def test_staged_then_confirmed_numbered_and_removed(open_here: Opener) -> 
         assert [x.id for x in await store.host_questions(club.id, W)] == ["host-1", "host-3"]
         await store.remove_host_question(club.id, 3)
         await store.stage_host_questions(club.id, W, "hana", [q("four")])
-        await store.confirm_host_questions(club.id, W)
+        await store.confirm_host_questions(club.id, W, "hana")
         assert [x.id for x in await store.host_questions(club.id, W)] == ["host-1", "host-4"]
         assert await store.host_questions(other.id, W) == ()
         assert await store.host_questions(club.id, R) == ()
+
+
+async def test_each_hosts_dry_run_is_their_own(open_here: Opener) -> None:
+    """Two hosts staging files at once: each confirm adds that host's rows, never the other's,
+    and a new upload replaces only its own host's dry run."""
+    async with await open_here() as store:
+        club = await store.create_club(SLACK, "chan", medium=Medium.BOTH, tz="UTC",
+                                       host="hana", work=W)
+        await store.stage_host_questions(club.id, W, "hana", [q("a1"), q("a2"), q("a3")])
+        await store.stage_host_questions(club.id, W, "bo", [q("b1")])
+        await store.stage_host_questions(club.id, W, "bo", [q("b1"), q("b2")])  # replaces bo's
+        assert [x.text for x in await store.host_questions(club.id, W, staged="hana")] == [
+            "a1", "a2", "a3"]
+        assert [x.text for x in await store.host_questions(club.id, W, staged="bo")] == [
+            "b1", "b2"]
+        assert await store.confirm_host_questions(club.id, W, "hana") == 3
+        assert [x.text for x in await store.host_questions(club.id, W)] == ["a1", "a2", "a3"]
+        assert await store.confirm_host_questions(club.id, W, "bo") == 2
+        numbers = [x.number for x in await store.host_questions(club.id, W)]
+        assert len(set(numbers)) == 5 and numbers == sorted(numbers)

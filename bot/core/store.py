@@ -220,18 +220,19 @@ class Store(Protocol):
 
     async def stage_host_questions(self, club_id: int, work: str, user: str,
                                    questions: Sequence[HostQuestion]) -> int:
-        """Keep an upload as a dry run awaiting the host's confirm, numbered after the club's
-        questions; it replaces any staged before. Returns how many were staged."""
+        """Keep ``user``'s upload as a dry run awaiting their confirm, numbered after the
+        club's questions; it replaces what that host staged before (another host's dry run
+        is theirs). Returns how many were staged."""
         ...
 
-    async def confirm_host_questions(self, club_id: int, work: str) -> int:
-        """Add the staged upload to the club's pool; how many (0: nothing was staged)."""
+    async def confirm_host_questions(self, club_id: int, work: str, user: str) -> int:
+        """Add ``user``'s staged upload to the club's pool; how many (0: they staged none)."""
         ...
 
-    async def host_questions(self, club_id: int, work: str, *, staged: bool = False
+    async def host_questions(self, club_id: int, work: str, *, staged: str | None = None
                              ) -> tuple[HostQuestion, ...]:
-        """The club's confirmed questions in ``work`` (``staged``: the upload awaiting a
-        confirm), by number."""
+        """The club's confirmed questions in ``work`` (``staged``: instead, the upload that
+        host has awaiting a confirm), by number."""
         ...
 
     async def remove_host_question(self, club_id: int, number: int) -> bool:

@@ -69,7 +69,7 @@ async def upload(call: Call, file: str) -> Draft:
 
 async def confirm(call: Call) -> Draft:
     club = require_club(call)
-    added = await call.store.confirm_host_questions(club.id, call.work.id)
+    added = await call.store.confirm_host_questions(club.id, call.work.id, call.inv.user)
     if not added:
         raise UserError("There is no question file waiting to be added.",
                         hint="Upload one with `/questions upload`.")
@@ -82,7 +82,7 @@ async def confirm(call: Call) -> Draft:
 
 async def cancel(call: Call) -> Draft:
     club = require_club(call)
-    waiting = await call.store.host_questions(club.id, call.work.id, staged=True)
+    waiting = await call.store.host_questions(club.id, call.work.id, staged=call.inv.user)
     await call.store.stage_host_questions(club.id, call.work.id, call.inv.user, ())
     said = (f"The question file waiting ({len(waiting)} questions) was dropped; nothing was "
             "added." if waiting else "No question file was waiting.")

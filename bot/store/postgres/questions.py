@@ -19,7 +19,7 @@ class QuestionsMixin(Db):
         async with self._write() as conn:
             await conn.execute("SELECT 1 FROM clubs WHERE id = $1 FOR UPDATE", club_id)
             await conn.execute("DELETE FROM host_questions WHERE club_id = $1"
-                               " AND state = 'staged'", club_id)
+                               " AND state = 'staged' AND added_by = $2", club_id, user)
             first = int(await conn.fetchval(
                 "SELECT coalesce(max(number), 0) FROM host_questions WHERE club_id = $1",
                 club_id)) + 1
@@ -32,19 +32,21 @@ class QuestionsMixin(Db):
                  for i, q in enumerate(questions)])
         return len(questions)
 
-    async def confirm_host_questions(self, club_id: int, work: str) -> int:
+    async def confirm_host_questions(self, club_id: int, work: str, user: str) -> int:
         async with self._write() as conn:
             rows = await conn.fetch(
                 "UPDATE host_questions SET state = 'added' WHERE club_id = $1"
-                " AND work = $2 AND state = 'staged' RETURNING 1", club_id, work)
+                " AND work = $2 AND state = 'staged' AND added_by = $3 RETURNING 1",
+                club_id, work, user)
         return len(rows)
 
-    async def host_questions(self, club_id: int, work: str, *, staged: bool = False
+    async def host_questions(self, club_id: int, work: str, *, staged: str | None = None
                              ) -> tuple[HostQuestion, ...]:
         rows = await self._read(
             "SELECT number, text, depth, novel, film FROM host_questions WHERE club_id = $1"
-            " AND work = $2 AND state = $3 ORDER BY number",
-            club_id, work, "staged" if staged else "added")
+            " AND work = $2 AND state = $3 AND ($4::text IS NULL OR added_by = $4)"
+            " ORDER BY number",
+            club_id, work, "added" if staged is None else "staged", staged)
         return tuple(HostQuestion(n, text, Depth(depth), novel, film)
                      for n, text, depth, novel, film in rows)
 

@@ -19,7 +19,8 @@ class QuestionsMixin(Db):
                                    questions: Sequence[HostQuestion]) -> int:
         async with self._write() as conn:
             await conn.execute("DELETE FROM host_questions WHERE club_id = :club"
-                               " AND state = 'staged'", {"club": club_id})
+                               " AND state = 'staged' AND added_by = :user",
+                               {"club": club_id, "user": user})
             rows = list(await conn.execute_fetchall(
                 "SELECT coalesce(max(number), 0) FROM host_questions WHERE club_id = :club",
                 {"club": club_id}))
@@ -32,20 +33,21 @@ class QuestionsMixin(Db):
                  for i, q in enumerate(questions)])
         return len(questions)
 
-    async def confirm_host_questions(self, club_id: int, work: str) -> int:
+    async def confirm_host_questions(self, club_id: int, work: str, user: str) -> int:
         async with self._write() as conn:
             rows = list(await conn.execute_fetchall(
                 "UPDATE host_questions SET state = 'added' WHERE club_id = :club"
-                " AND work = :work AND state = 'staged' RETURNING 1",
-                {"club": club_id, "work": work}))
+                " AND work = :work AND state = 'staged' AND added_by = :user RETURNING 1",
+                {"club": club_id, "work": work, "user": user}))
         return len(rows)
 
-    async def host_questions(self, club_id: int, work: str, *, staged: bool = False
+    async def host_questions(self, club_id: int, work: str, *, staged: str | None = None
                              ) -> tuple[HostQuestion, ...]:
         rows = await self._read(
             f"SELECT {_COLUMNS} FROM host_questions WHERE club_id = :club AND work = :work"
-            " AND state = :state ORDER BY number",
-            {"club": club_id, "work": work, "state": "staged" if staged else "added"})
+            " AND state = :state AND (:user IS NULL OR added_by = :user) ORDER BY number",
+            {"club": club_id, "work": work, "state": "added" if staged is None else "staged",
+             "user": staged})
         return tuple(HostQuestion(n, text, Depth(depth), novel, film)
                      for n, text, depth, novel, film in rows)
 
