@@ -192,3 +192,8 @@ async def test_every_declared_example_answers_in_a_remains_club(core: Core,
             user = "kim" if line in ("/club join", "/club leave") else "you"
             reply = await say(core, line, user=user)
             assert reply.kind is Kind.OK, (line, render_text(reply))
+
+
+def test_an_empty_target_is_refused_in_the_works_own_words(library: Library) -> None:
+    with pytest.raises(BadInput, match="at least one section or minute"):
+        parse_target("book 0", library.get(R).timeline)  # type: ignore[union-attr]

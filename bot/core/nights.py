@@ -68,7 +68,8 @@ def _hint(timeline: Timeline) -> str:
 def parse_target(text: str, timeline: Timeline) -> Target:
     target = _parse_target(text, timeline)
     if target.progress.novel == 0 and target.progress.film == 0:
-        raise BadInput("A night needs to cover at least one chapter or minute.",
+        minute = " or minute" if timeline.film is not None else ""
+        raise BadInput(f"A night needs to cover at least one {timeline.book.unit}{minute}.",
                        hint=_hint(timeline))
     return target
 
