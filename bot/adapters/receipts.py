@@ -10,7 +10,12 @@ a few minutes; Slack has no such key).
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
+
 from bot.adapters.state import AdapterState
+
+log = logging.getLogger(__name__)
 
 # Reminders are tried again only until their night begins: a week covers the earliest.
 KEPT = 7 * 24 * 3600
@@ -28,6 +33,18 @@ class Receipts:
             return None
         channel, _, message = value.partition(" ")
         return channel, message
+
+    async def posted_before(self, key: str,
+                            still_there: Callable[[str, str], Awaitable[bool]]) -> bool:
+        """A retry after a crash: is the message ``key`` posted still there? The platform's
+        ``still_there(channel, message id)`` says (False: deleted, post it again; an error
+        other than "not found" fails the delivery, to be tried again later)."""
+        earlier = await self.posted(key)
+        if earlier is None or not await still_there(*earlier):
+            return False
+        log.info("reminder %s was posted before (message %s); not posting it again", key,
+                 earlier[1])
+        return True
 
     async def record(self, key: str, channel: str, message: str) -> None:
         await self.state.put_state(self.prefix + key, f"{channel} {message}", ttl=KEPT)

@@ -203,7 +203,7 @@ class DiscordNights:
     # -- the scheduler's courier --------------------------------------------------------------
 
     async def deliver(self, notice: Notice) -> None:
-        if await self._posted_before(notice.key):
+        if await self.receipts.posted_before(notice.key, self._still_there):
             return
         embed, view = await self.render(notice.reply)
         if notice.to is None:
@@ -214,18 +214,11 @@ class DiscordNights:
         message = await self.post(channel, embed, view, key=notice.key)
         await self.receipts.record(notice.key, str(channel), message)
 
-    async def _posted_before(self, key: str) -> bool:
-        """A retry after a crash: is the message this key posted still there? (Another
-        error than "not found" fails the delivery, to be tried again later.)"""
-        earlier = await self.receipts.posted(key)
-        if earlier is None:
-            return False
+    async def _still_there(self, channel: str, message: str) -> bool:
         try:
-            await self.client.http.get_message(int(earlier[0]), int(earlier[1]))
+            await self.client.http.get_message(int(channel), int(message))
         except discord.NotFound:
-            return False  # gone (deleted): posted again
-        log.info("reminder %s was posted before (message %s); not posting it again", key,
-                 earlier[1])
+            return False
         return True
 
     async def apply(self, scope: Scope, effects: Sequence[Effect]) -> None:

@@ -115,25 +115,18 @@ class SlackNights:
         where = notice.to or notice.channel
         for n, message in enumerate(render(notice.reply, ())):
             key = f"{notice.key}:{n}"
-            if await self._posted_before(key):
+            if await self.receipts.posted_before(key, self._still_there):
                 continue
             channel, ts = await self._posted(where, message)
             await self.receipts.record(key, channel, ts)
 
-    async def _posted_before(self, key: str) -> bool:
-        """A retry after a crash: is the message this key posted still there? (Another
-        error than "not found" fails the delivery, to be tried again later.)"""
-        earlier = await self.receipts.posted(key)
-        if earlier is None:
-            return False
+    async def _still_there(self, channel: str, ts: str) -> bool:
         try:
-            await self.client.chat_getPermalink(channel=earlier[0], message_ts=earlier[1])
+            await self.client.chat_getPermalink(channel=channel, message_ts=ts)
         except SlackApiError as err:
             if err.response.get("error") in ("message_not_found", "channel_not_found"):
-                return False  # gone (deleted): posted again
+                return False
             raise
-        log.info("reminder %s was posted before (ts %s); not posting it again", key,
-                 earlier[1])
         return True
 
     async def apply(self, scope: Scope, effects: Sequence[Effect]) -> None:
