@@ -47,9 +47,7 @@ class World(SlackWorld):
 
     async def run(self, line: str, **kw: Any) -> dict[str, Any]:
         """`/club spoilers tag` as a member would type it in Slack; the ack's JSON."""
-        group, _, text = line.removeprefix("/").partition(" ")
-        ack, _n = await self.fake.command(self.url, slack_command(group), text, **kw)
-        return ack
+        return await self.typed(line, **kw)
 
     async def admin(self, line: str, channel: str = "CGENERAL") -> dict[str, Any]:
         return await self.run(line, user=ADMIN, channel=channel)

@@ -18,7 +18,6 @@ from fakes.clock import Clock
 from fakes.fake_slack import ADMIN, TEAM
 from helpers.slack_world import SlackWorld, started
 
-from bot.adapters.slack.app import slack_command
 from bot.core.clubs import Scope
 from bot.core.content import CardKind, Content
 from bot.core.timeline import Progress
@@ -32,10 +31,7 @@ SCOPE = Scope("slack", TEAM)
 @dataclass
 class World(SlackWorld):
     async def run(self, line: str, channel: str, user: str = ADMIN) -> dict[str, Any]:
-        group, _, text = line.removeprefix("/").partition(" ")
-        ack, _n = await self.fake.command(self.url, slack_command(group), text, user=user,
-                                          channel=channel)
-        return ack
+        return await self.typed(line, user=user, channel=channel)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -22,7 +22,6 @@ from fakes.fake_slack import ADMIN
 from helpers.slack_world import SlackWorld, started
 from PIL import Image
 
-from bot.adapters.slack.app import slack_command
 from bot.core.library import Library
 from bot.core.pictures import UNREACHED
 
@@ -38,10 +37,7 @@ SECRET_TITLE = "Miss Kenton's letter"
 class World(SlackWorld):
     async def run(self, line: str, *, user: str = ADMIN, channel: str = CHANNEL
                   ) -> dict[str, Any]:
-        group, _, text = line.removeprefix("/").partition(" ")
-        ack, _n = await self.fake.command(self.url, slack_command(group), text, user=user,
-                                          channel=channel)
-        return ack
+        return await self.typed(line, user=user, channel=channel)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -18,7 +18,6 @@ from conftest import MONDAY_NOON, W
 from fakes.fake_slack import ADMIN
 from helpers.slack_world import SlackWorld, started
 
-from bot.adapters.slack.app import slack_command
 from bot.core.clubs import Scope
 from bot.core.library import Library
 from bot.core.question_file import MAX_BYTES
@@ -33,10 +32,7 @@ FILE = f"text,depth,chapter\n{OURS},warm-up,1\nToo short?,deep,2\n"
 
 class World(SlackWorld):
     async def run(self, line: str, *, user: str = ADMIN) -> dict[str, Any]:
-        group, _, text = line.removeprefix("/").partition(" ")
-        ack, _n = await self.fake.command(self.url, slack_command(group), text, user=user,
-                                          channel=CHANNEL)
-        return ack
+        return await self.typed(line, user=user, channel=CHANNEL)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

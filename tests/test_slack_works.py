@@ -19,7 +19,6 @@ from conftest import MONDAY_NOON, R, W
 from fakes.fake_slack import ADMIN, TEAM
 from helpers.slack_world import SlackWorld, started
 
-from bot.adapters.slack.app import slack_command
 from bot.adapters.slack.render import REVEAL, escape
 from bot.core.clubs import Scope
 from bot.core.content import CardKind
@@ -41,10 +40,7 @@ class World(SlackWorld):
     async def run(self, line: str, *, user: str = ADMIN, channel: str = TAGGED
                   ) -> dict[str, Any]:
         """A line as a member types it in Slack; the ack's JSON."""
-        group, _, text = line.removeprefix("/").partition(" ")
-        ack, _n = await self.fake.command(self.url, slack_command(group), text, user=user,
-                                          channel=channel)
-        return ack
+        return await self.typed(line, user=user, channel=channel)
 
     def shut(self, name: str, at: Progress) -> list[str]:
         remains = self.library.get(R)

@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from fakes.fake_slack import SECRET, FakeSlack, serving
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.app import SlackBot
+from bot.adapters.slack.app import SlackBot, slack_command
 from bot.app import adapter_state, open_core
 from bot.core.content import Content
 from bot.core.library import Library
@@ -26,6 +27,13 @@ class SlackWorld:
     bot: SlackBot
     core: Core
     url: str
+
+    async def typed(self, line: str, **where: Any) -> dict[str, Any]:
+        """A line as a member types it in Slack (`/club info`), signed and sent; the ack's
+        JSON. ``where``: the fake's user and channel."""
+        group, _, text = line.removeprefix("/").partition(" ")
+        ack, _n = await self.fake.command(self.url, slack_command(group), text, **where)
+        return ack
 
 
 def slack_bot(core: Core, fake: FakeSlack) -> SlackBot:
