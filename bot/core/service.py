@@ -197,7 +197,7 @@ class Core:
         observer = self.observer
         if observer is None:
             return (await self._guarded(inv, command, raw))[0]
-        path = command.path  # a property that formats: read once
+        path = command.path
         if not observer.admit(inv, path):
             return self.error_reply(UserError(RESTARTING), path)
         start = _clock()
