@@ -16,6 +16,7 @@ from bot.core.clubs import Club, Context, MemberPoint, Poll, Scope, SpoilerMode
 from bot.core.host_questions import HostQuestion
 from bot.core.nights import Answer, Due, Night, NightPlan, NightPrompt, NightStatus, Rsvp
 from bot.core.timeline import Medium, Progress
+from bot.core.wrapups import Wrapup, WrapupAnswer
 
 
 class Store(Protocol):
@@ -238,6 +239,31 @@ class Store(Protocol):
     async def remove_host_question(self, club_id: int, number: int) -> bool:
         """Take a confirmed question out of the pool; False if the club has none with that
         number. Its number is never given to another question (prompts had are kept by id)."""
+        ...
+
+    # -- a club's wrap-up of a work and its history (`/club wrapup`, `/club history`) ---------
+
+    async def open_wrapup(self, club_id: int, work: str, host: str, *,
+                          reached_end: bool) -> Wrapup:
+        """Raises WrapupOpen if the club has a wrap-up open already (checked in the write)."""
+        ...
+
+    async def open_wrapup_of(self, club_id: int) -> Wrapup | None: ...
+
+    async def answer_wrapup(self, wrapup_id: int, answer: WrapupAnswer) -> Wrapup:
+        """One answer per member, replaced by a later one while the wrap-up is open (a closed
+        one is left as it was); the wrap-up as it now stands."""
+        ...
+
+    async def close_wrapup(self, wrapup_id: int) -> Wrapup: ...
+
+    async def club_wrapups(self, club_id: int) -> tuple[Wrapup, ...]:
+        """Every wrap-up the club has had, open or closed, oldest first."""
+        ...
+
+    async def club_works_read(self, club_id: int) -> tuple[tuple[str, str], ...]:
+        """(work, when the club took it up, ISO 8601) for each work it has read, oldest
+        first."""
         ...
 
     async def close(self) -> None: ...
