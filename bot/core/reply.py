@@ -57,6 +57,9 @@ class Action:
     path: str
     args: tuple[tuple[str, str], ...] = ()
     private: bool = False
+    # A click opens the command's form (``Command.form``) first, and runs the command with
+    # the answers (platforms with forms); typed, it is the command as it stands.
+    form: bool = False
 
     @property
     def command(self) -> str:
