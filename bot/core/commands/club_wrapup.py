@@ -82,7 +82,9 @@ def _card(call: Call, wrapup: Wrapup, club: Club, opener: str) -> Draft:
 
 
 async def _open(call: Call, club: Club, *, auto: bool = False) -> Draft:
-    reached = at_end(club, club.progress, call.work)
+    # Opened on reaching the end, the club's progress has just moved there: ``club`` was read
+    # before the move.
+    reached = auto or at_end(club, club.progress, call.work)
     try:
         wrapup = await call.store.open_wrapup(club.id, call.work.id, call.inv.user,
                                               reached_end=reached)
