@@ -89,6 +89,14 @@ async def test_the_button_opens_a_modal_and_the_answer_is_ephemeral(world: World
     assert "Finished, 5 of 5" in json.dumps(posted) and ", named" in json.dumps(posted)
     wrapup = await world.wrapup()
     assert wrapup is not None and wrapup.answer_of(SAM) is not None
+    # The same submission delivered again (a Slack retry) is carried out once.
+    posted_before = len(world.fake.called("chat.postEphemeral"))
+    status, _ = await world.fake.submit_view(world.url, world.fake.views[-1],
+                                             {"finished": "didnt", "rating": "1"}, user=SAM)
+    await world.bot.delivery.settle()
+    assert status == 200 and len(world.fake.called("chat.postEphemeral")) == posted_before
+    again = await world.wrapup()
+    assert again is not None and again.answer_of(SAM) == wrapup.answer_of(SAM)
 
 
 async def test_bad_answers_strangers_and_members_closing_change_nothing(world: World) -> None:

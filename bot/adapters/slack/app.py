@@ -224,6 +224,10 @@ class SlackBot:
             """A form's submission: the command with what was filled in, answered to the
             member alone in the channel where they clicked."""
             path, args, private, channel = submitted(view)
+            # A view is submitted once; a delivery Slack repeats is not carried out again.
+            if view.get("id") and not await self.state.claim_state(
+                    f"slack:view:{_team_of(body)}:{view['id']}", path[:200], ttl=CLAIMS_KEPT):
+                return
             inv = Invocation(scope_of(_team_of(body)), channel, str(body["user"]["id"]),
                              private=private)
             reply = await self.core.run(inv, path, args)
