@@ -1,7 +1,8 @@
 """The store's part of a club's wrap-ups (``open_wrapup`` ... ``club_works_read``), on both
 stores (``open_here``, conftest.py): one open per club, answers replaced while it is open and
 never after it closes, the history oldest first; and migration 11 on a SQLite database from
-the release before it keeps every club, member, night and vote."""
+the release before it (and PostgreSQL's 7 on one from before it) keeps every club, member
+and vote."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bot.core.clubs import Scope
 from bot.core.timeline import Medium
 from bot.core.wrapups import Finished, WrapupAnswer, WrapupOpen
 from bot.store.sqlite import MIGRATIONS, SqliteStore
+from tests.helpers.pg_server import PgServer, create_database
 
 W = "never-let-me-go"
 R = "remains-of-the-day"
@@ -80,3 +82,27 @@ async def test_a_database_from_the_release_before_keeps_everything(tmp_path: Pat
         assert [w for w, _ in await store.club_works_read(made.id)] == [W]
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS[-1][0] >= 11
+
+
+async def test_a_postgresql_database_from_the_release_before_keeps_everything(
+        pg_server: PgServer) -> None:
+    from bot.store.postgres import PostgresStore
+    from bot.store.postgres.migrate import MIGRATIONS as PG_MIGRATIONS
+
+    url = await create_database(pg_server, migrated=False)
+    before = [m for m in PG_MIGRATIONS if m[0] <= 5]  # the release: migrations 1-5
+    async with await PostgresStore.open(url, migrations=before) as old:
+        made = await old.create_club(SLACK, "chan", medium=Medium.BOTH, tz="UTC",
+                                     host="hana", work=W)
+        await old.join_club(made.id, "sam")
+        await old.set_club_progress(made.id, W, novel=23)
+        poll = await old.open_poll(made.id, "hana", [W, R])
+        await old.cast_vote(poll.id, "sam", R)
+    async with await PostgresStore.open(url) as store:
+        club = await store.club_by_id(made.id)
+        assert club is not None and club.member_count == 2 and club.progress.novel == 23
+        assert (await store.latest_poll_of(made.id)) is not None
+        assert await store.club_wrapups(made.id) == ()
+        assert await store.schema_version() == PG_MIGRATIONS[-1][0] >= 7
+        opened = await store.open_wrapup(made.id, W, "hana", reached_end=True)
+        assert opened.id >= 1

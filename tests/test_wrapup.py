@@ -158,3 +158,17 @@ def test_the_console_over_a_pipe_and_json_never_carries_a_held_line(tmp_path: Pa
     assert replies[4]["visibility"] == "private"
     assert "from 1 to 5, not 11" in json.dumps(replies[5])
     assert replies[6]["visibility"] == "public" and "Rating" in json.dumps(replies[6])
+
+
+async def test_a_club_on_both_reaches_the_end_with_the_book_and_the_film(core: Core) -> None:
+    console = Console(core)
+    await console.handle("#both /club create both")
+    assert "reached the end" not in await console.handle("#both /club progress book done")
+    assert await wrapups(core, "both") == ()
+    assert "reached the end" in await console.handle("#both /club progress film done")
+    (opened,) = await wrapups(core, "both")
+    assert opened.open and opened.reached_end
+    # The card's button, typed: the console has no forms, so it says the command in words.
+    card = await say(core, "/club wrapup results", user="you", channel="both")
+    assert [a.command for a in card.actions] == ["/club wrapup answer"]
+    assert card.actions[0].form and card.actions[0].private
