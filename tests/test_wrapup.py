@@ -111,6 +111,9 @@ async def test_lines_of_an_early_wrapup_follow_the_spoiler_mode(core: Core) -> N
     assert "the last chapter undid me" not in flat(closed)
     assert closed.withheld is not None and closed.withheld.count == 1
     assert "1 part held back" in render_text(closed)
+    # "Just me" gives the result privately: it does not run the close again.
+    assert [(a.label, a.command, a.private) for a in closed.actions] == [
+        ("Just me", "/club wrapup results", True)]
     (kept,) = await wrapups(core)
     assert not kept.reached_end
     # The club's history keeps the rating, never the line.

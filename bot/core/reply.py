@@ -45,6 +45,9 @@ class Part:
     sources: tuple[str, ...] = ()
 
 
+JUST_ME = "Just me"  # the label of the button that gives a channel reply privately
+
+
 @dataclass(frozen=True, slots=True)
 class Action:
     """A button: a fixed, spoiler-free label and the command a click runs, as data.

@@ -15,13 +15,15 @@ give it (1-5) and, if they like, one line; the host closes it and the club gets 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.call import Call
 from bot.core.clubs import Club, follows
 from bot.core.commands.common import mention, require_club
 from bot.core.errors import BadInput, NotAllowed, UserError
 from bot.core.library import Work
 from bot.core.registry import Ask, Command, Option, OptionKind, quote
-from bot.core.reply import Action, Draft, Part, Visibility
+from bot.core.reply import JUST_ME, Action, Draft, Part, Visibility
 from bot.core.timeline import Medium, Progress, Reveal
 from bot.core.wrapups import (
     FINISHED_WORDS,
@@ -183,7 +185,13 @@ async def _close(call: Call, club: Club) -> Draft:
     if wrapup is None:
         raise UserError("This club has no wrap-up open.",
                         hint="A host opens one with `/club wrapup`.")
-    return aggregate(call, await call.store.close_wrapup(wrapup.id), "Wrap-up closed")
+    closed = aggregate(call, await call.store.close_wrapup(wrapup.id), "Wrap-up closed")
+    if any(a.line for a in wrapup.answers) and not call.sees(end_of(_work(call, wrapup))):
+        # Lines held back here: a reader who has finished gets them privately. A close
+        # cannot be run again for them, so the button asks for the result instead.
+        return replace(closed, actions=(Action(JUST_ME, "club wrapup", (("action", "results"),),
+                                               private=True),))
+    return closed
 
 
 async def _results(call: Call, club: Club) -> Draft:
