@@ -117,7 +117,8 @@ async def test_lines_of_an_early_wrapup_follow_the_spoiler_mode(core: Core) -> N
     (kept,) = await wrapups(core)
     assert not kept.reached_end
     # The club's history keeps the rating, never the line.
-    assert "rated 5.0 of 5 by 1" in await console.handle("/club history")
+    assert "rated 5.0 of 5 by 1 (1 finished, wrapped up before the end)" in await console.handle(
+        "/club history")
     # Tagged in tag mode; shown in a private reply to a member who has finished.
     await console.handle("/club spoilers tag")
     tagged = await say(core, "/club wrapup results", user="sam")  # sam has set no progress

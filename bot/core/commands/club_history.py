@@ -47,7 +47,8 @@ def _rating(wrapup: Wrapup | None) -> str:
         return "wrapped up, nobody rated it"
     counts = wrapup.counts()
     said = ", ".join(f"{n} {f.said}" for f, n in counts.items() if n)
-    return f"rated {wrapup.mean:.1f} of 5 by {len(wrapup.answers)} ({said})"
+    early = "" if wrapup.reached_end else ", wrapped up before the end"
+    return f"rated {wrapup.mean:.1f} of 5 by {len(wrapup.answers)} ({said}{early})"
 
 
 async def _works(call: Call, club: Club, ended: list[Night]) -> list[Part]:
