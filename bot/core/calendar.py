@@ -17,7 +17,7 @@ from datetime import UTC
 
 from bot.core.call import Call
 from bot.core.clubs import Club, Scope
-from bot.core.nights import Night, NightStatus
+from bot.core.nights import Night, NightStatus, Target
 from bot.core.pictures import UNREACHED, Feed, FeedEvent, clip
 from bot.core.timeline import Reveal, format_minute
 from bot.core.work import Timeline
@@ -35,8 +35,13 @@ def channel_link(scope: Scope, channel: str) -> str | None:
     return None
 
 
-def _covers(call: Call, night: Night, timeline: Timeline, reached: bool) -> str:
-    target = night.target
+def target_reveal(target: Target) -> Reveal:
+    """A target as a reveal point: whoever has reached it may see its name."""
+    return Reveal(novel=target.novel) if target.novel is not None else Reveal(film=target.film)
+
+
+def covers(target: Target, timeline: Timeline, reached: bool) -> str:
+    """What a target covers, named only for a reader who has ``reached`` it."""
     if reached:
         return timeline.describe_target(target.novel, target.film)
     # The point itself is no story (a chart places it too); its name may be.
@@ -48,13 +53,11 @@ def _covers(call: Call, night: Night, timeline: Timeline, reached: bool) -> str:
 
 def feed_event(call: Call, club: Club, night: Night) -> FeedEvent:
     work = call.work
-    target = night.target
-    reveal = Reveal(novel=target.novel) if target.novel is not None else Reveal(film=target.film)
-    reached = call.sees(reveal)
+    reached = call.sees(target_reveal(night.target))
     name = clip(night.name) if reached else f"Night #{night.id}: {UNREACHED}"
     link = channel_link(club.scope, club.channel)
     where = f"In the club's channel: {link}" if link else f"In #{club.channel}"
-    said = [f"{work.title}: {_covers(call, night, work.timeline, reached)}.", where]
+    said = [f"{work.title}: {covers(night.target, work.timeline, reached)}.", where]
     if night.status is NightStatus.CANCELLED:
         said.insert(0, "Cancelled.")
     uid = f"night-{night.id}-club-{club.id}-{club.scope.platform}-{club.scope.workspace}"

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bot.core.call import Call
 from bot.core.clubs import Club, ClubExists, LastHost, SpoilerMode, follows
-from bot.core.commands import club_calendar, club_chart, club_works
+from bot.core.commands import club_calendar, club_chart, club_schedule, club_works
 from bot.core.commands.common import (
     FOLLOWS,
     TIMELINES,
@@ -335,6 +335,7 @@ COMMANDS = (
     *club_works.CLUB_COMMANDS,
     *club_chart.CLUB_COMMANDS,
     *club_calendar.CLUB_COMMANDS,
+    club_schedule.COMMAND,
     Command("club", "history", "The club's past nights", history,
             examples=("/club history",)),
     Command("club", "archive", "Hosts: archive the club: history kept, no new nights", archive,

@@ -26,6 +26,7 @@ from bot.store.postgres.polls import PollsMixin
 from bot.store.postgres.prompts import PromptsMixin
 from bot.store.postgres.questions import QuestionsMixin
 from bot.store.postgres.reminders import RemindersMixin
+from bot.store.postgres.schedule import ScheduleMixin
 from bot.store.postgres.state import StateMixin
 
 POOL_SIZE = 10  # connections per process at most; a worker's traffic is a few at a time
@@ -33,7 +34,7 @@ _CLOSE_TIMEOUT = 5.0
 
 
 class PostgresStore(PromptsMixin, PollsMixin, PicturesMixin, NightsMixin, RemindersMixin,
-                    StateMixin, DumpMixin, QuestionsMixin):
+                    StateMixin, DumpMixin, QuestionsMixin, ScheduleMixin):
     """``Store`` on a PostgreSQL database. Create with ``await PostgresStore.open(url)``."""
 
     @classmethod

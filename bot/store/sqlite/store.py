@@ -30,13 +30,14 @@ from bot.store.sqlite.polls import PollsMixin
 from bot.store.sqlite.prompts import PromptsMixin
 from bot.store.sqlite.questions import QuestionsMixin
 from bot.store.sqlite.reminders import RemindersMixin
+from bot.store.sqlite.schedule import ScheduleMixin
 from bot.store.sqlite.state import StateMixin
 
 _THREAD_EXIT_TIMEOUT = 1.0
 
 
 class SqliteStore(PromptsMixin, PollsMixin, PicturesMixin, NightsMixin, RemindersMixin,
-                  StateMixin, DumpMixin, QuestionsMixin):
+                  StateMixin, DumpMixin, QuestionsMixin, ScheduleMixin):
     """``Store`` on one SQLite file. Create with ``await SqliteStore.open(path)``; close it."""
 
     @classmethod
