@@ -1,4 +1,5 @@
-"""`/club calendar`: the club's coming nights as calendar events, worked out and gated here.
+"""`/club calendar`: the club's coming nights and reading-schedule targets as calendar events,
+worked out and gated here.
 
 The core builds the values (``pictures.Feed``, a ``FeedEvent`` a night) cut for whoever will
 read the file, as it cuts a chart: a night's title and the name of its target are given only
@@ -19,11 +20,14 @@ from bot.core.call import Call
 from bot.core.clubs import Club, Scope
 from bot.core.nights import Night, NightStatus, Target
 from bot.core.pictures import UNREACHED, Feed, FeedEvent, clip
+from bot.core.reading import Point
 from bot.core.timeline import Reveal, format_minute
+from bot.core.when import Wall
 from bot.core.work import Timeline
 
 EVENTS_MOST = 50  # nights in one file: a weekly series makes one row a week
 NIGHT_MINUTES = 120  # how long a night is shown as lasting (nights have no set end)
+DEADLINE_MINUTES = 30  # a schedule's target is a moment, shown as a short event
 
 
 def channel_link(scope: Scope, channel: str) -> str | None:
@@ -66,6 +70,21 @@ def feed_event(call: Call, club: Club, night: Night) -> FeedEvent:
                      night.status is NightStatus.CANCELLED, link)
 
 
+def deadline_event(call: Call, club: Club, point: Point) -> FeedEvent:
+    """A target of the reading schedule as an event on its day; its UID is the club's,
+    work's and target number's, so a moved or rewritten target replaces its event."""
+    work = call.work
+    said = covers(point.target, work.timeline, call.sees(target_reveal(point.target)))
+    link = channel_link(club.scope, club.channel)
+    where = f"The club's channel: {link}" if link else f"In #{club.channel}"
+    uid = (f"schedule-{point.number}-{work.id}-club-{club.id}-{club.scope.platform}-"
+           f"{club.scope.workspace}@book-club-bot")
+    return FeedEvent(uid, f"Book club · Target {point.number}: {clip(said)}",
+                     f"{work.title}: the club's reading schedule aims to have read {said} by "
+                     f"now.\n{where}", point.wall.local, point.wall.tz, DEADLINE_MINUTES,
+                     False, link)
+
+
 async def feed_for(call: Call, club: Club) -> Feed:
     """The coming nights (and ones cancelled since, so a calendar drops them) for this call's
     audience."""
@@ -75,6 +94,9 @@ async def feed_for(call: Call, club: Club) -> Feed:
         club.id, (NightStatus.RUNNING, NightStatus.SCHEDULED, NightStatus.CANCELLED),
         limit=EVENTS_MOST, since=since - NIGHT_MINUTES * 60)
     # Only the work the reply is cut for: progress in one work says nothing of another.
-    events = tuple(feed_event(call, club, n) for n in nights if n.work == call.work.id)
-    return Feed(call.work.title, club.tz, events, now.astimezone(UTC),
+    events = [feed_event(call, club, n) for n in nights if n.work == call.work.id]
+    points = await call.store.reading_schedule(club.id, call.work.id)
+    events += [deadline_event(call, club, p) for p in points if p.wall.instant() > now]
+    events.sort(key=lambda e: Wall(e.local, e.tz).instant())
+    return Feed(call.work.title, club.tz, tuple(events), now.astimezone(UTC),
                 "your" if call.who == "you" else f"{call.who}'s")

@@ -157,6 +157,9 @@ async def _remind(call: Call, club: Club, setting: str) -> Draft:
         raise BadInput("Say `remind on` or `remind off`.",
                        hint="`/club schedule remind on`: a private nudge a day before each "
                             "target.")
+    if setting == "on" and not call.ctx.is_member:
+        raise UserError("Schedule reminders are for the club's members.",
+                        hint="Join with `/club join`, then `/club schedule remind on`.")
     await call.store.follow_schedule(club.id, call.inv.user, setting == "on")
     said = ("I'll nudge you privately a day before each target of the club's schedule. Only "
             "you get it; turn it off with `/club schedule remind off`." if setting == "on"

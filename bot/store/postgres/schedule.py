@@ -37,7 +37,8 @@ _RECLAIM = _claim_sql(_MINE)
 _NUDGES = f"""
 SELECT {_POINT}, p.id, p.club_id, c.channel_id, c.workspace, p.work,
     (SELECT coalesce(array_agg(f.user_id ORDER BY f.user_id), '{{}}')
-        FROM schedule_followers AS f WHERE f.club_id = p.club_id)
+        FROM schedule_followers AS f WHERE f.club_id = p.club_id AND f.user_id IN
+        (SELECT m.user_id FROM club_members AS m WHERE m.club_id = p.club_id))
 FROM schedule_points AS p JOIN clubs AS c ON c.id = p.club_id
 WHERE p.id = ANY($1::bigint[]) ORDER BY p.nudge_at, p.id
 """

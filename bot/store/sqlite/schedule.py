@@ -123,7 +123,8 @@ class ScheduleMixin(Db):
             rows = await conn.execute_fetchall(
                 f"SELECT {_POINT}, p.id, p.club_id, c.channel_id, c.workspace, p.work,"
                 " (SELECT json_group_array(f.user_id) FROM schedule_followers AS f"
-                "  WHERE f.club_id = p.club_id)"
+                "  WHERE f.club_id = p.club_id AND f.user_id IN (SELECT m.user_id"
+                "  FROM club_members AS m WHERE m.club_id = p.club_id))"
                 " FROM schedule_points AS p JOIN clubs AS c ON c.id = p.club_id"
                 " WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.nudge_at, p.id",
                 (json.dumps(ids),))
