@@ -8,13 +8,16 @@ carries each target."""
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
+from bot.adapters.console import Console
 from bot.app import open_core
 from bot.core.content import Content
 from bot.core.nights import NightStatus, Target
@@ -220,3 +223,30 @@ async def test_the_calendar_carries_each_target_gated(core: Core) -> None:
     assert "Target 1" in summaries[0] and "(Part One)" in summaries[0]
     assert "Target 2" in summaries[1] and "Part Two" not in summaries[1]
     assert all(uid.startswith("schedule-") for uid in first)
+
+
+async def test_a_whole_schedule_on_the_console(pack: Content, tmp_path: Path,
+                                               clock: Clock) -> None:
+    out = io.StringIO()
+    async with open_core(tmp_path / "console.db", content=pack, rng=random.Random(1),
+                         clock=clock) as core:
+        console = Console(core, out=out, tz=LONDON)
+
+        async def line(text: str) -> str:
+            rendered = await console.handle(text)
+            assert rendered is not None
+            return rendered
+
+        await line("/club create novel")
+        await line("@sam /club join")
+        dry = await line("/club schedule chapter 9 by 2027-01-11, part two by 2027-01-25")
+        assert "dry run of 2 targets" in dry and "/club schedule confirm" in dry
+        assert "Only a host" in await line("@sam /club schedule confirm")
+        assert "Reading schedule set" in await line("/club schedule confirm")
+        assert "nudge you privately" in await line("@sam /club schedule remind on")
+        assert "You: novel: not started" in await line("@sam /club schedule mine")
+        clock.local("2027-01-10 09:00", LONDON)
+        assert await Scheduler(core.deps, "console", console.courier).tick() == 1
+        posted = out.getvalue()
+        assert "[privately to @sam]" in posted and "target 1 tomorrow" in posted
+        assert "[posted in #general]" not in posted  # a nudge is for who asked, alone

@@ -34,8 +34,8 @@ _SHIFT = re.compile(r"^(?:everything\s+|all\s+|it\s+)?(?:on\s+|back\s+)?(?:by\s+
                     r"(?P<unit>days?|weeks?|fortnights?)$", re.I)
 _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
 _DAYS = {"day": 1, "week": 7, "fortnight": 14}
-HELP = ("Empty to see it. Hosts: TARGET by DATE, … (or a part a fortnight from monday), then "
-        "confirm or cancel; shift 1 week; clear. Anyone: mine; remind on|off")
+HELP = ("Empty to see it; mine; remind on|off. Hosts: TARGET by DATE, …, then confirm; cancel; "
+        "shift 1 week; clear")
 
 
 async def schedule(call: Call, plan: str | None = None) -> Draft:
@@ -256,6 +256,8 @@ COMMAND = Command(
     "club", "schedule", "The club's reading schedule: targets with dates (hosts set it)",
     schedule,
     (Option("plan", HELP, required=False, max_length=MOST_POINTS * 12),),
+    syntax="[mine | remind on|off | TARGET by DATE, … | a part a fortnight from DAY | confirm | "
+           "cancel | shift N days|weeks | clear]",
     examples=("/club schedule", "/club schedule part one by 12 March, part two by 26 March",
               "/club schedule book {chapter} by thursday", "/club schedule confirm",
               "/club schedule shift 1 week", "/club schedule mine",
