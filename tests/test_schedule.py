@@ -97,7 +97,8 @@ async def test_a_pace_runs_from_the_first_part_not_reached(core: Core) -> None:
     ("chapter 3 by friday, chapter 5 by friday", "Two targets fall on"),
     ("chapter 9", "as a target and a date"),
     ("a page a week from monday", "can't pace"),
-    ("film 1:00 by friday", "follows the novel"),
+    ("film 1:00 by friday", "follows the novel, so its schedule's targets"),
+    ("shift", "how far to move"),
     ("shift 3 eons", "how far to move"),
 ])
 async def test_bad_input_is_answered_and_changes_nothing(core: Core, line: str,
@@ -250,3 +251,12 @@ async def test_a_whole_schedule_on_the_console(pack: Content, tmp_path: Path,
         posted = out.getvalue()
         assert "[privately to @sam]" in posted and "target 1 tomorrow" in posted
         assert "[posted in #general]" not in posted  # a nudge is for who asked, alone
+
+
+async def test_a_plan_whose_day_came_while_it_waited_is_not_set(core: Core,
+                                                                clock: Clock) -> None:
+    await ok(core, "/club schedule chapter 9 by thursday")
+    clock.local("2027-01-08 12:00", LONDON)  # Friday: Thursday's target came and went
+    reply = await say(core, "/club schedule confirm")
+    assert reply.kind is Kind.ERROR and "had its day" in flat(reply)
+    assert await points(core) == []

@@ -131,7 +131,7 @@ def _steps(unit: str, timeline: Timeline, reached: Progress) -> list[Target]:
             units.append("film section")
         raise BadInput(f"I can't pace the schedule by `{unit[:30]}`.",
                        hint="Pace it by " + " or ".join(f"`{u}`" for u in units)
-                            + ", for example `a part a fortnight from monday`.")
+                            + f", for example `a {units[0]} a fortnight from monday`.")
     if not steps:
         raise BadInput("The club is already past every target that pace would set.",
                        hint="Set targets by date instead, such as `chapter 9 by friday`.")

@@ -19,8 +19,7 @@ from bot.core.audience import audience
 from bot.core.calendar import covers, target_reveal
 from bot.core.call import Call
 from bot.core.clubs import Club
-from bot.core.commands.common import require_club
-from bot.core.commands.session_common import check_medium
+from bot.core.commands.common import FOLLOWS, add_hint, require_club, unfollowed
 from bot.core.errors import BadInput, NotAllowed, UserError
 from bot.core.nights import Target
 from bot.core.reading import MOST_POINTS, Point, parse_plan, shifted, standing
@@ -34,7 +33,7 @@ _SHIFT = re.compile(r"^(?:everything\s+|all\s+|it\s+)?(?:on\s+|back\s+)?(?:by\s+
                     r"(?P<unit>days?|weeks?|fortnights?)$", re.I)
 _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
 _DAYS = {"day": 1, "week": 7, "fortnight": 14}
-HELP = ("Empty to see it; mine; remind on|off. Hosts: TARGET by DATE, …, then confirm; cancel; "
+HELP = ("Empty: see it; mine; remind on|off. Hosts: TARGET by DATE, …; confirm; cancel; "
         "shift 1 week; clear")
 
 
@@ -59,7 +58,7 @@ async def schedule(call: Call, plan: str | None = None) -> Draft:
         return await _cancel(call, club)
     if head == "clear" and not rest:
         return await _clear(call, club)
-    if head in ("shift", "push", "move") and rest:
+    if head in ("shift", "push", "move"):
         return await _shift(call, club, rest)
     return await _stage(call, club, words)
 
@@ -177,7 +176,7 @@ async def _stage(call: Call, club: Club, words: str) -> Draft:
                         hint="A host can reopen it with `/club reopen`.")
     points = parse_plan(words, call.timeline, club.tz, call.now(), club.progress)
     for point in points:
-        check_medium(club, point.target, call.work)
+        _check_medium(club, point.target)
     await call.store.stage_schedule(club.id, call.work.id, call.inv.user, points)
     # Shown to the host alone and cut to their own progress, as any dry run.
     me = _just_me(call)
@@ -192,9 +191,23 @@ async def _stage(call: Call, club: Club, words: str) -> Draft:
         visibility=Visibility.PRIVATE)
 
 
+def _check_medium(club: Club, target: Target) -> None:
+    other = unfollowed(club, novel=target.novel is not None, film=target.film is not None)
+    if other is not None:
+        raise BadInput(f"This club follows {FOLLOWS[club.medium]}, so its schedule's targets "
+                       f"are there, not in {FOLLOWS[other]}.", hint=add_hint(other))
+
+
 async def _confirm(call: Call, club: Club) -> Draft:
+    now = call.now()
+    waiting = await call.store.reading_schedule(club.id, call.work.id, staged=call.inv.user)
+    if any(p.wall.instant() <= now for p in waiting):
+        # Staged a while ago: a target's day came meanwhile, so the plan no longer reads true.
+        raise UserError("A target in the schedule waiting has had its day since it was "
+                        "written, so it was not set.",
+                        hint="Write the plan again with dates still ahead.")
     count = await call.store.confirm_schedule(club.id, call.work.id, call.inv.user,
-                                              int(call.now().timestamp()))
+                                              int(now.timestamp()))
     if not count:
         raise UserError("There is no schedule waiting to be set.",
                         hint="Write one first, such as `/club schedule a part a fortnight "
