@@ -19,7 +19,10 @@ from bot.core.nights import NightPlan, NightStatus, Target
 from bot.core.reading import Point
 from bot.core.timeline import Medium
 from bot.core.when import Wall
+from bot.store.postgres import PostgresStore
+from bot.store.postgres.migrate import MIGRATIONS as PG_MIGRATIONS
 from bot.store.sqlite import MIGRATIONS, SqliteStore
+from tests.helpers.pg_server import PgServer, create_database
 
 W = "never-let-me-go"
 SLACK = Scope("slack", "T1")
@@ -135,3 +138,21 @@ async def test_a_shift_rearms_the_nudge(open_here: Opener) -> None:
         await store.finish_nudges([sent.id], [])
         assert await store.shift_schedule(club, W, [point(1, 9, 19)], now) == 1
         assert await store.next_nudge("slack") == int(point(1, 9, 19).nudge_at().timestamp())
+
+
+
+async def test_a_postgresql_database_from_the_release_before_keeps_everything(
+        pg_server: PgServer) -> None:
+    url = await create_database(pg_server, migrated=False)
+    async with await PostgresStore.open(url, migrations=PG_MIGRATIONS[:5]) as old:
+        made = await old.create_club(SLACK, "chan", medium=Medium.NOVEL, tz=LONDON,
+                                     host="hana", work=W)
+        await old.join_club(made.id, "sam")
+        await old.set_club_progress(made.id, W, novel=4)
+    async with await PostgresStore.open(url) as store:
+        club = await store.club_by_id(made.id)
+        assert club is not None and club.member_count == 2 and club.progress.novel == 4
+        assert await store.reading_schedule(made.id, W) == ()
+        assert await store.schema_version() == PG_MIGRATIONS[-1][0] >= 6
+        await store.stage_schedule(made.id, W, "hana", [point(1, 9, 12)])
+        assert await store.confirm_schedule(made.id, W, "hana", 0) == 1
