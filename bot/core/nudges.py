@@ -19,8 +19,10 @@ def nudge_draft(nudge: Nudge, mine: Progress, work: Work) -> Draft:
     point = nudge.point
     reached = decide(target_reveal(point.target), mine, SpoilerMode.HIDE) is Decision.SHOW
     said = covers(point.target, work.timeline, reached)
-    state = ("You're there already." if reached else
-             f"You're at {work.timeline.describe(mine)}.")
+    timeline = work.timeline
+    place = (timeline.describe_book(mine.novel) if point.target.novel is not None
+             else timeline.describe_film(mine.film))
+    state = "You're there already." if reached else f"You're at {place}."
     return Draft(
         title=f"Reading schedule: target {point.number} tomorrow",
         parts=(Part(f"The club in <#{nudge.channel}> aims to have read {said} by "
