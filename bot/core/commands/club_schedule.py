@@ -271,7 +271,8 @@ COMMAND = Command(
     (Option("plan", HELP, required=False, max_length=MOST_POINTS * 12),),
     syntax="[mine | remind on|off | TARGET by DATE, … | a part a fortnight from DAY | confirm | "
            "cancel | shift N days|weeks | clear]",
-    examples=("/club schedule", "/club schedule part one by 12 March, part two by 26 March",
+    examples=("/club schedule",
+              "/club schedule book {chapter} by 12 March, book {later_chapter} by 26 March",
               "/club schedule book {chapter} by thursday", "/club schedule confirm",
               "/club schedule shift 1 week", "/club schedule mine",
               "/club schedule remind on"))
