@@ -15,6 +15,7 @@ from bot.core.clubs import Scope, SpoilerMode
 from bot.core.content.model import Depth
 from bot.core.host_questions import HostQuestion
 from bot.core.nights import Answer, NightPlan, Target
+from bot.core.reading import Point
 from bot.core.timeline import Medium, Progress
 from bot.core.when import Repeat, Wall
 from bot.core.wrapups import Finished, WrapupAnswer
@@ -71,6 +72,10 @@ async def populate(path: Path) -> None:
         await store.close_wrapup(wrapup.id)
         await store.put_state("discord:synced:1:global", "digest")
         await store.put_state("slack:event:E1", "1", ttl=600)
+        await store.stage_schedule(club.id, W, "hana", [
+            Point(1, Target(novel=9), Wall(datetime(2027, 3, 12, 9, 0), "Europe/London"))])
+        await store.confirm_schedule(club.id, W, "hana", 0)
+        await store.follow_schedule(club.id, "mo", True)
 
 
 async def table_rows(store: SqliteStore | PostgresStore) -> dict[str, list[tuple[object, ...]]]:

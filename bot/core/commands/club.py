@@ -6,7 +6,14 @@ from dataclasses import replace
 
 from bot.core.call import Call
 from bot.core.clubs import Club, ClubExists, LastHost, SpoilerMode, follows
-from bot.core.commands import club_calendar, club_chart, club_history, club_works, club_wrapup
+from bot.core.commands import (
+    club_calendar,
+    club_chart,
+    club_history,
+    club_schedule,
+    club_works,
+    club_wrapup,
+)
 from bot.core.commands.common import (
     FOLLOWS,
     TIMELINES,
@@ -316,6 +323,7 @@ COMMANDS = (
     *club_works.CLUB_COMMANDS,
     *club_chart.CLUB_COMMANDS,
     *club_calendar.CLUB_COMMANDS,
+    club_schedule.COMMAND,
     Command("club", "history", "The works the club has read, its nights and its ratings",
             club_history.history, examples=("/club history",)),
     club_wrapup.COMMAND,

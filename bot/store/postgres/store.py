@@ -26,6 +26,7 @@ from bot.store.postgres.polls import PollsMixin
 from bot.store.postgres.prompts import PromptsMixin
 from bot.store.postgres.questions import QuestionsMixin
 from bot.store.postgres.reminders import RemindersMixin
+from bot.store.postgres.schedule import ScheduleMixin
 from bot.store.postgres.state import StateMixin
 from bot.store.postgres.wrapups import WrapupsMixin
 
@@ -34,7 +35,8 @@ _CLOSE_TIMEOUT = 5.0
 
 
 class PostgresStore(PromptsMixin, PollsMixin, PicturesMixin, NightsMixin, RemindersMixin,
-                    StateMixin, DumpMixin, QuestionsMixin, WrapupsMixin):
+                    StateMixin, DumpMixin, QuestionsMixin, WrapupsMixin,
+                    ScheduleMixin):
     """``Store`` on a PostgreSQL database. Create with ``await PostgresStore.open(url)``."""
 
     @classmethod

@@ -31,6 +31,7 @@ from bot.store.sqlite.polls import PollsMixin
 from bot.store.sqlite.prompts import PromptsMixin
 from bot.store.sqlite.questions import QuestionsMixin
 from bot.store.sqlite.reminders import RemindersMixin
+from bot.store.sqlite.schedule import ScheduleMixin
 from bot.store.sqlite.state import StateMixin
 from bot.store.sqlite.wrapups import WrapupsMixin
 
@@ -38,7 +39,8 @@ _THREAD_EXIT_TIMEOUT = 1.0
 
 
 class SqliteStore(PromptsMixin, PollsMixin, PicturesMixin, NightsMixin, RemindersMixin,
-                  StateMixin, DumpMixin, QuestionsMixin, WrapupsMixin):
+                  StateMixin, DumpMixin, QuestionsMixin, WrapupsMixin,
+                  ScheduleMixin):
     """``Store`` on one SQLite file. Create with ``await SqliteStore.open(path)``; close it."""
 
     @classmethod
