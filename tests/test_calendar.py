@@ -130,7 +130,7 @@ async def test_no_club_or_no_nights_is_polite(club: Core) -> None:
     assert nowhere.kind.value == "error" and nowhere.picture is None
     await say(club, "/club create film", channel="films")
     cal, said = await feed(club, "/club calendar", channel="films")
-    assert not cal.walk("VEVENT") and "No nights are coming" in said
+    assert not cal.walk("VEVENT") and "No nights or schedule targets are coming" in said
 
 
 async def test_the_console_writes_the_file_and_gives_its_path(club: Core, tmp_path: Path

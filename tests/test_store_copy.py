@@ -15,8 +15,10 @@ from bot.core.clubs import Scope, SpoilerMode
 from bot.core.content.model import Depth
 from bot.core.host_questions import HostQuestion
 from bot.core.nights import Answer, NightPlan, Target
+from bot.core.reading import Point
 from bot.core.timeline import Medium, Progress
 from bot.core.when import Repeat, Wall
+from bot.core.wrapups import Finished, WrapupAnswer
 from bot.store.copy import CopyRefused, copy_store
 from bot.store.postgres import PostgresStore
 from bot.store.sqlite import SqliteStore
@@ -65,8 +67,15 @@ async def populate(path: Path) -> None:
         await store.claim_due("discord", 2**40, limit=1, worker="w1")
         poll = await store.open_poll(other.id, "bo", [W, R])
         await store.cast_vote(poll.id, "bo", R)
+        wrapup = await store.open_wrapup(club.id, W, "hana", reached_end=True)
+        await store.answer_wrapup(wrapup.id, WrapupAnswer("mo", Finished.PARTLY, 4, "Kept", True))
+        await store.close_wrapup(wrapup.id)
         await store.put_state("discord:synced:1:global", "digest")
         await store.put_state("slack:event:E1", "1", ttl=600)
+        await store.stage_schedule(club.id, W, "hana", [
+            Point(1, Target(novel=9), Wall(datetime(2027, 3, 12, 9, 0), "Europe/London"))])
+        await store.confirm_schedule(club.id, W, "hana", 0)
+        await store.follow_schedule(club.id, "mo", True)
 
 
 async def table_rows(store: SqliteStore | PostgresStore) -> dict[str, list[tuple[object, ...]]]:
@@ -98,6 +107,7 @@ async def test_a_sqlite_file_goes_to_postgresql_and_back_unchanged(
             assert ctx.club.chart_members and ctx.club.images
             assert await store.club_member_points(club_id, W) == await a.club_member_points(
                 club_id, W)
+            assert await store.club_wrapups(club_id) == await a.club_wrapups(club_id)
         # Ids go on after the copied ones: no new club takes an old one's id.
         newer = await pg.create_club(SCOPE, "c-new", medium=Medium.BOTH, tz="UTC", host="h",
                                      work=W)

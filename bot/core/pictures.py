@@ -193,7 +193,7 @@ class Feed:
 
     def lines(self) -> tuple[str, ...]:
         if not self.events:
-            return ("No nights are coming, so the calendar has none yet.",)
+            return ("No nights or schedule targets are coming, so the calendar has none yet.",)
         out = []
         for event in self.events:
             when = f"{event.local:%a} {event.local.day} {event.local:%b %Y, %H:%M}"
@@ -204,7 +204,7 @@ class Feed:
     @property
     def alt(self) -> str:
         count = sum(not e.cancelled for e in self.events)
-        noun = "night" if count == 1 else "nights"
+        noun = "event" if count == 1 else "events"
         return (f"Calendar of {self.work}: {count} coming {noun}, cut to {self.whose} "
                 "progress. " + " ".join(self.lines()))
 

@@ -107,6 +107,17 @@ Handler = Callable[..., Awaitable["Draft"]]
 
 
 @dataclass(frozen=True, slots=True)
+class Ask:
+    """One field of a command's form: a button marked ``Action.form`` opens it (a Discord
+    modal, a Slack modal) and runs the command with the button's arguments and the answers.
+    ``option`` names the command's option it fills; ``hint`` is the field's placeholder."""
+
+    option: str
+    required: bool = False
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Command:
     group: str
     sub: str | None
@@ -134,6 +145,8 @@ class Command:
     # The option whose words may name another installed work (`/ask ... the glass orchard`).
     work_from: str | None = None
     aliases: tuple[str, ...] = ()  # other words for the subcommand in text (`novel`)
+    # What a button's form asks for (``Action.form``), in order: at most five fields.
+    form: tuple[Ask, ...] = ()
     # `group sub`, or the group alone: made once, since every command reads it several times.
     path: str = field(init=False, repr=False, compare=False)
 
@@ -176,6 +189,8 @@ class Registry:
             names = [o.name for o in command.options]
             if len(set(names)) != len(names):
                 raise ValueError(f"command {command.path!r} repeats an option name")
+            if len(command.form) > 5 or not {a.option for a in command.form} <= set(names):
+                raise ValueError(f"command {command.path!r} has a form Discord cannot show")
             self._commands[command.path] = command
         # Typed aliases of subcommands (`/progress novel` for `/progress book`).
         self._aliases = {f"{c.group} {alias}": c for c in self._commands.values()

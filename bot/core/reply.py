@@ -45,6 +45,9 @@ class Part:
     sources: tuple[str, ...] = ()
 
 
+JUST_ME = "Just me"  # the label of the button that gives a channel reply privately
+
+
 @dataclass(frozen=True, slots=True)
 class Action:
     """A button: a fixed, spoiler-free label and the command a click runs, as data.
@@ -57,6 +60,9 @@ class Action:
     path: str
     args: tuple[tuple[str, str], ...] = ()
     private: bool = False
+    # A click opens the command's form (``Command.form``) first, and runs the command with
+    # the answers (platforms with forms); typed, it is the command as it stands.
+    form: bool = False
 
     @property
     def command(self) -> str:

@@ -34,7 +34,9 @@ from bot.core.effects import Effect, NightChanged
 from bot.core.library import Work
 from bot.core.night_cards import covers, private_reminder, reminder_draft
 from bot.core.nights import Due, NightStatus
+from bot.core.nudges import nudge_reply
 from bot.core.planning import successor
+from bot.core.reading import Nudge
 from bot.core.reply import Reply, Visibility
 from bot.core.spoilers import effective_mode, gate
 
@@ -74,6 +76,13 @@ class Courier(Protocol):
     async def apply(self, scope: Scope, effects: Sequence[Effect]) -> None: ...
 
 
+class Renew(Protocol):
+    """A store's way to extend a worker's claims (reminders', or schedule nudges')."""
+
+    async def __call__(self, ids: Sequence[int], *, worker: str,
+                       until: int) -> frozenset[int]: ...
+
+
 class Scheduler:
     def __init__(self, deps: Deps, platform: str, courier: Courier, *,
                  interval: float = INTERVAL, worker: str | None = None,
@@ -102,11 +111,15 @@ class Scheduler:
         """Deliver what a crash left claimed but unsent. Run once, before the first tick."""
         sent, _failed = await self._send(await self.deps.store.claimed(
             self.platform, int(self.now.timestamp()), worker=self.worker, lease=self.lease))
-        return sent
+        return sent + await self._nudge(mine=True)
 
     async def tick(self) -> int:
-        """Do everything due now; returns how many reminders went out."""
+        """Do everything due now; returns how many reminders (and schedule nudges) went
+        out."""
         await self._continue_series()
+        return await self._remind() + await self._nudge()
+
+    async def _remind(self) -> int:
         sent = 0
         while True:
             dues = await self.deps.store.claim_due(self.platform, int(self.now.timestamp()),
@@ -133,7 +146,9 @@ class Scheduler:
             try:
                 await self.tick()
                 wait = self.interval
-                due = await self.deps.store.next_due(self.platform)
+                due = min((d for d in (await self.deps.store.next_due(self.platform),
+                                       await self.deps.store.next_nudge(self.platform))
+                           if d is not None), default=None)
                 # Wake for the next reminder; one already due after a tick is a failed
                 # delivery, tried again after the interval, not at once.
                 if due is not None and due > self.now.timestamp():
@@ -186,7 +201,8 @@ class Scheduler:
         skipped: list[int] = []
         failed = 0
         held = {due.id for due in dues}  # this worker's claims, kept alive while it sends
-        renewing = asyncio.create_task(self._renew(held)) if dues else None
+        renewing = (asyncio.create_task(self._renew(held, self.deps.store.renew_claims))
+                    if dues else None)
         try:
             for due in dues:
                 night = due.night
@@ -214,7 +230,7 @@ class Scheduler:
             await store.finish_reminders(sent, skipped)
         return len(sent), failed
 
-    async def _renew(self, held: set[int]) -> None:
+    async def _renew(self, held: set[int], renew: Renew) -> None:
         """While a batch is sent, extend its claims well before their lease runs out (sent
         ones too: they stay claimed until the batch is marked), so a slow batch (a
         rate-limited channel, many DMs) is never taken over by another worker and sent twice.
@@ -223,7 +239,7 @@ class Scheduler:
             # Leases end on a whole second, so one may have a second less than asked.
             await asyncio.sleep(max(0.1, (self.lease - 1) / 3))
             try:
-                kept = await self.deps.store.renew_claims(
+                kept = await renew(
                     sorted(held), worker=self.worker,
                     until=int(self.now.timestamp()) + self.lease)
             except Exception:  # the next round tries again; the lease has time left
@@ -257,3 +273,53 @@ class Scheduler:
                     Notice(scope, due.channel, private, key=f"r{due.id}u{user}", to=user))
             except Exception:
                 log.warning("private reminder %d to %s failed", due.id, user, exc_info=True)
+
+    # -- schedule nudges ----------------------------------------------------------------------
+
+    async def _nudge(self, *, mine: bool = False) -> int:
+        """Send the reading schedule's due nudges, claimed and marked as reminders are: one a
+        day before each target, privately to each member who turned them on."""
+        store, now = self.deps.store, self.now
+        nudges = await store.claim_nudges(self.platform, int(now.timestamp()), limit=BATCH,
+                                          worker=self.worker, lease=self.lease, mine=mine)
+        if not nudges:
+            return 0
+        held = {n.id for n in nudges}
+        renewing = asyncio.create_task(self._renew(held, store.renew_nudges))
+        sent: list[int] = []
+        skipped: list[int] = []
+        try:
+            for nudge in nudges:
+                if nudge.id not in held:  # taken over: the taker sends it
+                    continue
+                if nudge.point.wall.instant() <= now:  # its day has come: too late to help
+                    skipped.append(nudge.id)
+                    continue
+                if await self._deliver_nudge(nudge):
+                    sent.append(nudge.id)
+                else:  # nobody could be reached (the platform is down): try again later
+                    await store.retry_nudge(nudge.id)
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
+            await store.finish_nudges(sent, skipped)
+        return len(sent)
+
+    async def _deliver_nudge(self, nudge: Nudge) -> bool:
+        """Whether it reached anyone it was for (or was for nobody)."""
+        scope = Scope(self.platform, nudge.workspace)
+        work = self._work(nudge.work)
+        reached = not nudge.followers
+        for user in nudge.followers:
+            # One member's closed DMs, or anything else, is logged and passed over: the
+            # others' nudges must not be sent twice for it.
+            try:
+                mine = await self.deps.store.member_progress(scope, user, nudge.work)
+                await self.courier.deliver(Notice(scope, nudge.channel,
+                                                  nudge_reply(nudge, mine, work),
+                                                  key=f"s{nudge.id}u{user}", to=user))
+                reached = True
+            except Exception:
+                log.warning("schedule nudge %d to %s failed", nudge.id, user, exc_info=True)
+        return reached

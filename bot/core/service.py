@@ -39,7 +39,7 @@ from bot.core.registry import (
     form_for,
     quote,
 )
-from bot.core.reply import Action, Draft, Kind, Part, PartState, Reply, Visibility
+from bot.core.reply import JUST_ME, Action, Draft, Kind, Part, PartState, Reply, Visibility
 from bot.core.spoilers import Decision, decide, gate
 from bot.core.status import StatusSource
 from bot.core.store import Store
@@ -318,9 +318,11 @@ def _offer_just_me(reply: Reply, command: Command, args: dict[str, Any]) -> Repl
     if reply.visibility is not Visibility.PUBLIC or not (
             reply.withheld or any(p.state is PartState.TAG for p in reply.parts)):
         return reply
+    if any(a.label == JUST_ME for a in reply.actions):  # the handler offers its own
+        return reply
     given = tuple((k, str(v)) for k, v in args.items() if v is not None)
     return replace(reply, actions=(*reply.actions,
-                                   Action("Just me", command.path, given, private=True)))
+                                   Action(JUST_ME, command.path, given, private=True)))
 
 
 def _private(draft: Draft) -> Draft:

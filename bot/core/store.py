@@ -15,7 +15,9 @@ from typing import Protocol
 from bot.core.clubs import Club, Context, MemberPoint, Poll, Scope, SpoilerMode
 from bot.core.host_questions import HostQuestion
 from bot.core.nights import Answer, Due, Night, NightPlan, NightPrompt, NightStatus, Rsvp
+from bot.core.reading import Nudge, Point
 from bot.core.timeline import Medium, Progress
+from bot.core.wrapups import Wrapup, WrapupAnswer
 
 
 class Store(Protocol):
@@ -239,5 +241,79 @@ class Store(Protocol):
         """Take a confirmed question out of the pool; False if the club has none with that
         number. Its number is never given to another question (prompts had are kept by id)."""
         ...
+
+    # -- a club's wrap-up of a work and its history (`/club wrapup`, `/club history`) ---------
+
+    async def open_wrapup(self, club_id: int, work: str, host: str, *,
+                          reached_end: bool) -> Wrapup:
+        """Raises WrapupOpen if the club has a wrap-up open already (checked in the write)."""
+        ...
+
+    async def open_wrapup_of(self, club_id: int) -> Wrapup | None: ...
+
+    async def answer_wrapup(self, wrapup_id: int, answer: WrapupAnswer) -> Wrapup:
+        """One answer per member, replaced by a later one while the wrap-up is open (a closed
+        one is left as it was); the wrap-up as it now stands."""
+        ...
+
+    async def close_wrapup(self, wrapup_id: int) -> Wrapup: ...
+
+    async def club_wrapups(self, club_id: int) -> tuple[Wrapup, ...]:
+        """Every wrap-up the club has had, open or closed, oldest first."""
+        ...
+
+    async def club_works_read(self, club_id: int) -> tuple[tuple[str, str], ...]:
+        """(work, when the club took it up, ISO 8601) for each work it has read, oldest
+        first."""
+        ...
+
+    # -- a club's reading schedule (`/club schedule`) ------------------------------------------
+
+    async def stage_schedule(self, club_id: int, work: str, user: str,
+                             points: Sequence[Point]) -> None:
+        """Keep ``user``'s plan as a dry run awaiting their confirm (replacing theirs)."""
+        ...
+
+    async def reading_schedule(self, club_id: int, work: str, *, staged: str | None = None
+                               ) -> tuple[Point, ...]:
+        """The club's schedule in ``work`` by number (``staged``: that host's dry run)."""
+        ...
+
+    async def confirm_schedule(self, club_id: int, work: str, user: str, now: int) -> int:
+        """Make ``user``'s dry run the club's schedule, replacing the one before; how many
+        points (0: none staged). A point's nudge is due a day before it; one already due by
+        ``now`` is skipped, and one the schedule before had already sent is not sent again."""
+        ...
+
+    async def shift_schedule(self, club_id: int, work: str, points: Sequence[Point],
+                             now: int) -> int:
+        """Move these points (by number) to their new times; their nudges are due again a day
+        before (skipped if that is past ``now``). How many moved."""
+        ...
+
+    async def clear_schedule(self, club_id: int, work: str) -> int: ...
+
+    async def follow_schedule(self, club_id: int, user: str, on: bool) -> None:
+        """Turn ``user``'s schedule reminders on or off."""
+        ...
+
+    async def schedule_followers(self, club_id: int) -> tuple[str, ...]: ...
+
+    async def claim_nudges(self, platform: str, now: int, limit: int = 50, *,
+                           worker: str = "", lease: int = 300, mine: bool = False
+                           ) -> tuple[Nudge, ...]:
+        """Claim the schedule nudges due by ``now`` on ``platform`` (and claims whose lease
+        ran out; ``mine``: instead, those ``worker`` left when it stopped), as reminders are
+        claimed: pending -> sending by ``worker`` until ``now + lease``."""
+        ...
+
+    async def renew_nudges(self, ids: Sequence[int], *, worker: str,
+                           until: int) -> frozenset[int]: ...
+
+    async def finish_nudges(self, sent: Sequence[int], skipped: Sequence[int]) -> None: ...
+
+    async def retry_nudge(self, nudge_id: int) -> None: ...
+
+    async def next_nudge(self, platform: str) -> int | None: ...
 
     async def close(self) -> None: ...

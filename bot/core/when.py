@@ -164,6 +164,11 @@ def _same_weekday_next_month(local: datetime, *, last: bool) -> datetime:
         day += 7
 
 
+def has_time(text: str) -> bool:
+    """Whether the words give a time of day (`friday 19:30`), not a day alone (`friday`)."""
+    return bool(_TIME_WORDS.search(_dotted_times(" ".join(text.split()))))
+
+
 def parse_when(text: str, tz: str, now: datetime, *, on: date | None = None) -> Wall:
     """`friday 19:30`, `2026-12-04 19:30`, `tomorrow 8pm`, `in 2 hours` in the zone `tz`.
     ``on``: the date a time alone means (an edit keeps the night's day: `at 20:00`)."""

@@ -701,6 +701,22 @@ class FakeDiscord:
         assert exchange.type == 8, exchange.sent
         return exchange.callback["data"]["choices"]
 
+    async def submit(self, modal: dict[str, Any], values: dict[str, str], *, user: int = 1,
+                     channel: str = "general", permissions: int = 0) -> Exchange:
+        """A member fills in a modal the bot sent and submits it (MODAL_SUBMIT, type 5): each
+        text input comes back with its custom_id and value, as Discord sends them; a field
+        the modal did not have cannot be filled."""
+        fields = [c for row in modal["components"] for c in row.get("components", [])]
+        known = {f["custom_id"] for f in fields}
+        assert set(values) <= known, (values, known)
+        rows = [{"type": 1, "components": [{"type": 4, "custom_id": f["custom_id"],
+                                            "value": values.get(f["custom_id"], "")}]}
+                for f in fields]
+        exchange = await self._deliver(5, {"custom_id": modal["custom_id"], "components": rows},
+                                       user=user, channel=channel, permissions=permissions)
+        await asyncio.wait_for(exchange.done.wait(), 10)
+        return exchange
+
     async def click(self, message: dict[str, Any], custom_id: str, *, user: int = 1,
                     channel: str = "general", permissions: int = 0,
                     thread: str | int | None = None) -> Exchange:
@@ -709,6 +725,12 @@ class FakeDiscord:
                                        message=message, thread=thread)
         await asyncio.wait_for(exchange.done.wait(), 10)
         return exchange
+
+
+def modal_of(exchange: Exchange) -> dict[str, Any]:
+    """The modal a click answered with (an interaction response of type 9)."""
+    assert exchange.type == 9, exchange.sent
+    return dict(exchange.callback["data"])
 
 
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:

@@ -86,6 +86,7 @@ class FakeSlack:
         self.shared_files: dict[str, tuple[str, bytes]] = {}  # file id -> a member's file
         self.downloads: list[tuple[str, str]] = []  # (file id, Authorization) per download
         self.messages: set[tuple[str, str]] = set()  # (channel, ts) of every message posted
+        self.views: list[dict[str, Any]] = []  # every modal opened (views.open)
 
     async def start(self) -> None:
         app = web.Application()
@@ -190,6 +191,13 @@ class FakeSlack:
             ok |= {"channel": args.get("channel"), "ts": f"{next(self._ts):.6f}"}
             if method == "chat.postMessage":
                 self.messages.add((str(args.get("channel")), ok["ts"]))
+        elif method == "views.open":  # a modal, opened for a click's trigger_id
+            view = args.get("view")
+            view = json.loads(view) if isinstance(view, str) else view
+            if not args.get("trigger_id") or not isinstance(view, dict):
+                return web.json_response({"ok": False, "error": "invalid_arguments"})
+            ok["view"] = {"id": f"V{next(self._ids):08d}", **view}
+            self.views.append(ok["view"])
         elif method == "chat.getPermalink":  # a message the bot posted, if it is still there
             if (str(args.get("channel")), str(args.get("message_ts"))) not in self.messages:
                 return web.json_response({"ok": False, "error": "message_not_found"})
@@ -306,6 +314,22 @@ class FakeSlack:
         status, reply = await self.post(app_url, urlencode(body), headers=headers)
         assert status == 200, (status, reply)
         return (json.loads(reply) if reply else {}), n
+
+    async def submit_view(self, app_url: str, view: dict[str, Any], values: dict[str, str], *,
+                          user: str = "U1") -> tuple[int, str]:
+        """A member submits a modal the bot opened (a signed view_submission): each input
+        block's value by its block and action ids, as Slack sends them."""
+        inputs = {b["block_id"]: b["element"]["action_id"] for b in view["blocks"]
+                  if b["type"] == "input"}
+        assert set(values) <= set(inputs), (values, inputs)
+        state = {block: {action: {"type": "plain_text_input", "value": values.get(block)}}
+                 for block, action in inputs.items()}
+        payload = {"type": "view_submission", "team": {"id": TEAM, "domain": "club"},
+                   "user": {"id": user, "team_id": TEAM, "name": user.lower()},
+                   "api_app_id": "A0CLUB", "token": "legacy",
+                   "trigger_id": f"trig-{next(self._ids)}",
+                   "view": {**view, "team_id": TEAM, "state": {"values": state}}}
+        return await self.post(app_url, urlencode({"payload": json.dumps(payload)}))
 
     async def click(self, app_url: str, blocks: list[dict[str, Any]], action: dict[str, Any],
                     **kw: Any) -> list[dict[str, Any]]:

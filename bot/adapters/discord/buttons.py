@@ -38,25 +38,30 @@ class Presser(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Press:
-    """What a click asks for: run ``path`` with ``args``, privately or not."""
+    """What a click asks for: run ``path`` with ``args``, privately or not; ``form``: ask
+    the command's form first (a modal) and run it with the answers."""
 
     path: str
     args: tuple[tuple[str, str], ...]
     private: bool
+    form: bool = False
 
     @classmethod
     def of(cls, action: Action) -> Press:
-        return cls(action.path, action.args, action.private)
+        return cls(action.path, action.args, action.private, action.form)
 
     def encode(self) -> str:
-        return json.dumps([self.path, [list(a) for a in self.args], int(self.private)],
-                          separators=(",", ":"), ensure_ascii=False)
+        # A button without a form encodes as before, so buttons already posted keep their ids.
+        fields = [self.path, [list(a) for a in self.args], int(self.private)]
+        return json.dumps([*fields, 1] if self.form else fields, separators=(",", ":"),
+                          ensure_ascii=False)
 
     @classmethod
     def decode(cls, text: str) -> Press | None:
         try:
-            path, args, private = json.loads(text)
-            return cls(str(path), tuple((str(k), str(v)) for k, v in args), bool(private))
+            path, args, private, *form = json.loads(text)
+            return cls(str(path), tuple((str(k), str(v)) for k, v in args), bool(private),
+                       bool(form and form[0]))
         except (ValueError, TypeError):
             return None
 

@@ -27,7 +27,8 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.binding import bind
-from bot.adapters.discord.buttons import CommandButton, resolve
+from bot.adapters.discord.buttons import CommandButton, Press, resolve
+from bot.adapters.discord.forms import FORM, answers, form_id, modal_for
 from bot.adapters.discord.nights import DiscordNights
 from bot.adapters.discord.render import NO_MENTIONS
 from bot.adapters.discord.respond import Responder, on_ephemeral, say_privately, where
@@ -212,6 +213,32 @@ class ClubBot(discord.AutoShardedClient):
                           where(interaction))
             return []
 
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A modal's submission (``forms.py``): run its command with what was filled in."""
+        data = interaction.data or {}
+        ident = str(data.get("custom_id", ""))
+        if interaction.type is not discord.InteractionType.modal_submit or \
+                not ident.startswith(FORM):
+            return
+        self._answers()
+        try:
+            wanted = await resolve(self.state, ident.removeprefix(FORM))
+            command = self.core.registry.get(wanted.path) if wanted else None
+            if wanted is None or command is None:
+                await say_privately(interaction, "This form has expired. Please run the "
+                                                  "command again.")
+                return
+            await self._submitted(interaction, wanted, answers(data, command))
+        except Exception:
+            log.exception("form %s failed for %s", ident[:40], where(interaction))
+            await say_privately(interaction, APOLOGY)
+
+    async def _submitted(self, interaction: discord.Interaction, wanted: Press,
+                         filled: dict[str, str]) -> None:
+        args = {**dict(wanted.args), **filled}
+        await self.responder.respond(interaction, invocation(interaction, private=wanted.private),
+                                     wanted.path, args, private_guess=wanted.private, page=None)
+
     async def press(self, interaction: discord.Interaction, ref: str, page: int | None) -> None:
         """A button: an action (a new reply) or a page of the message it sits on."""
         self._answers()
@@ -222,6 +249,12 @@ class ClubBot(discord.AutoShardedClient):
             if wanted is None:
                 await say_privately(interaction, "This button has expired. Please run the "
                                                   "command again.")
+                return
+            command = self.core.registry.get(wanted.path)
+            if wanted.form and page is None and command is not None and command.form:
+                # The member answers in a modal first; its submission runs the command.
+                await interaction.response.send_modal(
+                    modal_for(command, await form_id(self.state, wanted)))
                 return
             private = wanted.private
             if page is not None:  # a pager re-runs its message's command for the same audience

@@ -38,6 +38,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack import home
 from bot.adapters.slack.answer import Delivery, response_type
 from bot.adapters.slack.files import file_option, shared_file
+from bot.adapters.slack.forms import FORM, form_view, submitted
 from bot.adapters.slack.members import Members
 from bot.adapters.slack.nights import SlackNights, threaded
 from bot.adapters.slack.pictures import pictured
@@ -101,6 +102,7 @@ class SlackBot:
         self.app.action(re.compile(rf"^{any_prefix(REVEAL)}_\d+$"))(self._reveal)
         self.app.action(re.compile(rf"^{any_prefix(ACTION)}_\d+$"))(self._action)
         self.app.action(re.compile(rf"^{any_prefix(home.PREFIX)}"))(self._home_action)
+        self.app.view(FORM)(self._form)
         self.app.event("app_home_opened")(self._home_opened)
         self.app.error(self._on_error)
 
@@ -190,6 +192,9 @@ class SlackBot:
             if command is not None and not await self._first_time(command, _team_of(body),
                                                                   body, path):
                 return
+            if wanted.get("f") and command is not None and command.form:
+                await self._open_form(body, command, wanted, respond)
+                return
             args = tuple((str(k), str(v)) for k, v in wanted.get("a") or [])
             inv = self._clicker(body, private=bool(wanted.get("x")))
             reply = await self.core.run(inv, path, dict(args))
@@ -204,6 +209,34 @@ class SlackBot:
             await self.nights.after(reply, inv.channel)
 
         await self.delivery.ack_then(ack, work, f"button for {_describe(body)}", respond)
+
+    async def _open_form(self, body: dict[str, Any], command: Command, wanted: dict[str, Any],
+                         respond: AsyncRespond) -> None:
+        view = form_view(command, wanted, self._clicker(body, private=True).channel)
+        if view is None:
+            await respond(response_type="ephemeral", replace_original=False,
+                          text="This button has expired. Please run the command again.")
+            return
+        await self.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    async def _form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        async def work() -> None:
+            """A form's submission: the command with what was filled in, answered to the
+            member alone in the channel where they clicked."""
+            path, args, private, channel = submitted(view)
+            # A view is submitted once; a delivery Slack repeats is not carried out again.
+            if view.get("id") and not await self.state.claim_state(
+                    f"slack:view:{_team_of(body)}:{view['id']}", path[:200], ttl=CLAIMS_KEPT):
+                return
+            inv = Invocation(scope_of(_team_of(body)), channel, str(body["user"]["id"]),
+                             private=private)
+            reply = await self.core.run(inv, path, args)
+            for message in render(reply, tuple(args.items())):
+                await self.client.chat_postEphemeral(channel=channel, user=inv.user,
+                                                     text=message.text, blocks=message.blocks)
+
+        # The ack closes the modal; the answer follows as an ephemeral message.
+        await self.delivery.ack_then(ack, work, f"form for {_describe(body)}")
 
     def _clicker(self, body: dict[str, Any], *, private: bool) -> Invocation:
         team = _team_of(body)

@@ -21,7 +21,8 @@ from bot.core.registry import OptionKind, Registry
 # uploads a picture (`/club chart`, a recap card) into the channel with the reply beside it,
 # and a calendar file (`/club calendar`); im:write opens a member's messages with the app, where
 # their own copy of the calendar (cut to their progress) goes; files:read reads a file a host
-# uploaded and named in `/questions upload`. The Home tab needs no scope.
+# uploaded and named in `/questions upload`. The Home tab needs no scope, nor do modals (a
+# wrap-up's form: views.open takes the click's trigger_id; chat:write posts its answer).
 SCOPES = ("commands", "users:read", "chat:write", "chat:write.public", "files:write",
           "files:read", "im:write")
 

@@ -152,8 +152,10 @@ def reveal_value(reply: Reply, args: tuple[tuple[str, str], ...], part: GatedPar
 
 
 def action_value(action: Action) -> str:
-    value = json.dumps({"p": action.path, "a": [list(a) for a in action.args],
-                        "x": int(action.private)}, separators=(",", ":"), ensure_ascii=False)
+    wanted = {"p": action.path, "a": [list(a) for a in action.args], "x": int(action.private)}
+    if action.form:  # the click opens the command's form (forms.py) before it runs
+        wanted["f"] = 1
+    value = json.dumps(wanted, separators=(",", ":"), ensure_ascii=False)
     return value if len(value) <= VALUE else ""
 
 

@@ -6,7 +6,14 @@ from dataclasses import replace
 
 from bot.core.call import Call
 from bot.core.clubs import Club, ClubExists, LastHost, SpoilerMode, follows
-from bot.core.commands import club_calendar, club_chart, club_works
+from bot.core.commands import (
+    club_calendar,
+    club_chart,
+    club_history,
+    club_schedule,
+    club_works,
+    club_wrapup,
+)
 from bot.core.commands.common import (
     FOLLOWS,
     TIMELINES,
@@ -16,10 +23,8 @@ from bot.core.commands.common import (
     unfollowed,
 )
 from bot.core.commands.progress import progress_fields
-from bot.core.commands.session_common import night_work
 from bot.core.effects import NightChanged
 from bot.core.errors import BadInput, UserError
-from bot.core.night_cards import covers
 from bot.core.nights import Night, NightPlan, NightStatus
 from bot.core.planning import plan_for
 from bot.core.registry import SECTIONS, WORK, ZONES, Command, Group, Option, OptionKind, quote
@@ -28,7 +33,6 @@ from bot.core.timeline import Medium, Progress
 from bot.core.work import Timeline
 from bot.core.zones import is_zone, zone_named
 
-HISTORY_SHOWN = 10
 EVERY_NIGHT = 10_000  # more nights than any club schedules ahead
 
 _MODE_TEXT = {
@@ -130,9 +134,14 @@ async def set_progress(call: Call, book: int | None = None, film: int | None = N
     if film is not None and call.timeline.film is None:
         raise BadInput(f"{call.work.title} has no film.")
     progress = await call.store.set_club_progress(club.id, call.work.id, novel=book, film=film)
-    return Draft(title="The club's progress",
-                 fields=club_progress_fields(club, progress, call.timeline),
-                 footer="Replies in this channel are now cut to this point.")
+    fields = club_progress_fields(club, progress, call.timeline)
+    footer = "Replies in this channel are now cut to this point."
+    # At the end of the work the wrap-up opens, its card in the same reply.
+    card = await club_wrapup.opened_at_end(call, club, progress)
+    if card is not None:
+        return Draft(title="The club's progress", parts=card.parts, fields=fields,
+                     actions=card.actions, footer=f"{footer} {card.footer}")
+    return Draft(title="The club's progress", fields=fields, footer=footer)
 
 
 async def set_medium(call: Call, medium: str) -> Draft:
@@ -265,27 +274,6 @@ async def reopen(call: Call) -> Draft:
                  parts=(Part("Hosts can schedule nights again with `/session schedule`."),))
 
 
-async def history(call: Call) -> Draft:
-    club = require_club(call)
-    nights = await call.store.club_nights(club.id, (NightStatus.ENDED,), limit=HISTORY_SHOWN,
-                                          newest_first=True)
-    if not nights:
-        return Draft(title="Past nights", parts=(Part(
-            "No nights have ended here yet. A host schedules one with `/session schedule`."),))
-    parts = []
-    for night in nights:
-        prompts = [p for p in await call.store.night_prompts(night.id) if not p.skipped]
-        came = [r for r in await call.store.rsvps(night.id) if r.here]
-        plural = "" if len(prompts) == 1 else "s"
-        work = night_work(call, night)
-        about = f"{work.title}: " if work is not call.work else ""
-        parts.append(Part(f"{night.wall.stamp()} · covered {about}"
-                          f"{covers(night, work.timeline)} · {len(prompts)} prompt{plural} · "
-                          f"{len(came)} came", label=night.name))
-    return Draft(title="Past nights", parts=tuple(parts),
-                 footer="A night's recap: `/session show ID`.")
-
-
 GROUPS = (Group("club", "This channel's club: create, join, and (hosts) progress and spoilers"),)
 COMMANDS = (
     Command("club", "create", "Start a club in this channel; you become its host", create,
@@ -335,8 +323,10 @@ COMMANDS = (
     *club_works.CLUB_COMMANDS,
     *club_chart.CLUB_COMMANDS,
     *club_calendar.CLUB_COMMANDS,
-    Command("club", "history", "The club's past nights", history,
-            examples=("/club history",)),
+    club_schedule.COMMAND,
+    Command("club", "history", "The works the club has read, its nights and its ratings",
+            club_history.history, examples=("/club history",)),
+    club_wrapup.COMMAND,
     Command("club", "archive", "Hosts: archive the club: history kept, no new nights", archive,
             host_only=True, examples=("/club archive",)),
     Command("club", "reopen", "Hosts: reopen an archived club", reopen, host_only=True,

@@ -1,4 +1,5 @@
-"""`/club calendar`: the club's coming nights as an .ics file to import into a calendar app.
+"""`/club calendar`: the club's coming nights and schedule targets as an .ics file to import
+into a calendar app.
 
 In the channel the file is cut to the club's progress; `/club calendar mine` (or "Just me")
 gives a copy only the caller sees, cut to their own. A night past the reader's point is in
@@ -17,7 +18,8 @@ from bot.core.registry import Command, Option, OptionKind
 from bot.core.reply import Draft, Part, Visibility
 
 FOOTER = ("Import the file into your calendar app; import a newer copy to update it (nights "
-          "keep their own event, so nothing is doubled, and cancelled ones are marked so).")
+          "and schedule targets keep their own event, so nothing is doubled, and cancelled ones "
+          "are marked so).")
 
 
 async def calendar(call: Call, whose: str | None = None) -> Draft:
@@ -34,7 +36,8 @@ async def calendar(call: Call, whose: str | None = None) -> Draft:
 
 
 CLUB_COMMANDS = (
-    Command("club", "calendar", "The club's coming nights as a calendar file (.ics)", calendar,
+    Command("club", "calendar",
+            "The club's coming nights and schedule targets as a calendar file (.ics)", calendar,
             (Option("whose", "mine: a copy only you see, cut to your own progress",
                     OptionKind.CHOICE, required=False, choices=("mine",)),),
             examples=("/club calendar", "/club calendar mine")),

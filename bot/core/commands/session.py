@@ -10,6 +10,7 @@ posts the recap. Prompts are cut to the night's target, never one the club has h
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.core.call import Call
@@ -29,14 +30,23 @@ from bot.core.commands.session_common import (
     twin,
 )
 from bot.core.commands.session_words import edit_words, schedule_words
-from bot.core.errors import BadInput, UserError
+from bot.core.errors import BadInput, NotFound, UserError
 from bot.core.night_cards import covers, night_card
-from bot.core.nights import Answer, DuplicateNight, Night, NightStatus, StaleNight, parse_target
+from bot.core.nights import (
+    Answer,
+    DuplicateNight,
+    Night,
+    NightStatus,
+    StaleNight,
+    Target,
+    parse_target,
+)
 from bot.core.planning import plan_for, successor
 from bot.core.registry import WORK, Command, Group, Option, OptionKind
 from bot.core.reply import Action, Draft, Part, Visibility
 from bot.core.when import Repeat, parse_when
 
+_POINT = re.compile(r"(?:point|target)\s+(\d{1,3})", re.I)  # a target of the reading schedule
 _ANSWER_TEXT = {Answer.GOING: "going to", Answer.MAYBE: "a maybe for",
                 Answer.NO: "not coming to"}
 
@@ -50,11 +60,12 @@ async def schedule(call: Call, target: str, when: str, title: str | None = None,
     if club.archived:
         raise UserError("This club is archived, so it schedules no new nights.",
                         hint="A host can reopen it with `/club reopen`.")
-    aim = parse_target(target, call.timeline)
+    aim, named = await _aim(call, club, target)
     check_medium(club, aim, call.work)
     now = call.now()
     wall = parse_when(when, club.tz, now)
-    plan = plan_for(club, title=clean_title(title), target=aim, wall=wall, work=call.work.id,
+    plan = plan_for(club, title=clean_title(title) or named, target=aim, wall=wall,
+                    work=call.work.id,
                     repeat=Repeat(repeat) if repeat else None, created_by=call.inv.user,
                     now=now)
     try:
@@ -68,6 +79,21 @@ async def schedule(call: Call, target: str, when: str, title: str | None = None,
                        footer=f"Reminders before it: {reminders}. Discord and Slack show "
                               "each member the time in their own zone.")
     return replace(draft, effects=night_changes(call, night))
+
+
+async def _aim(call: Call, club: Club, target: str) -> tuple[Target, str | None]:
+    """The night's target, and a title for one taken from the reading schedule (`point 2`:
+    its second target; the title names its number, never the target)."""
+    found = _POINT.fullmatch(target.strip())
+    if found is None:
+        return parse_target(target, call.timeline), None
+    number = int(found[1])
+    points = await call.store.reading_schedule(club.id, call.work.id)
+    point = next((p for p in points if p.number == number), None)
+    if point is None:
+        raise NotFound(f"The club's reading schedule has no target {number}.",
+                       hint="See its targets with `/club schedule`.")
+    return point.target, f"Schedule target {number}"
 
 
 async def list_nights(call: Call) -> Draft:
@@ -234,8 +260,8 @@ async def remind(call: Call, setting: str, night: int | None = None) -> Draft:
 _NIGHT = Option("night", "The night's number (default: the next one)", OptionKind.INT,
                 required=False, min=1, max=2**31 - 1)
 _NIGHT_NEEDED = Option("night", "The night's number", OptionKind.INT, min=1, max=2**31 - 1)
-_TARGET_HELP = ("How far it goes: book N or a section's name, part N, film 45, film 1:10, or "
-                "a film section")
+_TARGET_HELP = ("How far it goes: book N or a section's name, part N, film 45, film 1:10, a "
+                "film section, or point N (a target of the reading schedule)")
 _WHEN_HELP = "When, in the club's time zone: friday 19:30, 2026-12-04 19:30, in 2 hours"
 
 GROUPS = (Group("session", "Discussion nights: schedule, RSVP, and (hosts) run the night"),)

@@ -26,14 +26,17 @@ from bot.store.postgres.polls import PollsMixin
 from bot.store.postgres.prompts import PromptsMixin
 from bot.store.postgres.questions import QuestionsMixin
 from bot.store.postgres.reminders import RemindersMixin
+from bot.store.postgres.schedule import ScheduleMixin
 from bot.store.postgres.state import StateMixin
+from bot.store.postgres.wrapups import WrapupsMixin
 
 POOL_SIZE = 10  # connections per process at most; a worker's traffic is a few at a time
 _CLOSE_TIMEOUT = 5.0
 
 
 class PostgresStore(PromptsMixin, PollsMixin, PicturesMixin, NightsMixin, RemindersMixin,
-                    StateMixin, DumpMixin, QuestionsMixin):
+                    StateMixin, DumpMixin, QuestionsMixin, WrapupsMixin,
+                    ScheduleMixin):
     """``Store`` on a PostgreSQL database. Create with ``await PostgresStore.open(url)``."""
 
     @classmethod

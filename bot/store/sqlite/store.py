@@ -4,7 +4,8 @@ Composed of one mixin per part of the schema, all over ``Db`` (db.py: the connec
 transactions): ``ClubsMixin`` (clubs and hosts, over ``ProgressMixin``: members' own progress),
 ``PromptsMixin``, ``PollsMixin``, ``NightsMixin`` (nights, RSVPs, a night's run),
 ``RemindersMixin`` (what the scheduler asks for), ``PicturesMixin`` (what the club's chart
-reads), ``QuestionsMixin`` (a club's own questions) and ``StateMixin`` (adapter state).
+reads), ``QuestionsMixin`` (a club's own questions), ``WrapupsMixin`` (wrap-ups) and
+``StateMixin`` (adapter state).
 This module opens and closes it.
 """
 
@@ -30,13 +31,16 @@ from bot.store.sqlite.polls import PollsMixin
 from bot.store.sqlite.prompts import PromptsMixin
 from bot.store.sqlite.questions import QuestionsMixin
 from bot.store.sqlite.reminders import RemindersMixin
+from bot.store.sqlite.schedule import ScheduleMixin
 from bot.store.sqlite.state import StateMixin
+from bot.store.sqlite.wrapups import WrapupsMixin
 
 _THREAD_EXIT_TIMEOUT = 1.0
 
 
 class SqliteStore(PromptsMixin, PollsMixin, PicturesMixin, NightsMixin, RemindersMixin,
-                  StateMixin, DumpMixin, QuestionsMixin):
+                  StateMixin, DumpMixin, QuestionsMixin, WrapupsMixin,
+                  ScheduleMixin):
     """``Store`` on one SQLite file. Create with ``await SqliteStore.open(path)``; close it."""
 
     @classmethod
