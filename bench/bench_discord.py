@@ -2,10 +2,12 @@
 
 Each bot runs in its own process, behind its own fake here; requests alternate between
 them. Latency is from INTERACTION_CREATE sent to the interaction callback received. Peak
-memory is each bot process's VmHWM. The aim (issue: Discord): our p50 within 1.3x of the
-minimal bot's. A second minimal bot answers a constant embed and button the size of ours, to
-tell the cost of the answer's size from the cost of our code; a second of ours runs with the
-ops metrics on (issue: run it like a service; aim: under 1.05 of ours without).
+memory is each bot process's VmHWM; CPU is each bot process's own CPU time per interaction
+(every thread, from /proc: what a loaded machine's other work cannot lengthen). The aim
+(issue: Discord): our p50 within 1.3x of the minimal bot's. A second minimal bot answers a
+constant embed and button the size of ours, to tell the cost of the answer's size from the
+cost of our code (issue 20: p50 within 1.1x of it); a second of ours runs with the ops
+metrics on (issue: run it like a service; aim: under 1.05 of ours without).
 
     .venv/bin/python bench/bench_discord.py [-n 1000]
 """
@@ -30,6 +32,18 @@ OURS = [("film cast", {}), ("character", {"character": "Kathy"}), ("theme", {}),
         ("glossary", {"term": "guardians"}), ("search", {"words": "score"})]
 
 
+def cpu_ns(pid: int) -> int:
+    """The CPU time a process has run, every thread of it, in nanoseconds (the scheduler's
+    own count: other processes on a shared machine lengthen latency, not this)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 def peak_rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -49,7 +63,7 @@ async def start_bot(fake: FakeDiscord, kind: str) -> subprocess.Popen[bytes]:
     return proc
 
 
-async def measure(n: int) -> dict[str, tuple[list[float], int]]:
+async def measure(n: int) -> dict[str, tuple[list[float], int, float]]:
     """Both bots up at once, each behind its own fake; requests alternate between them, so
     whatever else the machine does at a moment falls on both alike."""
     fakes = {"minimal": FakeDiscord(), "minimal-card": FakeDiscord(), "ours": FakeDiscord(),
@@ -58,19 +72,23 @@ async def measure(n: int) -> dict[str, tuple[list[float], int]]:
              "ours-metrics": OURS}
     procs: dict[str, subprocess.Popen[bytes]] = {}
     times: dict[str, list[float]] = {kind: [] for kind in fakes}
+    cpu: dict[str, int] = {}
     try:
         for kind, fake in fakes.items():
             await fake.start()
             procs[kind] = await start_bot(fake, kind if kind.startswith("ours") else
                                           kind.split("-")[0])
         for i in range(n + 50):
+            if i == 50:
+                cpu = {kind: cpu_ns(proc.pid) for kind, proc in procs.items()}
             for kind, fake in fakes.items():
                 path, values = calls[kind][i % len(calls[kind])]
                 exchange = await fake.interact(path, **values)
                 assert exchange.type == 4 and exchange.callback_at is not None, exchange.sent
                 if i >= 50:  # after a warm-up
                     times[kind].append((exchange.callback_at - exchange.created_at) * 1000)
-        return {kind: (times[kind], peak_rss_kib(procs[kind].pid)) for kind in fakes}
+        return {kind: (times[kind], peak_rss_kib(procs[kind].pid),
+                       (cpu_ns(procs[kind].pid) - cpu[kind]) / n / 1e6) for kind in fakes}
     finally:
         for proc in procs.values():
             proc.terminate()
@@ -86,16 +104,20 @@ def pct(values: list[float], q: float) -> float:
 async def main(n: int) -> None:
     results = await measure(n)
     print(f"{n} interactions each, sequential, alternating, INTERACTION_CREATE -> callback")
-    print(f"{'bot':<13} {'p50 ms':>8} {'p99 ms':>8} {'peak MiB':>9}")
-    for kind, (times, rss) in results.items():
+    print(f"{'bot':<13} {'p50 ms':>8} {'p99 ms':>8} {'peak MiB':>9} {'CPU ms':>7}")
+    for kind, (times, rss, cpu) in results.items():
         print(f"{kind:<13} {statistics.median(times):8.2f} {pct(times, 99):8.2f} "
-              f"{rss / 1024:9.1f}")
-    p50 = {kind: statistics.median(times) for kind, (times, _rss) in results.items()}
+              f"{rss / 1024:9.1f} {cpu:7.3f}")
+    p50 = {kind: statistics.median(times) for kind, (times, _rss, _cpu) in results.items()}
+    cpu = {kind: spent for kind, (_times, _rss, spent) in results.items()}
     print(f"p50 ratio ours/minimal: {p50['ours'] / p50['minimal']:.2f} (aim: under 1.3)")
     print(f"p50 ratio ours/minimal-card (the same size of answer): "
           f"{p50['ours'] / p50['minimal-card']:.2f}")
     print(f"p50 ratio ours with metrics/ours without: {p50['ours-metrics'] / p50['ours']:.3f} "
           "(aim: under 1.05)")
+    print(f"CPU per interaction, the bot's process: ours/minimal-card "
+          f"{cpu['ours'] / cpu['minimal-card']:.2f}, ours with metrics/ours without "
+          f"{cpu['ours-metrics'] / cpu['ours']:.3f}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ minimal-fast's. "minimal" acks a constant string with Bolt's
 defaults (it polls for the ack every 10 ms); "minimal-fast" sets process_before_response, as
 we do; "minimal-card" is minimal-fast acking a constant Block Kit card the size of our mean
 answer (about 3.2 KB), which tells the cost of the answer's size apart from our code's.
+Beside throughput, each app process's own CPU time per request (every thread, from /proc),
+which a loaded machine's other work cannot lower; its floor ratio reads like throughput's.
 
     .venv/bin/python bench/bench_slack.py [-n 600]
 """
@@ -73,8 +75,20 @@ async def run(session: aiohttp.ClientSession, url: str, calls: list[tuple[str, s
     return times, time.perf_counter() - start
 
 
-async def alternating(urls: dict[str, str], n: int, concurrency: int
-                      ) -> dict[str, tuple[list[float], float]]:
+def cpu_ns(pid: int) -> int:
+    """The CPU time a process has run, every thread of it, in nanoseconds (the scheduler's
+    own count: other processes on a shared machine lower throughput, not this)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+async def alternating(urls: dict[str, str], pids: dict[str, int], n: int, concurrency: int
+                      ) -> dict[str, tuple[list[float], float, float]]:
     """n requests to each app, in rounds that take turns between the apps, so that whatever
     else the machine does at a moment falls on all of them alike."""
     sessions = {kind: aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency))
@@ -82,27 +96,30 @@ async def alternating(urls: dict[str, str], n: int, concurrency: int
     calls = {kind: OURS if kind == "ours" else [("/ping", "")] for kind in urls}
     times: dict[str, list[float]] = {kind: [] for kind in urls}
     spent = dict.fromkeys(urls, 0.0)
+    cpu = dict.fromkeys(urls, 0)
     try:
         for kind, url in urls.items():
             for i in range(30):  # warm-up
                 await one(sessions[kind], url, body(*calls[kind][i % len(calls[kind])], i))
         for first in range(0, n, ROUND):
             for kind, url in urls.items():
+                before = cpu_ns(pids[kind])
                 got, seconds = await run(sessions[kind], url, calls[kind], first,
                                          min(ROUND, n - first), concurrency)
+                cpu[kind] += cpu_ns(pids[kind]) - before
                 times[kind] += got
                 spent[kind] += seconds
     finally:
         for session in sessions.values():
             await session.close()
-    return {kind: (times[kind], n / spent[kind]) for kind in urls}
+    return {kind: (times[kind], n / spent[kind], cpu[kind] / n / 1e6) for kind in urls}
 
 
 async def main(n: int) -> None:
     fake = FakeSlack()
     await fake.start()
     procs = []
-    urls = {}
+    urls, pids = {}, {}
     try:
         for kind in KINDS:
             port = free_port()
@@ -111,6 +128,7 @@ async def main(n: int) -> None:
                 [sys.executable, str(HERE / "slack_app.py"), kind, str(port), fake.api],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             urls[kind] = f"http://127.0.0.1:{port}/slack/events"
+            pids[kind] = procs[-1].pid
         async with aiohttp.ClientSession() as session:
             for url in urls.values():
                 for _ in range(300):
@@ -120,21 +138,24 @@ async def main(n: int) -> None:
                     except (aiohttp.ClientError, AssertionError):
                         await asyncio.sleep(0.05)
         print(f"{n} signed slash commands per run; latency in ms, throughput in requests/s")
-        print(f"{'app':<13} {'conc':>4} {'p50':>7} {'p99':>7} {'req/s':>8}")
-        results = {}
+        print(f"{'app':<13} {'conc':>4} {'p50':>7} {'p99':>7} {'req/s':>8} {'CPU ms':>7}")
+        results, cpus = {}, {}
         for concurrency in (1, 20):
-            measured = await alternating(urls, n, concurrency)
-            for kind, (times, rate) in measured.items():
+            measured = await alternating(urls, pids, n, concurrency)
+            for kind, (times, rate, cpu) in measured.items():
                 results[(kind, concurrency)] = rate
+                cpus[(kind, concurrency)] = cpu
                 print(f"{kind:<13} {concurrency:>4} {statistics.median(times):7.2f} "
-                      f"{statistics.quantiles(times, n=100)[98]:7.2f} {rate:8.0f}")
+                      f"{statistics.quantiles(times, n=100)[98]:7.2f} {rate:8.0f} {cpu:7.3f}")
         for concurrency in (1, 20):
             ours = results[("ours", concurrency)]
             plain = ours / results[("minimal", concurrency)]
             fast = ours / results[("minimal-fast", concurrency)]
             card = ours / results[("minimal-card", concurrency)]
             print(f"concurrency {concurrency}: ours/minimal {plain:.2f}, ours/minimal-fast "
-                  f"{fast:.2f} (aim: at least 0.8), ours/minimal-card {card:.2f}")
+                  f"{fast:.2f} (aim: at least 0.8), ours/minimal-card {card:.2f}; "
+                  f"CPU per request, minimal-fast/ours "
+                  f"{cpus[('minimal-fast', concurrency)] / cpus[('ours', concurrency)]:.2f}")
     finally:
         for proc in procs:
             proc.terminate()

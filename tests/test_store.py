@@ -16,6 +16,7 @@ import inspect
 import math
 import re
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -836,6 +837,36 @@ async def test_context_reads_see_every_commit_at_once(db_path: Path) -> None:
             # Uncommitted: not seen, and the read does not wait for the writer.
             assert (await reader.context(scope, "room", "sam")).member_in(W) == Progress(7, 0)
             conn.rollback()
+
+
+async def test_a_kept_context_gives_way_to_any_commit_in_any_process(db_path: Path) -> None:
+    """context() keeps its answer while the database is unchanged: the same answer again,
+    until a commit anywhere (this store, another store, another process) changes it."""
+    scope = Scope("test", "kept")
+    async with await SqliteStore.open(db_path) as store, \
+            await SqliteStore.open(db_path) as other:
+        club = await store.create_club(scope, "room", medium=Medium.BOTH, tz="UTC", host="ann",
+                                       work=W)
+        first = await store.context(scope, "room", "sam")
+        assert await store.context(scope, "room", "sam") is first  # kept, not read again
+        assert not first.is_member
+        await store.join_club(club.id, "sam")  # this store's own write
+        joined = await store.context(scope, "room", "sam")
+        assert joined.is_member and joined.club is not None and joined.club.member_count == 2
+        await other.set_club_progress(club.id, W, novel=4)  # another connection's
+        assert (await store.context(scope, "room", "sam")).club.read == ((W, Progress(4, 0)),)
+        # Another process, writing with nothing of ours.
+        script = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None);"
+                  " c.execute(\"UPDATE club_progress SET novel = 11\"); c.close()")
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-c", script, str(db_path))
+        assert await proc.wait() == 0
+        assert (await store.context(scope, "room", "sam")).club.read == ((W, Progress(11, 0)),)
+        with raw(db_path) as conn:  # uncommitted: neither seen nor kept over the commit
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("UPDATE club_progress SET novel = 12")
+            assert (await store.context(scope, "room", "sam")).club.read[0][1].novel == 11
+            conn.commit()
+        assert (await store.context(scope, "room", "sam")).club.read[0][1].novel == 12
 
 
 @pytest.mark.sqlite_only

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -147,10 +147,11 @@ class Command:
     aliases: tuple[str, ...] = ()  # other words for the subcommand in text (`novel`)
     # What a button's form asks for (``Action.form``), in order: at most five fields.
     form: tuple[Ask, ...] = ()
+    # `group sub`, or the group alone: made once, since every command reads it several times.
+    path: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def path(self) -> str:
-        return f"{self.group} {self.sub}" if self.sub else self.group
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", f"{self.group} {self.sub}" if self.sub else self.group)
 
     def examples_for(self, info: WorkInfo) -> tuple[str, ...]:
         """The declared examples with a work's own names put in (`/character {character}`);

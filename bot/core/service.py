@@ -197,7 +197,7 @@ class Core:
         observer = self.observer
         if observer is None:
             return (await self._guarded(inv, command, raw))[0]
-        path = command.path  # a property that formats: read once
+        path = command.path
         if not observer.admit(inv, path):
             return self.error_reply(UserError(RESTARTING), path)
         start = _clock()
@@ -298,6 +298,11 @@ def check_input(text: str) -> str:
     if len(text) > MAX_INPUT:
         raise BadInput(f"That is too long for a command ({len(text):,} characters; the most is "
                        f"{MAX_INPUT:,}).")
+    if text.isascii() and text.isprintable():
+        # Nearly every command: NFKC leaves printable ASCII as it is, and it has no control
+        # or format characters, so only the spaces are left to tidy (the loops below cost
+        # more than the rest of parsing).
+        return " ".join(text.split())
     text = unicodedata.normalize("NFKC", text)
     if any(unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text):
         raise BadInput("That command has control characters in it. Please type it again "

@@ -93,13 +93,19 @@ def _timed(method: Callable[..., Any], bounds: tuple[float, ...], row: list[floa
             after(args or tuple(kwargs.values()), result)
         return result
 
+    if after is not None:  # its result is read: every call goes through ``timed``
+        @functools.wraps(method)
+        def every(*args: Any, **kwargs: Any) -> Any:
+            calls[0] += 1
+            return timed(*args, **kwargs)
+
+        return every
     turns = itertools.cycle(range(STORE_SAMPLE))  # 0 first: the first call is timed
-    sampled = after is not None
 
     @functools.wraps(method)
     def call(*args: Any, **kwargs: Any) -> Any:
         calls[0] += 1
-        if next(turns) and not sampled:
+        if next(turns):
             return method(*args, **kwargs)  # its own coroutine, awaited by the caller
         return timed(*args, **kwargs)
 

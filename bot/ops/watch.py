@@ -35,8 +35,8 @@ class Watch:
         self._idle: asyncio.Event | None = None  # made by drain(), set when none are left
         # Read once: logging is set up before a service builds its Watch.
         self._info = log.isEnabledFor(logging.INFO)
-        # (platform, command) -> the cells its counts and latency go to
-        self._slots: dict[tuple[str, str], _Slot] = {}
+        # platform -> command -> the cells its counts and latency go to
+        self._slots: dict[str, dict[str, _Slot]] = {}
         if metrics is not None:  # read when scraped, not kept up to date on every command
             metrics.in_flight.read = lambda: {(): float(self._running)}
 
@@ -61,24 +61,28 @@ class Watch:
     def done(self, inv: Invocation, command: str, outcome: Outcome, seconds: float,
              reply: Reply) -> None:
         self._running -= 1
-        if not self._running and self._idle is not None:
+        if self._idle is not None and not self._running:
             self._idle.set()
-        m = self.metrics
-        if m is not None:
-            platform = inv.scope.platform
-            slot = self._slots.get((platform, command))
+        if self.metrics is not None:
+            # By platform, then command: two lookups of strings (their hashes kept) cost less
+            # than building and hashing a tuple key.
+            slots = self._slots.get(inv.scope.platform)
+            slot = slots.get(command) if slots is not None else None
             if slot is None:
-                slot = self._slots[(platform, command)] = _Slot(m, platform, command or UNKNOWN)
+                slot = self._slot(inv.scope.platform, command)
             # By identity, not by hash: an enum member hashes in Python, on every command.
             (slot.ok if outcome is _OK else slot.refused if outcome is _REFUSED
              else slot.error)[0] += 1
             row = slot.row
             row[bisect_left(slot.bounds, seconds)] += 1
             row[-1] += seconds
-            if reply.withheld is not None or reply.audience.mode is _TAG:
+            if reply.audience.mode is _TAG:
                 slot.gated(reply)
+            elif (withheld := reply.withheld) is not None and withheld.count:
+                slot.replies[0] += 1
+                slot.hidden[0] += withheld.count
             if slot.ask and outcome is _OK:
-                self._declined(m, platform, reply)
+                self._declined(platform=inv.scope.platform, reply=reply)
         if outcome is _ERROR:
             log.warning("command", extra={"outcome": outcome.value,
                                           "duration_ms": round(seconds * 1000, 3)})
@@ -86,10 +90,15 @@ class Watch:
             log.info("command", extra={"outcome": outcome.value,
                                        "duration_ms": round(seconds * 1000, 3)})
 
-    @staticmethod
-    def _declined(m: Metrics, platform: str, reply: Reply) -> None:
-        if reply.parts and reply.parts[0].text.startswith(DECLINED):
-            m.ask_declined.inc((platform,))
+    def _slot(self, platform: str, command: str) -> _Slot:
+        assert self.metrics is not None
+        slot = _Slot(self.metrics, platform, command or UNKNOWN)
+        self._slots.setdefault(platform, {})[command] = slot
+        return slot
+
+    def _declined(self, platform: str, reply: Reply) -> None:
+        if self.metrics is not None and reply.parts and reply.parts[0].text.startswith(DECLINED):
+            self.metrics.ask_declined.inc((platform,))
 
     async def drain(self, grace: float) -> int:
         """Turn new commands away and wait (up to ``grace`` seconds) for those in flight;

@@ -1,7 +1,8 @@
 """Members, clubs, hosts and the prompts a club has used, on SQLite.
 
 A mixin of ``SqliteStore`` over ``Db``. ``context()``, read by every command, takes the fast
-read-only path (``_read_now``); every write is one ``_write`` transaction.
+read-only path (``_read_now``) and is kept while the database is unchanged (``_unchanged``);
+every write is one ``_write`` transaction.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from bot.core.clubs import (
     SpoilerMode,
 )
 from bot.core.timeline import Medium, Progress
-from bot.store.sqlite.db import UnknownClub, _now
+from bot.store.sqlite.db import CONTEXTS_KEPT, UnknownClub, _now
 from bot.store.sqlite.progress import ProgressMixin
 
 # The club columns shared by club() and context(); the subqueries use the (club_id, user_id)
@@ -138,6 +139,10 @@ class ClubsMixin(ProgressMixin):
     # -- members --------------------------------------------------------------------------------
 
     async def context(self, scope: Scope, channel: str, user: str) -> Context:
+        key = (scope.platform, scope.workspace, channel, user)
+        kept = self._unchanged()  # read first: what is kept is never older than its version
+        if kept is not None and (context := kept.get(key)) is not None:
+            return context
         params = {"platform": scope.platform, "workspace": scope.workspace, "channel": channel,
                   "user": user}
         rows = self._read_now(_CONTEXT_SQL, params)
@@ -146,12 +151,17 @@ class ClubsMixin(ProgressMixin):
         row = rows[0]
         club = None if row[0] is None else _club_from_row(scope, channel, row)
         is_host, mine = row[CLUB_WIDTH:CLUB_WIDTH + 2]
-        return Context(
+        context = Context(
             club=club,
             mine=reading(mine),
             is_host=bool(is_host),
             is_member=is_host is not None,
         )
+        if kept is not None:
+            if len(kept) >= CONTEXTS_KEPT:
+                kept.clear()
+            kept[key] = context
+        return context
 
     # -- clubs ----------------------------------------------------------------------------------
 

@@ -22,6 +22,11 @@ Reliability rules (docs: platform-contract.md §C):
   own snapshot, fresh for every statement, including other processes' commits), and with
   ``busy_timeout = 0`` it never blocks the loop: if SQLite ever answers busy, the read goes
   the usual way, through the worker thread.
+- ``context()``'s answers are kept on that connection while the database is unchanged: SQLite's
+  ``PRAGMA data_version`` moves whenever any other connection commits, in this process or
+  another (Discord shards, Slack workers), and the reader itself never writes, so an
+  unchanged version proves a kept answer is still what the query would return. The version
+  is read before the query, so what is kept is never older than the version it is kept under.
 """
 
 from __future__ import annotations
@@ -44,6 +49,9 @@ from bot.store.errors import MigrationFailed, SchemaTooNew, StoreError, UnknownC
 log = logging.getLogger("bot.store.sqlite")  # one logger for the package, as before the split
 
 BUSY_TIMEOUT_MS = 5000
+# context() answers kept while the database is unchanged (a few hundred bytes each); past this,
+# all are dropped at once: the active channels and members fill it again within a command each.
+CONTEXTS_KEPT = 4096
 
 __all__ = ["MigrationFailed", "SchemaTooNew", "StoreError", "UnknownClub"]
 
@@ -90,6 +98,8 @@ class Db:
         self._conn: aiosqlite.Connection | None = conn
         self._lock = asyncio.Lock()
         self._reader: sqlite3.Connection | None = None  # see the module docstring
+        self._kept: dict[Any, Any] = {}  # context() answers while data_version stays put
+        self._version = -1
         self._clock = clock  # wall-clock unix seconds, for what expires (adapter state)
 
     async def _configure(self, *, in_memory: bool) -> None:
@@ -167,6 +177,21 @@ class Db:
             return reader.execute(sql, params).fetchall()
         except sqlite3.Error:  # busy, locked or anything else: the worker's path handles it
             return None
+
+    def _unchanged(self) -> dict[Any, Any] | None:
+        """The answers kept since the database last changed (emptied when it has), or None
+        when there is no reader to tell (reads then go the usual way, nothing kept)."""
+        reader = self._reader
+        if reader is None or self._conn is None:
+            return None
+        try:
+            version = reader.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            return None
+        if version != self._version:
+            self._kept.clear()
+            self._version = version
+        return self._kept
 
     async def _read(self, sql: str, params: dict[str, Any]) -> list[Any]:
         """One query, one round-trip to the worker thread (execute_fetchall, no cursor)."""
