@@ -65,6 +65,7 @@ parts_st = st.lists(st.builds(part, LONG, st.booleans(), st.one_of(st.none(), TE
 
 
 @settings(max_examples=80, deadline=None)
+@example(parts=[part("shown", False, "||")], fields=[], title=None, footer=None, sources=[])
 @given(parts=parts_st, fields=st.lists(st.builds(part, TEXT, st.booleans(), TEXT), max_size=30),
        title=st.one_of(st.none(), st.text(max_size=400)),
        # A footer is the core's own text, like a shown part: no spoiler marks of its own.

@@ -70,7 +70,8 @@ def _line(part: GatedPart) -> str:
         # The gate has already moved any label into the text, behind the spoiler.
         return f"||{escape_spoiler(native(part.text))}|| *({opens_note(part)})*"
     text = native(part.text)
-    return f"**{plain(part.label)}**: {text}" if part.label else text
+    # A label is a pack's words, not ours: a `|` in it must not open a spoiler mark.
+    return f"**{plain(part.label).replace('|', chr(92) + '|')}**: {text}" if part.label else text
 
 
 def _after_escape(text: str, cut: int) -> int:
