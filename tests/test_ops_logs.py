@@ -87,3 +87,25 @@ async def test_a_request_id_follows_one_interaction_to_the_store(
     assert done[0]["request_id"] == slow[0]["request_id"] != done[1]["request_id"]
     assert str(done[1]["request_id"]).endswith(f"-{other.number:x}")
     assert all(e["platform"] == "console" and e["workspace"] == "local" for e in done)
+
+
+async def test_a_command_in_a_club_logs_its_club(captured: io.StringIO, library: Library,
+                                                 tmp_path: Path) -> None:
+    async with open_core(tmp_path / "club.db", library=library, rng=random.Random(1),
+                         clock=lambda: MONDAY_NOON, observer=Watch(Metrics())) as core:
+        you = Invocation(CONSOLE, "general", "you", is_admin=True)
+        logs.new_request("console")
+        await core.run_text(Invocation(CONSOLE, "elsewhere", "you"), "/help")
+        logs.new_request("console")
+        await core.run_text(you, "/club create both")
+        logs.new_request("console")
+        await core.run_text(you, "/club info")
+        logs.new_request("console")
+        await core.run_text(Invocation(CONSOLE, "elsewhere", "you"), "/help")
+        club = (await core.store.context(CONSOLE, "general", "you")).club
+    assert club is not None
+    done = [e for e in lines(captured) if e["event"] == "command"]
+    # No club where there is none, and never the last command's.
+    assert [(e["command"], e.get("club")) for e in done] == [
+        ("help", None), ("club create", str(club.id)), ("club info", str(club.id)),
+        ("help", None)]

@@ -23,6 +23,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from bot.core.observe import CLUB
+
 SECRET_SETTINGS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 # Slack tokens (xoxb-, xoxp-, xapp-...) and Discord's three dot-separated base64 parts.
 _TOKEN_SHAPES = re.compile(
@@ -62,7 +64,7 @@ def new_request(platform: str = "", **fields: str) -> Request:
 
 
 def current() -> dict[str, str]:
-    """The request's fields for a log line: its id, platform, command and workspace."""
+    """The request's fields for a log line: its id, platform, command, workspace and club."""
     request = REQUEST.get()
     if request is None:
         return {}
@@ -73,8 +75,10 @@ def current() -> dict[str, str]:
     else:
         number, platform, command, workspace = request
         extra = {}
+    club = CLUB.get()
     found = {"request_id": f"{_PROCESS}-{number:x}", "platform": platform,
-             "command": command, "workspace": workspace}
+             "command": command, "workspace": workspace,
+             "club": str(club) if club is not None else ""}
     return {k: v for k, v in {**found, **extra}.items() if v}
 
 

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from bot.core.call import Invocation
 from bot.core.clubs import SpoilerMode
 from bot.core.commands.discuss import DECLINED
+from bot.core.observe import CLUB as _CLUB
 from bot.core.observe import Outcome
 from bot.core.reply import PartState, Reply
 from bot.ops import logs
@@ -49,6 +50,7 @@ class Watch:
             log.info("turned away while stopping", extra={"command": command or UNKNOWN})
             return False
         self._running += 1
+        _CLUB.set(None)  # not known until the core reads it; never the last command's
         scope = inv.scope
         request = _REQUEST.get()
         if type(request) is _EDGE:  # the adapter began it: this command runs inside it
