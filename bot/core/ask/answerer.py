@@ -33,6 +33,10 @@ from bot.core.passages import Passage
 from bot.core.timeline import Reveal
 from bot.core.words import STOPWORDS, normalise
 
+# Nearness vouches for a passage only when it is (about) the nearest of every passage, seen or
+# not: where the nearest is held back, a visible neighbour on the same topic would answer
+# "who does she marry" with who she is.
+VOUCH_GAP = 0.05
 _ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|did|do)\b"
 _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
 _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
@@ -285,8 +289,9 @@ class Answerer:
         if self._outside(q) and not self._outside(q, normalise(top.passage.text).split()):
             return False
         features = next(f for f, i in measured if i is top)
-        if (features[INDEX["coverage"]] < weights.min_coverage
-                and features[INDEX["meaning"]] < weights.vouch):
+        if features[INDEX["coverage"]] < weights.min_coverage and not (
+                features[INDEX["meaning"]] >= weights.vouch
+                and features[INDEX["meaning_gap"]] >= -VOUCH_GAP):
             return False
         # A year asked about must be the answer's: "who won in 1990" is not answered by 1989.
         years = set(_YEAR.findall(q.text))
