@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_MARKUP = re.compile(r"[<>|*_~`\\]")  # what Discord or Slack would read as markup or a mention
 _LEADING = ("the ", "a ", "an ")
 
 # Words that carry no subject in a question or a search ("who", "the", "tell me about").
@@ -39,3 +40,9 @@ def normalise(text: str) -> str:
             words = words[len(lead):]
             break
     return words
+
+
+def unmarked(text: str) -> str:
+    """A member's or host's words as plain words on one line: no markup, no mention (an
+    ``@everyone``, a ``<!channel>``), spaces collapsed. Callers bound the length their way."""
+    return " ".join(_MARKUP.sub(" ", text).replace("@", "").split())

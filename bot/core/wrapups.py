@@ -7,9 +7,10 @@ A member's line is their own text, posted to the channel: ``clean_line`` keeps i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+from bot.core.words import unmarked
 
 LINE_MAX = 200  # characters of a member's one line
 RATINGS = (1, 2, 3, 4, 5)
@@ -39,9 +40,7 @@ def clean_line(text: str | None) -> str | None:
     ``@everyone`` or ``<!channel>``), on one line, at most ``LINE_MAX`` characters."""
     if text is None:
         return None
-    text = "".join(c if c.isprintable() else " " for c in text)
-    text = re.sub(r"[<>|*_~`\\]", " ", text).replace("@", "")
-    text = " ".join(text.split())
+    text = unmarked("".join(c if c.isprintable() else " " for c in text))
     if len(text) > LINE_MAX:
         text = text[: LINE_MAX - 1].rstrip() + "…"
     return text or None

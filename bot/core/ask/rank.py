@@ -7,6 +7,7 @@ are the passages that share a word with it or speak of a name it asks about.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -81,7 +82,7 @@ class SentenceIndex:
         best = 0.0
         if self.meaning is not None:
             sims = self.meaning(asked.question.text)
-            near = sorted(range(len(sims)), key=lambda n: -sims[n])[:NEAREST]
+            near = heapq.nlargest(NEAREST, range(len(sims)), key=sims.__getitem__)
             best = sims[near[0]] if near else 0.0
             top = max(rough.values(), default=0.0)
             for n in near:

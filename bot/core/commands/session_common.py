@@ -3,7 +3,6 @@ the reply when a night has moved on under a command (another host started or can
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from bot.core.call import Call
@@ -15,6 +14,7 @@ from bot.core.library import Work
 from bot.core.night_cards import covers
 from bot.core.nights import DuplicateNight, Night, NightStatus, StaleNight, Target
 from bot.core.timeline import Medium
+from bot.core.words import unmarked
 
 TITLE_MAX = 80
 LISTED = 10
@@ -28,8 +28,7 @@ def clean_title(text: str | None) -> str | None:
     only, no markup or mentions, bounded."""
     if text is None:
         return None
-    text = re.sub(r"[<>|*_~`\\]", " ", text).replace("@", "")
-    text = " ".join(text.split())[:TITLE_MAX].strip()
+    text = unmarked(text)[:TITLE_MAX].strip()
     return text or None
 
 
