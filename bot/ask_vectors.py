@@ -19,9 +19,11 @@ def write_all(root: Path) -> list[str]:
         return [f"the /ask model ({MODEL_PACKAGE}) is not installed: nothing written"]
     said = []
     for work in load_library(root):
-        texts = [text_of(p) for p in work.everything]
+        # The passages and their example questions: /ask measures a question against both.
+        texts = list(dict.fromkeys([*(text_of(p) for p in work.everything),
+                                    *(a for p in work.everything for a in p.asks)]))
         path = nearness.stored(work.id)
         assert path is not None
         write(path, texts, vectors_for(nearness.encoder, texts, path))
-        said.append(f"{work.id}: {len(texts)} passages -> {path}")
+        said.append(f"{work.id}: {len(texts)} passages and questions -> {path}")
     return said

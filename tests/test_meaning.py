@@ -83,8 +83,9 @@ def test_the_shipped_vectors_match_each_pack() -> None:
     for work in load_library():
         stored = read(content_root() / "facts" / work.id / FILE)
         stale = [p.label for p in work.everything if key(text_of(p)) not in stored]
-        assert not stale, (f"{work.id}: {len(stale)} passages have no stored vector "
-                           f"(first: {stale[0]}); run `python -m bot ask-vectors`")
+        stale += [a for p in work.everything for a in p.asks if key(a) not in stored]
+        assert not stale, (f"{work.id}: {len(stale)} passages or questions have no stored "
+                           f"vector (first: {stale[0]}); run `python -m bot ask-vectors`")
 
 
 def test_meaning_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:

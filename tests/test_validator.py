@@ -34,7 +34,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "facts/tiny/film.yaml": {"facts": [
         {"id": "film-budget", "topic": "film.release", "label": "Budget",
          "text": "It was made for about fifteen million US dollars.", "sources": ["WIKI"],
-         "safe": True},
+         "safe": True, "asks": ["how much did it cost to make"]},
     ]},
     "facts/tiny/characters.yaml": {"characters": [
         {"id": "kathy", "name": "Kathy H.", "aliases": ["Kathy", {"name": "Kath",
@@ -49,6 +49,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "facts/tiny/themes.yaml": {"themes": [
         {"id": "agency", "name": "The illusion of agency", "aliases": ["agency"], "safe": True,
          "summary": "How much choice do the students really have, and do they see it?",
+         "asks": ["do they have any choice"],
          "sources": ["WIKI"],
          "parts": [{"text": "Nobody at the pavilion asks why; they only listen.",
                     "reveal": {"novel": 7}}]},
@@ -58,6 +59,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
          "sources": ["WIKI"],
          "novel": {"text": "Kathy finds the tape herself at a Sale.", "reveal": {"novel": 6}},
          "film": {"text": "In the film the tape is a present from Tommy.",
+                  "asks": ["who gives kathy the tape in the movie"],
                   "reveal": {"film": 20}}},
     ]},
     "facts/tiny/vocabulary.yaml": {
@@ -103,6 +105,10 @@ def test_the_minimal_pack_is_valid_and_typed(tmp_path: Path) -> None:
     assert content.card(CardKind.THEME, "agency").prompts == ("agency-1",)
     diff = content.card(CardKind.DIFFERENCE, "the-tape")
     assert [p.label for p in diff.parts] == ["In the novel", "In the film"]
+    # Example questions for /ask ride along with what they ask about.
+    assert content.facts[0].asks == ("how much did it cost to make",)
+    assert diff.parts[1].asks == ("who gives kathy the tape in the movie",)
+    assert content.card(CardKind.THEME, "agency").asks == ("do they have any choice",)
     with pytest.raises(AttributeError):
         kathy.name = "x"  # type: ignore[misc]
 
@@ -200,6 +206,12 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
      "facts/tiny/vocabulary.yaml: other_works: each entry must be a title"),
     ("a known flag that is not false", lambda p: _fact(p).update(known="maybe"),
      "facts/tiny/film.yaml: fact 'film-budget': known: must be `false`"),
+    ("asks that are not a list", lambda p: _fact(p).update(asks="how much did it cost"),
+     "facts/tiny/film.yaml: fact 'film-budget': asks: must be a list of questions"),
+    ("an ask too long", lambda p: _kathy(p)["parts"][0].update(asks=["why " * 60]),
+     KATHY + "parts[0].asks: 'why why"),
+    ("too many asks", lambda p: _fact(p).update(asks=[f"what did it cost {n}" for n in range(7)]),
+     "facts/tiny/film.yaml: fact 'film-budget': asks: has 7 questions; at most 6"),
 ]
 
 

@@ -45,6 +45,9 @@ class Passage:
     topic: str  # a fact's topic ("film.release"), or the card it belongs to ("character:mara")
     command: str  # where to read more, e.g. "/character Mara"
     known: bool = True  # False: a fact recording that something is not known
+    # Questions it answers, as members type them: /ask matches a question against these as
+    # well as against the text. Never shown (the text is the answer).
+    asks: tuple[str, ...] = ()
 
 
 def credit_passage(person: Person, credit: Credit) -> Passage:
@@ -54,13 +57,16 @@ def credit_passage(person: Person, credit: Credit) -> Passage:
     if credit.role == "cast":
         return Passage(f"Film · Cast · {person.name}",
                        f"{person.name} plays {credit.as_} in the film{note}.", SAFE, sources,
-                       "film.cast", "/film cast")
+                       "film.cast", "/film cast",
+                       asks=(f"who plays {credit.as_}", f"who is {person.name} in the film"))
     if credit.role == "author":
         return Passage("Book · About · Author", f"{person.name} wrote the novel{note}.", SAFE,
-                       sources, "book.about", "/book about")
-    return Passage(f"Film · Crew · {credit.role_name}",
-                   f"{person.name} {_ROLE_SENTENCES[credit.role]}{note}.", SAFE, sources,
-                   "film.crew", "/film crew")
+                       sources, "book.about", "/book about",
+                       asks=("who wrote the book", f"what did {person.name} write"))
+    job = _ROLE_SENTENCES[credit.role]
+    return Passage(f"Film · Crew · {credit.role_name}", f"{person.name} {job}{note}.", SAFE,
+                   sources, "film.crew", "/film crew",
+                   asks=(f"who {job}", f"what did {person.name} do on the film"))
 
 
 def card_passages(card: Card) -> tuple[Passage, ...]:
@@ -69,9 +75,10 @@ def card_passages(card: Card) -> tuple[Passage, ...]:
     command = f"/{CARD_COMMAND[card.kind]} {card.name}"
     out = []
     if card.summary:
-        out.append(Passage(label, card.summary, card.reveal, card.sources, topic, command))
+        out.append(Passage(label, card.summary, card.reveal, card.sources, topic, command,
+                           asks=card.asks))
     out.extend(Passage(f"{label} · {p.label}" if p.label else label, p.text, p.reveal,
-                       p.sources, topic, command) for p in card.parts)
+                       p.sources, topic, command, asks=p.asks) for p in card.parts)
     return tuple(out)
 
 

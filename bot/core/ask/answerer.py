@@ -76,9 +76,13 @@ class Answerer:
         self.covers = covers  # what a decline says the bot does answer about
         self.lexicon = Lexicon(load_english(), content.vocabulary)
         self.timeline = content.work.timeline
-        near = (meaning.index(content.work.id, [text_of(d) for d in docs])
-                if meaning is not None else None)
-        self.index = SentenceIndex(docs, self.timeline, near)
+        near = asked = None
+        if meaning is not None:
+            near = meaning.index(content.work.id, [text_of(d) for d in docs])
+            asks = [a for d in docs for a in d.asks]
+            asked = (meaning.index(content.work.id, asks), [n for n, d in enumerate(docs)
+                                                            for _a in d.asks]) if asks else None
+        self.index = SentenceIndex(docs, self.timeline, near, asked)
         self.weights = load_weights()
         # The work's own names, longest first ("the glass orchard" before "orchard").
         self._titles = sorted({normalise(n) for n in content.work.names if normalise(n)},
@@ -237,7 +241,8 @@ class Answerer:
                 return Answer(shown, "profile")
         if q.chapters and not [u for u in q.units if not u.filler and not set(u.words) & {
                 "chapter", "part", "one", "two", "three", "end", *map(str, range(1, 24))}]:
-            return self._chapters(q, usable)
+            found = routes.chapters(q, self.index.items, usable)
+            return Answer(found, "chapter") if found else Answer((), "none", "unknown")
         return None
 
     def measure(self, q: Question, usable: Callable[[Reveal], bool],
@@ -289,9 +294,8 @@ class Answerer:
         if self._outside(q) and not self._outside(q, normalise(top.passage.text).split()):
             return False
         features = next(f for f, i in measured if i is top)
-        if features[INDEX["coverage"]] < weights.min_coverage and not (
-                features[INDEX["meaning"]] >= weights.vouch
-                and features[INDEX["meaning_gap"]] >= -VOUCH_GAP):
+        if features[INDEX["coverage"]] < weights.min_coverage and not _vouched(features,
+                                                                              weights):
             return False
         # A year asked about must be the answer's: "who won in 1990" is not answered by 1989.
         years = set(_YEAR.findall(q.text))
@@ -306,6 +310,11 @@ class Answerer:
         # The other kind of adaptation asked about ("a radio play") must be the answer's.
         media = self.lexicon.english.media
         asked = {p for p in media if self.lexicon.has(list(q.words), frozenset({p}))}
+        # "who directed the stage version": a passage naming the play but not its director
+        # does not answer.
+        job = routes.role_asked(q)
+        if job is not None and "who" in q.shapes and not routes.names_job(job, top.passage.text):
+            return False
         return self.lexicon.has(normalise(top.passage.text).split(), frozenset(asked))
 
     def _names_prize(self, item: Indexed, prize: frozenset[tuple[str, ...]]) -> bool:
@@ -319,26 +328,6 @@ class Answerer:
         english = self.lexicon.english
         return any(self.lexicon.has(words if words is not None else list(q.words), outside)
                    for outside in (english.private, english.beyond))
-
-    def _chapters(self, q: Question, usable: Callable[[Reveal], bool]) -> Answer:
-        """"What happens in chapter 3": the story parts that chapter opens, one per card."""
-        assert q.chapters is not None
-        first, last = q.chapters
-        seen: set[str] = set()
-        out = []
-        for item in sorted(self.index.items, key=lambda i: (i.passage.reveal.novel or 99,
-                                                            i.order)):
-            reveal = item.passage.reveal
-            topic = item.passage.topic
-            if reveal.safe or reveal.novel is None or not first <= reveal.novel <= last or \
-                    not usable(reveal) or topic in seen or not topic.startswith(
-                        ("character:", "setting:", "term:")):
-                continue
-            seen.add(topic)
-            out.append(item.passage)
-            if len(out) == 4:
-                break
-        return Answer(tuple(out), "chapter") if out else Answer((), "none", "unknown")
 
     def _describe(self, q: Question) -> list[Card]:
         """The characters a question describes: the best-ranked character cards."""
@@ -380,6 +369,15 @@ class Answerer:
                 f for f, i in measured if i is best[0][1])[coverage] >= 1.0:
             return Answer(display([best[0][1]], self._weigher(q)), "search")
         return Answer((), "none", "other-work", work=work.key)
+
+
+def _vouched(features: list[float], weights: Weights) -> bool:
+    """Is the best passage, or one of its example questions, about the nearest in meaning to
+    the question of all, and near enough?"""
+    return (features[INDEX["meaning"]] >= weights.vouch
+            and features[INDEX["meaning_gap"]] >= -VOUCH_GAP) or (
+        features[INDEX["alike"]] >= weights.alike_vouch
+        and features[INDEX["alike_gap"]] >= -VOUCH_GAP)
 
 
 def _anything(_reveal: Reveal) -> bool:

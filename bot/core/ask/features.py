@@ -23,7 +23,7 @@ NAMES = (
     "who_subject", "why_cause", "money", "shape_unmet", "yes_no_negation",
     "topic", "cast", "credit", "medium_match", "medium_clash", "bias", "chapter_in",
     "chapter_out", "home_video", "not_known", "difference", "compare", "role",
-    "unknown", "meaning", "meaning_gap",
+    "unknown", "meaning", "meaning_gap", "alike", "alike_gap",
 )
 INDEX = {name: n for n, name in enumerate(NAMES)}
 
@@ -71,7 +71,8 @@ class Asked:
 
 def measure(asked: Asked, item: Indexed, offers: frozenset[str], idf: dict[str, float],
             avg: float, lead: bool, position: float, touched: tuple[bool, ...],
-            role: str | None, meaning: tuple[float, float] = (0.0, 0.0)) -> list[float]:
+            role: str | None, meaning: tuple[float, float] = (0.0, 0.0),
+            alike: tuple[float, float] = (0.0, -1.0)) -> list[float]:
     """The features of one passage for one question, in ``NAMES`` order. ``touched``: for each
     of the question's named entities, does the passage speak of it."""
     q = asked.question
@@ -109,6 +110,7 @@ def measure(asked: Asked, item: Indexed, offers: frozenset[str], idf: dict[str, 
     f[34] = float(asked.role is not None and asked.role == role)
     f[35] = float(asked.unknown)
     f[36], f[37] = meaning
+    f[38], f[39] = alike
     return f
 
 

@@ -32,9 +32,14 @@ Scored = tuple[float, Indexed]
 
 class SentenceIndex:
     def __init__(self, passages: Iterable[Passage], timeline: Timeline,
-                 meaning: Callable[[str], Sequence[float]] | None = None) -> None:
+                 meaning: Callable[[str], Sequence[float]] | None = None,
+                 asked: tuple[Callable[[str], Sequence[float]], Sequence[int]] | None = None
+                 ) -> None:
+        """``meaning``: a question's cosine with each passage; ``asked``: its cosine with
+        each example question, and the passage each belongs to."""
         self.timeline = timeline
         self.meaning = meaning
+        self.asked = asked
         self.items = [indexed(p, n) for n, p in enumerate(passages)]
         self.avg = sum(i.length for i in self.items) / max(1, len(self.items))
         df: Counter[str] = Counter()
@@ -56,6 +61,17 @@ class SentenceIndex:
         self.position = [position(i, timeline) for i in self.items]
         self.role = [_ROLE_OF.get(i.passage.label) for i in self.items]
         self._touching: dict[tuple[str, str], frozenset[int]] = {}
+
+    def _alike(self, question: str) -> list[float]:
+        """For each passage, how near the question is to the nearest of its example
+        questions (-2 where it has none)."""
+        assert self.asked is not None
+        cosines, owners = self.asked
+        out = [-2.0] * len(self.items)
+        for owner, cosine in zip(owners, cosines(question), strict=True):
+            if cosine > out[owner]:
+                out[owner] = cosine
+        return out
 
     def touching(self, entity: Entity) -> frozenset[int]:
         key = (entity.kind, entity.key)
@@ -80,6 +96,8 @@ class SentenceIndex:
                 rough[n] += 1.0
         sims: Sequence[float] = ()
         best = 0.0
+        alike: list[float] = []
+        best_alike = 0.0
         if self.meaning is not None:
             sims = self.meaning(asked.question.text)
             near = heapq.nlargest(NEAREST, range(len(sims)), key=sims.__getitem__)
@@ -87,15 +105,24 @@ class SentenceIndex:
             top = max(rough.values(), default=0.0)
             for n in near:
                 rough[n] += top  # measured whatever words they share
+            if self.asked is not None:
+                alike = self._alike(asked.question.text)
+                near = heapq.nlargest(NEAREST, range(len(alike)), key=alike.__getitem__)
+                best_alike = alike[near[0]] if near else 0.0
+                for n in near:
+                    rough[n] += top
         out = []
         for n, _ in rough.most_common():
             item = self.items[n]
             if not allowed(item) or (restrict is not None and not restrict(item)):
                 continue
             hits = tuple(n in t for t in touched)
+            near_ask = (alike[n], alike[n] - best_alike) if alike and alike[n] > -1.0 else (
+                0.0, -1.0)
             out.append((measure(asked, item, self.offers[n], self.idf, self.avg, self.lead[n],
                                 self.position[n], hits, self.role[n],
-                                (sims[n], sims[n] - best) if sims else (0.0, 0.0)), item))
+                                (sims[n], sims[n] - best) if sims else (0.0, 0.0),
+                                near_ask), item))
             if len(out) == CANDIDATES:
                 break
         return out

@@ -8,10 +8,11 @@ the cards directly; everything else is ranked (``rank.py``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.core.ask.names import Entity
 from bot.core.ask.question import Question
+from bot.core.ask.sentences import Indexed
 from bot.core.content.model import Card, Content
 from bot.core.passages import Passage, card_passages, credit_passage
 from bot.core.timeline import Reveal
@@ -129,6 +130,11 @@ def role_asked(q: Question) -> str | None:
     return "screenplay" if role == "author" and q.medium == "film" else role
 
 
+def names_job(role: str, text: str) -> bool:
+    """Does a text speak of the job ("directed" for the director)?"""
+    return bool(dict(_CREW)[role].search(normalise(text)))
+
+
 def done_to_other(q: Question, known: Callable[[str], bool]) -> bool:
     """"who directed the godfather": a job done on something named that is not this work
     (a word of it no job, no medium and, by ``known``, no passage of this work uses)."""
@@ -226,3 +232,24 @@ def _defines(card: Card, text: str) -> bool:
     return any(re.match(rf"^((a|an|the)\s+)?{re.escape(n)}('s)?(\s+\w+)?\s+(is|are|was|were|"
                         rf"means)\b|^((a|an|the)\s+)?{re.escape(n)},\s+(the|a|an|one)\b",
                         lead) for n in names)
+
+
+def chapters(q: Question, items: Sequence[Indexed], usable: Callable[[Reveal], bool]
+             ) -> tuple[Passage, ...]:
+    """"What happens in chapter 3": the story parts that chapter opens, one per card."""
+    assert q.chapters is not None
+    first, last = q.chapters
+    seen: set[str] = set()
+    out: list[Passage] = []
+    for item in sorted(items, key=lambda i: (i.passage.reveal.novel or 99, i.order)):
+        reveal = item.passage.reveal
+        topic = item.passage.topic
+        if reveal.safe or reveal.novel is None or not first <= reveal.novel <= last or \
+                not usable(reveal) or topic in seen or not topic.startswith(
+                    ("character:", "setting:", "term:")):
+            continue
+        seen.add(topic)
+        out.append(item.passage)
+        if len(out) == 4:
+            break
+    return tuple(out)

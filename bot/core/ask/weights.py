@@ -26,6 +26,8 @@ class Weights:
     # A best passage this near the question in meaning speaks to it even when its words
     # cover less than ``min_coverage`` ("why does he stop at the pond": "stop" is not used).
     vouch: float = 1.0
+    # ... and so does one whose example question is this near it ("alike").
+    alike_vouch: float = 1.0
 
     def score(self, features: Sequence[float]) -> float:
         return sum(w * f for w, f in zip(self.by_feature, features, strict=True) if f)
@@ -37,12 +39,13 @@ class Weights:
                        values.get("threshold", self.threshold),
                        values.get("min_coverage", self.min_coverage),
                        values.get("second", self.second), values.get("listing", self.listing),
-                       values.get("vouch", self.vouch))
+                       values.get("vouch", self.vouch),
+                       values.get("alike_vouch", self.alike_vouch))
 
     def as_dict(self) -> dict[str, float]:
         return {**dict(zip(NAMES, self.by_feature, strict=True)), "threshold": self.threshold,
                 "min_coverage": self.min_coverage, "second": self.second, "listing": self.listing,
-                "vouch": self.vouch}
+                "vouch": self.vouch, "alike_vouch": self.alike_vouch}
 
 
 def parse(raw: Mapping[str, object]) -> Weights:
@@ -56,7 +59,8 @@ def parse(raw: Mapping[str, object]) -> Weights:
     return Weights(tuple(float(features.get(n, 0.0)) for n in NAMES),  # type: ignore[arg-type]
                    float(lines["threshold"]), float(lines["min_coverage"]),  # type: ignore[arg-type]
                    float(lines["second"]), float(lines["listing"]),  # type: ignore[arg-type]
-                   float(lines.get("vouch", 1.0)))  # type: ignore[arg-type, union-attr]
+                   float(lines.get("vouch", 1.0)),  # type: ignore[arg-type, union-attr]
+                   float(lines.get("alike_vouch", 1.0)))  # type: ignore[arg-type, union-attr]
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,8 @@ from bot.core.words import normalise
 # libyaml's loader is about 8x faster than the pure-Python one (reference/testing-notes.md).
 YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MIN_TEXT = 12  # shorter "story text" is almost certainly a mistake
+MOST_ASKS = 6  # example questions an item may carry for /ask
+ASK_LENGTH = (8, 200)
 
 
 class Checker(Protocol):
@@ -86,6 +88,28 @@ class Item:
         if len(value) < minimum:
             self.issue(key, f"is too short ({len(value)} characters; at least {minimum})")
         return value
+
+    def asks(self, key: str = "asks") -> tuple[str, ...]:
+        """Example questions this item answers, as members would type them (``/ask`` matches
+        a question against them): a list of a few short questions."""
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value or not all(isinstance(v, str)
+                                                               for v in value):
+            self.issue(key, "must be a list of questions")
+            return ()
+        if len(value) > MOST_ASKS:
+            self.issue(key, f"has {len(value)} questions; at most {MOST_ASKS}")
+        out = []
+        low, high = ASK_LENGTH
+        for v in value:
+            text = " ".join(v.split())
+            if not low <= len(text) <= high:
+                self.issue(key, f"{text[:40]!r} must be {low}-{high} characters")
+                continue
+            out.append(text)
+        return tuple(dict.fromkeys(out))
 
     def ident(self, key: str = "id") -> str | None:
         value = self.data.get(key)

@@ -198,7 +198,7 @@ class _Loader:
 
     def fact(self, file: str, data: Any) -> None:
         item, ident = self.start(file, "fact", data)
-        item.keys(("id", "topic", "label", "text", "sources", "reveal", "safe", "known"),
+        item.keys(("id", "topic", "label", "text", "sources", "reveal", "safe", "known", "asks"),
                   ("id", "topic", "text"))
         topic = item.choice("topic", sorted(_VALID_TOPICS))
         text = item.text("text", minimum=MIN_TEXT)
@@ -210,7 +210,8 @@ class _Loader:
             item.issue("known", "must be `false` (a fact that records what is not known)")
             known = True
         if ident and topic and text:
-            self.facts.append(Fact(ident, topic, text, sources, reveal, label, known))
+            self.facts.append(Fact(ident, topic, text, sources, reveal, label, known,
+                                   item.asks()))
 
     def link(self, file: str, data: Any) -> None:
         """``{words: [...], means: [...], safe: true}`` or with ``reveal``: what a member's
@@ -273,7 +274,7 @@ class _Loader:
 
     def one_part(self, sub: Item, card_reveal: Reveal, card_sources: tuple[str, ...],
                  label: str | None = None) -> CardPart | None:
-        sub.keys(("text", "reveal", "safe", "sources", "label"), ("text",))
+        sub.keys(("text", "reveal", "safe", "sources", "label", "asks"), ("text",))
         text = sub.text("text", minimum=MIN_TEXT)
         reveal = sub.reveal()
         own = sub.sources(required=False)
@@ -282,14 +283,15 @@ class _Loader:
             return None
         # A part never opens before its card does.
         opens = later_or_issue(sub, "reveal", card_reveal, reveal)
-        return CardPart(text, opens, tuple(dict.fromkeys(card_sources + own)), label)
+        return CardPart(text, opens, tuple(dict.fromkeys(card_sources + own)), label,
+                        sub.asks())
 
     def card(self, file: str, kind: CardKind, data: Any) -> None:
         item, ident = self.start(file, kind.value, data)
         name_key = "topic" if kind is CardKind.DIFFERENCE else "name"
         allowed = {"id", name_key, "aliases", "sources", "reveal", "safe", "parts"}
         if kind is CardKind.THEME:
-            allowed.add("summary")
+            allowed |= {"summary", "asks"}
         if kind is CardKind.DIFFERENCE:
             allowed |= {"novel", "film"}
         item.keys(allowed, ("id", name_key))
@@ -318,7 +320,8 @@ class _Loader:
             item.issue("parts", "a card needs at least one part")
         if ident and name:
             self.cards[kind].append(
-                Card(kind, ident, name, aliases, reveal, sources, tuple(parts), summary)
+                Card(kind, ident, name, aliases, reveal, sources, tuple(parts), summary,
+                     asks=item.asks())
             )
 
     def prompt(self, file: str, data: Any) -> None:
@@ -388,7 +391,8 @@ class _Loader:
         cards = {
             kind: tuple(
                 Card(c.kind, c.id, c.name, c.aliases, c.reveal, c.sources, c.parts, c.summary,
-                     tuple(prompts_by_theme.get(c.id, ())) if kind is CardKind.THEME else ())
+                     tuple(prompts_by_theme.get(c.id, ())) if kind is CardKind.THEME else (),
+                     c.asks)
                 for c in cards
             )
             for kind, cards in self.cards.items()

@@ -95,6 +95,7 @@ class Fact:
     # False for a fact that records what is *not* known ("no source says where ... was
     # filmed"): /ask gives it as the reason it cannot answer, never as an answer.
     known: bool = True
+    asks: tuple[str, ...] = ()  # questions it answers, as members type them (/ask)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,7 @@ class CardPart:
     reveal: Reveal  # already the later of the card's point and the part's own
     sources: tuple[str, ...]
     label: str | None = None
+    asks: tuple[str, ...] = ()  # questions it answers, as members type them (/ask)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +139,7 @@ class Card:
     parts: tuple[CardPart, ...]
     summary: str | None = None  # themes: a spoiler-free summary
     prompts: tuple[str, ...] = ()  # themes: ids of the prompts that name them
+    asks: tuple[str, ...] = ()  # questions its summary answers (/ask)
 
 
 @dataclass(frozen=True, slots=True)
