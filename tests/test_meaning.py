@@ -12,7 +12,7 @@ import pytest
 
 from bot.app import load_library
 from bot.config import content_root
-from bot.core.ask.meaning import text_of
+from bot.core.ask.meaning import NONE, text_of
 from bot.core.library import Library
 from bot.meaning import Nearness, load, model_folder
 from bot.meaning.encoder import Encoder
@@ -128,3 +128,16 @@ def test_meaning_does_not_answer_what_the_pack_does_not_hold(
     work = next(w.id for w in near if w.id != near.default.id)
     assert near.get(work).answerer.answer(  # type: ignore[union-attr]
         question, _everything).declined is not None
+
+
+def test_a_question_is_measured_against_the_nearest_of_each_group() -> None:
+    folder = model_folder()
+    assert folder is not None
+    nearness = Nearness(folder, None)
+    groups = [["who composed the score", "who did the music"], [], ["where was it shot"]]
+    nearest = nearness.nearest_of("any", groups)("who wrote the soundtrack")
+    each = nearness.index("any", [t for g in groups for t in g])("who wrote the soundtrack")
+    assert nearest[1] == NONE  # a passage with no example questions
+    assert nearest[0] == pytest.approx(max(each[:2]), abs=1e-6)
+    assert nearest[2] == pytest.approx(each[2], abs=1e-6)
+    assert nearest[0] > nearest[2]  # the music's questions, not the location's

@@ -16,6 +16,9 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
+from bot.core.ask.meaning import NONE
 from bot.meaning.encoder import Encoder
 from bot.meaning.vectors import FILE, vectors_for
 
@@ -65,6 +68,23 @@ class Nearness:
             result: list[float] = (matrix @ self._encode(question)).tolist()
             return result
         return cosines
+
+    def nearest_of(self, work: str, groups: Sequence[Sequence[str]]
+                   ) -> Callable[[str], Sequence[float]]:
+        texts = [t for g in groups for t in g]
+        matrix = vectors_for(self.encoder, texts, self.stored(work))
+        # Each group's rows are contiguous: reduceat takes the maximum over each run.
+        sizes = np.array([len(g) for g in groups])
+        starts = (np.cumsum(sizes) - sizes)[sizes > 0]
+        filled = sizes > 0
+
+        def nearest(question: str) -> Sequence[float]:
+            out = np.full(len(groups), NONE, dtype=np.float32)
+            if texts:
+                out[filled] = np.maximum.reduceat(matrix @ self._encode(question), starts)
+            result: list[float] = out.tolist()
+            return result
+        return nearest
 
 
 @lru_cache(maxsize=4)

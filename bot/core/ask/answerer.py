@@ -79,9 +79,8 @@ class Answerer:
         near = asked = None
         if meaning is not None:
             near = meaning.index(content.work.id, [text_of(d) for d in docs])
-            asks = [a for d in docs for a in d.asks]
-            asked = (meaning.index(content.work.id, asks), [n for n, d in enumerate(docs)
-                                                            for _a in d.asks]) if asks else None
+            if any(d.asks for d in docs):
+                asked = meaning.nearest_of(content.work.id, [d.asks for d in docs])
         self.index = SentenceIndex(docs, self.timeline, near, asked)
         self.weights = load_weights()
         # The work's own names, longest first ("the glass orchard" before "orchard").

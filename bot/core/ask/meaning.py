@@ -20,6 +20,15 @@ class Meaning(Protocol):
         its cosine with each passage, in the same order."""
         ...
 
+    def nearest_of(self, work: str, groups: Sequence[Sequence[str]]
+                   ) -> Callable[[str], Sequence[float]]:
+        """For groups of texts (each passage's example questions), a function from a question
+        to its cosine with the nearest text of each group (``NONE`` for an empty group)."""
+        ...
+
+
+NONE = -2.0  # below any cosine: a group with no text in it
+
 
 def text_of(passage: Passage) -> str:
     """What is encoded of a passage: its entry's label says what the text is about ("Film ·

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from bot.core.ask.features import Asked, measure
+from bot.core.ask.meaning import NONE
 from bot.core.ask.names import Entity
 from bot.core.ask.sentences import Indexed, indexed
 from bot.core.ask.signals import offers
@@ -33,10 +34,9 @@ Scored = tuple[float, Indexed]
 class SentenceIndex:
     def __init__(self, passages: Iterable[Passage], timeline: Timeline,
                  meaning: Callable[[str], Sequence[float]] | None = None,
-                 asked: tuple[Callable[[str], Sequence[float]], Sequence[int]] | None = None
-                 ) -> None:
-        """``meaning``: a question's cosine with each passage; ``asked``: its cosine with
-        each example question, and the passage each belongs to."""
+                 asked: Callable[[str], Sequence[float]] | None = None) -> None:
+        """``meaning``: a question's cosine with each passage; ``asked``: with the nearest
+        of each passage's example questions."""
         self.timeline = timeline
         self.meaning = meaning
         self.asked = asked
@@ -62,17 +62,6 @@ class SentenceIndex:
         self.role = [_ROLE_OF.get(i.passage.label) for i in self.items]
         self._touching: dict[tuple[str, str], frozenset[int]] = {}
 
-    def _alike(self, question: str) -> list[float]:
-        """For each passage, how near the question is to the nearest of its example
-        questions (-2 where it has none)."""
-        assert self.asked is not None
-        cosines, owners = self.asked
-        out = [-2.0] * len(self.items)
-        for owner, cosine in zip(owners, cosines(question), strict=True):
-            if cosine > out[owner]:
-                out[owner] = cosine
-        return out
-
     def touching(self, entity: Entity) -> frozenset[int]:
         key = (entity.kind, entity.key)
         if key not in self._touching:
@@ -96,7 +85,7 @@ class SentenceIndex:
                 rough[n] += 1.0
         sims: Sequence[float] = ()
         best = 0.0
-        alike: list[float] = []
+        alike: Sequence[float] = ()
         best_alike = 0.0
         if self.meaning is not None:
             sims = self.meaning(asked.question.text)
@@ -106,7 +95,7 @@ class SentenceIndex:
             for n in near:
                 rough[n] += top  # measured whatever words they share
             if self.asked is not None:
-                alike = self._alike(asked.question.text)
+                alike = self.asked(asked.question.text)
                 near = heapq.nlargest(NEAREST, range(len(alike)), key=alike.__getitem__)
                 best_alike = alike[near[0]] if near else 0.0
                 for n in near:
@@ -117,7 +106,7 @@ class SentenceIndex:
             if not allowed(item) or (restrict is not None and not restrict(item)):
                 continue
             hits = tuple(n in t for t in touched)
-            near_ask = (alike[n], alike[n] - best_alike) if alike and alike[n] > -1.0 else (
+            near_ask = (alike[n], alike[n] - best_alike) if alike and alike[n] > NONE else (
                 0.0, -1.0)
             out.append((measure(asked, item, self.offers[n], self.idf, self.avg, self.lead[n],
                                 self.position[n], hits, self.role[n],
