@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from bot.core.content import CardKind, ContentInvalid, check_content, load_content
+from bot.core.passages import passages
 from bot.core.timeline import Reveal
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +108,7 @@ def test_the_minimal_pack_is_valid_and_typed(tmp_path: Path) -> None:
     assert [p.label for p in diff.parts] == ["In the novel", "In the film"]
     # Example questions for /ask ride along with what they ask about.
     assert content.facts[0].asks == ("how much did it cost to make",)
+    assert passages(content)[0].asks == ("how much did it cost to make",)
     assert diff.parts[1].asks == ("who gives kathy the tape in the movie",)
     assert content.card(CardKind.THEME, "agency").asks == ("do they have any choice",)
     with pytest.raises(AttributeError):

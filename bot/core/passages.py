@@ -88,7 +88,7 @@ def passages(content: Content) -> tuple[Passage, ...]:
         group, topic = fact.topic.split(".")
         label = TOPIC_NAMES[fact.topic] + (f" · {fact.label}" if fact.label else "")
         out.append(Passage(label, fact.text, fact.reveal, fact.sources, fact.topic,
-                           f"/{group} {topic}", fact.known))
+                           f"/{group} {topic}", fact.known, fact.asks))
     for person in content.people:
         out.extend(credit_passage(person, credit) for credit in person.credits)
     for cards in content.cards.values():
