@@ -60,3 +60,15 @@ def test_no_known_seed_error_is_repeated(pack: Content) -> None:
     # Saturn: Garfield won Best Supporting Actor; the film was up for Science Fiction Film.
     assert "saturn" in awards and "science fiction film" in awards
     assert "national board of review" in awards
+
+
+def test_every_passage_of_the_shipped_works_has_example_questions() -> None:
+    """/ask measures a question against each passage's example questions; a passage without
+    them would lose to its neighbours on that alone."""
+    from bot.app import load_library
+
+    for work in load_library():
+        bare = [p.label for p in work.everything if len(p.asks) < 2]
+        assert not bare, f"{work.id}: {len(bare)} passages with fewer than two asks: {bare[:3]}"
+        echoed = [p.label for p in work.everything if any(a == p.text for a in p.asks)]
+        assert not echoed, f"{work.id}: asks that repeat their text: {echoed[:3]}"

@@ -43,6 +43,15 @@ _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name o
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _JOINING_SIGN = re.compile(r"\s+[+&]\s+")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
+# "what did X say about ...": only a passage that reports what someone said or thought answers.
+_ASKS_WORDS = re.compile(r"\bwhat (?:did|does|do|has|had|would) .+? (?:say|said|think|thought|"
+                         r"feel|felt|make of|comment|reply|answer)\b")
+_REPORTS = re.compile(r"\b(say|says|said|saying|tell|tells|told|call|calls|called|describ\w+|"
+                      r"admit\w*|confess\w*|explain\w*|argu\w+|insist\w*|warn\w*|claim\w*|"
+                      r"repl\w+|answer\w*|announc\w+|recall\w*|remark\w*|prais\w+|wrote|"
+                      r"writes|review\w*|thought|thinks|think|felt|feels|believ\w+|quot\w+|"
+                      r"asks?|asked|spoke|speaks?|speech|interview\w*|words|complain\w*|"
+                      r"protest\w*|suggest\w*|pictures?|imagin\w+)\b|[\"“:]", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +304,9 @@ class Answerer:
         features = next(f for f, i in measured if i is top)
         if features[INDEX["coverage"]] < weights.min_coverage and not _vouched(features,
                                                                               weights):
+            return False
+        if _ASKS_WORDS.search(q.text) and not any(_REPORTS.search(i.passage.text)
+                                                     for i in chosen):
             return False
         # A year asked about must be the answer's: "who won in 1990" is not answered by 1989.
         years = set(_YEAR.findall(q.text))
