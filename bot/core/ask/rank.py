@@ -88,18 +88,12 @@ class SentenceIndex:
         alike: Sequence[float] = ()
         best_alike = 0.0
         if self.meaning is not None:
-            sims = self.meaning(asked.question.text)
-            near = heapq.nlargest(NEAREST, range(len(sims)), key=sims.__getitem__)
-            best = sims[near[0]] if near else 0.0
             top = max(rough.values(), default=0.0)
-            for n in near:
-                rough[n] += top  # measured whatever words they share
+            sims = self.meaning(asked.question.text)
+            best = _nearest(sims, rough, top)
             if self.asked is not None:
                 alike = self.asked(asked.question.text)
-                near = heapq.nlargest(NEAREST, range(len(alike)), key=alike.__getitem__)
-                best_alike = alike[near[0]] if near else 0.0
-                for n in near:
-                    rough[n] += top
+                best_alike = _nearest(alike, rough, top)
         out = []
         for n, _ in rough.most_common():
             item = self.items[n]
@@ -115,6 +109,15 @@ class SentenceIndex:
             if len(out) == CANDIDATES:
                 break
         return out
+
+
+def _nearest(cosines: Sequence[float], rough: Counter[int], top: float) -> float:
+    """The passages nearest in meaning are measured whatever words they share: each gets the
+    best word score; returns the nearest cosine."""
+    near = heapq.nlargest(NEAREST, range(len(cosines)), key=cosines.__getitem__)
+    for n in near:
+        rough[n] += top
+    return cosines[near[0]] if near else 0.0
 
 
 def ranked(measured: Sequence[tuple[list[float], Indexed]], weights: Weights) -> list[Scored]:

@@ -51,6 +51,7 @@ _CREW: tuple[tuple[str, re.Pattern[str]], ...] = tuple((role, re.compile(p)) for
     ("director", r"\b(direct|directed|director|directs|directing)\b"),
     ("author", r"\b(wrote|write|writer|written|author)\b"),
 ))
+_JOB = dict(_CREW)
 _DONE_TO = re.compile(r"\b(?:directed|produced|wrote|composed|edited|shot|scored|designed)"
                       r"\s+(.+)$")
 _THIS_WORK = frozenset({"it", "this", "that", "one", "film", "movie", "book", "novel",
@@ -132,7 +133,7 @@ def role_asked(q: Question) -> str | None:
 
 def names_job(role: str, text: str) -> bool:
     """Does a text speak of the job ("directed" for the director)?"""
-    return bool(dict(_CREW)[role].search(normalise(text)))
+    return bool(_JOB[role].search(normalise(text)))
 
 
 def done_to_other(q: Question, known: Callable[[str], bool]) -> bool:
