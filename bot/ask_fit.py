@@ -13,6 +13,7 @@ sets are refused in both: they are for reporting what the method does, not for f
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,10 @@ _LINE_STEPS = {"threshold": (-2.0, -1.0, -0.5, 0.5, 1.0, 2.0),
                "listing": (-0.2, -0.1, 0.1, 0.2),
                "vouch": (-0.3, -0.2, -0.1, -0.05, 0.05, 0.1),
                "alike_vouch": (-0.3, -0.2, -0.1, -0.05, 0.05, 0.1)}
+# Lines the fit may not cross. Above 0.55 nearness in meaning vouches for almost nothing the
+# words miss (tests/test_meaning.py pins two such questions); the sets, written and fitted
+# mostly while words alone ranked, would push it there for one question they count twice.
+_BOUNDS = {"vouch": (0.3, 0.55)}
 
 
 def _everything(_reveal: Reveal) -> bool:
@@ -129,6 +134,14 @@ def _value(c: Case, weights: Weights, feature: int | None = None, change: float 
     return c.right(weights, feature, change) * (DECLINE if c.item.expect is None else 1)
 
 
+def trials(name: str, current: float) -> list[float]:
+    """The values a weight or line is tried at next, inside its bounds."""
+    tried = ({current + s for s in _LINE_STEPS[name]} if name in _LINE_STEPS else
+             {round(current + s, 3) for s in _STEPS} | {round(current * k, 3) for k in _SCALES})
+    low, high = _BOUNDS.get(name, (-math.inf, math.inf))
+    return sorted(t for t in tried - {current} if low <= t <= high)
+
+
 def fit(train: Sequence[Case], start: Weights, rounds: int = 6,
         say: Callable[[str], None] = print) -> Weights:
     fixed = sum(c.right(start) for c in train if not c.weighed)
@@ -142,11 +155,8 @@ def fit(train: Sequence[Case], start: Weights, rounds: int = 6,
         moved = False
         for name in (*NAMES, *_LINE_STEPS):
             current = best.as_dict()[name]
-            trials = ({current + s for s in _LINE_STEPS[name]} if name in _LINE_STEPS else
-                      {round(current + s, 3) for s in _STEPS} | {round(current * k, 3)
-                                                                   for k in _SCALES})
             feature = INDEX.get(name)
-            for value in sorted(trials - {current}):
+            for value in trials(name, current):
                 candidate = best.with_values({name: value})
                 change = value - current if feature is not None else 0.0
                 got = sum(_value(c, candidate, feature, change) for c in weighed)

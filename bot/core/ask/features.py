@@ -199,6 +199,10 @@ def build(q: Question, idf: dict[str, float], frame: Entity | None,
     for n, unit in enumerate(q.units):
         scale = 0.3 if unit.filler else 1.0
         for term, weight in unit.weights.items():
+            # A filler's own word in a passage is chance ("this happens" for "what happened
+            # to X"); only what it may mean (dies, is lost) speaks to the question.
+            if unit.filler and term in unit.own:
+                continue
             weights[term] = max(weights.get(term, 0.0), weight * scale)
         if not unit.filler:
             own |= unit.own

@@ -100,8 +100,10 @@ class SentenceIndex:
             if not allowed(item) or (restrict is not None and not restrict(item)):
                 continue
             hits = tuple(n in t for t in touched)
+            # A passage with no example question, among passages that have them, is far from
+            # the question; with none anywhere (meaning off) nothing is.
             near_ask = (alike[n], alike[n] - best_alike) if alike and alike[n] > NONE else (
-                0.0, -1.0)
+                0.0, -1.0 if alike else 0.0)
             out.append((measure(asked, item, self.offers[n], self.idf, self.avg, self.lead[n],
                                 self.position[n], hits, self.role[n],
                                 (sims[n], sims[n] - best) if sims else (0.0, 0.0),
