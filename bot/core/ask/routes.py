@@ -68,7 +68,7 @@ _NOT_THE_CREDIT = re.compile(r"\b(else|before|other|previous|previously|backgrou
                              r"where|born|pages|each)\b")
 _FRAME = re.compile(r"^(who\s+(is|was|are|were)|whos|who|what\s+(is|are|was|were)(\s+(a|an|the))?|"
                     r"whats(\s+(a|an|the))?|tell\s+me\s+about|define|meaning\s+of|"
-                    r"what\s+does\s+(\w+\s+)?(?=\w+\s+mean(\s+in\s+the\s+\w+)?$))\s+")
+                    r"what\s+does(?=\s+(\w+\s+)?\w+\s+mean(\s+in\s+the\s+\w+)?$))\s+")
 
 
 def cast(q: Question, content: Content, describe: Callable[[Question], list[Card]]
