@@ -23,7 +23,7 @@ from bot.core.ask.meaning import Meaning, text_of
 from bot.core.ask.names import NameTable
 from bot.core.ask.question import Question, read
 from bot.core.ask.rank import Scored, SentenceIndex, ranked, touches
-from bot.core.ask.select import choose, display, sides
+from bot.core.ask.select import choose, display, sides, vouched, vouched_first
 from bot.core.ask.sentences import Indexed
 from bot.core.ask.spelling import closest, typed
 from bot.core.ask.text import stem
@@ -33,10 +33,6 @@ from bot.core.passages import Passage
 from bot.core.timeline import Reveal
 from bot.core.words import STOPWORDS, normalise
 
-# Nearness vouches for a passage only when it is (about) the nearest of every passage, seen or
-# not: where the nearest is held back, a visible neighbour on the same topic would answer
-# "who does she marry" with who she is.
-VOUCH_GAP = 0.05
 _ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|did|do)\b"
 _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
 _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
@@ -277,6 +273,7 @@ class Answerer:
                 scored = [t for t in scored if self._names_prize(t[1], prize)] or scored
         if not scored or scored[0][0] < weights.threshold:
             return Answer((), "none", "unknown")
+        scored = vouched_first(scored, measured, weights)
         chosen = choose(q, scored, weights)
         if not self._speaks_to(q, chosen, measured, weights):
             return Answer((), "none", "unknown")
@@ -302,7 +299,7 @@ class Answerer:
         if self._outside(q) and not self._outside(q, normalise(top.passage.text).split()):
             return False
         features = next(f for f, i in measured if i is top)
-        if features[INDEX["coverage"]] < weights.min_coverage and not _vouched(features,
+        if features[INDEX["coverage"]] < weights.min_coverage and not vouched(features,
                                                                               weights):
             return False
         if _ASKS_WORDS.search(q.text) and not any(_REPORTS.search(i.passage.text)
@@ -337,8 +334,14 @@ class Answerer:
         if not any(e.kind == "person" for e in q.named):
             return False
         english = self.lexicon.english
-        return any(self.lexicon.has(words if words is not None else list(q.words), outside)
-                   for outside in (english.private, english.beyond))
+        asked = frozenset(p for p in english.private | english.beyond
+                          if self.lexicon.has(list(q.words), frozenset({p})))
+        if words is None:
+            return bool(asked)
+        # The passage must speak of the same (or a synonym: "old", "age"): "at the age of
+        # five" in a life story does not answer "who is his wife".
+        same = asked | {tuple(m.split()) for p in asked for m in english.synonyms.get(p, ())}
+        return self.lexicon.has(words, frozenset(same))
 
     def _describe(self, q: Question) -> list[Card]:
         """The characters a question describes: the best-ranked character cards."""
@@ -380,15 +383,6 @@ class Answerer:
                 f for f, i in measured if i is best[0][1])[coverage] >= 1.0:
             return Answer(display([best[0][1]], self._weigher(q)), "search")
         return Answer((), "none", "other-work", work=work.key)
-
-
-def _vouched(features: list[float], weights: Weights) -> bool:
-    """Is the best passage, or one of its example questions, about the nearest in meaning to
-    the question of all, and near enough?"""
-    return (features[INDEX["meaning"]] >= weights.vouch
-            and features[INDEX["meaning_gap"]] >= -VOUCH_GAP) or (
-        features[INDEX["alike"]] >= weights.alike_vouch
-        and features[INDEX["alike_gap"]] >= -VOUCH_GAP)
 
 
 def _anything(_reveal: Reveal) -> bool:

@@ -8,14 +8,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from bot.core.ask.features import INDEX
 from bot.core.ask.question import Question
-from bot.core.ask.rank import touches
+from bot.core.ask.rank import Scored, touches
 from bot.core.ask.sentences import Indexed
 from bot.core.ask.weights import Weights
 from bot.core.passages import Passage
 
 ADDS = 0.35  # a passage that answers a part the first leaves open, down to this share
 MOST = 6
+# Nearness vouches for a passage only when it is (about) the nearest of every passage, seen or
+# not: where the nearest is held back, a visible neighbour on the same topic would answer
+# "who does she marry" with who she is.
+VOUCH_GAP = 0.05
+VOUCHED_DEPTH = 6  # how far down a passage nearness vouches for may come up to answer
 
 
 def _family(item: Indexed) -> str:
@@ -99,3 +105,29 @@ def display(chosen: list[Indexed], weigh: Callable[[Counter[str]], float]) -> tu
         out.append(Passage(passage.label, text, passage.reveal, passage.sources, passage.topic,
                            passage.command, passage.known))
     return tuple(out)
+
+
+def vouched(features: list[float], weights: Weights) -> bool:
+    """Is the passage, or one of its example questions, about the nearest in meaning to the
+    question of all, and near enough?"""
+    return (features[INDEX["meaning"]] >= weights.vouch
+            and features[INDEX["meaning_gap"]] >= -VOUCH_GAP) or (
+        features[INDEX["alike"]] >= weights.alike_vouch
+        and features[INDEX["alike_gap"]] >= -VOUCH_GAP)
+
+
+def vouched_first(scored: list[Scored], measured: list[tuple[list[float], Indexed]],
+                  weights: Weights) -> list[Scored]:
+    """When the best-scored passage covers too little of the question to answer it, one just
+    below that nearness vouches for answers instead: "how did <a character> die" is ranked to
+    the lead of their card by the name, and answered by the passage that tells of the death."""
+    features = {id(i): f for f, i in measured}
+    top = features[id(scored[0][1])]
+    if top[INDEX["coverage"]] >= weights.min_coverage or vouched(top, weights):
+        return scored
+    for k, (score, item) in enumerate(scored[1:VOUCHED_DEPTH], start=1):
+        if score < weights.threshold:
+            break
+        if vouched(features[id(item)], weights):
+            return [scored[k], *scored[:k], *scored[k + 1:]]
+    return scored

@@ -1,0 +1,70 @@
+"""Which ranked passage answers: one that nearness in meaning vouches for comes up when the
+best-scored one covers too little of the question; a real person's private life is answered
+only by a passage about the same part of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import load_library
+from bot.core.ask.features import INDEX, NAMES
+from bot.core.ask.question import read
+from bot.core.ask.rank import Scored
+from bot.core.ask.select import vouched_first
+from bot.core.ask.sentences import Indexed, indexed
+from bot.core.ask.weights import load_weights
+from bot.core.passages import Passage
+from bot.core.timeline import Reveal
+
+WEIGHTS = load_weights()
+
+
+def _item(n: int) -> Indexed:
+    return indexed(Passage(f"P{n}", f"Passage number {n}.", Reveal(safe=True), (), f"t{n}",
+                           "/search"), n)
+
+
+def _features(coverage: float, meaning: float = 0.3, gap: float = -0.3) -> list[float]:
+    f = [0.0] * len(NAMES)
+    f[INDEX["coverage"]], f[INDEX["meaning"]], f[INDEX["meaning_gap"]] = coverage, meaning, gap
+    f[INDEX["alike_gap"]] = -1.0
+    return f
+
+
+def _ranked(*rows: tuple[float, list[float]]
+            ) -> tuple[list[Scored], list[tuple[list[float], Indexed]]]:
+    items = [_item(n) for n in range(len(rows))]
+    measured = [(f, i) for (_s, f), i in zip(rows, items, strict=True)]
+    return [(s, i) for (s, _f), i in zip(rows, items, strict=True)], measured
+
+
+def test_a_vouched_passage_answers_when_the_best_covers_too_little() -> None:
+    high = WEIGHTS.threshold + 5
+    scored, measured = _ranked((high, _features(0.0)), (high - 1, _features(0.0)),
+                               (high - 2, _features(0.0, meaning=0.9, gap=0.0)))
+    assert [i.order for _s, i in vouched_first(scored, measured, WEIGHTS)] == [2, 0, 1]
+
+
+@pytest.mark.parametrize("why", ["the best covers", "the other is under the line"])
+def test_otherwise_the_order_stands(why: str) -> None:
+    high = WEIGHTS.threshold + 5
+    first = _features(1.0 if why == "the best covers" else 0.0)
+    second = high - 1 if why == "the best covers" else WEIGHTS.threshold - 1
+    scored, measured = _ranked((high, first), (second, _features(0.0, meaning=0.9, gap=0.0)))
+    assert vouched_first(scored, measured, WEIGHTS) == scored
+
+
+@pytest.mark.parametrize(("question", "answers"), [
+    ("who is kazuo ishiguros wife", False),
+    ("how old was ishiguro when he moved to britain", True),
+    ("what other books has ishiguro written", False),
+])
+def test_a_private_question_needs_a_passage_about_the_same(question: str, answers: bool) -> None:
+    answerer = load_library().default.answerer
+    life = "kazuo ishiguro was born in nagasaki and moved to britain at the age of five"
+    words = life.split()
+    everything = lambda _r: True  # noqa: E731
+    q = read(answerer.correct(question, everything), answerer.lexicon, answerer.names,
+             everything, answerer.timeline)
+    assert answerer._outside(q)
+    assert answerer._outside(q, words) is answers
