@@ -101,14 +101,15 @@ def cast(q: Question, content: Content, describe: Callable[[Question], list[Card
     young, adult = bool(words & _YOUNG), bool(words & _ADULT)
     out = []
     for card in characters:
-        for person in content.people:
-            for credit in person.credits:
-                if credit.character != card.id:
-                    continue
-                is_young = "young" in (credit.as_ or "").lower()
-                if (young and not is_young) or (adult and is_young):
-                    continue
-                out.append(credit_passage(person, credit))
+        credits = [(p, c) for p in content.people for c in p.credits if c.character == card.id]
+        # "young" picks the child actor where there is one; where there is not, the word was
+        # about someone else ("the lady who takes the kids' pictures").
+        fitting = [(p, c) for p, c in credits
+                   if not (young and "young" not in (c.as_ or "").lower())
+                   and not (adult and "young" in (c.as_ or "").lower())]
+        # Both ("kids and grown-ups") asks about the casting itself, not one actor.
+        out += [credit_passage(p, c) for p, c in (fitting or ([] if young and adult else
+                                                                 credits))]
     return tuple(out) or None
 
 
