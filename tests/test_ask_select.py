@@ -1,6 +1,6 @@
 """Which ranked passage answers: one that nearness in meaning vouches for comes up when the
 best-scored one covers too little of the question; a real person's private life is answered
-only by a passage about the same part of it."""
+only by a passage about the same part of it; a "why" brings the part that gives a cause."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 
 from bot.app import load_library
 from bot.core.ask.features import INDEX, NAMES
-from bot.core.ask.question import read
+from bot.core.ask.question import Question, read
 from bot.core.ask.rank import Scored
-from bot.core.ask.select import vouched_first
+from bot.core.ask.select import vouched_first, with_cause
 from bot.core.ask.sentences import Indexed, indexed
 from bot.core.ask.weights import load_weights
 from bot.core.passages import Passage
@@ -19,13 +19,15 @@ from bot.core.timeline import Reveal
 WEIGHTS = load_weights()
 
 
-def _item(n: int) -> Indexed:
-    return indexed(Passage(f"P{n}", f"Passage number {n}.", Reveal(safe=True), (), f"t{n}",
-                           "/search"), n)
+def _item(n: int, topic: str | None = None) -> Indexed:
+    return indexed(Passage(f"P{n}", f"Passage number {n}.", Reveal(safe=True), (),
+                           topic or f"t{n}", "/search"), n)
 
 
-def _features(coverage: float, meaning: float = 0.3, gap: float = -0.3) -> list[float]:
+def _features(coverage: float, meaning: float = 0.3, gap: float = -0.3,
+              cause: bool = False) -> list[float]:
     f = [0.0] * len(NAMES)
+    f[INDEX["why_cause"]] = float(cause)
     f[INDEX["coverage"]], f[INDEX["meaning"]], f[INDEX["meaning_gap"]] = coverage, meaning, gap
     f[INDEX["alike_gap"]] = -1.0
     return f
@@ -68,3 +70,21 @@ def test_a_private_question_needs_a_passage_about_the_same(question: str, answer
              everything, answerer.timeline)
     assert answerer._outside(q)
     assert answerer._outside(q, words) is answers
+
+
+def _question(text: str) -> Question:
+    answerer = load_library().default.answerer
+    everything = lambda _r: True  # noqa: E731
+    return read(text, answerer.lexicon, answerer.names, everything, answerer.timeline)
+
+
+@pytest.mark.parametrize(("question", "added"), [
+    ("why does she stay on", True), ("what does she do next", False)])
+def test_a_why_question_brings_the_part_of_the_same_entry_that_gives_a_cause(
+        question: str, added: bool) -> None:
+    event, other, cause = _item(0, "card:a"), _item(1, "card:b"), _item(2, "card:a")
+    measured = [(_features(1.0), event), (_features(1.0, cause=True), other),
+                (_features(0.5, cause=True), cause)]
+    scored = [(20.0, event), (15.0, other), (12.0, cause)]
+    chosen = with_cause(_question(question), [event, other], scored, measured)
+    assert chosen == ([event, cause, other] if added else [event, other])

@@ -23,7 +23,7 @@ from bot.core.ask.meaning import Meaning, text_of
 from bot.core.ask.names import NameTable
 from bot.core.ask.question import Question, read
 from bot.core.ask.rank import Scored, SentenceIndex, ranked, touches
-from bot.core.ask.select import choose, display, sides, vouched, vouched_first
+from bot.core.ask.select import choose, display, sides, vouched, vouched_first, with_cause
 from bot.core.ask.sentences import Indexed
 from bot.core.ask.spelling import closest, typed
 from bot.core.ask.text import stem
@@ -280,6 +280,7 @@ class Answerer:
         if not chosen[0].passage.known:
             return Answer((chosen[0].passage,), "none", "not-known")
         usable = usable or _anything
+        chosen = with_cause(q, chosen, scored, measured)
         chosen = sides(q, chosen, self.index.items, lambda i: usable(i.passage.reveal))
         return Answer(display(chosen, self._weigher(q)), "search")
 

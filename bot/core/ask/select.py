@@ -22,6 +22,7 @@ MOST = 6
 # "who does she marry" with who she is.
 VOUCH_GAP = 0.05
 VOUCHED_DEPTH = 6  # how far down a passage nearness vouches for may come up to answer
+CAUSE_DEPTH = 10  # how far down the part of an entry that gives a cause is looked for
 
 
 def _family(item: Indexed) -> str:
@@ -131,3 +132,20 @@ def vouched_first(scored: list[Scored], measured: list[tuple[list[float], Indexe
         if vouched(features[id(item)], weights):
             return [scored[k], *scored[:k], *scored[k + 1:]]
     return scored
+
+
+def with_cause(q: Question, chosen: list[Indexed], scored: list[Scored],
+               measured: list[tuple[list[float], Indexed]]) -> list[Indexed]:
+    """"Why does she stay": when the best passage tells what happened but not why, the part of
+    the same entry ranked nearest that gives a cause comes with it (a card tells the event,
+    then, often in its next part, the reason)."""
+    features = {id(i): f for f, i in measured}
+    top = chosen[0]
+    if "why" not in q.shapes or features[id(top)][INDEX["why_cause"]] \
+            or any(features[id(c)][INDEX["why_cause"]] for c in chosen[1:]
+                   if c.passage.topic == top.passage.topic):
+        return chosen
+    for _score, item in scored[1:CAUSE_DEPTH]:
+        if item.passage.topic == top.passage.topic and features[id(item)][INDEX["why_cause"]]:
+            return [top, item, *[c for c in chosen[1:] if c is not item]][:MOST]
+    return chosen
