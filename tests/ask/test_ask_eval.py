@@ -16,18 +16,18 @@ import pytest
 from bot.ask_eval import ask_all, load_set, report, sets_in
 
 FLOORS = {
-    "never-let-me-go/dev": 0.94, "never-let-me-go/probe": 0.93,
-    "never-let-me-go/probe2": 0.91, "never-let-me-go/probe3": 0.94,
-    "never-let-me-go/probe4": 0.92,
-    "never-let-me-go/heldout": 0.77,
-    "remains-of-the-day/dev": 0.90, "remains-of-the-day/probe": 0.89,
-    "remains-of-the-day/probe3": 0.95, "remains-of-the-day/probe4": 0.86,
-    "remains-of-the-day/heldout": 0.81,
+    "never-let-me-go/dev": 0.95, "never-let-me-go/probe": 0.94,
+    "never-let-me-go/probe2": 0.92, "never-let-me-go/probe3": 0.94,
+    "never-let-me-go/probe4": 0.93,
+    "never-let-me-go/heldout": 0.78,
+    "remains-of-the-day/dev": 0.92, "remains-of-the-day/probe": 0.90,
+    "remains-of-the-day/probe3": 0.97, "remains-of-the-day/probe4": 0.88,
+    "remains-of-the-day/heldout": 0.84,
 }
 SETS = {f"{w}/{n}": (w, p) for w, n, p in sets_in()}
 # Share of a set's declines that may be answered: one in five, except where a blind set found
 # the method short and it has not caught up yet (kept at the figure reached, to be lowered).
-ANSWERED_DECLINES = {"remains-of-the-day/probe4": 0.5}
+ANSWERED_DECLINES = {"remains-of-the-day/probe4": 0.25}
 
 
 def test_every_set_has_a_floor() -> None:
