@@ -40,11 +40,15 @@ def _ranked(*rows: tuple[float, list[float]]
     return [(s, i) for (s, _f), i in zip(rows, items, strict=True)], measured
 
 
+def _by_id(measured: list[tuple[list[float], Indexed]]) -> dict[int, list[float]]:
+    return {id(i): f for f, i in measured}
+
+
 def test_a_vouched_passage_answers_when_the_best_covers_too_little() -> None:
     high = WEIGHTS.threshold + 5
     scored, measured = _ranked((high, _features(0.0)), (high - 1, _features(0.0)),
                                (high - 2, _features(0.0, meaning=0.9, gap=0.0)))
-    assert [i.order for _s, i in vouched_first(scored, measured, WEIGHTS)] == [2, 0, 1]
+    assert [i.order for _s, i in vouched_first(scored, _by_id(measured), WEIGHTS)] == [2, 0, 1]
 
 
 @pytest.mark.parametrize("why", ["the best covers", "the other is under the line"])
@@ -53,7 +57,7 @@ def test_otherwise_the_order_stands(why: str) -> None:
     first = _features(1.0 if why == "the best covers" else 0.0)
     second = high - 1 if why == "the best covers" else WEIGHTS.threshold - 1
     scored, measured = _ranked((high, first), (second, _features(0.0, meaning=0.9, gap=0.0)))
-    assert vouched_first(scored, measured, WEIGHTS) == scored
+    assert vouched_first(scored, _by_id(measured), WEIGHTS) == scored
 
 
 @pytest.mark.parametrize(("question", "answers"), [
@@ -86,5 +90,5 @@ def test_a_why_question_brings_the_part_of_the_same_entry_that_gives_a_cause(
     measured = [(_features(1.0), event), (_features(1.0, cause=True), other),
                 (_features(0.5, cause=True), cause)]
     scored = [(20.0, event), (15.0, other), (12.0, cause)]
-    chosen = with_cause(_question(question), [event, other], scored, measured)
+    chosen = with_cause(_question(question), [event, other], scored, _by_id(measured))
     assert chosen == ([event, cause, other] if added else [event, other])

@@ -23,7 +23,7 @@ from bot.core.ask.meaning import Meaning, text_of
 from bot.core.ask.names import NameTable
 from bot.core.ask.question import Question, read
 from bot.core.ask.rank import Scored, SentenceIndex, ranked, touches
-from bot.core.ask.select import choose, display, sides, vouched, vouched_first, with_cause
+from bot.core.ask.select import Features, choose, display, sides, vouched, vouched_first, with_cause
 from bot.core.ask.sentences import Indexed
 from bot.core.ask.spelling import closest, typed
 from bot.core.ask.text import stem
@@ -273,18 +273,19 @@ class Answerer:
                 scored = [t for t in scored if self._names_prize(t[1], prize)] or scored
         if not scored or scored[0][0] < weights.threshold:
             return Answer((), "none", "unknown")
-        scored = vouched_first(scored, measured, weights)
+        features = {id(i): f for f, i in measured}
+        scored = vouched_first(scored, features, weights)
         chosen = choose(q, scored, weights)
-        if not self._speaks_to(q, chosen, measured, weights):
+        if not self._speaks_to(q, chosen, features, weights):
             return Answer((), "none", "unknown")
         if not chosen[0].passage.known:
             return Answer((chosen[0].passage,), "none", "not-known")
         usable = usable or _anything
-        chosen = with_cause(q, chosen, scored, measured)
+        chosen = with_cause(q, chosen, scored, features)
         chosen = sides(q, chosen, self.index.items, lambda i: usable(i.passage.reveal))
         return Answer(display(chosen, self._weigher(q)), "search")
 
-    def _speaks_to(self, q: Question, chosen: list[Indexed], measured: Measured,
+    def _speaks_to(self, q: Question, chosen: list[Indexed], features: Features,
                    weights: Weights) -> bool:
         """An answer must speak to what was asked: of the names the question gives, of
         enough of its other words, and of the other kind of adaptation it names, if any."""
@@ -299,8 +300,8 @@ class Answerer:
         # ... and so must their private life, or their work outside this one.
         if self._outside(q) and not self._outside(q, normalise(top.passage.text).split()):
             return False
-        features = next(f for f, i in measured if i is top)
-        if features[INDEX["coverage"]] < weights.min_coverage and not vouched(features,
+        measured = features[id(top)]
+        if measured[INDEX["coverage"]] < weights.min_coverage and not vouched(measured,
                                                                               weights):
             return False
         if _ASKS_WORDS.search(q.text) and not any(_REPORTS.search(i.passage.text)

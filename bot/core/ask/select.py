@@ -6,7 +6,7 @@ it along; a passage whose sources differ is shown whole, since both versions are
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from bot.core.ask.features import INDEX
 from bot.core.ask.question import Question
@@ -21,6 +21,8 @@ MOST = 6
 # not: where the nearest is held back, a visible neighbour on the same topic would answer
 # "who does she marry" with who she is.
 VOUCH_GAP = 0.05
+# A candidate's features by id(): what ``decide`` measured, looked up once per question.
+Features = Mapping[int, list[float]]
 VOUCHED_DEPTH = 6  # how far down a passage nearness vouches for may come up to answer
 CAUSE_DEPTH = 10  # how far down the part of an entry that gives a cause is looked for
 
@@ -117,12 +119,10 @@ def vouched(features: list[float], weights: Weights) -> bool:
         and features[INDEX["alike_gap"]] >= -VOUCH_GAP)
 
 
-def vouched_first(scored: list[Scored], measured: list[tuple[list[float], Indexed]],
-                  weights: Weights) -> list[Scored]:
+def vouched_first(scored: list[Scored], features: Features, weights: Weights) -> list[Scored]:
     """When the best-scored passage covers too little of the question to answer it, one just
     below that nearness vouches for answers instead: "how did <a character> die" is ranked to
     the lead of their card by the name, and answered by the passage that tells of the death."""
-    features = {id(i): f for f, i in measured}
     top = features[id(scored[0][1])]
     if top[INDEX["coverage"]] >= weights.min_coverage or vouched(top, weights):
         return scored
@@ -135,11 +135,10 @@ def vouched_first(scored: list[Scored], measured: list[tuple[list[float], Indexe
 
 
 def with_cause(q: Question, chosen: list[Indexed], scored: list[Scored],
-               measured: list[tuple[list[float], Indexed]]) -> list[Indexed]:
+               features: Features) -> list[Indexed]:
     """"Why does she stay": when the best passage tells what happened but not why, the part of
     the same entry ranked nearest that gives a cause comes with it (a card tells the event,
     then, often in its next part, the reason)."""
-    features = {id(i): f for f, i in measured}
     top = chosen[0]
     if "why" not in q.shapes or features[id(top)][INDEX["why_cause"]] \
             or any(features[id(c)][INDEX["why_cause"]] for c in chosen[1:]
