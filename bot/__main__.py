@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from bot import __version__
+from bot.ask_eval import SETS
 from bot.config import content_root, default_database, default_pictures_dir, log_file_path
 
 log = logging.getLogger("bot")
@@ -122,7 +123,7 @@ def _content_parsers(sub: _Commands) -> None:
     evaluate.add_argument("--work", default="all",
                           help="the work whose sets to ask, by id (default: all)")
     evaluate.add_argument("--set", dest="which", default="all",
-                          choices=("dev", "probe", "probe2", "probe3", "probe4", "heldout", "all"),
+                          choices=(*SETS, "all"),
                           help="which set to ask (default: all)")
     evaluate.add_argument("--misses", action="store_true",
                           help="list each miss of the dev and probe sets, with its answer")
