@@ -224,6 +224,8 @@ class Answerer:
         X", what a chapter opens. None: the question is ranked."""
         if q.works:
             return self._other_work(q, usable)
+        if routes.other_title(q, lambda w: self.known(w, usable, sees), self._in_pack):
+            return Answer((), "none", "unknown")
         if self._outside(q):
             return None  # a real person's life or other work: only a passage about it answers
         # A word nobody here knows ("la la land") means the question may be about something
@@ -326,6 +328,11 @@ class Answerer:
         if job is not None and "who" in q.shapes and not routes.names_job(job, top.passage.text):
             return False
         return self.lexicon.has(normalise(top.passage.text).split(), frozenset(asked))
+
+    def _in_pack(self, phrase: str) -> bool:
+        """Does any passage use this phrase (normalised words)?"""
+        padded = f" {phrase} "
+        return any(padded in item.padded for item in self.index.items)
 
     def _names_prize(self, item: Indexed, prize: frozenset[tuple[str, ...]]) -> bool:
         return self.lexicon.has(item.padded.split(), prize)

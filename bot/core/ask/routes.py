@@ -146,6 +146,49 @@ def done_to_other(q: Question, known: Callable[[str], bool]) -> bool:
         and not known(w) for w in done.group(1).split())  # type: ignore[union-attr]
 
 
+# "who did <an actor> play in superman", "what role did she have in notting hill".
+_PART_IN = re.compile(r"\b(?:play|plays|played|playing|star|stars|starred|starring|appear\w*|"
+                      r"act|acted|role|roles|part|parts)\b(?:\s+\w+){0,4}?\s+in\s+(.+)$")
+_ASKS_ACTOR = re.compile(r"\b(who did (she|he|they) play|actor|actress|actors)\b")
+# After "in", words that name this work or a stretch of it ("in the hailsham scenes").
+_OF_THIS = frozenset({"story", "plot", "scene", "scenes", "section", "sections", "part", "bit",
+                      "bits", "flashback", "flashbacks", "cast", "credits", "original", "years",
+                      "year", "end", "ending", "beginning", "start", "opening", "first", "last",
+                      "second", "third", "half", "childhood", "real", "life", "uk", "us",
+                      "british", "american", "english", "adult", "young", "older", "younger"})
+_SHORT = 3  # words: "the godfather" is a title; "the scene at the beach" is not
+# Words that place a job in time or among others, not name what it was done on.
+_NOT_A_TITLE = frozenset({"before", "after", "since", "else", "besides", "apart", "other",
+                          "than", "previously", "earlier", "later", "next", "then", "also"})
+# A title follows its verb: "shot at one house" says where, not what.
+_PLACE_WORDS = frozenset({"at", "in", "on", "by", "for", "with", "from", "near", "where", "when",
+                          "around", "during", "inside", "outside", "there", "here"})
+
+
+def other_title(q: Question, known: Callable[[str], bool],
+                in_pack: Callable[[str], bool]) -> bool:
+    """Does the question name something other than this work that a part was played in or a
+    job done on: a word no passage here uses ("superman"), or, after "play in", any word that
+    is not this work's ("pride and prejudice"), or after "directed" a short phrase no passage
+    has ("the godfather"; "who wrote the letter" asks of the story's letter)."""
+    names = {q.words[i] for m in q.mentions for i in range(m.start, m.end)}
+    part = _PART_IN.search(q.text) if (
+        any(e.kind == "person" for e in q.entities) or _ASKS_ACTOR.search(q.text)) else None
+    for found, strict in ((part, True), (_DONE_TO.search(q.text), False)):
+        if found is None:
+            continue
+        phrase = found.group(1).split()
+        rest = [w for w in phrase if w not in STOPWORDS and w not in _JOB_WORDS and
+                w not in _THIS_WORK and w not in _OF_THIS and w not in _NOT_A_TITLE and
+                w not in names and not w.isdigit()]
+        if not rest or (not strict and phrase[0] in _PLACE_WORDS):
+            continue
+        if not all(known(w) for w in rest) or strict or (
+                len(phrase) <= _SHORT and not in_pack(" ".join(phrase))):
+            return True
+    return False
+
+
 def crew(q: Question, content: Content, _describe: object = None) -> tuple[Passage, ...] | None:
     """"who composed the score" -> the composer's credit. A question about another work or
     another adaptation, or about more than the credit ("what else did ... direct"), is not."""
