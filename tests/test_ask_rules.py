@@ -1,0 +1,46 @@
+"""General rules of /ask, each found on a blind set's miss and true of any work: what marks a
+question as about another title, which passage a shape of question needs, how two parts split."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.library import Library
+from tests.conftest import R, W
+
+
+def _everything(_reveal: object) -> bool:
+    return True
+
+
+def ask(library: Library, work: str, question: str) -> tuple[str | None, str]:
+    """(why it was declined or None, the answer's text)."""
+    answer = library.get(work).answerer.answer(question, _everything)  # type: ignore[union-attr]
+    return answer.declined, " ".join(p.text for p in answer.passages)
+
+
+@pytest.mark.parametrize(("work", "question"), [
+    (W, "who did keira knightley play in pride and prejudice"),
+    (W, "what role did sally hawkins have in happy go lucky"),
+    (W, "who directed the social network"),
+    (R, "who did christopher reeve play in superman"),
+    (R, "who did hugh grant play in notting hill"),
+    (R, "who directed the godfather"),
+])
+def test_a_part_or_a_job_in_another_title_is_declined(library: Library, work: str,
+                                                      question: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is not None, text
+
+
+@pytest.mark.parametrize(("work", "question", "want"), [
+    (W, "who did charlotte rampling play in the movie", "Emily"),
+    (W, "what part did andrew garfield play in the cottages scenes", "Tommy"),
+    (W, "what had romanek directed before this one", "One Hour Photo"),
+    (R, "who did anthony hopkins play in it", "Stevens"),
+    (R, "was the whole film shot at one house", "Dyrham"),
+])
+def test_this_work_or_a_stretch_of_it_is_not_another_title(library: Library, work: str,
+                                                           question: str, want: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is None and want in text, text
