@@ -44,3 +44,26 @@ def test_this_work_or_a_stretch_of_it_is_not_another_title(library: Library, wor
                                                            question: str, want: str) -> None:
     declined, text = ask(library, work, question)
     assert declined is None and want in text, text
+
+
+@pytest.mark.parametrize(("work", "question"), [
+    (W, "who was in the cast of the japanese tv drama"),  # the drama is named, no actor
+    (W, "whats the sequel to never let me go called"),
+    (W, "who is ishiguro married to and what does she do"),  # "she": the same private life
+    (R, "is there a tv series of remains of the day"),  # a TV showing is not a series
+])
+def test_another_adaptation_or_a_private_life_is_declined(library: Library, work: str,
+                                                          question: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is not None, text
+
+
+@pytest.mark.parametrize(("work", "question", "want"), [
+    (W, "was the book made into a japanese tv show", "television drama"),  # tv: television
+    (W, "did the film premiere at cannes", "Telluride"),  # a festival, not a prize, asked
+    (W, "how is the film split up", "three sections"),
+])
+def test_a_synonym_reaches_the_fact(library: Library, work: str, question: str,
+                                    want: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is None and want in text, text

@@ -37,6 +37,8 @@ _ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|d
 _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
 _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_SCREENED = re.compile(r"\b(premiere\w*|screen\w*|shown|show|showed|debut\w*|festival)\b")
+_WINNING = re.compile(r"\b(win|wins|won|winning|award\w*|prize\w*|nominat\w*|palme|compet\w*)\b")
 _JOINING_SIGN = re.compile(r"\s+[+&]\s+")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 # "what did X say about ...": only a passage that reports what someone said or thought answers.
@@ -203,9 +205,14 @@ class Answerer:
             first, second = pieces
             if _PRONOUN.search(second) and not read(second, self.lexicon, self.names,
                                                    sees, self.timeline).named:
-                names = " ".join(e.names[0] for e in read(first, self.lexicon, self.names,
-                                                          sees, self.timeline).entities)
-                second = f"{second} {names}".strip()
+                head = read(first, self.lexicon, self.names, sees, self.timeline)
+                names = " ".join(e.names[0] for e in head.entities)
+                # "who is he married to and what does she do": the second asks of the same
+                # private life, so it keeps the first's private words.
+                private = " ".join(" ".join(p) for p in self.lexicon.english.private
+                                   if self._outside(head) and
+                                   self.lexicon.has(list(head.words), frozenset({p})))
+                second = f"{second} {names} {private}".strip()
             return [read(first, self.lexicon, self.names, sees, self.timeline),
                     read(second, self.lexicon, self.names, sees, self.timeline)]
         words = list(q.words)
@@ -269,9 +276,8 @@ class Answerer:
         scored = scored if scored is not None else ranked(measured, weights)
         # A prize named ("any oscars") and another prize's passage on top: that prize's
         # passages answer, where any rank.
-        for prize in self.lexicon.english.prizes:
-            if scored and self.lexicon.has(list(q.words), prize) and not self._names_prize(
-                    scored[0][1], prize):
+        for prize in self._prizes_asked(q):
+            if scored and not self._names_prize(scored[0][1], prize):
                 scored = [t for t in scored if self._names_prize(t[1], prize)] or scored
         if not scored or scored[0][0] < weights.threshold:
             return Answer((), "none", "unknown")
@@ -313,26 +319,41 @@ class Answerer:
         years = set(_YEAR.findall(q.text))
         if years and not all(any(y in i.passage.text for i in chosen) for y in years):
             return False
-        for prize in self.lexicon.english.prizes:
-            if self.lexicon.has(list(q.words), prize) and not any(
-                    self._names_prize(i, prize) for i in chosen):
+        for prize in self._prizes_asked(q):
+            if not any(self._names_prize(i, prize) for i in chosen):
                 return False
         if not q.media:
             return True
         # The other kind of adaptation asked about ("a radio play") must be the answer's.
         media = self.lexicon.english.media
         asked = {p for p in media if self.lexicon.has(list(q.words), frozenset({p}))}
+        # The longest names what is asked: a "tv series" is not any passage saying "tv".
+        asked = {p for p in asked if not any(len(o) > len(p) and _within(p, o) for o in asked)}
         # "who directed the stage version": a passage naming the play but not its director
         # does not answer.
         job = routes.role_asked(q)
         if job is not None and "who" in q.shapes and not routes.names_job(job, top.passage.text):
             return False
-        return self.lexicon.has(normalise(top.passage.text).split(), frozenset(asked))
+        # "who was in the cast of the tv drama": a passage naming the drama but no actor.
+        if routes.asks_cast(q) and not routes.names_actor(top.passage.text):
+            return False
+        synonyms = self.lexicon.english.synonyms
+        same = asked | {tuple(m.split()) for p in asked for m in synonyms.get(p, ())}
+        return self.lexicon.has(normalise(top.passage.text).split(), frozenset(same))
 
     def _in_pack(self, phrase: str) -> bool:
         """Does any passage use this phrase (normalised words)?"""
         padded = f" {phrase} "
         return any(padded in item.padded for item in self.index.items)
+
+    def _prizes_asked(self, q: Question) -> list[frozenset[tuple[str, ...]]]:
+        """The prizes a question asks about; a festival named only as where the film was
+        shown ("did it premiere at cannes") is not asked about as a prize, and is answered
+        by where it did premiere."""
+        named = [p for p in self.lexicon.english.prizes if self.lexicon.has(list(q.words), p)]
+        if named and _SCREENED.search(q.text) and not _WINNING.search(q.text):
+            return []
+        return named
 
     def _names_prize(self, item: Indexed, prize: frozenset[tuple[str, ...]]) -> bool:
         return self.lexicon.has(item.padded.split(), prize)
@@ -392,6 +413,11 @@ class Answerer:
                 f for f, i in measured if i is best[0][1])[coverage] >= 1.0:
             return Answer(display([best[0][1]], self._weigher(q)), "search")
         return Answer((), "none", "other-work", work=work.key)
+
+
+def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    n = len(short)
+    return any(long[i:i + n] == short for i in range(len(long) - n + 1))
 
 
 def _anything(_reveal: Reveal) -> bool:

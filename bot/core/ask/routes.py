@@ -132,6 +132,19 @@ def role_asked(q: Question) -> str | None:
     return "screenplay" if role == "author" and q.medium == "film" else role
 
 
+_PLAYS = re.compile(r"\b(plays|played|playing|starred|starring|stars|cast as|actor|actors|"
+                    r"actress|actresses)\b")
+
+
+def asks_cast(q: Question) -> bool:
+    """Does the question ask who acted ("who was in the cast", "who starred")?"""
+    return "who" in q.shapes and bool(_CAST.search(q.text))
+
+
+def names_actor(text: str) -> bool:
+    return bool(_PLAYS.search(normalise(text)))
+
+
 def names_job(role: str, text: str) -> bool:
     """Does a text speak of the job ("directed" for the director)?"""
     return bool(_JOB[role].search(normalise(text)))
