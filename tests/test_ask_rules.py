@@ -67,3 +67,18 @@ def test_a_synonym_reaches_the_fact(library: Library, work: str, question: str,
                                     want: str) -> None:
     declined, text = ask(library, work, question)
     assert declined is None and want in text, text
+
+
+@pytest.mark.parametrize(("work", "question", "want"), [
+    (R, "did hopkins win the oscar for it", "Hanks"),  # a shared surname: the one named most
+    (R, "how old is stevens father when he comes to work", "seventies"),  # an age in decades
+    (R, "where does he meet up with miss kenton", "Little Compton"),  # "to Mr Benn": no place
+    (R, "what year is the present day in the film", "1958"),  # a difference's side asked
+    (W, "why did miss lucy leave hailsham", "because"),  # a cause said outright
+    (W, "what does the title refer to", "named after a song"),
+    (W, "who starred as kathy and who as tommy", "Garfield"),  # the second part elided
+])
+def test_a_general_rule_finds_the_sentence(library: Library, work: str, question: str,
+                                           want: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is None and want in text, text

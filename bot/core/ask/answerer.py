@@ -104,7 +104,14 @@ class Answerer:
                 uses.setdefault(w, set()).add(d.reveal)
                 uses.setdefault(f"~{stem(w)}", set()).add(d.reveal)
             lowercase.update(re.findall(r"\b[a-z]+\b", d.text))
-        self.names = NameTable(content, lambda w: w in lowercase or w in self.lexicon.known)
+        texts = [f" {normalise(d.text)} " for d in docs]
+
+        def named_in(name: str) -> int:
+            key = f" {normalise(name)} "
+            return sum(key in t for t in texts)
+
+        self.names = NameTable(content, lambda w: w in lowercase or w in self.lexicon.known,
+                               named_in)
         self._uses = {w: tuple(r) for w, r in uses.items()}
         self._always = self.lexicon.known | self.names.words
         self._cards = {f"character:{c.id}": c for c in content.cards_of(CardKind.CHARACTER)}
@@ -213,6 +220,7 @@ class Answerer:
                                    if self._outside(head) and
                                    self.lexicon.has(list(head.words), frozenset({p})))
                 second = f"{second} {names} {private}".strip()
+            second = self._elided(first, second, sees)
             return [read(first, self.lexicon, self.names, sees, self.timeline),
                     read(second, self.lexicon, self.names, sees, self.timeline)]
         words = list(q.words)
@@ -224,6 +232,18 @@ class Answerer:
                 return [read(one, self.lexicon, self.names, sees, self.timeline),
                         read(two, self.lexicon, self.names, sees, self.timeline)]
         return [q]
+
+    def _elided(self, first: str, second: str, sees: Callable[[Reveal], bool]) -> str:
+        """"who starred as kathy and who as tommy": a second part that is only a question
+        word and a name asks the first part again, of that name."""
+        head = read(first, self.lexicon, self.names, sees, self.timeline)
+        tail = read(second, self.lexicon, self.names, sees, self.timeline)
+        said = {i for m in tail.mentions for i in range(m.start, m.end)}
+        rest = [w for i, w in enumerate(tail.words) if i not in said and w not in STOPWORDS]
+        if rest or not tail.mentions or not head.mentions:
+            return second
+        m, n = head.mentions[0], tail.mentions[0]
+        return " ".join((*head.words[:m.start], *tail.words[n.start:n.end], *head.words[m.end:]))
 
     def _routed(self, q: Question, sees: Callable[[Reveal], bool],
                 usable: Callable[[Reveal], bool]) -> Answer | None:
@@ -276,9 +296,16 @@ class Answerer:
         scored = scored if scored is not None else ranked(measured, weights)
         # A prize named ("any oscars") and another prize's passage on top: that prize's
         # passages answer, where any rank.
-        for prize in self._prizes_asked(q):
+        prizes = self._prizes_asked(q)
+        for prize in prizes:
             if scored and not self._names_prize(scored[0][1], prize):
                 scored = [t for t in scored if self._names_prize(t[1], prize)] or scored
+        # ... and of those, the ones about the person asked of ("did hopkins win the oscar").
+        people = [e for e in q.named if e.kind == "person"]
+        if prizes and people and scored and not any(touches(scored[0][1], e) for e in people):
+            scored = sorted(scored, key=lambda t: not (
+                any(touches(t[1], e) for e in people) and
+                all(self._names_prize(t[1], p) for p in prizes)))
         if not scored or scored[0][0] < weights.threshold:
             return Answer((), "none", "unknown")
         features = {id(i): f for f, i in measured}

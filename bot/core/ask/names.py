@@ -39,8 +39,11 @@ class Mention:
 
 
 class NameTable:
-    def __init__(self, content: Content, common: Callable[[str], bool]) -> None:
-        """``common(word)``: is it an ordinary word, too common to stand alone for a person."""
+    def __init__(self, content: Content, common: Callable[[str], bool],
+                 uses: Callable[[str], int] | None = None) -> None:
+        """``common(word)``: is it an ordinary word, too common to stand alone for a person;
+        ``uses(name)``: how many passages name them (a shared surname stands alone for the
+        one named far more often: "hopkins" is Anthony, not Abigail in one credit)."""
         self._names: list[tuple[tuple[str, ...], Entity, Reveal]] = []
         for kind in ENTITY_KINDS:
             for card in content.cards_of(kind):
@@ -59,7 +62,7 @@ class NameTable:
             parts = full.split()
             alone = [" ".join(parts[1:])] if len(parts) > 2 else []
             last = parts[-1]
-            if len(surnames[last]) == 1 and not common(last) and len(last) >= 4:
+            if _stands_for(person, surnames[last], uses) and not common(last) and len(last) >= 4:
                 alone.append(last)
             entity = Entity("person", person.id, (full, *alone), person=person)
             for name in (full, *alone):
@@ -96,6 +99,21 @@ class NameTable:
         """The entity a whole phrase names ("the gardener"), if any."""
         key = tuple(phrase.split())
         return next((e for k, e, r in self._names if k == key and (r.safe or sees(r))), None)
+
+
+# A shared surname names one of them alone when they are named this many times as often as
+# the others together.
+PROMINENT = 3
+
+
+def _stands_for(person: Person, sharing: list[Person],
+                uses: Callable[[str], int] | None) -> bool:
+    if len(sharing) == 1:
+        return True
+    if uses is None:
+        return False
+    others = sum(uses(p.name) for p in sharing if p is not person)
+    return uses(person.name) >= PROMINENT * max(1, others)
 
 
 def unique(mentions: Iterable[Mention]) -> list[Entity]:

@@ -12,6 +12,7 @@ from bot.core.ask.features import INDEX
 from bot.core.ask.question import Question
 from bot.core.ask.rank import Scored, touches
 from bot.core.ask.sentences import Indexed
+from bot.core.ask.signals import STRONG_CAUSE
 from bot.core.ask.weights import Weights
 from bot.core.passages import Passage
 
@@ -83,11 +84,32 @@ def sides(q: Question, chosen: list[Indexed], items: list[Indexed],
           usable: Callable[[Indexed], bool]) -> list[Indexed]:
     """A question that compares the book and the film gets both sides of a difference."""
     lead = chosen[0].passage.topic
-    if not (q.compare and lead.startswith("difference:")):
+    if not lead.startswith("difference:"):
         return chosen
+    if not q.compare:
+        return _side_asked(q, chosen, items, usable)
     both = [i for i in items if i.passage.topic == lead and usable(i)
             and i.passage.label.endswith(("In the novel", "In the film"))]
     return [*both, *[c for c in chosen if c not in both]][:4]
+
+
+_SIDE = {"novel": "In the novel", "film": "In the film"}
+
+
+def _side_asked(q: Question, chosen: list[Indexed], items: list[Indexed],
+                usable: Callable[[Indexed], bool]) -> list[Indexed]:
+    """"What year is it in the film": a difference's novel side on top gives way to its film
+    side (kept after it, as the contrast)."""
+    top = chosen[0]
+    want = _SIDE.get(q.medium or "")
+    if want is None or top.passage.label.endswith(want) or not top.passage.label.endswith(
+            tuple(_SIDE.values())):
+        return chosen
+    other = next((i for i in items if i.passage.topic == top.passage.topic and usable(i)
+                  and i.passage.label.endswith(want)), None)
+    if other is None:
+        return chosen
+    return [other, *[c for c in chosen if c is not other]][:MOST]
 
 
 def display(chosen: list[Indexed], weigh: Callable[[Counter[str]], float]) -> tuple[Passage, ...]:
@@ -140,11 +162,21 @@ def with_cause(q: Question, chosen: list[Indexed], scored: list[Scored],
     the same entry ranked nearest that gives a cause comes with it (a card tells the event,
     then, often in its next part, the reason)."""
     top = chosen[0]
-    if "why" not in q.shapes or features[id(top)][INDEX["why_cause"]] \
-            or any(features[id(c)][INDEX["why_cause"]] for c in chosen[1:]
-                   if c.passage.topic == top.passage.topic):
+    if "why" not in q.shapes:
         return chosen
-    for _score, item in scored[1:CAUSE_DEPTH]:
-        if item.passage.topic == top.passage.topic and features[id(item)][INDEX["why_cause"]]:
-            return [top, item, *[c for c in chosen[1:] if c is not item]][:MOST]
+
+    def strong(i: Indexed) -> bool:
+        return bool(STRONG_CAUSE.search(i.passage.text))
+
+    def weak(i: Indexed) -> bool:
+        return bool(features[id(i)][INDEX["why_cause"]])
+
+    # A cause said outright first ("because"), then one only hinted at ("after the").
+    for gives in (strong, weak):
+        if gives(top) or any(gives(c) for c in chosen[1:]
+                             if c.passage.topic == top.passage.topic):
+            return chosen
+        for _score, item in scored[1:CAUSE_DEPTH]:
+            if item.passage.topic == top.passage.topic and gives(item):
+                return [top, item, *[c for c in chosen[1:] if c is not item]][:MOST]
     return chosen

@@ -18,7 +18,9 @@ NUMBER = re.compile(rf"\b{_NOT_A_YEAR}\d|\b({NUMBER_WORDS})\b", re.IGNORECASE)
 # An age is a number of years ("31", "aged five", "at the age of"), not "her old friends".
 AGE = re.compile(rf"\b(age|aged|teens|teenage\w*|birthday)\b|\b(\d\d|({NUMBER_WORDS})"
                  rf"(-\w+)?)[- ]years?[- ]old\b|\bat (\d\d|{NUMBER_WORDS}(-\w+)?)\b|"
-                 rf"\b(twenty|thirty|forty)-\w+\b", re.IGNORECASE)
+                 rf"\b(twenty|thirty|forty)-\w+\b|\bin (his|her|their) (early |late |mid-)?"
+                 r"(teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b",
+                 re.IGNORECASE)
 DURATION = re.compile(rf"\b(\d+|{NUMBER_WORDS}|few|several|some)\s+(more\s+)?(minutes|hours|"
                       r"years|pages|months|weeks|days)\b|\b\d+:\d\d\b|\bminutes?\b|"
                       r"\b(long|lasts?|runs?|running time)\b", re.IGNORECASE)
@@ -29,9 +31,15 @@ MONEY = re.compile(r"[$£€]|\b(dollars?|pounds?|million|budget|gross\w*|box of
 CAUSE = re.compile(r"\b(because|so that|so as|to prove|since|reason|in order|why|meant to|"
                    r"was to|so |after the|until|due to|led to|wanted|the truth|to see|"
                    r"to find|hoping|afraid|fear|for fear)\b", re.IGNORECASE)
+# A cause said outright, not only hinted at ("after the", "until"): what a "why" is owed.
+STRONG_CAUSE = re.compile(r"\b(because|so that|so as to|in order to|reasons?|due to|led to|why|"
+                          r"as a result|caused by|for fear|hoping to|wanted to|afraid)\b",
+                          re.IGNORECASE)
 ORDER = re.compile(r"\b(first|second|third|fourth|after|before|later|years|during|while|"
                    r"chapter|at the end|next|then|when)\b", re.IGNORECASE)
-PLACE = re.compile(r"\b(in|at|to|near|on|from)\s+(the\s+)?[A-Z][a-z]")
+# A place is a capitalised name after a preposition, but not a person's title ("to Mr Benn").
+PLACE = re.compile(r"\b(in|at|to|near|on|from)\s+(the\s+)?(?!(Mr|Mrs|Miss|Ms|Dr|Lord|Lady|Sir|"
+                   r"Madame|Father|Mother|Uncle|Aunt)\b)[A-Z][a-z]")
 # A "who" answer names someone first: "Fox Searchlight Pictures handled ...".
 SUBJECT = re.compile(r"^(?!(The|In|It|Its|A|An|At|On|As|After|Before|When|Years|Some|Both|"
                      r"Every|Our|No|This|That)\b)[A-Z][a-z]+,? (and )?[A-Z]|^[A-Z][a-z]+ "
