@@ -166,6 +166,8 @@ async def test_sigterm_loses_nothing_acknowledged_and_sends_nothing_twice(
             assert await service.stop(proc) == 0
             created, _ = await creating  # its ack came, though the service was stopping
             assert "club" in text_of(created).lower() and created.get("response_type")
+            # ... and within Slack's 3 s, though the stop came while it waited on Slack.
+            assert fake.violations == []
         fake.users_info_delay = 0.0
         # The scheduler finished its batch and marked it: every reminder went out, once.
         assert sorted(reminder_posts(fake)) == sorted(CLUBS)
@@ -182,6 +184,7 @@ async def test_sigterm_loses_nothing_acknowledged_and_sends_nothing_twice(
             assert "chapter 5" in text_of(mine)
             assert await service.metric("bot_slack_acks_late_total") == 0
             assert await service.stop(proc) == 0
+        assert fake.violations == []  # no ack past 3 s, no response_url overused
     finally:
         await fake.stop()
 
