@@ -8,12 +8,18 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from conftest import CONSOLE, MONDAY_NOON, flat, say
+from fakes.fake_discord import GUILD_ID, FakeDiscord
 
-from bot.app import open_core
+from bot.adapters.discord.client import ClubBot
+from bot.app import open_core, serving
 from bot.core.call import Invocation
+from bot.core.clubs import Scope
 from bot.core.library import Library
 from bot.core.reply import Visibility
+from bot.core.service import Core
+from bot.ops import platforms, stopping
 from bot.ops.commands import backup_main
 from bot.ops.service import Ops
 
@@ -48,3 +54,38 @@ async def test_status_for_hosts_only_with_the_service_numbers(library: Library,
 async def test_status_outside_a_service(core) -> None:  # type: ignore[no-untyped-def]
     text = flat(await say(core, "/status"))
     assert "not running as a service" in text and "Works loaded" in text
+
+
+async def test_status_names_the_shards_and_the_worker(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connections line of a real Discord service (the root's serving, the discord.py
+    client on the fake gateway): its shards, and the worker name its scheduler claims
+    reminders with (BOT_WORKER_ID)."""
+    monkeypatch.setenv("BOT_WORKER_ID", "club-worker-7")
+    fake = FakeDiscord()
+    await fake.start()
+    ops = Ops("discord")
+    built: list[Core] = []
+
+    def build(core: Core, state: object) -> ClubBot:
+        built.append(core)
+        return ClubBot(core, state=state, dev_guild=GUILD_ID)  # type: ignore[arg-type]
+
+    try:
+        with fake.point_at():
+            async with serving(tmp_path / "club.db", "discord", build, ops=ops,
+                               ready=platforms.discord_check) as bot:
+                started = asyncio.create_task(bot.start("fake-token"))
+                async with asyncio.timeout(15):
+                    while not (await ops.platform_check())[0]:  # noqa: ASYNC110
+                        await asyncio.sleep(0.02)
+                host = Invocation(Scope("discord", str(GUILD_ID)), "100", "1", is_admin=True)
+                shown = await built[0].run_text(host, "/status")
+                ops.stop.set()
+                await stopping.until(ops.stop, started)
+            await started
+    finally:
+        await fake.stop()
+    assert shown.kind == "ok", shown.texts()
+    assert ("Connections\nDiscord, 1 shard, all connected; reminders sent by worker "
+            "`club-worker-7`") in flat(shown)

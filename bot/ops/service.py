@@ -37,6 +37,7 @@ class Ops:
     where: str = ""  # the store's address
     store: Any = None  # set by the root once open
     bound: int | None = None  # the port the side server listens on, once it does
+    worker: str = ""  # the scheduler's worker name, set by the root once it runs
     # Read before each scrape (the launcher adds the Discord gateway's latency per shard).
     before_scrape: list[Callable[[], None]] = field(default_factory=list)
 
@@ -57,7 +58,7 @@ class Ops:
             text = await self.store.get_state(LAST_BACKUP)
             last = datetime.fromisoformat(text) if text else None
         _ok, connections = await self.platform_check()
-        return ServiceStatus(self.started, scheme, size, last, connections)
+        return ServiceStatus(self.started, scheme, size, last, connections, self.worker)
 
 
 def _file_bytes(db: Path) -> int | None:

@@ -9,6 +9,7 @@ from bot.core.content.model import CardKind
 from bot.core.errors import NotFound
 from bot.core.registry import WORK, Command, Form, Group, Option, form_for, quote
 from bot.core.reply import Draft, Part
+from bot.core.status import ServiceStatus
 from bot.core.work import WorkInfo
 
 HOW_SPOILERS_WORK = (
@@ -128,6 +129,11 @@ def _since(seconds: float) -> str:
             else f"{minutes} min")
 
 
+def _connections(found: ServiceStatus) -> str:
+    line = found.connections or "unknown"
+    return f"{line}; reminders sent by worker `{found.worker}`" if found.worker else line
+
+
 async def status(call: Call) -> Draft:
     """The running service's numbers, for a host: what a dashboard would say."""
     library = call.deps.library
@@ -150,7 +156,7 @@ async def status(call: Call) -> Draft:
              f"{found.started:%Y-%m-%d %H:%M} UTC", label="Up"),
         Part(f"{found.store_kind}, {_size(found.store_bytes)}", label="Store"),
         Part(backup, label="Last backup"),
-        Part(found.connections or "unknown", label="Connections"),
+        Part(_connections(found), label="Connections"),
     ]
     return Draft(title="Service status", parts=(), fields=tuple(fields))
 
