@@ -4,6 +4,7 @@ from the library; the store's kind and size; the last backup once one was taken.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from bot.core.service import Core
 from bot.ops import platforms, stopping
 from bot.ops.commands import backup_main
 from bot.ops.service import Ops
+from tests.helpers.pg_server import PgServer, give_back, server_bin, take_database
 
 
 async def test_status_for_hosts_only_with_the_service_numbers(library: Library,
@@ -89,3 +91,27 @@ async def test_status_names_the_shards_and_the_worker(tmp_path: Path,
     assert shown.kind == "ok", shown.texts()
     assert ("Connections\nDiscord, 1 shard, all connected; reminders sent by worker "
             "`club-worker-7`") in flat(shown)
+
+
+async def test_status_on_postgresql_sizes_the_database_and_records_a_pg_dump(
+        library: Library, pg_server: PgServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL the store sizes itself (pg_database_size, through the store port) and a
+    `python -m bot backup` by pg_dump records its time as the SQLite one does."""
+    monkeypatch.setenv("PATH", f"{server_bin()}{os.pathsep}{os.environ.get('PATH', '')}")
+    url = await take_database(pg_server)
+    try:
+        ops = Ops("console", started=datetime(2027, 1, 4, 9, 30, tzinfo=UTC), where=url)
+        async with open_core(url, library=library, rng=random.Random(1),
+                             clock=lambda: MONDAY_NOON, status=ops.status) as core:
+            ops.store = core.store
+            text = flat(await say(core, "/status"))
+            assert "postgresql, " in text and "size unknown" not in text
+            assert " MB" in text  # an empty PostgreSQL database is some megabytes
+            assert "Last backup\nnone recorded" in text
+            code = await asyncio.to_thread(backup_main, tmp_path / "club.dump", url)
+            assert code == 0 and (tmp_path / "club.dump").stat().st_size > 0
+            again = flat(await say(core, "/status"))
+            assert "Last backup\nnone recorded" not in again and " UTC (" in again
+    finally:
+        await give_back(pg_server, url)
