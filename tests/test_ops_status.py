@@ -115,3 +115,45 @@ async def test_status_on_postgresql_sizes_the_database_and_records_a_pg_dump(
             assert "Last backup\nnone recorded" not in again and " UTC (" in again
     finally:
         await give_back(pg_server, url)
+
+
+async def test_about_for_a_host_adds_the_status_numbers_privately(
+        library: Library, tmp_path: Path) -> None:
+    """The issue's "/about for admins": a host or an admin of a running service gets /about
+    with the status numbers, only for them; a member the same public /about as ever, also
+    when a host asked first (a kept reply is never given across), and /status still works."""
+    db = tmp_path / "club.db"
+    ops = Ops("console", started=datetime(2027, 1, 4, 9, 30, tzinfo=UTC), where=str(db))
+    async with open_core(db, library=library, rng=random.Random(1), clock=lambda: MONDAY_NOON,
+                         status=ops.status) as core, \
+            open_core(tmp_path / "plain.db", library=library, rng=random.Random(1),
+                      clock=lambda: MONDAY_NOON) as plain:
+        ops.store = core.store
+        await say(core, "/club create")
+        public = await say(plain, "/about", user="member")  # no service: the plain /about
+        assert public.visibility is Visibility.PUBLIC
+        for who, admin in (("you", True), ("member", False), ("you", True)):
+            if who == "member":
+                member = await say(core, "/about", user="member")
+                assert member.visibility is Visibility.PUBLIC
+                assert flat(member) == flat(public)  # unchanged: no numbers, no host line
+                continue
+            shown = await say(core, "/about", user=who, admin=admin)
+            assert shown.kind == "ok" and shown.visibility is Visibility.PRIVATE
+            text = flat(shown)
+            assert "About this bot" in text and "How spoilers work" in text
+            assert "Up\n2 h 30 min" in text and "sqlite, " in text and "KB" in text
+            assert "Last backup\nnone recorded" in text and "Connections" in text
+        # A club host who is no admin is a host too; a member of another channel is not.
+        await say(core, "/club hosts add member")
+        host = await core.run_text(Invocation(CONSOLE, "general", "member"), "/about")
+        assert host.visibility is Visibility.PRIVATE and "Up\n2 h 30 min" in flat(host)
+        other = await core.run_text(Invocation(CONSOLE, "elsewhere", "member"), "/about")
+        assert other.visibility is Visibility.PUBLIC and "Up\n" not in flat(other)
+        # /status is as it was: the numbers alone, for hosts.
+        status = await say(core, "/status")
+        assert status.visibility is Visibility.PRIVATE and "About this bot" not in flat(status)
+        assert "Up\n2 h 30 min" in flat(status)
+        # /help says so.
+        assert "hosts also see the service's numbers, privately" in flat(
+            await say(core, "/help"))
