@@ -208,8 +208,9 @@ async def serving(db_path: str | PathLike[str], platform: str,
             ops.platform_check = ready(adapter)
         if ops.port is not None:
             await _side_server(stack, core, ops)
-        await stack.enter_async_context(scheduling(core, platform, adapter.courier,
-                                                   metrics=ops.metrics, grace=ops.grace))
+        scheduler = await stack.enter_async_context(scheduling(
+            core, platform, adapter.courier, metrics=ops.metrics, grace=ops.grace))
+        ops.worker = scheduler.worker  # the name its claims carry, for the admin status
         stack.push_async_callback(ops.watch.drain, ops.grace)
         yield adapter
 

@@ -230,3 +230,27 @@ def test_modules_and_functions_stay_small() -> None:
                     node.end_lineno or 0) - node.lineno + 1 > 60:
                 long_functions.append(f"{name}:{node.name}")
     assert long_modules == [] and long_functions == [], (long_modules, long_functions)
+
+
+def _reaching_ops(modules: dict[str, tuple[bool, str]]) -> list[str]:
+    """Modules of the core or an adapter that import bot.ops (or any module under it)."""
+    return sorted(f"{name} -> {target}" for name, edges in _graph(modules).items()
+                  if name.startswith(("bot.core", "bot.adapters"))
+                  for target in edges if target == "bot.ops" or target.startswith("bot.ops."))
+
+
+def test_core_and_adapters_never_import_ops() -> None:
+    """Operations hang on the core's ports (observe, status) and wrap the adapters from the
+    composition root; neither the core nor an adapter may reach back into bot.ops, even for a
+    type or lazily inside a function."""
+    modules = _sources()
+    assert any(name.startswith("bot.ops.") for name in modules)
+    assert _reaching_ops(modules) == []
+    # The check sees such an import: one inside a function of an adapter, relative or not.
+    _is_package, source = modules["bot.adapters.console"]
+    modules["bot.adapters.console"] = (False, source + (
+        "\ndef _peek():\n    from bot.ops import logs\n    return logs\n"))
+    _is_package, source = modules["bot.core.status"]
+    modules["bot.core.status"] = (False, source + "\nfrom ..ops.metrics import Metrics\n")
+    assert _reaching_ops(modules) == ["bot.adapters.console -> bot.ops.logs",
+                                      "bot.core.status -> bot.ops.metrics"]

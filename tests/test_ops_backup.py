@@ -11,10 +11,14 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+from conftest import CONSOLE
+
 from bot.app import open_core
+from bot.core.call import Invocation
 from bot.core.library import Library
 from bot.ops.backup import holding, row_counts
 from bot.ops.health import Checks, ops_app, serving_ops
+from tests.helpers.pg_server import PgServer, create_database, server_bin
 
 REPO = Path(__file__).resolve().parents[1]
 WRITER = REPO / "tests" / "helpers" / "store_writer.py"
@@ -131,3 +135,53 @@ async def test_the_health_command(tmp_path: Path, library: Library) -> None:
     code, _out, err = await bot("health")  # BOT_OPS_PORT unset: nothing to ask
     assert code == 2 and "BOT_OPS_PORT is not set" in err
 
+
+
+async def tool(path: Path, *args: str) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        str(path), *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), TIMEOUT)
+    return int(proc.returncode or 0), out.decode(), err.decode()
+
+
+async def _pg_rows(url: str) -> dict[str, int]:
+    import asyncpg
+
+    from bot.store.tables import TABLES
+
+    conn = await asyncpg.connect(url)
+    try:
+        return {t: int(await conn.fetchval(f'SELECT count(*) FROM "{t}"'))
+                for t in (*TABLES, "schema_version")}
+    finally:
+        await conn.close()
+
+
+async def test_a_pg_dump_backup_restores_to_the_same_rows(
+        pg_server: PgServer, library: Library, tmp_path: Path) -> None:
+    """`python -m bot backup` on PostgreSQL runs the real pg_dump (the test server's own, found
+    as the tests find initdb), and what it wrote restores with pg_restore into a fresh
+    database with the same rows, table by table."""
+    url = await create_database(pg_server)
+    async with open_core(url, library=library) as core:
+        for channel in ("general", "nights", "films"):
+            host = Invocation(CONSOLE, channel, "you", is_admin=True)
+            assert (await core.run_text(host, "/club create")).kind == "ok"
+            await core.run_text(Invocation(CONSOLE, channel, "member"), "/progress novel 4")
+    rows = await _pg_rows(url)
+    assert rows["clubs"] == 3 and rows["member_progress"] >= 1
+    tools = server_bin()
+    dump = tmp_path / "club.dump"
+    code, out, err = await bot("backup", str(dump), "--db", url,
+                               PATH=f"{tools}{os.pathsep}{os.environ.get('PATH', '')}")
+    assert code == 0, err
+    assert "integrity pg_dump" in out and dump.read_bytes()[:5] == b"PGDMP"  # custom format
+    code, listed, err = await tool(tools / "pg_restore", "--list", str(dump))
+    assert code == 0, err
+    assert all(f"TABLE public {t} " in listed for t in ("clubs", "member_progress", "nights"))
+
+    fresh = await create_database(pg_server, migrated=False)
+    code, _out, err = await tool(tools / "pg_restore", "--no-owner", "--exit-on-error",
+                                 "--dbname", fresh, str(dump))
+    assert code == 0, err
+    assert await _pg_rows(fresh) == rows

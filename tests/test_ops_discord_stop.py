@@ -66,3 +66,57 @@ async def test_a_stop_finishes_what_is_in_flight_and_turns_new_commands_away(
         assert fake.violations == []
     finally:
         await fake.stop()
+
+
+async def test_the_gateway_latency_gauge_has_a_value_per_shard(tmp_path: Path) -> None:
+    """Two shards on the fake gateway, heartbeating every 0.2 s: once each heartbeat has been
+    acknowledged, /metrics shows a finite latency for shard 0 and for shard 1. Before any ACK
+    (the fake withholding them) there is no latency to show, so no sample either."""
+    import math
+
+    import aiohttp
+    from prometheus_client.parser import text_string_to_metric_families
+
+    fake = FakeDiscord()
+    fake.heartbeat_interval = 200
+    fake.ack_heartbeats = False
+    await fake.start()
+    metrics = Metrics()
+    ops = Ops("discord", port=0, metrics=metrics, watch=Watch(metrics))
+
+    def ready(bot: ClubBot) -> platforms.PlatformCheck:
+        ops.before_scrape.append(platforms.discord_latency(bot, metrics))
+        return platforms.discord_check(bot)
+
+    async def latencies() -> dict[str, float]:
+        async with aiohttp.ClientSession() as session, session.get(
+                f"http://127.0.0.1:{ops.bound}/metrics") as response:
+            text = await response.text()
+        return {s.labels["shard"]: s.value for f in text_string_to_metric_families(text)
+                for s in f.samples if s.name == "bot_discord_gateway_latency_seconds"}
+
+    try:
+        with fake.point_at():
+            async with serving(tmp_path / "club.db", "discord",
+                               lambda core, state: ClubBot(
+                                   core, state=state,  # type: ignore[arg-type]
+                                   dev_guild=GUILD_ID, shard_count=2, shard_ids=[0, 1]),
+                               ops=ops, ready=ready) as bot:
+                started = asyncio.create_task(bot.start("fake-token"))
+                async with asyncio.timeout(15):
+                    while not (await ops.platform_check())[0]:  # noqa: ASYNC110
+                        await asyncio.sleep(0.02)
+                assert await latencies() == {}  # heartbeats sent, none acknowledged
+                fake.ack_heartbeats = True
+                async with asyncio.timeout(10):
+                    while len(await latencies()) < 2:  # noqa: ASYNC110
+                        await asyncio.sleep(0.05)
+                found = await latencies()
+                ops.stop.set()
+                await stopping.until(ops.stop, started)
+            await started
+    finally:
+        await fake.stop()
+    assert fake.heartbeats_acked >= 2
+    assert set(found) == {"0", "1"}
+    assert all(math.isfinite(v) and 0 <= v < 5 for v in found.values()), found

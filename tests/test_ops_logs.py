@@ -109,3 +109,42 @@ async def test_a_command_in_a_club_logs_its_club(captured: io.StringIO, library:
     assert [(e["command"], e.get("club")) for e in done] == [
         ("help", None), ("club create", str(club.id)), ("club info", str(club.id)),
         ("help", None)]
+
+
+async def test_a_discord_request_begins_as_the_interaction_arrives(
+        captured: io.StringIO, library: Library, tmp_path: Path) -> None:
+    """On the real discord.py client against the fake Discord: the adapter begins the request
+    when an interaction reaches it (as the Slack listener does at its edge), so its own line
+    at arrival, before the core runs, carries the id the core's command line then logs; two
+    interactions get two ids."""
+    from fakes.fake_discord import FakeDiscord
+    from helpers.discord_world import running
+
+    logging.getLogger("bot.adapters.discord").setLevel(logging.DEBUG)
+    fake = FakeDiscord()
+    await fake.start()
+    try:
+        async with open_core(tmp_path / "club.db", library=library, rng=random.Random(1),
+                             clock=lambda: MONDAY_NOON, observer=Watch(Metrics())) as core:
+            with fake.point_at():
+                async with running(fake, core):
+                    captured.seek(0)
+                    captured.truncate()  # the start-up's lines are no interaction's
+                    assert "About this bot" in (await fake.interact("about")).texts()
+                    await fake.interact("film cast")
+    finally:
+        logging.getLogger("bot.adapters.discord").setLevel(logging.NOTSET)
+        await fake.stop()
+    found = lines(captured)
+    arrived = [e for e in found if str(e["event"]).startswith("interaction arrived")]
+    done = [e for e in found if e["event"] == "command"]
+    assert [e["event"].split(":")[1].split(" from")[0] for e in arrived] == [  # type: ignore[union-attr]
+        " /about", " /film cast"]
+    assert [e["logger"] for e in arrived] == ["bot.adapters.discord.client"] * 2
+    assert [found.index(a) < found.index(d) for a, d in zip(arrived, done, strict=True)
+            ] == [True, True]  # the adapter's line came first, before the core ran
+    assert [e.get("request_id") for e in arrived] == [e["request_id"] for e in done]
+    assert done[0]["request_id"] != done[1]["request_id"]
+    assert [(e["platform"], e["command"]) for e in done] == [("discord", "about"),
+                                                             ("discord", "film cast")]
+    assert all(e["platform"] == "discord" for e in arrived)

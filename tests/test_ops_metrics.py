@@ -5,6 +5,7 @@ carries a user, a channel or typed text."""
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -27,9 +28,10 @@ from bot.core.call import Invocation
 from bot.core.library import Library
 from bot.core.service import Core
 from bot.ops.health import Checks, ops_app, serving_ops
-from bot.ops.metrics import Metrics
+from bot.ops.metrics import STORE_SAMPLE, Metrics
 from bot.ops.platforms import time_slack_acks
 from bot.ops.service import MeteredScheduler
+from bot.ops.timed_store import _REMINDERS as _EVERY_CALL
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -112,6 +114,27 @@ async def test_console_commands_count_exactly(world: World) -> None:
                  ] >= 1
     # The store answered each of them, timed per method, context() first of all.
     assert delta[("bot_store_calls_total", (("method", "context"),))] >= 7
+    await _store_time_moved(world, before)
+
+
+async def _store_time_moved(world: World, before: Samples) -> None:
+    """One call in STORE_SAMPLE per method is timed, the first of all among them: after n
+    calls of a method, exactly ceil(n / STORE_SAMPLE) are in its histogram (its reminder
+    methods, whose results are read, time every call)."""
+    after = await world.scrape()
+    calls = {dict(labels)["method"]: v for (name, labels), v in after.items()
+             if name == "bot_store_calls_total"}
+    timed = {dict(labels)["method"]: v for (name, labels), v in after.items()
+             if name == "bot_store_query_seconds_count"}
+    assert calls["context"] >= 7
+    expected = {m: (n if m in _EVERY_CALL else math.ceil(n / STORE_SAMPLE))
+                for m, n in calls.items()}
+    assert timed == expected
+    # This test's own calls moved the histogram: its count and its time spent both grew.
+    key = ("bot_store_query_seconds_count", (("method", "context"),))
+    assert timed["context"] > before.get(key, 0.0)
+    spent = ("bot_store_query_seconds_sum", (("method", "context"),))
+    assert after[spent] > before.get(spent, 0.0)
 
 
 async def test_discord_and_slack_commands_count_exactly(world: World) -> None:

@@ -166,6 +166,8 @@ async def test_sigterm_loses_nothing_acknowledged_and_sends_nothing_twice(
             assert await service.stop(proc) == 0
             created, _ = await creating  # its ack came, though the service was stopping
             assert "club" in text_of(created).lower() and created.get("response_type")
+            # ... and within Slack's 3 s, though the stop came while it waited on Slack.
+            assert fake.violations == []
         fake.users_info_delay = 0.0
         # The scheduler finished its batch and marked it: every reminder went out, once.
         assert sorted(reminder_posts(fake)) == sorted(CLUBS)
@@ -182,6 +184,7 @@ async def test_sigterm_loses_nothing_acknowledged_and_sends_nothing_twice(
             assert "chapter 5" in text_of(mine)
             assert await service.metric("bot_slack_acks_late_total") == 0
             assert await service.stop(proc) == 0
+        assert fake.violations == []  # no ack past 3 s, no response_url overused
     finally:
         await fake.stop()
 
@@ -216,3 +219,55 @@ async def test_socket_mode_is_ready_when_connected_and_stops_cleanly(tmp_path: P
     assert [(e["command"], e["platform"]) for e in about] == [("about", "slack")]
     assert about[0]["request_id"]  # Socket Mode requests get theirs from the Bolt middleware
     assert any('"stopping on SIGTERM"' in line for line in service.logs)
+
+
+async def test_a_restore_is_refused_while_a_service_runs_on_the_database(
+        tmp_path: Path, library: Library) -> None:
+    """A real `python -m bot slack --http` holds its database: `python -m bot restore` into
+    it is refused and changes nothing (no file replaced, no rows lost, the service still
+    answering), and once the service has stopped the same restore goes through."""
+    import sqlite3
+    from contextlib import closing
+
+    from bot.ops.backup import row_counts
+
+    db = tmp_path / "club.db"
+    await clubs_with_reminders_due(db, library)
+    backup = tmp_path / "backup.db"
+    assert await bot_command("backup", str(backup), "--db", str(db)) == 0
+
+    def rows() -> dict[str, int]:  # the service's own rows (adapter_state moves as it runs)
+        with closing(sqlite3.connect(db)) as conn:
+            return {t: n for t, n in row_counts(conn).items() if t != "adapter_state"}
+
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        service = Service(db, fake)
+        async with service.running() as proc:
+            made, _ = await fake.command(service.url, "/club", "create", user=ADMIN,
+                                         channel="CAFTER")  # a row the backup lacks
+            assert "club" in text_of(made).lower()
+            held = rows()
+            assert await bot_command("restore", str(backup), "--db", str(db)) == 1
+            assert rows() == held  # the backup was not copied in
+            assert not db.with_name("club.db.before-restore").exists()
+            info, _ = await fake.command(service.url, "/club", "info", channel="CAFTER")
+            assert "no club" not in text_of(info).lower()  # still serving, on its rows
+            assert await service.stop(proc) == 0
+    finally:
+        await fake.stop()
+    assert await bot_command("restore", str(backup), "--db", str(db)) == 0  # now it may
+    assert rows()["clubs"] == held["clubs"] - 1
+
+
+async def bot_command(*args: str) -> int:
+    """``python -m bot ARGS`` as a host runs it beside the service; its exit code."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    _out, err = await asyncio.wait_for(proc.communicate(), 60)
+    if proc.returncode == 1:
+        assert b"in use by a running bot" in err or args[0] != "restore", err
+    return int(proc.returncode or 0)

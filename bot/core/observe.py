@@ -27,6 +27,11 @@ class Outcome(StrEnum):
 
 
 class Observer(Protocol):
+    def arrived(self, platform: str) -> None:
+        """An interaction has reached an adapter, before anything of it runs: the request
+        its log lines (the adapter's first, then the core's and the store's) share begins."""
+        ...
+
     def admit(self, inv: Invocation, command: str) -> bool:
         """A command is about to run; False (the service is stopping) answers it with
         ``RESTARTING`` instead. A True is always followed by ``done``."""

@@ -134,6 +134,9 @@ class Command:
     # Its reply depends on nothing but the content, the options, the audience and how the
     # platform types commands (no store, no chance), so the core may give it again.
     pure: bool = False
+    # A host (or an admin) is given more, only for them (`/about` with the running service's
+    # numbers): their reply is never given again, as the kept replies' keys name no host.
+    more_for_hosts: bool = False
     # How typed words split into options, for a command whose words do not fall into place
     # one by one (`/session schedule novel 9 at friday 19:30 "Part One" weekly`). None: by
     # keyword and position (``bind_words``). Discord passes typed options and never uses it.

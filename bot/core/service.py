@@ -243,7 +243,9 @@ class Core:
         # Everything a pure command's reply depends on. (A failed lookup's hints also depend
         # on the caller's own progress, which is why errors are never kept.)
         key = ((command.path, tuple(args.items()), work.id, progress, mode, visibility, who,
-                form_for(inv.scope.platform)) if command.pure else None)
+                form_for(inv.scope.platform))
+               if command.pure and not (command.more_for_hosts and (ctx.is_host or inv.is_admin))
+               else None)
         if key is not None and (kept := self._replies.get(key)) is not None:
             self._replies.move_to_end(key)
             return kept

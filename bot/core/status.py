@@ -17,6 +17,9 @@ class ServiceStatus:
     store_bytes: int | None
     last_backup: datetime | None
     connections: str  # "2 shards, all connected", "Socket Mode, connected", "this terminal"
+    # The name this process's scheduler claims reminders with (BOT_WORKER_ID, else the
+    # host's name): which of several workers answered, and whose claims a stuck row holds.
+    worker: str = ""
 
 
 StatusSource = Callable[[], Awaitable[ServiceStatus]]

@@ -15,6 +15,7 @@ from bot.ops.backup import (
     restore,
     sqlite_file,
 )
+from bot.store.open import parse
 
 
 def _summary(copy: Copy) -> str:
@@ -24,8 +25,8 @@ def _summary(copy: Copy) -> str:
 
 
 def _current(where: str) -> bool:
-    """Whether the database's schema is this version's: a backup must never migrate it (the
-    service does that, knowing which work old rows belong to)."""
+    """Whether a SQLite database's schema is this version's: a backup must never migrate it
+    (the service does that, knowing which work old rows belong to)."""
     import contextlib
     import sqlite3
 
@@ -40,9 +41,18 @@ def _current(where: str) -> bool:
 
 
 async def _record(where: str) -> None:
-    """When the last backup was taken, kept in the database for the admin status."""
+    """When the last backup was taken, kept in the database for the admin status; only in a
+    database already at this version's schema, which opening the store then leaves as it is."""
     from bot.store.open import open_store
 
+    scheme, address = parse(where)
+    if scheme in ("postgresql", "postgres"):
+        from bot.store.postgres.store import LATEST_VERSION, schema_version_at
+
+        if await schema_version_at(address) != LATEST_VERSION:
+            return
+    elif not _current(where):
+        return
     store = await open_store(where)
     try:
         await store.put_state(LAST_BACKUP, now_text())
@@ -57,8 +67,7 @@ def backup_main(path: Path, where: str) -> int:
         print(err, file=sys.stderr)
         return 1
     try:
-        if _current(where):
-            asyncio.run(_record(where))
+        asyncio.run(_record(where))
     except Exception as err:  # the backup stands; only its time went unrecorded
         print(f"(the backup's time was not recorded: {type(err).__name__})", file=sys.stderr)
     print(f"Backed up {_summary(copy)}.")

@@ -5,17 +5,15 @@ side server's port, the platform's readiness check and the admin status."""
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from bot.core.scheduler import Scheduler
 from bot.core.status import ServiceStatus
-from bot.ops.backup import LAST_BACKUP, sqlite_file
+from bot.ops.backup import LAST_BACKUP
 from bot.ops.health import PlatformCheck, no_platform, ops_port
 from bot.ops.metrics import Metrics
 from bot.ops.watch import Watch
@@ -37,6 +35,7 @@ class Ops:
     where: str = ""  # the store's address
     store: Any = None  # set by the root once open
     bound: int | None = None  # the port the side server listens on, once it does
+    worker: str = ""  # the scheduler's worker name, set by the root once it runs
     # Read before each scrape (the launcher adds the Discord gateway's latency per shard).
     before_scrape: list[Callable[[], None]] = field(default_factory=list)
 
@@ -50,25 +49,13 @@ class Ops:
     async def status(self) -> ServiceStatus:
         """The admin status's numbers (``bot.core.observe.StatusSource``)."""
         scheme, _target = parse(self.where)
-        db = sqlite_file(self.where)
-        size = _file_bytes(db) if db is not None else None
-        last = None
-        if self.store is not None:
+        size = last = None
+        if self.store is not None:  # the store sizes itself: a file, or pg_database_size
+            size = await self.store.database_bytes()
             text = await self.store.get_state(LAST_BACKUP)
             last = datetime.fromisoformat(text) if text else None
         _ok, connections = await self.platform_check()
-        return ServiceStatus(self.started, scheme, size, last, connections)
-
-
-def _file_bytes(db: Path) -> int | None:
-    """The database and its WAL, as they sit on disk."""
-    total = 0
-    for path in (db, db.with_name(db.name + "-wal")):
-        try:
-            total += os.path.getsize(path)
-        except OSError:
-            continue
-    return total or None
+        return ServiceStatus(self.started, scheme, size, last, connections, self.worker)
 
 
 class MeteredScheduler(Scheduler):

@@ -45,6 +45,9 @@ class Watch:
     def running(self) -> int:
         return self._running
 
+    def arrived(self, platform: str) -> None:
+        logs.new_request(platform)  # admit() then fills in the command, in place
+
     def admit(self, inv: Invocation, command: str) -> bool:
         if self.stopping:
             log.info("turned away while stopping", extra={"command": command or UNKNOWN})

@@ -196,6 +196,11 @@ class FakeDiscord:
         self.fail_posts = False  # every channel post answers 503 while set
         self.deleted: set[int] = set()  # channels (threads) a moderator deleted
         self.post_delay = 0.0  # seconds a channel post takes (a rate-limited channel)
+        # Milliseconds between heartbeats, as HELLO tells the client (Discord's own); a test
+        # of the latency gauge shortens it, or stops the ACKs to see no latency is measured.
+        self.heartbeat_interval = 41250
+        self.ack_heartbeats = True
+        self.heartbeats_acked = 0
         self.ready = asyncio.Event()
         # Breaches of Discord's rules (a second initial response, a missed 3 s deadline, a
         # follow-up before any response): tests assert there are none.
@@ -272,7 +277,8 @@ class FakeDiscord:
         compress = request.query.get("compress") == "zlib-stream"
         gateway = Gateway(ws, zlib.compressobj() if compress else None)
         self.gateways.append(gateway)
-        await self._send({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None},
+        await self._send({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval},
+                          "s": None, "t": None},
                          gateway)
         try:
             async for msg in ws:
@@ -287,6 +293,9 @@ class FakeDiscord:
     async def _on_op(self, gateway: Gateway, data: dict[str, Any]) -> None:
         op = data.get("op")
         if op == 1:
+            if not self.ack_heartbeats:
+                return
+            self.heartbeats_acked += 1
             await self._send({"op": 11, "d": None, "s": None, "t": None}, gateway)
         elif op == 2:
             shard = data["d"].get("shard") or [0, 1]

@@ -147,8 +147,14 @@ class ClubBot(discord.AutoShardedClient):
         await self.nights.settle()
         await super().close()
 
-    def _answers(self) -> None:
-        """Count the running task among the answers a close waits for."""
+    def _answers(self, interaction: discord.Interaction, what: str) -> None:
+        """An interaction has arrived (each in a task of its own): its request begins here,
+        as Slack's does at its edge, so this line and every later one of it share an id;
+        and the task is counted among the answers a close waits for."""
+        observer = self.core.observer
+        if observer is not None:
+            observer.arrived("discord")
+        log.debug("interaction arrived: %s from %s", what, where(interaction))
         task = asyncio.current_task()
         if task is not None:
             self._answering.add(task)
@@ -188,7 +194,7 @@ class ClubBot(discord.AutoShardedClient):
     async def answer(self, interaction: discord.Interaction, path: str,
                      values: Mapping[str, Any]) -> None:
         """A slash command: run it in the core and reply."""
-        self._answers()
+        self._answers(interaction, f"/{path}")
         command = self.core.registry.get(path)
         args = {k: v.filename if isinstance(v, discord.Attachment) else str(v)
                 for k, v in values.items()}
@@ -220,7 +226,7 @@ class ClubBot(discord.AutoShardedClient):
         if interaction.type is not discord.InteractionType.modal_submit or \
                 not ident.startswith(FORM):
             return
-        self._answers()
+        self._answers(interaction, "a form")
         try:
             wanted = await resolve(self.state, ident.removeprefix(FORM))
             command = self.core.registry.get(wanted.path) if wanted else None
@@ -241,7 +247,7 @@ class ClubBot(discord.AutoShardedClient):
 
     async def press(self, interaction: discord.Interaction, ref: str, page: int | None) -> None:
         """A button: an action (a new reply) or a page of the message it sits on."""
-        self._answers()
+        self._answers(interaction, "a button")
         try:
             # Inline refs decode at once; stored ones are a point read on the store's
             # read-only connection (microseconds, never waiting), so no deferral is needed.

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rapidfuzz import fuzz, process
 
 from bot.core.call import Call
 from bot.core.content.model import CardKind
 from bot.core.errors import NotFound
 from bot.core.registry import WORK, Command, Form, Group, Option, form_for, quote
-from bot.core.reply import Draft, Part
+from bot.core.reply import Draft, Part, Visibility
+from bot.core.status import ServiceStatus
 from bot.core.work import WorkInfo
 
 HOW_SPOILERS_WORK = (
@@ -20,9 +23,13 @@ HOW_SPOILERS_WORK = (
 )
 
 
+FOR_HOSTS = "hosts also see the service's numbers, privately"
+
+
 def _line(command: Command, form: Form) -> str:
     notes = [n for n, on in (("hosts only", command.host_only),
-                             ("only you see the reply", command.private)) if on]
+                             ("only you see the reply", command.private),
+                             (FOR_HOSTS, command.more_for_hosts)) if on]
     extra = f" ({', '.join(notes)})" if notes else ""
     return f"`{command.usage(form)}`: {command.description}{extra}"
 
@@ -68,6 +75,9 @@ async def help_(call: Call, command: str | None = None) -> Draft:
             lines.append("Only a club host (or a server admin) may run it.")
         if c.private:
             lines.append("Only you see the reply, cut to your own progress.")
+        if c.more_for_hosts:
+            lines.append("A club host (or a server admin) of a running bot is also shown its "
+                         "uptime, store, last backup and connections, privately.")
         examples = c.examples_for(call.work.info)
         if examples:
             lines.append("For example: " + ", ".join(
@@ -94,7 +104,7 @@ async def about(call: Call) -> Draft:
         f"{len(content.cards_of(CardKind.DIFFERENCE))} book-film differences, "
         f"{len(content.prompts)} discussion prompts"
     )
-    return Draft(
+    draft = Draft(
         title="About this bot",
         parts=(
             Part("A discussion bot for book and film clubs. It never tells anyone what they "
@@ -107,6 +117,13 @@ async def about(call: Call) -> Draft:
         ),
         fields=(Part(call.deps.version, label="Version"),),
     )
+    if call.deps.status is None or not (call.ctx.is_host or call.inv.is_admin):
+        return draft  # what every member sees, in the channel
+    # A host's (the issue's "/about for admins"): the service's numbers too, for them alone.
+    return replace(draft, parts=(*draft.parts, Part(
+        "The running service's numbers, shown only to you as a host; `/status` gives them "
+        "alone.", label="For hosts")), fields=await _service_fields(call),
+        visibility=Visibility.PRIVATE)
 
 
 
@@ -128,31 +145,42 @@ def _since(seconds: float) -> str:
             else f"{minutes} min")
 
 
-async def status(call: Call) -> Draft:
-    """The running service's numbers, for a host: what a dashboard would say."""
+def _connections(found: ServiceStatus) -> str:
+    line = found.connections or "unknown"
+    return f"{line}; reminders sent by worker `{found.worker}`" if found.worker else line
+
+
+async def _service_fields(call: Call) -> tuple[Part, ...]:
+    """Version, works, uptime, store, last backup and connections: what a dashboard says."""
     library = call.deps.library
     works = "\n".join(f"{w.title} (`{w.id}`)" + (", the default" if w is library.default else "")
                       for w in library)
     fields = [Part(call.deps.version, label="Version"), Part(works, label="Works loaded")]
     source = call.deps.status
     if source is None:
-        return Draft(title="Service status", parts=(
-            Part("This bot is not running as a service here: no uptime, store or backup "
-                 "numbers to show."),), fields=tuple(fields))
+        return tuple(fields)
     now = call.now()
     found = await source()
     backup = "none recorded"
     if found.last_backup:
         ago = _since((now - found.last_backup).total_seconds())
         backup = f"{found.last_backup:%Y-%m-%d %H:%M} UTC ({ago} ago)"
-    fields += [
-        Part(f"{_since((now - found.started).total_seconds())}, since "
-             f"{found.started:%Y-%m-%d %H:%M} UTC", label="Up"),
-        Part(f"{found.store_kind}, {_size(found.store_bytes)}", label="Store"),
-        Part(backup, label="Last backup"),
-        Part(found.connections or "unknown", label="Connections"),
-    ]
-    return Draft(title="Service status", parts=(), fields=tuple(fields))
+    return (*fields,
+            Part(f"{_since((now - found.started).total_seconds())}, since "
+                 f"{found.started:%Y-%m-%d %H:%M} UTC", label="Up"),
+            Part(f"{found.store_kind}, {_size(found.store_bytes)}", label="Store"),
+            Part(backup, label="Last backup"),
+            Part(_connections(found), label="Connections"))
+
+
+async def status(call: Call) -> Draft:
+    """The running service's numbers, for a host: what a dashboard would say."""
+    fields = await _service_fields(call)
+    if call.deps.status is None:
+        return Draft(title="Service status", parts=(
+            Part("This bot is not running as a service here: no uptime, store or backup "
+                 "numbers to show."),), fields=fields)
+    return Draft(title="Service status", parts=(), fields=fields)
 
 
 GROUPS = (
@@ -166,7 +194,7 @@ COMMANDS = (
                     max_length=100), WORK), pure=True,
             examples=("/help", "/help club")),
     Command("about", None, "Version, content sources, and how spoilers work", about,
-            (WORK,), pure=True, examples=("/about",)),
+            (WORK,), pure=True, more_for_hosts=True, examples=("/about",)),
     Command("status", None, "The running bot's version, uptime, works, store, last backup "
             "and connections", status, host_only=True, private=True, examples=("/status",)),
 )

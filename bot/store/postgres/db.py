@@ -81,3 +81,8 @@ class Db:
     async def schema_version(self) -> int:
         row = await self._read_row("SELECT version FROM schema_version")
         return int(row[0]) if row else 0
+
+    async def database_bytes(self) -> int | None:
+        """The database's size as the server counts it (every table, index and TOAST)."""
+        row = await self._read_row("SELECT pg_database_size(current_database())")
+        return int(row[0]) if row else None

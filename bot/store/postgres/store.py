@@ -34,6 +34,21 @@ POOL_SIZE = 10  # connections per process at most; a worker's traffic is a few a
 _CLOSE_TIMEOUT = 5.0
 
 
+async def schema_version_at(url: str) -> int:
+    """The schema version of the database at ``url``, read without migrating it (0: none yet),
+    for a tool that must leave an older or newer database as it found it."""
+    try:
+        conn = await asyncpg.connect(url)
+    except (*DRIVER_ERRORS, ValueError) as error:
+        raise StoreError(f"cannot open the database at {shown(url)}: {error}") from error
+    try:
+        exists = await conn.fetchval("SELECT to_regclass('schema_version') IS NOT NULL")
+        return int(await conn.fetchval("SELECT version FROM schema_version") or 0
+                   ) if exists else 0
+    finally:
+        await conn.close()
+
+
 class PostgresStore(PromptsMixin, PollsMixin, PicturesMixin, NightsMixin, RemindersMixin,
                     StateMixin, DumpMixin, QuestionsMixin, WrapupsMixin,
                     ScheduleMixin):

@@ -204,6 +204,12 @@ class Db:
 
     # -- diagnostics ----------------------------------------------------------------------------
 
+    async def database_bytes(self) -> int | None:
+        """The database file's pages (the WAL, checkpointed back into them, is left out)."""
+        rows = await self._read("SELECT page_count * page_size FROM pragma_page_count(),"
+                                " pragma_page_size()", {})
+        return int(rows[0][0]) if rows and rows[0][0] else None
+
     async def pragmas(self) -> dict[str, Any]:
         """The settings this store relies on, as the connection reports them (for health checks)."""
         row = (
