@@ -72,8 +72,8 @@ def test_a_private_question_needs_a_passage_about_the_same(question: str, answer
     everything = lambda _r: True  # noqa: E731
     q = read(answerer.correct(question, everything), answerer.lexicon, answerer.names,
              everything, answerer.timeline)
-    assert answerer._outside(q)
-    assert answerer._outside(q, words) is answers
+    assert answerer.relevance.outside(q)
+    assert answerer.relevance.outside(q, words) is answers
 
 
 def _question(text: str) -> Question:

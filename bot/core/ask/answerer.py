@@ -23,8 +23,9 @@ from bot.core.ask.meaning import Meaning, text_of
 from bot.core.ask.names import NameTable
 from bot.core.ask.question import Question, read
 from bot.core.ask.rank import Scored, SentenceIndex, ranked, touches
-from bot.core.ask.select import Features, choose, display, sides, vouched, vouched_first, with_cause
+from bot.core.ask.select import choose, display, sides, vouched_first, with_cause
 from bot.core.ask.sentences import Indexed
+from bot.core.ask.speaks import Relevance
 from bot.core.ask.spelling import closest, typed
 from bot.core.ask.text import stem
 from bot.core.ask.weights import Weights, load_weights
@@ -36,20 +37,8 @@ from bot.core.words import STOPWORDS, normalise
 _ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|did|do)\b"
 _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
 _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
-_SCREENED = re.compile(r"\b(premiere\w*|screen\w*|shown|show|showed|debut\w*|festival)\b")
-_WINNING = re.compile(r"\b(win|wins|won|winning|award\w*|prize\w*|nominat\w*|palme|compet\w*)\b")
 _JOINING_SIGN = re.compile(r"\s+[+&]\s+")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
-# "what did X say about ...": only a passage that reports what someone said or thought answers.
-_ASKS_WORDS = re.compile(r"\bwhat (?:did|does|do|has|had|would) .+? (?:say|said|think|thought|"
-                         r"feel|felt|make of|comment|reply|answer)\b")
-_REPORTS = re.compile(r"\b(say|says|said|saying|tell|tells|told|call|calls|called|describ\w+|"
-                      r"admit\w*|confess\w*|explain\w*|argu\w+|insist\w*|warn\w*|claim\w*|"
-                      r"repl\w+|answer\w*|announc\w+|recall\w*|remark\w*|prais\w+|wrote|"
-                      r"writes|review\w*|thought|thinks|think|felt|feels|believ\w+|quot\w+|"
-                      r"asks?|asked|spoke|speaks?|speech|interview\w*|words|complain\w*|"
-                      r"protest\w*|suggest\w*|pictures?|imagin\w+)\b|[\"“:]", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +71,7 @@ class Answerer:
         self.content = content
         self.covers = covers  # what a decline says the bot does answer about
         self.lexicon = Lexicon(load_english(), content.vocabulary)
+        self.relevance = Relevance(self.lexicon)
         self.timeline = content.work.timeline
         near = asked = None
         if meaning is not None:
@@ -217,7 +207,7 @@ class Answerer:
                 # "who is he married to and what does she do": the second asks of the same
                 # private life, so it keeps the first's private words.
                 private = " ".join(" ".join(p) for p in self.lexicon.english.private
-                                   if self._outside(head) and
+                                   if self.relevance.outside(head) and
                                    self.lexicon.has(list(head.words), frozenset({p})))
                 second = f"{second} {names} {private}".strip()
             second = self._elided(first, second, sees)
@@ -253,7 +243,7 @@ class Answerer:
             return self._other_work(q, usable)
         if routes.other_title(q, lambda w: self.known(w, usable, sees), self._in_pack):
             return Answer((), "none", "unknown")
-        if self._outside(q):
+        if self.relevance.outside(q):
             return None  # a real person's life or other work: only a passage about it answers
         # A word nobody here knows ("la la land") means the question may be about something
         # else: no route answers it with a credit.
@@ -296,22 +286,22 @@ class Answerer:
         scored = scored if scored is not None else ranked(measured, weights)
         # A prize named ("any oscars") and another prize's passage on top: that prize's
         # passages answer, where any rank.
-        prizes = self._prizes_asked(q)
+        prizes = self.relevance.prizes_asked(q)
         for prize in prizes:
-            if scored and not self._names_prize(scored[0][1], prize):
-                scored = [t for t in scored if self._names_prize(t[1], prize)] or scored
+            if scored and not self.relevance.names_prize(scored[0][1], prize):
+                scored = [t for t in scored if self.relevance.names_prize(t[1], prize)] or scored
         # ... and of those, the ones about the person asked of ("did hopkins win the oscar").
         people = [e for e in q.named if e.kind == "person"]
         if prizes and people and scored and not any(touches(scored[0][1], e) for e in people):
             scored = sorted(scored, key=lambda t: not (
                 any(touches(t[1], e) for e in people) and
-                all(self._names_prize(t[1], p) for p in prizes)))
+                all(self.relevance.names_prize(t[1], p) for p in prizes)))
         if not scored or scored[0][0] < weights.threshold:
             return Answer((), "none", "unknown")
         features = {id(i): f for f, i in measured}
         scored = vouched_first(scored, features, weights)
         chosen = choose(q, scored, weights)
-        if not self._speaks_to(q, chosen, features, weights):
+        if not self.relevance.speaks_to(q, chosen, features, weights):
             return Answer((), "none", "unknown")
         if not chosen[0].passage.known:
             return Answer((chosen[0].passage,), "none", "not-known")
@@ -320,85 +310,10 @@ class Answerer:
         chosen = sides(q, chosen, self.index.items, lambda i: usable(i.passage.reveal))
         return Answer(display(chosen, self._weigher(q)), "search")
 
-    def _speaks_to(self, q: Question, chosen: list[Indexed], features: Features,
-                   weights: Weights) -> bool:
-        """An answer must speak to what was asked: of the names the question gives, of
-        enough of its other words, and of the other kind of adaptation it names, if any."""
-        top = chosen[0]
-        if q.named and not any(touches(i, e) for i in chosen for e in q.named):
-            return False
-        # A real person asked about must be what the best passage speaks of: "does <the
-        # author> have kids" is not answered by a passage about the story's children.
-        people = [e for e in q.named if e.kind == "person"]
-        if people and not any(touches(top, e) for e in people):
-            return False
-        # ... and so must their private life, or their work outside this one.
-        if self._outside(q) and not self._outside(q, normalise(top.passage.text).split()):
-            return False
-        measured = features[id(top)]
-        if measured[INDEX["coverage"]] < weights.min_coverage and not vouched(measured,
-                                                                              weights):
-            return False
-        if _ASKS_WORDS.search(q.text) and not any(_REPORTS.search(i.passage.text)
-                                                     for i in chosen):
-            return False
-        # A year asked about must be the answer's: "who won in 1990" is not answered by 1989.
-        years = set(_YEAR.findall(q.text))
-        if years and not all(any(y in i.passage.text for i in chosen) for y in years):
-            return False
-        for prize in self._prizes_asked(q):
-            if not any(self._names_prize(i, prize) for i in chosen):
-                return False
-        if not q.media:
-            return True
-        # The other kind of adaptation asked about ("a radio play") must be the answer's.
-        media = self.lexicon.english.media
-        asked = {p for p in media if self.lexicon.has(list(q.words), frozenset({p}))}
-        # The longest names what is asked: a "tv series" is not any passage saying "tv".
-        asked = {p for p in asked if not any(len(o) > len(p) and _within(p, o) for o in asked)}
-        # "who directed the stage version": a passage naming the play but not its director
-        # does not answer.
-        job = routes.role_asked(q)
-        if job is not None and "who" in q.shapes and not routes.names_job(job, top.passage.text):
-            return False
-        # "who was in the cast of the tv drama": a passage naming the drama but no actor.
-        if routes.asks_cast(q) and not routes.names_actor(top.passage.text):
-            return False
-        synonyms = self.lexicon.english.synonyms
-        same = asked | {tuple(m.split()) for p in asked for m in synonyms.get(p, ())}
-        return self.lexicon.has(normalise(top.passage.text).split(), frozenset(same))
-
     def _in_pack(self, phrase: str) -> bool:
         """Does any passage use this phrase (normalised words)?"""
         padded = f" {phrase} "
         return any(padded in item.padded for item in self.index.items)
-
-    def _prizes_asked(self, q: Question) -> list[frozenset[tuple[str, ...]]]:
-        """The prizes a question asks about; a festival named only as where the film was
-        shown ("did it premiere at cannes") is not asked about as a prize, and is answered
-        by where it did premiere."""
-        named = [p for p in self.lexicon.english.prizes if self.lexicon.has(list(q.words), p)]
-        if named and _SCREENED.search(q.text) and not _WINNING.search(q.text):
-            return []
-        return named
-
-    def _names_prize(self, item: Indexed, prize: frozenset[tuple[str, ...]]) -> bool:
-        return self.lexicon.has(item.padded.split(), prize)
-
-    def _outside(self, q: Question, words: list[str] | None = None) -> bool:
-        """Does the question ask of a real person's private life or of their work outside
-        this one; with ``words``: do those words (a passage's) speak of the same."""
-        if not any(e.kind == "person" for e in q.named):
-            return False
-        english = self.lexicon.english
-        asked = frozenset(p for p in english.private | english.beyond
-                          if self.lexicon.has(list(q.words), frozenset({p})))
-        if words is None:
-            return bool(asked)
-        # The passage must speak of the same (or a synonym: "old", "age"): "at the age of
-        # five" in a life story does not answer "who is his wife".
-        same = asked | {tuple(m.split()) for p in asked for m in english.synonyms.get(p, ())}
-        return self.lexicon.has(words, frozenset(same))
 
     def _describe(self, q: Question) -> list[Card]:
         """The characters a question describes: the best-ranked character cards."""
@@ -440,11 +355,6 @@ class Answerer:
                 f for f, i in measured if i is best[0][1])[coverage] >= 1.0:
             return Answer(display([best[0][1]], self._weigher(q)), "search")
         return Answer((), "none", "other-work", work=work.key)
-
-
-def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    n = len(short)
-    return any(long[i:i + n] == short for i in range(len(long) - n + 1))
 
 
 def _anything(_reveal: Reveal) -> bool:
