@@ -224,7 +224,7 @@ class Answerer:
         return [q]
 
     def _elided(self, first: str, second: str, sees: Callable[[Reveal], bool]) -> str:
-        """"who starred as kathy and who as tommy": a second part that is only a question
+        """"who starred as X and who as Y": a second part that is only a question
         word and a name asks the first part again, of that name."""
         head = read(first, self.lexicon, self.names, sees, self.timeline)
         tail = read(second, self.lexicon, self.names, sees, self.timeline)
@@ -290,7 +290,7 @@ class Answerer:
         for prize in prizes:
             if scored and not self.relevance.names_prize(scored[0][1], prize):
                 scored = [t for t in scored if self.relevance.names_prize(t[1], prize)] or scored
-        # ... and of those, the ones about the person asked of ("did hopkins win the oscar").
+        # ... and of those, the ones about the person asked of ("did <the actor> win the oscar").
         people = [e for e in q.named if e.kind == "person"]
         if prizes and people and scored and not any(touches(scored[0][1], e) for e in people):
             scored = sorted(scored, key=lambda t: not (

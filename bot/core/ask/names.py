@@ -43,7 +43,7 @@ class NameTable:
                  uses: Callable[[str], int] | None = None) -> None:
         """``common(word)``: is it an ordinary word, too common to stand alone for a person;
         ``uses(name)``: how many passages name them (a shared surname stands alone for the
-        one named far more often: "hopkins" is Anthony, not Abigail in one credit)."""
+        one named far more often: a lead, not a bit part who shares it)."""
         self._names: list[tuple[tuple[str, ...], Entity, Reveal]] = []
         for kind in ENTITY_KINDS:
             for card in content.cards_of(kind):

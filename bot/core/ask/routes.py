@@ -163,7 +163,7 @@ def done_to_other(q: Question, known: Callable[[str], bool]) -> bool:
 _PART_IN = re.compile(r"\b(?:play|plays|played|playing|star|stars|starred|starring|appear\w*|"
                       r"act|acted|role|roles|part|parts)\b(?:\s+\w+){0,4}?\s+in\s+(.+)$")
 _ASKS_ACTOR = re.compile(r"\b(who did (she|he|they) play|actor|actress|actors)\b")
-# After "in", words that name this work or a stretch of it ("in the hailsham scenes").
+# After "in", words that name this work or a stretch of it ("in the school scenes").
 _OF_THIS = frozenset({"story", "plot", "scene", "scenes", "section", "sections", "part", "bit",
                       "bits", "flashback", "flashbacks", "cast", "credits", "original", "years",
                       "year", "end", "ending", "beginning", "start", "opening", "first", "last",

@@ -37,9 +37,9 @@ STRONG_CAUSE = re.compile(r"\b(because|so that|so as to|in order to|reasons?|due
                           re.IGNORECASE)
 ORDER = re.compile(r"\b(first|second|third|fourth|after|before|later|years|during|while|"
                    r"chapter|at the end|next|then|when)\b", re.IGNORECASE)
-# A place is a capitalised name after a preposition, but not a person's title ("to Mr Benn").
+# A place is a capitalised name after a preposition, but not a person's title ("to Mr Jones").
 PLACE = re.compile(r"\b(in|at|to|near|on|from)\s+(the\s+)?(?!(Mr|Mrs|Miss|Ms|Dr|Lord|Lady|Sir|"
-                   r"Madame|Father|Mother|Uncle|Aunt)\b)[A-Z][a-z]")
+                   r"Father|Mother|Uncle|Aunt)\b)[A-Z][a-z]")
 # A "who" answer names someone first: "Fox Searchlight Pictures handled ...".
 SUBJECT = re.compile(r"^(?!(The|In|It|Its|A|An|At|On|As|After|Before|When|Years|Some|Both|"
                      r"Every|Our|No|This|That)\b)[A-Z][a-z]+,? (and )?[A-Z]|^[A-Z][a-z]+ "
