@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.ask.locate import where_asked
 from bot.core.library import Library
-from tests.conftest import R, W
+from bot.core.service import Core
+from tests.conftest import R, W, flat, say
 
 
 def _everything(_reveal: object) -> bool:
@@ -82,3 +84,27 @@ def test_a_general_rule_finds_the_sentence(library: Library, work: str, question
                                            want: str) -> None:
     declined, text = ask(library, work, question)
     assert declined is None and want in text, text
+
+
+def test_which_chapter_is_read_off_the_answer_s_reveal_point(library: Library) -> None:
+    assert where_asked("which chapter does his dad die in") == ("does his dad die in", "novel")
+    assert where_asked("at what point in the film does he die") == ("does he die", "film")
+    # The book's own structure is asked of its facts, not located.
+    assert where_asked("what chapter does part three start") == (
+        "what chapter does part three start", None)
+    answer = library.get(W).answerer.answer(  # type: ignore[union-attr]
+        "which chapter does ruth die", _everything)
+    note = next(p for p in answer.passages if p.label.endswith("Where it comes"))
+    told = answer.passages[answer.passages.index(note) - 1]
+    assert note.reveal == told.reveal and f"chapter {told.reveal.novel}" in note.text
+    declined, text = ask(library, R, "which chapter does his dad die in")
+    assert declined is None and "Day Two" in text
+
+
+async def test_where_it_comes_is_gated_with_what_it_locates(core: Core) -> None:
+    """A club at the start is told neither the death nor where it comes."""
+    await say(core, "/club create both")
+    reply = flat(await say(core, "/ask which chapter does ruth die"))
+    assert "Where it comes" not in reply and "chapter 19" not in reply
+    await say(core, "/club progress novel done")
+    assert "chapter 19" in flat(await say(core, "/ask which chapter does ruth die"))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from bot.core.ask import routes
 from bot.core.ask.features import INDEX, build
 from bot.core.ask.lexicon import Lexicon, common_english, load_english
+from bot.core.ask.locate import located, where_asked
 from bot.core.ask.meaning import Meaning, text_of
 from bot.core.ask.names import NameTable
 from bot.core.ask.question import Question, read
@@ -61,6 +62,7 @@ class Plan:
 
     clauses: tuple[tuple[Question, Answer | Measured], ...]
     usable: Callable[[Reveal], bool]
+    locate: str | None = None  # "which chapter ...": "novel" or "film", where it is told
 
 
 class Answerer:
@@ -151,6 +153,7 @@ class Answerer:
         # "who wrote it + who scored it": a sign joins two questions as "and" does.
         question = _JOINING_SIGN.sub(" and ", question)
         text = self._without_title(self.correct(question, usable, sees))
+        text, locate = where_asked(text)
         whole = read(text, self.lexicon, self.names, sees, self.timeline)
         if whole.request:
             return Answer((), "none", "request")
@@ -160,7 +163,7 @@ class Answerer:
         for c in [whole] if whole.media else self._clauses(whole, sees):
             routed = self._routed(c, sees, usable)
             clauses.append((c, routed if routed is not None else self.measure(c, usable)))
-        return Plan(tuple(clauses), usable)
+        return Plan(tuple(clauses), usable, locate)
 
     def _without_title(self, text: str) -> str:
         """"what happens to X in <this work's title>": the title says which work (the
@@ -193,7 +196,10 @@ class Answerer:
                 passages.setdefault((p.label, p.text), p)
         missing = next((c.text for (c, _m), a in zip(plan.clauses, answers, strict=True)
                         if a.declined is not None or not a.passages), None)
-        return Answer(tuple(passages.values()), found[0].how, missing=missing)
+        shown = tuple(passages.values())
+        if plan.locate:
+            shown = located(shown, plan.locate, self.timeline)
+        return Answer(shown, found[0].how, missing=missing)
 
     def _clauses(self, q: Question, sees: Callable[[Reveal], bool]) -> list[Question]:
         """Two questions in one: "who did the music and who shot it"; "who played X and Y"."""
