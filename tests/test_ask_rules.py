@@ -108,3 +108,9 @@ async def test_where_it_comes_is_gated_with_what_it_locates(core: Core) -> None:
     assert "Where it comes" not in reply and "chapter 19" not in reply
     await say(core, "/club progress novel done")
     assert "chapter 19" in flat(await say(core, "/ask which chapter does ruth die"))
+
+
+def test_what_are_the_themes_gets_the_list(library: Library) -> None:
+    answer = library.get(R).answerer.answer("what are the main themes", _everything)  # type: ignore[union-attr]
+    themes = {p.topic for p in answer.passages if p.topic.startswith("theme:")}
+    assert len(themes) >= 5, [p.label for p in answer.passages]

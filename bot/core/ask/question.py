@@ -29,6 +29,7 @@ _YES_NO = re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will
 _LIST = re.compile(r"\b(what|which|list|name|all)\s+(the\s+)?(?!(is|was|has|does|its|this|"
                    r"thats|whats|us)\b)\w+(s)\b(?! it| its)|"
                    r"\bwho (are|were) the\b|\ball the\b|\beach\b|\bnominated for\b|"
+                   r"\bwhat (are|were) (the |its |some )?(main |key |major |big |central )?\w+s\b|"
                    r"^what (did|has) (it|the film|the movie|the book|the novel) win\b|"
                    r"^where (was|were|did) (it|they|the film|the movie) (filmed|shot|film|shoot)$")
 _FATE = re.compile(r"\b(what|whatever) (happens|happened|becomes|became) (to|of)\b|"

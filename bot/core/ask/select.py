@@ -30,7 +30,8 @@ CAUSE_DEPTH = 10  # how far down the part of an entry that gives a cause is look
 
 def _family(item: Indexed) -> str:
     topic = item.passage.topic
-    return topic.split(":")[0] if topic.startswith(("character:", "setting:")) else topic
+    return topic.split(":")[0] if topic.startswith(("character:", "setting:", "theme:")) \
+        else topic
 
 
 def _hits(weights: dict[str, float], items: list[Indexed]) -> bool:
