@@ -114,3 +114,19 @@ def test_what_are_the_themes_gets_the_list(library: Library) -> None:
     answer = library.get(R).answerer.answer("what are the main themes", _everything)  # type: ignore[union-attr]
     themes = {p.topic for p in answer.passages if p.topic.startswith("theme:")}
     assert len(themes) >= 5, [p.label for p in answer.passages]
+
+
+@pytest.mark.parametrize(("work", "question", "want"), [
+    (R, "who's courting miss kenton in the film", "Benn"),  # not "who is X in the film"
+    (R, "was there drama at the booker that year", "quarrel"),  # drama: a row
+    (W, "who is miss emily in the film", "Rampling"),  # the cast route still takes this
+])
+def test_what_is_done_to_a_character_is_not_their_actor(library: Library, work: str,
+                                                        question: str, want: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is None and want in text, text
+
+
+def test_a_real_person_s_favourites_are_private(library: Library) -> None:
+    declined, text = ask(library, W, "what is ishiguros favourite film")
+    assert declined is not None, text

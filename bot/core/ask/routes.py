@@ -27,7 +27,7 @@ _WHO = re.compile(r"\b(who|whos|whom|which (actor|actress|person))\b|^is \w+( \w
 _ACTOR = re.compile(r"\b(actor|actors|actress\w*|portray\w*|played by|casted|cast as|"
                     r"starring)\b")
 # "who is X in the film": the question is X's actor (not "who gives X the tape in the film").
-_IN_FILM = re.compile(r"^(who is|who was|whos|who s) (\w+ ){1,3}in the (film|movie)\b")
+_IN_FILM = re.compile(r"^(who is|who was|whos|who s) ((?:\w+ ){1,3})in the (film|movie)\b")
 _NOT_CAST = re.compile(r"\b(win|won|nominat\w*|awards?|best|beat|prais\w*|review\w*|"
                        r"critic\w*|bifa|saturn|oscar\w*|bafta\w*)\b")
 _YOUNG = frozenset({"young", "younger", "child", "kid", "girl", "boy", "little", "small",
@@ -71,6 +71,16 @@ _FRAME = re.compile(r"^(who\s+(is|was|are|were)|whos|who|what\s+(is|are|was|were
                     r"what\s+does(?=\s+(\w+\s+)?\w+\s+mean(\s+in\s+the\s+\w+)?$))\s+")
 
 
+def _only_names(q: Question) -> bool:
+    """"who is X in the film" names X and nothing else ("who's courting X" asks who does
+    something to X)."""
+    found = _IN_FILM.search(q.text)
+    if found is None:
+        return False
+    said = {q.words[i] for m in q.mentions for i in range(m.start, m.end)}
+    return all(w in said or w in STOPWORDS for w in found.group(2).split())
+
+
 def cast(q: Question, content: Content, describe: Callable[[Question], list[Card]]
          ) -> tuple[Passage, ...] | None:
     """"who played X", "X plays who"; ``describe`` finds the characters a question describes
@@ -79,7 +89,8 @@ def cast(q: Question, content: Content, describe: Callable[[Question], list[Card
         return None
     people = [e.person for e in q.entities if e.kind == "person" and e.person]
     in_film = re.search(r"^is \w+( \w+)? in the (film|movie)$", q.text) or (
-        _IN_FILM.search(q.text) and any(e.kind == "character" for e in q.entities))
+        _IN_FILM.search(q.text) and any(e.kind == "character" for e in q.entities)
+        and _only_names(q))
     if not (_CAST.search(q.text) or in_film):
         return None
     if not people and not (_WHO.search(q.text) or _ACTOR.search(q.text)
