@@ -130,3 +130,8 @@ def test_what_is_done_to_a_character_is_not_their_actor(library: Library, work: 
 def test_a_real_person_s_favourites_are_private(library: Library) -> None:
     declined, text = ask(library, W, "what is ishiguros favourite film")
     assert declined is not None, text
+
+
+def test_a_part_no_source_confirms_is_not_guessed(library: Library) -> None:
+    declined, text = ask(library, R, "whats lena headeys character called")
+    assert declined == "not-known" and "do not confirm" in text, text

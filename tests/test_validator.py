@@ -158,6 +158,9 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("broken character reference", lambda p: _people(p)["credits"][0].update(character="kath"),
      "facts/tiny/people.yaml: person 'carey-mulligan': credits[0].character: refers to unknown "
      "character 'kath'"),
+    ("a credit's known is only false", lambda p: _people(p)["credits"][0].update(known="no"),
+     "facts/tiny/people.yaml: person 'carey-mulligan': credits[0].known: must be `false`, on a "
+     "cast credit whose part is not confirmed"),
     ("broken theme reference", lambda p: _prompt(p).update(themes=["hope"]),
      "prompts/tiny/prompts.yaml: prompt 'agency-1': themes: refers to unknown theme 'hope'"),
     ("story text with no reveal point", lambda p: _kathy(p)["parts"][0].pop("reveal"),

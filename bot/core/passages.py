@@ -54,6 +54,12 @@ def credit_passage(person: Person, credit: Credit) -> Passage:
     """Who played whom or did which job: always safe (PRODUCT.md)."""
     note = f" ({credit.note})" if credit.note else ""
     sources = person.sources + credit.sources
+    if credit.role == "cast" and not credit.known:
+        return Passage(f"Film · Cast · {person.name}",
+                       f"{person.name} plays {credit.as_} in the film{note}; our sources do not "
+                       f"confirm which part.", SAFE, sources, "film.cast", "/film cast",
+                       known=False, asks=(f"who is {person.name} in the film",
+                                          f"which part does {person.name} play"))
     if credit.role == "cast":
         return Passage(f"Film · Cast · {person.name}",
                        f"{person.name} plays {credit.as_} in the film{note}.", SAFE, sources,

@@ -178,7 +178,7 @@ class _Loader:
             raw = []
         for n, entry in enumerate(raw or []):
             sub = Item(self, file, item.label, entry, f"credits[{n}]")
-            sub.keys(("role", "as", "character", "note", "sources"), ("role",))
+            sub.keys(("role", "as", "character", "note", "sources", "known"), ("role",))
             role = sub.choice("role", sorted(ROLES))
             as_ = sub.text("as", required=False)
             if role == "cast" and not as_:
@@ -189,9 +189,15 @@ class _Loader:
             if character:
                 self.refs.append((file, item.label, sub.field_name("character"), "character",
                                   character))
+            # known: false on a cast credit: in the cast, but which part is not confirmed.
+            known = sub.data.get("known", True)
+            if known is not True and (known is not False or role != "cast"):
+                sub.issue("known", "must be `false`, on a cast credit whose part is not "
+                                   "confirmed")
+                known = True
             credits.append(
                 Credit(role or "cast", as_, character, sub.text("note", required=False),
-                       sub.sources(required=False))
+                       sub.sources(required=False), known)
             )
         if ident and name:
             self.people.append(Person(ident, name, tuple(credits), sources))

@@ -70,6 +70,7 @@ class Credit:
     character: str | None = None
     note: str | None = None
     sources: tuple[str, ...] = ()
+    known: bool = True  # False: in the cast, but the part played is not confirmed
 
     @property
     def role_name(self) -> str:
