@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 SETS_DIR = Path(__file__).resolve().parent.parent / "tests" / "ask"
-SETS = ("dev", "probe", "probe2", "probe3", "probe4", "probe5", "heldout")
+SETS = ("dev", "probe", "probe2", "probe3", "probe4", "probe5", "probe6", "heldout")
 HELD_OUT = "heldout"
 
 
