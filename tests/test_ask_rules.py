@@ -135,3 +135,17 @@ def test_a_real_person_s_favourites_are_private(library: Library) -> None:
 def test_a_part_no_source_confirms_is_not_guessed(library: Library) -> None:
     declined, text = ask(library, R, "whats lena headeys character called")
     assert declined == "not-known" and "do not confirm" in text, text
+
+
+@pytest.mark.parametrize(("work", "question", "want"), [
+    (W, "was norfolk really where they shot the beach scene", "Clevedon"),  # a scene, no title
+    (R, "who played the cook in the film", "Jacobs"),  # "Mrs Mortimer, the cook"
+    (R, "how old was ishiguro when his family came to britain", "five"),  # an age given
+    (R, "which pub did they use for mr benn courting miss kenton", "George Inn"),  # pub: inn
+    (R, "which big name actress nearly got the miss kenton part before emma thompson",
+     "Streep"),  # the casting's history, not the credit
+])
+def test_a_rule_or_a_synonym_of_english_reaches_the_fact(library: Library, work: str,
+                                                         question: str, want: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is None and want in text, text

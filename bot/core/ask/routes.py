@@ -29,7 +29,10 @@ _ACTOR = re.compile(r"\b(actor|actors|actress\w*|portray\w*|played by|casted|cas
 # "who is X in the film": the question is X's actor (not "who gives X the tape in the film").
 _IN_FILM = re.compile(r"^(who is|who was|whos|who s) ((?:\w+ ){1,3})in the (film|movie)\b")
 _NOT_CAST = re.compile(r"\b(win|won|nominat\w*|awards?|best|beat|prais\w*|review\w*|"
-                       r"critic\w*|bifa|saturn|oscar\w*|bafta\w*)\b")
+                       r"critic\w*|bifa|saturn|oscar\w*|bafta\w*|"
+                       # who nearly played it: the casting's history, not the credit
+                       r"originally|supposed to|nearly|almost|instead|first choice|"
+                       r"in the running|up for|considered|turned down|replaced)\b")
 _YOUNG = frozenset({"young", "younger", "child", "kid", "girl", "boy", "little", "small",
                     "children", "kids"})
 _ADULT = frozenset({"adult", "older", "grown", "grownup"})
@@ -131,9 +134,12 @@ def _credited_as(q: Question, content: Content) -> tuple[Passage, ...]:
         for credit in person.credits:
             if credit.role != "cast" or credit.character or not credit.as_:
                 continue
-            words = set(normalise(credit.as_).split()) - STOPWORDS
-            if words and words <= asked:
-                out.append(credit_passage(person, credit))
+            # "Mrs Mortimer, the cook": either name of the part asks for it.
+            for name in credit.as_.split(","):
+                words = set(normalise(name).split()) - STOPWORDS
+                if words and words <= asked:
+                    out.append(credit_passage(person, credit))
+                    break
     return tuple(out)
 
 
@@ -205,7 +211,8 @@ def other_title(q: Question, known: Callable[[str], bool],
         rest = [w for w in phrase if w not in STOPWORDS and w not in _JOB_WORDS and
                 w not in _THIS_WORK and w not in _OF_THIS and w not in _NOT_A_TITLE and
                 w not in names and not w.isdigit()]
-        if not rest or (not strict and phrase[0] in _PLACE_WORDS):
+        # "shot the beach scene": a stretch of this film, not a title.
+        if not rest or (not strict and (phrase[0] in _PLACE_WORDS or set(phrase) & _OF_THIS)):
             continue
         if not all(known(w) for w in rest) or strict or (
                 len(phrase) <= _SHORT and not in_pack(" ".join(phrase))):

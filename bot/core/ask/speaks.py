@@ -13,6 +13,7 @@ from bot.core.ask.question import Question
 from bot.core.ask.rank import touches
 from bot.core.ask.select import Features, vouched
 from bot.core.ask.sentences import Indexed
+from bot.core.ask.signals import AGE
 from bot.core.ask.weights import Weights
 from bot.core.words import normalise
 
@@ -30,6 +31,7 @@ _SCREENED = re.compile(r"\b(premiere\w*|screen\w*|shown|show|showed|debut\w*|fes
 _WINNING = re.compile(r"\b(win|wins|won|winning|award\w*|prize\w*|nominat\w*|palme|compet\w*)\b")
 
 Prize = frozenset[tuple[str, ...]]
+_AGE_ASKED = frozenset({("old",), ("age",)})
 
 
 class Relevance:
@@ -111,6 +113,9 @@ class Relevance:
         # The passage must speak of the same (or a synonym: "old", "age"): "at the age of
         # five" in a life story does not answer "who is his wife".
         same = asked | {tuple(m.split()) for p in asked for m in english.synonyms.get(p, ())}
+        # "how old was he when ...": a passage that gives an age ("at five") answers it.
+        if asked & _AGE_ASKED and AGE.search(" ".join(words)):
+            return True
         return self.lexicon.has(words, frozenset(same))
 
 
