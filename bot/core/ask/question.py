@@ -31,6 +31,7 @@ _LIST = re.compile(r"\b(what|which|list|name|all)\s+(the\s+)?(?!(is|was|has|does
                    r"\bwho (are|were) the\b|\ball the\b|\beach\b|\bnominated for\b|"
                    r"\bwhat (are|were) (the |its |some )?(main |key |major |big |central )?\w+s\b|"
                    r"^what (did|has) (it|the film|the movie|the book|the novel) win\b|"
+                   r"\bwin anything\b|\bwon anything\b|\bany awards\b|"
                    r"^where (was|were|did) (it|they|the film|the movie) (filmed|shot|film|shoot)$")
 _FATE = re.compile(r"\b(what|whatever) (happens|happened|becomes|became) (to|of)\b|"
                    r"\bend up\b|\bin the end\b")
