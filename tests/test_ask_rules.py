@@ -149,3 +149,15 @@ def test_a_rule_or_a_synonym_of_english_reaches_the_fact(library: Library, work:
                                                          question: str, want: str) -> None:
     declined, text = ask(library, work, question)
     assert declined is None and want in text, text
+
+
+@pytest.mark.parametrize(("work", "question", "want"), [
+    (R, "how did reginald's father die", "riding accident"),  # not the card "father" names
+    (R, "who played stevens dad", "Vaughan"),  # the father's card speaks of Stevens
+    (R, "the guy who plays darlingtons godson, who was that", "Grant"),
+    (R, "who set up the 1923 conference", "David"),  # set up: organise
+])
+def test_a_relation_belongs_to_the_name_before_it(library: Library, work: str, question: str,
+                                                  want: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is None and want in text, text

@@ -49,6 +49,7 @@ class English:
     beyond: frozenset[tuple[str, ...]]
     later: frozenset[tuple[str, ...]]
     earlier: frozenset[tuple[str, ...]]
+    relations: frozenset[tuple[str, ...]]  # "X's father": a word that names someone by X
     known: frozenset[str]  # every word the lists name: English the bot understands
     # Prizes by the names people give them: an answer about one never answers another.
     prizes: tuple[frozenset[tuple[str, ...]], ...] = ()
@@ -86,7 +87,8 @@ def load_english() -> English:
             key = _phrase(w)
             synonyms[key] = tuple(dict.fromkeys((*synonyms.get(key, ()), *means)))
     lists = {k: _phrases(raw[k])
-             for k in ("requests", "taste", "media", "private", "beyond", "later", "earlier")}
+             for k in ("requests", "taste", "media", "private", "beyond", "later", "earlier",
+                       "relations")}
     known = {w for key in synonyms for w in key} | set(forms)
     known |= {w for means in synonyms.values() for m in means for w in m.split()}
     known |= {w for k in lists.values() for p in k for w in p}

@@ -11,6 +11,7 @@ from bot.core.ask.lexicon import Lexicon, Unit
 from bot.core.ask.names import Entity, Mention, NameTable, unique
 from bot.core.timeline import Reveal
 from bot.core.work import Timeline
+from bot.core.words import normalise
 
 _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(p)) for name, p in (
     ("how_old", r"\b(how old|what age(?! (rating|certificate|classification))|age of|aged)\b"),
@@ -137,6 +138,7 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
                 taken.add((entity.kind, entity.key))
                 mentions.append(Mention(entity, at, at + len(unit.words), implied=True))
     mentions.sort(key=lambda m: m.start)
+    mentions = _own_relations(mentions, words, english.relations)
     return Question(
         text=text, words=tuple(words), units=tuple(units),
         mentions=tuple(mentions), shapes=shapes,
@@ -147,6 +149,27 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
         compare=both or bool(_COMPARE.search(text) and (present & _FILM_WORDS
                                                         or present & _NOVEL_WORDS)),
     )
+
+
+def _own_relations(mentions: list[Mention], words: list[str],
+                   relations: frozenset[tuple[str, ...]]) -> list[Mention]:
+    """"reginald's father" is Reginald's father, not the card "father" alone names."""
+    ends = {m.end: m for m in mentions}
+    return [m for m in mentions
+            if not (tuple(words[m.start:m.end]) in relations and m.start in ends
+                    and not _related(ends[m.start].entity, m.entity))]
+
+
+def _related(owner: Entity, relative: Entity) -> bool:
+    """Does the relative's card speak of the owner ("stevens' dad": the father's card names
+    Stevens; "reginald's father": it does not)?"""
+    if owner.key == relative.key:
+        return True
+    card = relative.card
+    if card is None:
+        return True
+    text = f" {normalise(' '.join([card.summary or '', *(p.text for p in card.parts)]))} "
+    return any(f" {name} " in text for name in owner.names)
 
 
 # Words that only say what kind of answer is wanted: "how OLD", "how LONG", "what YEAR".
