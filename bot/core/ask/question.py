@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from bot.core.ask.lexicon import Lexicon, Unit
 from bot.core.ask.names import Entity, Mention, NameTable, unique
 from bot.core.timeline import Reveal
-from bot.core.work import Timeline
 from bot.core.words import normalise
+from bot.core.work import Timeline
 
 _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(p)) for name, p in (
     ("how_old", r"\b(how old|what age(?! (rating|certificate|classification))|age of|aged)\b"),
