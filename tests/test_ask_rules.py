@@ -161,3 +161,30 @@ def test_a_relation_belongs_to_the_name_before_it(library: Library, work: str, q
                                                   want: str) -> None:
     declined, text = ask(library, work, question)
     assert declined is None and want in text, text
+
+
+@pytest.mark.parametrize(("work", "question"), [
+    (W, "who directed the remains of the day"),  # another installed work, by its title
+    (R, "who played kathy in never let me go"),
+    (W, "when was carey mulligan born"),  # a real person's life the pack does not tell
+    (W, "is charlotte rampling still alive"),
+    (W, "where did ishiguro go to university"),
+    (W, "what are andrew garfields politics"),
+    (W, "what did romanek direct after this"),  # their work beyond this one
+    (W, "is there a graphic novel version"),  # an adaptation the pack does not cover
+])
+def test_what_the_pack_does_not_cover_is_declined(library: Library, work: str,
+                                                  question: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is not None, text
+
+
+@pytest.mark.parametrize(("work", "question", "want"), [
+    (W, "where was ishiguro born", "Nagasaki"),  # the pack tells this part of his life
+    (W, "what had romanek directed before this one", "One Hour Photo"),
+    (W, "which book won ishiguro the booker before this and when", "1989"),  # "and when"
+])
+def test_what_the_pack_covers_of_a_life_is_answered(library: Library, work: str,
+                                                    question: str, want: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is None and want in text, text

@@ -7,7 +7,7 @@ autocomplete, search, ``/ask`` and the spoiler engine all work per work: each re
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
@@ -30,6 +30,8 @@ class Work:
     search: SearchIndex
     everything: tuple[Passage, ...]
     meaning: Meaning | None = None  # how /ask measures nearness in meaning, if it can
+    # The other installed works' titles: a question naming one is about that work.
+    others: tuple[str, ...] = ()
     # /ask's index is most of a work's start-up cost: built on the first question about the
     # work, so start-up does not grow with the works installed, only with those asked about.
     _answerer: list[Answerer] = field(default_factory=list, repr=False)
@@ -45,7 +47,7 @@ class Work:
         if not self._answerer:
             self._answerer.append(Answerer(self.content, self.everything,
                                            covers=covers(self.content.work),
-                                           meaning=self.meaning))
+                                           meaning=self.meaning, others=self.others))
         return self._answerer[0]
 
     @property
@@ -73,6 +75,13 @@ def covers(info: WorkInfo) -> str:
     return f"{book} and its {film.year} film" if film else book
 
 
+def _titles_besides(work: Work, works: Sequence[Work]) -> tuple[str, ...]:
+    """The other works' names of two words or more (a one-word alias such as "remains" is
+    too ordinary a word to mean the other work)."""
+    return tuple(dict.fromkeys(n for w in works if w.id != work.id for n in w.info.names
+                               if len(normalise(n).split()) >= 2))
+
+
 class UnknownWork(LookupError):
     pass
 
@@ -83,6 +92,7 @@ class Library:
     def __init__(self, works: Sequence[Work], default: str | None = None) -> None:
         if not works:
             raise ValueError("a library needs at least one work")
+        works = [replace(w, others=_titles_besides(w, works)) for w in works]
         self._works = {w.id: w for w in sorted(works, key=lambda w: w.id)}
         if default is not None and default not in self._works:
             raise UnknownWork(default)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.ask import routes
@@ -39,6 +39,7 @@ _ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|d
 _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
 _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
 _JOINING_SIGN = re.compile(r"\s+[+&]\s+")
+_WH = re.compile(r"who|what|when|where|which|why|how")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 
 
@@ -69,7 +70,8 @@ class Answerer:
     """Built once at start-up from the content; answering is in memory."""
 
     def __init__(self, content: Content, docs: tuple[Passage, ...], *, covers: str,
-                 meaning: Meaning | None = None) -> None:
+                 meaning: Meaning | None = None, others: Sequence[str] = ()) -> None:
+        """``others``: the titles of the other works installed beside this one."""
         self.content = content
         self.covers = covers  # what a decline says the bot does answer about
         self.lexicon = Lexicon(load_english(), content.vocabulary)
@@ -103,7 +105,7 @@ class Answerer:
             return sum(key in t for t in texts)
 
         self.names = NameTable(content, lambda w: w in lowercase or w in self.lexicon.known,
-                               named_in)
+                               named_in, others)
         self._uses = {w: tuple(r) for w, r in uses.items()}
         self._always = self.lexicon.known | self.names.words
         self._cards = {f"character:{c.id}": c for c in content.cards_of(CardKind.CHARACTER)}
@@ -236,7 +238,15 @@ class Answerer:
         tail = read(second, self.lexicon, self.names, sees, self.timeline)
         said = {i for m in tail.mentions for i in range(m.start, m.end)}
         rest = [w for i, w in enumerate(tail.words) if i not in said and w not in STOPWORDS]
-        if rest or not tail.mentions or not head.mentions:
+        if rest:
+            return second
+        asks = [w for w in tail.words if _WH.fullmatch(w)]
+        if not tail.mentions and len(asks) == len(tail.words) == 1:
+            # "which book won the prize and when": the first part asked again, by "when".
+            words = list(head.words)
+            at = next((i for i, w in enumerate(words) if _WH.fullmatch(w)), None)
+            return " ".join(asks + words[at + 1:] if at == 0 else asks + words)
+        if not tail.mentions or not head.mentions:
             return second
         m, n = head.mentions[0], tail.mentions[0]
         return " ".join((*head.words[:m.start], *tail.words[n.start:n.end], *head.words[m.end:]))

@@ -40,7 +40,8 @@ class Mention:
 
 class NameTable:
     def __init__(self, content: Content, common: Callable[[str], bool],
-                 uses: Callable[[str], int] | None = None) -> None:
+                 uses: Callable[[str], int] | None = None,
+                 others: Iterable[str] = ()) -> None:
         """``common(word)``: is it an ordinary word, too common to stand alone for a person;
         ``uses(name)``: how many passages name them (a shared surname stands alone for the
         one named far more often: a lead, not a bit part who shares it)."""
@@ -67,7 +68,7 @@ class NameTable:
             entity = Entity("person", person.id, (full, *alone), person=person)
             for name in (full, *alone):
                 self._add(name, entity, SAFE)
-        for title in content.other_works:
+        for title in (*content.other_works, *others):
             self._add(title, Entity("work", title, (normalise(title),)), SAFE)
         self._names.sort(key=lambda t: -len(t[0]))
         self.words = frozenset(w for key, _e, _r in self._names for w in key)
