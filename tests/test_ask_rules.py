@@ -188,3 +188,29 @@ def test_what_the_pack_covers_of_a_life_is_answered(library: Library, work: str,
                                                     question: str, want: str) -> None:
     declined, text = ask(library, work, question)
     assert declined is None and want in text, text
+
+
+@pytest.mark.parametrize(("work", "question"), [
+    (W, "how much did the actors get paid"),  # real people named by their job
+    (W, "how old is the director"),
+    (W, "how does the book compare to brave new world"),  # set beside another title
+    (W, "is there a never let me go 2"),  # a sequel by number
+    (W, "whats sally hawkins best movie"),
+    (W, "did ishiguro like the movie"),  # a real person's opinion the pack does not give
+    (W, "what is the bbc adaptation like"),
+    (W, "what is the meaning of life"),
+])
+def test_more_of_what_the_pack_does_not_cover_is_declined(library: Library, work: str,
+                                                          question: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is not None, text
+
+
+@pytest.mark.parametrize(("work", "question", "want"), [
+    (R, "whos the actor playing stevens dad", "Vaughan"),  # a character's dad, not private
+    (W, "how does the book compare to the film", "film"),  # this work's two sides
+])
+def test_a_job_or_a_comparison_within_this_work_is_answered(library: Library, work: str,
+                                                            question: str, want: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is None and want in text, text

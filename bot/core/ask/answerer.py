@@ -174,6 +174,8 @@ class Answerer:
         if _ABOUT_TITLE.search(text):
             return text  # "why is it called <title>": the title is what is asked about
         for name in self._titles:
+            # "<title> 2" names a sequel, another work, not this one.
+            padded = re.sub(rf" {re.escape(name)} (2|3|ii|iii|two) ", " the sequel ", padded)
             padded = padded.replace(f" in {name} ", " ").replace(f" {name} ", " ")
         rest = " ".join(padded.split())
         return rest or text

@@ -187,6 +187,9 @@ _OF_THIS = frozenset({"story", "plot", "scene", "scenes", "section", "sections",
                       "second", "third", "half", "childhood", "real", "life", "uk", "us",
                       "british", "american", "english", "adult", "young", "older", "younger"})
 _SHORT = 3  # words: "the godfather" is a title; "the scene at the beach" is not
+# "how does it compare to brave new world": set beside another title.
+_COMPARED = re.compile(r"\b(?:compare[sd]?|comparison|similar|better|worse|versus|vs)\s+"
+                       r"(?:to|with|than)\s+(.+)$")
 # Words that place a job in time or among others, not name what it was done on.
 _NOT_A_TITLE = frozenset({"before", "after", "since", "else", "besides", "apart", "other",
                           "than", "previously", "earlier", "later", "next", "then", "also"})
@@ -200,11 +203,13 @@ def other_title(q: Question, known: Callable[[str], bool],
     """Does the question name something other than this work that a part was played in or a
     job done on: a word no passage here uses ("superman"), or, after "play in", any word that
     is not this work's ("pride and prejudice"), or after "directed" a short phrase no passage
-    has ("the godfather"; "who wrote the letter" asks of the story's letter)."""
+    has ("the godfather"; "who wrote the letter" asks of the story's letter), or set beside
+    a title in words no passage uses ("how does it compare to the hunger games")."""
     names = {q.words[i] for m in q.mentions for i in range(m.start, m.end)}
     part = _PART_IN.search(q.text) if (
         any(e.kind == "person" for e in q.entities) or _ASKS_ACTOR.search(q.text)) else None
-    for found, strict in ((part, True), (_DONE_TO.search(q.text), False)):
+    for found, how in ((part, "part"), (_DONE_TO.search(q.text), "job"),
+                       (_COMPARED.search(q.text), "compared")):
         if found is None:
             continue
         phrase = found.group(1).split()
@@ -212,10 +217,13 @@ def other_title(q: Question, known: Callable[[str], bool],
                 w not in _THIS_WORK and w not in _OF_THIS and w not in _NOT_A_TITLE and
                 w not in names and not w.isdigit()]
         # "shot the beach scene": a stretch of this film, not a title.
-        if not rest or (not strict and (phrase[0] in _PLACE_WORDS or set(phrase) & _OF_THIS)):
+        if not rest or (how != "part" and (phrase[0] in _PLACE_WORDS
+                                           or set(phrase) & _OF_THIS)):
             continue
-        if not all(known(w) for w in rest) or strict or (
-                len(phrase) <= _SHORT and not in_pack(" ".join(phrase))):
+        if not all(known(w) for w in rest) or how == "part":
+            return True
+        # A comparison in known words ("better than ruth at art") is about this work.
+        if how == "job" and len(phrase) <= _SHORT and not in_pack(" ".join(phrase)):
             return True
     return False
 

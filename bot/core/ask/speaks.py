@@ -30,6 +30,10 @@ _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _SCREENED = re.compile(r"\b(premiere\w*|screen\w*|shown|show|showed|debut\w*|festival)\b")
 _WINNING = re.compile(r"\b(win|wins|won|winning|award\w*|prize\w*|nominat\w*|palme|compet\w*)\b")
 
+# Real people named by their job ("how much were the actors paid", "how old is the director").
+_PEOPLE = re.compile(r"\b(the|its|their) (actors?|actress(es)?|cast|director|author|writer|"
+                     r"novelist|composer|producers?|screenwriter|stars?)\b")
+
 Prize = frozenset[tuple[str, ...]]
 _AGE_ASKED = frozenset({("old",), ("age",)})
 
@@ -103,11 +107,14 @@ class Relevance:
     def outside(self, q: Question, words: list[str] | None = None) -> bool:
         """Does the question ask of a real person's private life or of their work outside
         this one; with ``words``: do those words (a passage's) speak of the same."""
-        if not any(e.kind == "person" for e in q.named):
+        named = any(e.kind == "person" for e in q.named)
+        if not named and not _PEOPLE.search(q.text):
             return False
         english = self.lexicon.english
-        asked = frozenset(p for p in english.private | english.beyond
-                          if self.lexicon.has(list(q.words), frozenset({p})))
+        # Named by their job, a relation word is a character's ("the actor playing his dad").
+        topics = english.private | english.beyond if named else (
+            english.private - english.relations)
+        asked = frozenset(p for p in topics if self.lexicon.has(list(q.words), frozenset({p})))
         if words is None:
             return bool(asked)
         # The passage must speak of the same (or a synonym: "old", "age"): "at the age of
