@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 SETS_DIR = Path(__file__).resolve().parent.parent / "tests" / "ask"
-SETS = ("dev", "probe", "probe2", "probe3", "probe4", "probe5", "probe6", "heldout")
+SETS = ("dev", "probe", "probe2", "probe3", "probe4", "probe5", "probe6", "probe7", "heldout")
 HELD_OUT = "heldout"
 
 
@@ -38,13 +38,17 @@ class Outcome:
     item: Item
     answer: str
     declined: bool
+    # "I can't answer that for certain", then the fact that records what is not known: a
+    # decline to an item that wants one, and an answer with its words to one that wants them
+    # ("where were the cottages filmed": no source establishes it).
+    hedged: bool = False
 
     @property
     def right(self) -> bool:
         if self.item.expect is None:
             return self.declined
         text = self.answer.lower()
-        return not self.declined and all(
+        return (not self.declined or self.hedged) and all(
             any(alt.strip().lower() in text for alt in want.split("|"))
             for want in self.item.expect)
 
@@ -85,7 +89,8 @@ async def ask_all(items: Sequence[Item], work: str) -> list[Outcome]:
             for item in items:
                 reply = await core.run_text(inv, f"/ask {item.q}")
                 body = "\n".join(f"{p.label or ''} {p.text}".strip() for p in reply.parts)
-                out.append(Outcome(item, body, DECLINED in body))
+                out.append(Outcome(item, body, DECLINED in body,
+                                   hedged=f"{DECLINED} for certain" in body))
             return out
 
 
