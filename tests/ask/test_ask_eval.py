@@ -19,11 +19,12 @@ FLOORS = {
     "never-let-me-go/dev": 0.95, "never-let-me-go/probe": 0.95,
     "never-let-me-go/probe2": 0.93, "never-let-me-go/probe3": 0.96,
     "never-let-me-go/probe4": 0.93, "never-let-me-go/probe5": 0.92,
-    "never-let-me-go/probe6": 0.91,
+    "never-let-me-go/probe6": 0.91, "never-let-me-go/probe7": 0.91,
     "never-let-me-go/heldout": 0.78,
     "remains-of-the-day/dev": 0.92, "remains-of-the-day/probe": 0.90,
     "remains-of-the-day/probe3": 0.97, "remains-of-the-day/probe4": 0.90,
     "remains-of-the-day/probe5": 0.89, "remains-of-the-day/probe6": 0.85,
+    "remains-of-the-day/probe7": 0.92,
     "remains-of-the-day/heldout": 0.84,
 }
 SETS = {f"{w}/{n}": (w, p) for w, n, p in sets_in()}
