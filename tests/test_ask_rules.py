@@ -214,3 +214,18 @@ def test_a_job_or_a_comparison_within_this_work_is_answered(library: Library, wo
                                                             question: str, want: str) -> None:
     declined, text = ask(library, work, question)
     assert declined is None and want in text, text
+
+
+@pytest.mark.parametrize(("work", "question", "want"), [
+    (R, "whos the cinematographer, the film looks gorgeous", "Pierce-Roberts"),  # a remark
+    (R, "is ribbentrop actually in the book?", "Ribbentrop"),  # a name and a medium only
+])
+def test_a_remark_or_a_medium_does_not_hide_the_question(library: Library, work: str,
+                                                         question: str, want: str) -> None:
+    declined, text = ask(library, work, question)
+    assert declined is None and want in text, text
+
+
+def test_an_opinion_asked_is_still_declined_with_a_remark(library: Library) -> None:
+    declined, _text = ask(library, W, "is the film better than the book, be honest")
+    assert declined == "request"

@@ -40,6 +40,7 @@ _CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
 _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
 _JOINING_SIGN = re.compile(r"\s+[+&]\s+")
 _WH = re.compile(r"who|what|when|where|which|why|how")
+_ASKING = re.compile(rf"\b(?:{_WH.pattern}|whos|whats|wheres|hows)\b")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 
 
@@ -153,7 +154,7 @@ class Answerer:
         against its candidates; an Answer when it is declined outright."""
         usable = rankable or _anything
         # "who wrote it + who scored it": a sign joins two questions as "and" does.
-        question = _JOINING_SIGN.sub(" and ", question)
+        question = self._without_remarks(_JOINING_SIGN.sub(" and ", question))
         text = self._without_title(self.correct(question, usable, sees))
         text, locate = where_asked(text)
         whole = read(text, self.lexicon, self.names, sees, self.timeline)
@@ -166,6 +167,18 @@ class Answerer:
             routed = self._routed(c, sees, usable)
             clauses.append((c, routed if routed is not None else self.measure(c, usable)))
         return Plan(tuple(clauses), usable, locate)
+
+    def _without_remarks(self, question: str) -> str:
+        """"whos the cinematographer, the film looks gorgeous": a remark beside the question
+        (an opinion, with no question word of its own) is not what is asked."""
+        pieces = [p for p in question.split(",") if p.strip()]
+        if len(pieces) < 2 or not any(_ASKING.search(normalise(p)) for p in pieces):
+            return question
+        english = self.lexicon.english
+        kept = [p for p in pieces if _ASKING.search(normalise(p)) or not (
+            self.lexicon.has(normalise(p).split(), english.taste)
+            or self.lexicon.has(normalise(p).split(), english.requests))]
+        return ",".join(kept)
 
     def _without_title(self, text: str) -> str:
         """"what happens to X in <this work's title>": the title says which work (the

@@ -185,6 +185,15 @@ def asks_cast(text: str) -> bool:
         re.search(r"\b(who|whos)\b.*\bin the (film|movie)\b", text))
 
 
+_MEDIUM_WORDS = frozenset({"book", "books", "novel", "novels", "film", "films", "movie", "movies"})
+
+
+def named_only(q: Question, names: set[int]) -> bool:
+    """Does the question name someone and ask nothing else but a medium?"""
+    rest = [u for n, u in enumerate(q.units) if not u.filler and n not in names]
+    return bool(names) and bool(rest) and all(set(u.words) <= _MEDIUM_WORDS for u in rest)
+
+
 def build(q: Question, idf: dict[str, float], frame: Entity | None,
           role: str | None = None) -> Asked:
     """The question as the features read it. A filler ("the plot", "please") weighs little;
@@ -212,6 +221,10 @@ def build(q: Question, idf: dict[str, float], frame: Entity | None,
                 # turns on it ("who directed <a film we know nothing of>") is not covered.
                 units.append((stems, max((idf.get(s, rare) for s in unit.own), default=rare)))
                 unknown += not any(s in idf for s in stems)
+    # "is X in the book": nothing asked but the name and a medium, which its own features
+    # weigh; there is nothing else to cover.
+    if named_only(q, names):
+        units = []
     named = q.named
     implied = [e for e in q.entities if e.kind != "work" and e not in named]
     return Asked(q, weights, frozenset(own), tuple(units), unknown, tuple(named),
