@@ -16,21 +16,21 @@ import pytest
 from bot.ask_eval import ask_all, load_set, report, sets_in
 
 FLOORS = {
-    "never-let-me-go/dev": 0.95, "never-let-me-go/probe": 0.95,
+    "never-let-me-go/dev": 0.96, "never-let-me-go/probe": 0.95,
     "never-let-me-go/probe2": 0.93, "never-let-me-go/probe3": 0.96,
-    "never-let-me-go/probe4": 0.93, "never-let-me-go/probe5": 0.92,
+    "never-let-me-go/probe4": 0.94, "never-let-me-go/probe5": 0.96,
     "never-let-me-go/probe6": 0.91, "never-let-me-go/probe7": 0.91,
-    "never-let-me-go/heldout": 0.78,
-    "remains-of-the-day/dev": 0.92, "remains-of-the-day/probe": 0.90,
-    "remains-of-the-day/probe3": 0.97, "remains-of-the-day/probe4": 0.90,
-    "remains-of-the-day/probe5": 0.89, "remains-of-the-day/probe6": 0.85,
-    "remains-of-the-day/probe7": 0.92,
-    "remains-of-the-day/heldout": 0.84,
+    "never-let-me-go/heldout": 0.80,
+    "remains-of-the-day/dev": 0.94, "remains-of-the-day/probe": 0.92,
+    "remains-of-the-day/probe3": 0.97, "remains-of-the-day/probe4": 0.92,
+    "remains-of-the-day/probe5": 0.95, "remains-of-the-day/probe6": 0.91,
+    "remains-of-the-day/probe7": 0.93,
+    "remains-of-the-day/heldout": 0.88,
 }
 SETS = {f"{w}/{n}": (w, p) for w, n, p in sets_in()}
 # Share of a set's declines that may be answered: one in five, except where a blind set found
 # the method short and it has not caught up yet (kept at the figure reached, to be lowered).
-ANSWERED_DECLINES = {"remains-of-the-day/probe4": 0.25}
+ANSWERED_DECLINES: dict[str, float] = {}
 
 
 def test_every_set_has_a_floor() -> None:
