@@ -40,7 +40,7 @@ class Outcome:
     declined: bool
     # "I can't answer that for certain", then the fact that records what is not known: a
     # decline to an item that wants one, and an answer with its words to one that wants them
-    # ("where were the cottages filmed": no source establishes it).
+    # ("where was that scene filmed": no source establishes it).
     hedged: bool = False
 
     @property

@@ -153,7 +153,7 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
 
 def _own_relations(mentions: list[Mention], words: list[str],
                    relations: frozenset[tuple[str, ...]]) -> list[Mention]:
-    """"reginald's father" is Reginald's father, not the card "father" alone names."""
+    """"the neighbour's father" is the neighbour's, not the card "father" alone names."""
     ends = {m.end: m for m in mentions}
     return [m for m in mentions
             if not (tuple(words[m.start:m.end]) in relations and m.start in ends
@@ -161,8 +161,8 @@ def _own_relations(mentions: list[Mention], words: list[str],
 
 
 def _related(owner: Entity, relative: Entity) -> bool:
-    """Does the relative's card speak of the owner ("stevens' dad": the father's card names
-    Stevens; "reginald's father": it does not)?"""
+    """Does the relative's card speak of the owner ("the hero's dad": the father's card names
+    the hero; "the neighbour's father": it does not)?"""
     if owner.key == relative.key:
         return True
     card = relative.card

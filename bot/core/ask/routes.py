@@ -134,7 +134,7 @@ def _credited_as(q: Question, content: Content) -> tuple[Passage, ...]:
         for credit in person.credits:
             if credit.role != "cast" or credit.character or not credit.as_:
                 continue
-            # "Mrs Mortimer, the cook": either name of the part asks for it.
+            # "Mrs Jones, the cook": either name of the part asks for it.
             for name in credit.as_.split(","):
                 words = set(normalise(name).split()) - STOPWORDS
                 if words and words <= asked:
@@ -222,7 +222,7 @@ def other_title(q: Question, known: Callable[[str], bool],
             continue
         if not all(known(w) for w in rest) or how == "part":
             return True
-        # A comparison in known words ("better than ruth at art") is about this work.
+        # A comparison in known words ("better than her friend at art") is about this work.
         if how == "job" and len(phrase) <= _SHORT and not in_pack(" ".join(phrase)):
             return True
     return False
