@@ -54,8 +54,11 @@ def test_texts_are_distinct_so_leak_checks_mean_something(pack: Content) -> None
 
 
 def test_no_known_seed_error_is_repeated(pack: Content) -> None:
-    everything = " ".join(story_texts(pack)).lower()
-    assert "64 million" not in everything and "$64" not in everything
+    # The seed's "$64 million worldwide" may be named only to say it is wrong (members read
+    # it elsewhere and ask), never as the film's takings.
+    for text in story_texts(pack):
+        if "64 million" in text.lower() or "$64" in text:
+            assert "is wrong" in text, text
     awards = " ".join(f.text for f in pack.facts_for("film.awards")).lower()
     # Saturn: Garfield won Best Supporting Actor; the film was up for Science Fiction Film.
     assert "saturn" in awards and "science fiction film" in awards
