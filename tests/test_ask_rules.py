@@ -229,3 +229,8 @@ def test_a_remark_or_a_medium_does_not_hide_the_question(library: Library, work:
 def test_an_opinion_asked_is_still_declined_with_a_remark(library: Library) -> None:
     declined, _text = ask(library, W, "is the film better than the book, be honest")
     assert declined == "request"
+
+
+def test_what_a_thing_was_for_is_a_why(library: Library) -> None:
+    declined, text = ask(library, W, "what was the gallery for")
+    assert declined is None and "souls" in text, text

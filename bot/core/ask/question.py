@@ -22,7 +22,8 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(p)) f
     ("where", r"\b(where|what (town|city|place|county|country|borough|street|region|area|"
               r"london borough)|which (town|city|place|county|country|borough|street|region|"
               r"school|building))\b"),
-    ("why", r"\b(why|how come|what for|the point of|whats the point|purpose|reason)\b"),
+    ("why", r"\b(why|how come|what for|the point of|whats the point|purpose|reason)\b|"
+            r"^(what|whats) (is|was|were|are)? ?(the |a |an )?\w+( \w+)? for\b"),
     ("who", r"\b(who|whos|whom|whose|which (actor|actress|person|guy|man|woman|girl|boy))\b"),
 ))
 _YES_NO = re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
