@@ -125,17 +125,27 @@ async def _club(core: Core) -> None:
     await core.run_text(MEMBER, "/club join")
 
 
-async def metrics_cost(n: int) -> float:
+async def metrics_cost(n: int, rounds: int = 7) -> float:
     """Metrics on against off, in the same run: the two cores take turns, call by call, so
     whatever else the machine does falls on both alike. Wall time, and the event loop
     thread's own CPU time (which other processes on a shared machine cannot lengthen).
 
-    The ratio that counts is the command mix's (the sum of every command's p50): what the
-    metrics add to the bot's work. Per command, the geometric mean of the p50 ratios and the
-    fixed cost in microseconds are printed too: a reply repeated from the core's cache takes
-    a few tens of microseconds, so the same few microseconds weigh most there."""
+    The ratio that counts is the command mix's (the sum of every command's p50 without
+    metrics, and what the metrics add to each): what the metrics add to the bot's work. The
+    n calls of each command are spread over ``rounds`` rounds, each going once over every
+    command, so no command's calls all fall in one stretch of the machine's other work; each
+    round's ratio is printed as a range. The commands that write, and /prompt, take most of
+    the mix and their p50s swing by tens of microseconds from run to run, metrics or not,
+    hence the paired differences below. Per command, the geometric mean of the ratios and
+    the fixed cost in microseconds (the median over commands) are printed too: a reply
+    repeated from the core's cache takes a few tens of microseconds, so the same few
+    microseconds weigh most there."""
     lines = [(MEMBER, x) for x in LINES] + [(HOST, x) for x in HOST_LINES]
-    p50: dict[str, dict[str, list[float]]] = {k: {"off": [], "on": []} for k in ("wall", "cpu")}
+    each = max(1, n // rounds)
+    # kind ("wall", "cpu") -> core ("off", "on") -> command -> round -> nanoseconds per call
+    spent: dict[str, dict[str, list[list[list[int]]]]] = {
+        kind: {name: [[[] for _ in range(rounds)] for _ in lines] for name in ("off", "on")}
+        for kind in ("wall", "cpu")}
     with tempfile.TemporaryDirectory() as tmp:
         # Metrics on is opened first: were the order to favour one, it would favour "off".
         async with open_core(Path(tmp) / "on.db", rng=random.Random(1),
@@ -143,31 +153,49 @@ async def metrics_cost(n: int) -> float:
                 open_core(Path(tmp) / "off.db", rng=random.Random(1)) as off:
             for core in (off, on):
                 await _club(core)
-            for inv, line in lines:
-                wall: dict[str, list[int]] = {"off": [], "on": []}
-                cpu: dict[str, list[int]] = {"off": [], "on": []}
-                for i in range(n + 20):
-                    pair = (("off", off), ("on", on)) if i % 2 else (("on", on), ("off", off))
-                    for name, core in pair:
-                        start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
+            for inv, line in lines:  # warm up
+                for _ in range(20):
+                    for core in (off, on):
                         await core.run_text(inv, line)
-                        if i >= 20:
-                            wall[name].append(time.perf_counter_ns() - start)
-                            cpu[name].append(time.thread_time_ns() - start_cpu)
-                for kind, spent in (("wall", wall), ("cpu", cpu)):
-                    for name in ("off", "on"):
-                        p50[kind][name].append(statistics.median(spent[name]) / 1000)
-    print(f"metrics on/off, {len(lines)} commands x {n} calls each, taking turns:")
+            for round_ in range(rounds):
+                for c, (inv, line) in enumerate(lines):
+                    for i in range(each):
+                        pair = (("off", off), ("on", on)) if i % 2 else (("on", on), ("off", off))
+                        for name, core in pair:
+                            start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
+                            await core.run_text(inv, line)
+                            spent["wall"][name][c][round_].append(time.perf_counter_ns() - start)
+                            spent["cpu"][name][c][round_].append(
+                                time.thread_time_ns() - start_cpu)
+    print(f"metrics on/off, {len(lines)} commands x {each * rounds} calls each, taking turns, "
+          f"in {rounds} rounds:")
     mix = 0.0
     for kind, label in (("wall", "wall time"), ("cpu", "loop CPU")):
-        on_t, off_t = p50[kind]["on"], p50[kind]["off"]
-        ratio = sum(on_t) / sum(off_t)
+        on, off = spent[kind]["on"], spent[kind]["off"]
+        pooled_on = [[x for r in cmd for x in r] for cmd in on]
+        pooled_off = [[x for r in cmd for x in r] for cmd in off]
+        base = [statistics.median(cmd) / 1000 for cmd in pooled_off]
+        # What the metrics add to a command: the median of its calls' paired differences
+        # (each call with metrics minus the call beside it without). Both calls of a pair
+        # meet the machine in the same state and, the two cores' rngs seeded alike, draw
+        # the same prompt: what the two have in common cancels, where a difference of two
+        # p50s keeps the swings of each (an A/A run, both cores without metrics, swung
+        # 0.96-1.05 that way).
+        added = [statistics.median(a - b for a, b in zip(x, y, strict=True)) / 1000
+                 for x, y in zip(pooled_on, pooled_off, strict=True)]
+        ratio = (sum(base) + sum(added)) / sum(base)
+        per_round = [
+            1 + sum(statistics.median(a - b for a, b in zip(x[r], y[r], strict=True))
+                    for x, y in zip(on, off, strict=True))
+            / sum(statistics.median(y[r]) for y in off) for r in range(rounds)]
+        p50_on = [statistics.median(cmd) / 1000 for cmd in pooled_on]
         mix = mix or ratio
-        per = statistics.geometric_mean([a / b for a, b in zip(on_t, off_t, strict=True)])
-        fixed = statistics.median([a - b for a, b in zip(on_t, off_t, strict=True)])
-        print(f"  {label:9}: command mix {sum(on_t) / 1000:.3f} / {sum(off_t) / 1000:.3f} ms "
-              f"= {ratio:.3f} (aim: under 1.05); per command (geometric mean) {per:.3f}; "
-              f"added per command {fixed:.1f} us")
+        per = statistics.geometric_mean([(b + a) / b for a, b in zip(added, base, strict=True)])
+        print(f"  {label:9}: command mix {sum(base) / 1000:.3f} ms + {sum(added):.1f} us = "
+              f"{ratio:.3f} (aim: under 1.05; rounds {min(per_round):.3f}-"
+              f"{max(per_round):.3f}); per command (geometric mean) {per:.3f}; added per "
+              f"command {statistics.median(added):.1f} us (p50s alone: mix "
+              f"{sum(p50_on) / sum(base):.3f})")
     return mix
 
 
@@ -178,9 +206,11 @@ if __name__ == "__main__":
                         help="turn the core's reply cache off: every reply computed afresh")
     parser.add_argument("--metrics-only", action="store_true",
                         help="only the metrics on/off comparison")
+    parser.add_argument("--rounds", type=int, default=7,
+                        help="rounds the metrics comparison's calls are spread over")
     args = parser.parse_args()
     if not args.metrics_only:
         asyncio.run(main(args.iterations, args.cold))
     elif args.cold:
         service.REPLIES_KEPT = 0
-    asyncio.run(metrics_cost(args.iterations))
+    asyncio.run(metrics_cost(args.iterations, args.rounds))

@@ -63,7 +63,7 @@ async def main(kind: str, port: int) -> None:
     from contextlib import AsyncExitStack
 
     from bot.adapters.discord.client import ClubBot
-    from bot.app import adapter_state, open_core, scheduling
+    from bot.app import adapter_state, frozen_heap, open_core, scheduling
     from bot.ops.health import Checks, ops_app, serving_ops
     from bot.ops.metrics import Metrics
     from bot.ops.platforms import discord_check
@@ -82,6 +82,7 @@ async def main(kind: str, port: int) -> None:
                     ops_app(Checks(core, discord_check(bot)), metrics), 0, "127.0.0.1"))
             await stack.enter_async_context(scheduling(core, "discord", bot.courier,
                                                        metrics=metrics))
+            stack.enter_context(frozen_heap())
             await bot.start("bench-token")
 
 

@@ -56,13 +56,16 @@ async def main(kind: str, port: int, api: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if kind == "ours":
             from bot.adapters.slack.app import SlackBot
-            from bot.app import adapter_state, open_core, scheduling
+            from bot.app import adapter_state, frozen_heap, open_core, scheduling
 
             async with open_core(Path(tmp) / "club.db") as core:
                 bot = SlackBot(core, AsyncWebClient(token="xoxb-bench", base_url=api),
                                state=adapter_state(core), signing_secret=SECRET)
-                async with scheduling(core, "slack", bot.courier):  # as the service runs
-                    await serve(bot.app, port)
+                # As the service runs it (bot.app.serving): its scheduler beside it, and what
+                # it has built kept out of the garbage collector's walks.
+                async with scheduling(core, "slack", bot.courier):
+                    with frozen_heap():
+                        await serve(bot.app, port)
         else:
             await serve(minimal(api, fast=kind != "minimal", card=kind == "minimal-card"), port)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from os import PathLike
@@ -212,7 +213,24 @@ async def serving(db_path: str | PathLike[str], platform: str,
             core, platform, adapter.courier, metrics=ops.metrics, grace=ops.grace))
         ops.worker = scheduler.worker  # the name its claims carry, for the admin status
         stack.push_async_callback(ops.watch.drain, ops.grace)
+        stack.enter_context(frozen_heap())
         yield adapter
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """What a service has built by the time it serves (the works' content above all, most of
+    its objects) lives as long as it does: moved out of the garbage collector's generations
+    (``gc.freeze``), it is no longer walked by every full collection, which on Discord cost
+    about 10 us an interaction more than the same-size bot's (bench/profile_discord.py). It
+    is still freed as before when nothing refers to it; only a cycle among those objects
+    waits for the way out, where they go back to the collector."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 async def _side_server(stack: AsyncExitStack, core: Core, ops: Ops) -> None:

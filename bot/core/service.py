@@ -54,6 +54,10 @@ MAX_INPUT = 2000  # characters in one command line; Discord's own message limit
 # point again and again, and a reply is a few kilobytes.
 REPLIES_KEPT = 2048
 _clock = time.perf_counter  # looked up once: it runs twice on every observed command
+# Words parsed (``Core.parse``), kept by the text typed: a few bytes each.
+PARSES_KEPT = 1024
+PARSED_LONGEST = 200  # characters: a longer text is parsed each time, never kept
+_UNPARSED: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,7 @@ class Core:
         # Told of every command at the one place they all pass (bot.ops: metrics, logs, stop).
         self.observer = observer
         self._replies: OrderedDict[tuple[Any, ...], Reply] = OrderedDict()
+        self._parsed: OrderedDict[str, tuple[Command, dict[str, str]] | None] = OrderedDict()
 
     # What tests, benchmarks and the scheduler read; handlers get them through ``Call.deps``.
     library = property(lambda self: self.deps.library)
@@ -113,11 +118,24 @@ class Core:
     def parse(self, text: str) -> tuple[Command, dict[str, str]] | None:
         """The command typed and its raw options, for an adapter that needs to know the
         command before running it (Slack looks a member up only for the commands that need
-        it); None when the words name no command (``run_text`` answers those)."""
-        try:
-            return self.registry.parse(check_input(text), self.library.names)
-        except (HelpRequested, UserError):
-            return None
+        it); None when the words name no command (``run_text`` answers those).
+
+        Kept by the words typed: the same words parse the same way (the registry and the
+        library's names are fixed), and members type the same few commands again and again.
+        Each call gets its own copy of the options."""
+        kept = self._parsed.get(text, _UNPARSED)
+        if kept is _UNPARSED:
+            try:
+                kept = self.registry.parse(check_input(text), self.library.names)
+            except (HelpRequested, UserError):
+                kept = None
+            if len(text) <= PARSED_LONGEST:
+                self._parsed[text] = kept
+                if len(self._parsed) > PARSES_KEPT:
+                    self._parsed.popitem(last=False)
+        else:
+            self._parsed.move_to_end(text)
+        return None if kept is None else (kept[0], dict(kept[1]))
 
     async def run_parsed(self, inv: Invocation, command: Command, raw: dict[str, str]
                          ) -> Reply:

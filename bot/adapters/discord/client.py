@@ -86,6 +86,13 @@ def invocation(interaction: discord.Interaction, *, private: bool = False,
     )
 
 
+def _submits_form(interaction: discord.Interaction) -> bool:
+    """A modal of ours submitted (its id is ``form:REF``)."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return False
+    return str((interaction.data or {}).get("custom_id", "")).startswith(FORM)
+
+
 class ClubTree(app_commands.CommandTree["ClubBot"]):
     async def on_error(self, interaction: discord.Interaction,  # type: ignore[override]
                        error: app_commands.AppCommandError) -> None:
@@ -154,7 +161,8 @@ class ClubBot(discord.AutoShardedClient):
         observer = self.core.observer
         if observer is not None:
             observer.arrived("discord")
-        log.debug("interaction arrived: %s from %s", what, where(interaction))
+        if log.isEnabledFor(logging.DEBUG):  # where() formats four ids: only for a line logged
+            log.debug("interaction arrived: %s from %s", what, where(interaction))
         task = asyncio.current_task()
         if task is not None:
             self._answering.add(task)
@@ -219,13 +227,19 @@ class ClubBot(discord.AutoShardedClient):
                           where(interaction))
             return []
 
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
+    def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
+        """discord.py's events, and beside them a modal's submission of ours (``forms.py``) is
+        answered in a task of its own. Not as an ``on_interaction`` method: discord.py would
+        then start a task for every interaction, every slash command and button too, only for
+        it to return at once (a task and two turns of the loop on each)."""
+        super().dispatch(event, *args, **kwargs)
+        if event == "interaction" and _submits_form(args[0]):
+            self._schedule_event(self.form_submitted, "on_interaction", *args)
+
+    async def form_submitted(self, interaction: discord.Interaction) -> None:
         """A modal's submission (``forms.py``): run its command with what was filled in."""
         data = interaction.data or {}
         ident = str(data.get("custom_id", ""))
-        if interaction.type is not discord.InteractionType.modal_submit or \
-                not ident.startswith(FORM):
-            return
         self._answers(interaction, "a form")
         try:
             wanted = await resolve(self.state, ident.removeprefix(FORM))

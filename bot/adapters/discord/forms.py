@@ -3,8 +3,8 @@
 
 The modal's ``custom_id`` is ``form:REF``, REF the button's command as buttons carry it
 (``buttons.custom_id``), so a submission is understood by its id alone, even by a process
-that did not open the modal: the client answers it from ``on_interaction``, and the modal is
-stopped before it is sent so that discord.py keeps no copy of it.
+that did not open the modal: the client answers it (``ClubBot.form_submitted``), and the
+modal is stopped before it is sent so that discord.py keeps no copy of it.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def modal_for(command: Command, ident: str) -> discord.ui.Modal:
             placeholder=ask.hint[:HINT] or None, max_length=min(option.max_length, 4000),
             style=(discord.TextStyle.paragraph if option.max_length > LONG
                    else discord.TextStyle.short)))
-    modal.stop()  # answered from on_interaction by its id, not kept in memory
+    modal.stop()  # answered by its id (ClubBot.form_submitted), not kept in memory
     return modal
 
 

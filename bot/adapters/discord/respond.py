@@ -21,6 +21,7 @@ from bot.adapters.discord.buttons import CommandButton, Press, make_button
 from bot.adapters.discord.nights import DiscordNights
 from bot.adapters.discord.pictures import attach
 from bot.adapters.discord.render import COLOUR, ERROR_COLOUR, NO_MENTIONS, Page, pages
+from bot.adapters.eager import Started, start
 from bot.adapters.state import AdapterState
 from bot.core.call import Invocation
 from bot.core.reply import Kind, Reply, Visibility
@@ -58,9 +59,7 @@ class Responder:
                 interaction.response.defer() if editing
                 else interaction.response.defer(ephemeral=private_guess, thinking=True))
 
-        # A timer rather than a task around the work: the quick path then costs nothing.
-        timer = asyncio.get_running_loop().call_later(DEFER_AFTER, defer)
-        try:
+        async def work() -> tuple[Reply, bool, discord.Embed, discord.ui.View | None]:
             reply = await self.core.run(inv, path, args)
             private = reply.visibility is Visibility.PRIVATE
             # A pager edits its message only with an answer for that message's readers; an
@@ -72,8 +71,24 @@ class Responder:
             else:
                 embed, view = await self.render(reply, page or 0,
                                                 Press(path, tuple(args.items()), private))
-        finally:
-            timer.cancel()
+            return reply, for_clicker, embed, view
+
+        # Run at once: the core nearly always answers without waiting (its store read and
+        # the kept rendering), and the answer is then ready with nothing set up for a slow
+        # one. Only if the work waits is the timer set, before anything else runs; the loop
+        # cannot run a timer while the work has not waited, so no deadline is lost.
+        ready, done = start(work())
+        if ready:
+            assert not isinstance(done, Started)
+            reply, for_clicker, embed, view = done
+        else:
+            assert isinstance(done, Started)
+            # A timer rather than a task around the work: the rest runs in this task.
+            timer = asyncio.get_running_loop().call_later(DEFER_AFTER, defer)
+            try:
+                reply, for_clicker, embed, view = await done
+            finally:
+                timer.cancel()
         deferred = deferring is not None
         if deferring is not None:
             await deferring
