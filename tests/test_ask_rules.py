@@ -8,6 +8,7 @@ import pytest
 from bot.core.ask.locate import where_asked
 from bot.core.library import Library
 from bot.core.service import Core
+from bot.core.timeline import Reveal
 from tests.conftest import R, W, flat, say
 
 
@@ -96,18 +97,26 @@ def test_which_chapter_is_read_off_the_answer_s_reveal_point(library: Library) -
         "which chapter does ruth die", _everything)
     note = next(p for p in answer.passages if p.label.endswith("Where it comes"))
     told = answer.passages[answer.passages.index(note) - 1]
-    assert note.reveal == told.reveal and f"chapter {told.reveal.novel}" in note.text
+    assert note.reveal == Reveal(novel=told.reveal.novel) and (
+        f"chapter {told.reveal.novel}" in note.text)
     declined, text = ask(library, R, "which chapter does his dad die in")
     assert declined is None and "Day Two" in text
 
 
 async def test_where_it_comes_is_gated_with_what_it_locates(core: Core) -> None:
-    """A club at the start is told neither the death nor where it comes."""
+    """A club at the start is told neither the death nor where it comes; a club that has read
+    the book but not seen the film is told where the book tells it, not where the film shows
+    it (the place on the film's timeline opens only with the film)."""
     await say(core, "/club create both")
     reply = flat(await say(core, "/ask which chapter does ruth die"))
     assert "Where it comes" not in reply and "chapter 19" not in reply
     await say(core, "/club progress novel done")
     assert "chapter 19" in flat(await say(core, "/ask which chapter does ruth die"))
+    film = flat(await say(core, "/ask at what point in the film does ruth die"))
+    assert "In the film this is first shown" not in film
+    await say(core, "/club progress film done")
+    film = flat(await say(core, "/ask at what point in the film does ruth die"))
+    assert "In the film this is first shown" in film
 
 
 def test_what_are_the_themes_gets_the_list(library: Library) -> None:

@@ -1,9 +1,11 @@
 """A coroutine run at once, up to its first wait: what Python 3.12's eager tasks do, on 3.11.
 
 Nearly every answer the core gives never waits (its store read is on a read-only connection,
-its reply often kept), so the machinery around it for a slow one, a task that goes on after
-Slack's ack, a timer that defers a Discord interaction, is set only when the first step of the
-work did wait. The rest of the coroutine then runs as it would have: ``Started`` hands on to the
+its reply often kept), so the machinery around it for a slow one (on Discord, the timer that
+defers the interaction) is set only when the first step of the work did wait. The rest must be
+awaited in the task that started it: an ``asyncio.timeout`` entered in the first step belongs
+to that task (so Slack, whose slow answers go on in a task of their own after the ack, does
+not use this on Python 3.11). The rest of the coroutine then runs as it would have: ``Started`` hands on to the
 awaiting task every future the coroutine waits for, and every value and exception the task
 sends back, as ``await`` itself does.
 """

@@ -92,7 +92,8 @@ class Library:
     def __init__(self, works: Sequence[Work], default: str | None = None) -> None:
         if not works:
             raise ValueError("a library needs at least one work")
-        works = [replace(w, others=_titles_besides(w, works)) for w in works]
+        # A fresh answerer list each: one built before would not know the other titles.
+        works = [replace(w, others=_titles_besides(w, works), _answerer=[]) for w in works]
         self._works = {w.id: w for w in sorted(works, key=lambda w: w.id)}
         if default is not None and default not in self._works:
             raise UnknownWork(default)

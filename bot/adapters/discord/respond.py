@@ -75,16 +75,17 @@ class Responder:
 
         # Run at once: the core nearly always answers without waiting (its store read and
         # the kept rendering), and the answer is then ready with nothing set up for a slow
-        # one. Only if the work waits is the timer set, before anything else runs; the loop
-        # cannot run a timer while the work has not waited, so no deadline is lost.
-        ready, done = start(work())
-        if ready:
-            assert not isinstance(done, Started)
+        # one. Only if the work waits is the timer set, counted from before the first step
+        # (which may itself be slow: the first /ask of a work builds its index), so the
+        # deferral still comes DEFER_AFTER after the interaction began.
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        _ready, done = start(work())
+        if not isinstance(done, Started):
             reply, for_clicker, embed, view = done
         else:
-            assert isinstance(done, Started)
             # A timer rather than a task around the work: the rest runs in this task.
-            timer = asyncio.get_running_loop().call_later(DEFER_AFTER, defer)
+            timer = loop.call_at(began + DEFER_AFTER, defer)
             try:
                 reply, for_clicker, embed, view = await done
             finally:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from bot.core.passages import Passage
-from bot.core.timeline import format_minute
+from bot.core.timeline import Reveal, format_minute
 from bot.core.work import Timeline
 
 _WHERE = re.compile(
@@ -36,7 +36,11 @@ def located(passages: tuple[Passage, ...], medium: str, timeline: Timeline
     for passage in passages:
         where = _place(passage, medium, timeline)
         if where is not None:
-            note = Passage(f"{passage.label} · Where it comes", where, passage.reveal,
+            # The note tells a place on one timeline, so it opens only on that one: a reader
+            # who knows the event from the book has not seen where the film shows it.
+            reveal = (Reveal(film=passage.reveal.film) if where.startswith("In the film")
+                      else Reveal(novel=passage.reveal.novel))
+            note = Passage(f"{passage.label} · Where it comes", where, reveal,
                            passage.sources, passage.topic, passage.command, passage.known)
             return (passage, note, *[p for p in passages if p is not passage])
     return passages

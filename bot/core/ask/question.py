@@ -23,7 +23,10 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(p)) f
               r"london borough)|which (town|city|place|county|country|borough|street|region|"
               r"school|building))\b"),
     ("why", r"\b(why|how come|what for|the point of|whats the point|purpose|reason)\b|"
-            r"^(what|whats) (is|was|were|are)? ?(the |a |an )?\w+( \w+)? for\b"),
+            # "what was the gallery for", not "what was it nominated for"
+            r"^(what|whats) (is|was|were|are)? ?(the |a |an )?(?!(\w+ )?(nominated|known|"
+            r"famous|looking|waiting|responsible|rated|paid|shortlisted|praised|remembered|"
+            r"best|up|out|in)\b)\w+( \w+)? for\b"),
     ("who", r"\b(who|whos|whom|whose|which (actor|actress|person|guy|man|woman|girl|boy))\b"),
 ))
 _YES_NO = re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|"

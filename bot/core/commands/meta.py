@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from rapidfuzz import fuzz, process
@@ -13,6 +14,8 @@ from bot.core.registry import WORK, Command, Form, Group, Option, form_for, quot
 from bot.core.reply import Draft, Part, Visibility
 from bot.core.status import ServiceStatus
 from bot.core.work import WorkInfo
+
+log = logging.getLogger(__name__)
 
 HOW_SPOILERS_WORK = (
     "Every part of every answer knows the chapter of the novel and the minute of the film "
@@ -120,10 +123,14 @@ async def about(call: Call) -> Draft:
     if call.deps.status is None or not (call.ctx.is_host or call.inv.is_admin):
         return draft  # what every member sees, in the channel
     # A host's (the "/about for admins"): the service's numbers too, for them alone.
+    try:
+        fields = await _service_fields(call)
+    except Exception:  # a store that does not answer: the member's /about still does
+        log.exception("the service's numbers for /about could not be read")
+        return draft
     return replace(draft, parts=(*draft.parts, Part(
         "The running service's numbers, shown only to you as a host; `/status` gives them "
-        "alone.", label="For hosts")), fields=await _service_fields(call),
-        visibility=Visibility.PRIVATE)
+        "alone.", label="For hosts")), fields=fields, visibility=Visibility.PRIVATE)
 
 
 
