@@ -5,9 +5,9 @@ its reply often kept), so the machinery around it for a slow one (on Discord, th
 defers the interaction) is set only when the first step of the work did wait. The rest must be
 awaited in the task that started it: an ``asyncio.timeout`` entered in the first step belongs
 to that task (so Slack, whose slow answers go on in a task of their own after the ack, does
-not use this on Python 3.11). The rest of the coroutine then runs as it would have: ``Started`` hands on to the
-awaiting task every future the coroutine waits for, and every value and exception the task
-sends back, as ``await`` itself does.
+not use this on Python 3.11). The rest of the coroutine then runs as it would have:
+``Started`` hands on to the awaiting task every future the coroutine waits for, and every
+value and exception the task sends back, as ``await`` itself does.
 """
 
 from __future__ import annotations
