@@ -171,13 +171,13 @@ class Answerer:
     def _without_remarks(self, question: str) -> str:
         """"whos the cinematographer, the film looks gorgeous": a remark beside the question
         (an opinion, with no question word of its own) is not what is asked."""
-        pieces = [p for p in question.split(",") if p.strip()]
-        if len(pieces) < 2 or not any(_ASKING.search(normalise(p)) for p in pieces):
+        pieces = [(p, normalise(p)) for p in question.split(",") if p.strip()]
+        if len(pieces) < 2 or not any(_ASKING.search(n) for _p, n in pieces):
             return question
         english = self.lexicon.english
-        kept = [p for p in pieces if _ASKING.search(normalise(p)) or not (
-            self.lexicon.has(normalise(p).split(), english.taste)
-            or self.lexicon.has(normalise(p).split(), english.requests))]
+        kept = [p for p, n in pieces if _ASKING.search(n) or not (
+            self.lexicon.has(n.split(), english.taste)
+            or self.lexicon.has(n.split(), english.requests))]
         return ",".join(kept)
 
     def _without_title(self, text: str) -> str:
@@ -223,19 +223,18 @@ class Answerer:
         pieces = _CLAUSE.split(q.text)
         if len(pieces) == 2 and len(pieces[0].split()) > 1:
             first, second = pieces
+            head = read(first, self.lexicon, self.names, sees, self.timeline)
             if _PRONOUN.search(second) and not read(second, self.lexicon, self.names,
                                                    sees, self.timeline).named:
-                head = read(first, self.lexicon, self.names, sees, self.timeline)
                 names = " ".join(e.names[0] for e in head.entities)
                 # "who is he married to and what does she do": the second asks of the same
                 # private life, so it keeps the first's private words.
                 private = " ".join(" ".join(p) for p in self.lexicon.english.private
-                                   if self.relevance.outside(head) and
-                                   self.lexicon.has(list(head.words), frozenset({p})))
+                                   if self.lexicon.has(list(head.words), frozenset({p}))
+                                   ) if self.relevance.outside(head) else ""
                 second = f"{second} {names} {private}".strip()
-            second = self._elided(first, second, sees)
-            return [read(first, self.lexicon, self.names, sees, self.timeline),
-                    read(second, self.lexicon, self.names, sees, self.timeline)]
+            second = self._elided(head, second, sees)
+            return [head, read(second, self.lexicon, self.names, sees, self.timeline)]
         words = list(q.words)
         for a, b in zip(q.mentions, q.mentions[1:], strict=False):
             if a.end + 1 == b.start and words[a.end] in ("and", "or", "&") and \
@@ -246,10 +245,9 @@ class Answerer:
                         read(two, self.lexicon, self.names, sees, self.timeline)]
         return [q]
 
-    def _elided(self, first: str, second: str, sees: Callable[[Reveal], bool]) -> str:
+    def _elided(self, head: Question, second: str, sees: Callable[[Reveal], bool]) -> str:
         """"who starred as X and who as Y": a second part that is only a question
         word and a name asks the first part again, of that name."""
-        head = read(first, self.lexicon, self.names, sees, self.timeline)
         tail = read(second, self.lexicon, self.names, sees, self.timeline)
         said = {i for m in tail.mentions for i in range(m.start, m.end)}
         rest = [w for i, w in enumerate(tail.words) if i not in said and w not in STOPWORDS]

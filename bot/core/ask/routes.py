@@ -153,7 +153,7 @@ _PLAYS = re.compile(r"\b(plays|played|playing|starred|starring|stars|cast as|act
                     r"actress|actresses)\b")
 
 
-def asks_cast(q: Question) -> bool:
+def asks_who_acted(q: Question) -> bool:
     """Does the question ask who acted ("who was in the cast", "who starred")?"""
     return "who" in q.shapes and bool(_CAST.search(q.text))
 

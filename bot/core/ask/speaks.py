@@ -79,14 +79,15 @@ class Relevance:
         media = self.lexicon.english.media
         asked = {p for p in media if self.lexicon.has(list(q.words), frozenset({p}))}
         # The longest names what is asked: a "tv series" is not any passage saying "tv".
-        asked = {p for p in asked if not any(len(o) > len(p) and _within(p, o) for o in asked)}
+        asked = {p for p in asked if not any(
+            len(o) > len(p) and self.lexicon.has(list(o), frozenset({p})) for o in asked)}
         # "who directed the stage version": a passage naming the play but not its director
         # does not answer.
         job = routes.role_asked(q)
         if job is not None and "who" in q.shapes and not routes.names_job(job, top.passage.text):
             return False
         # "who was in the cast of the tv drama": a passage naming the drama but no actor.
-        if routes.asks_cast(q) and not routes.names_actor(top.passage.text):
+        if routes.asks_who_acted(q) and not routes.names_actor(top.passage.text):
             return False
         synonyms = self.lexicon.english.synonyms
         same = asked | {tuple(m.split()) for p in asked for m in synonyms.get(p, ())}
@@ -124,8 +125,3 @@ class Relevance:
         if asked & _AGE_ASKED and AGE.search(" ".join(words)):
             return True
         return self.lexicon.has(words, frozenset(same))
-
-
-def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    n = len(short)
-    return any(long[i:i + n] == short for i in range(len(long) - n + 1))
