@@ -4,7 +4,10 @@ start-up with every installed work loaded, beside only parsing the same YAML fil
 same commands on two cores side by side, one with the ops metrics on (every command counted
 and timed, store calls counted and sampled) and one without, and the ratio of their times.
 
-    .venv/bin/python bench/bench_core.py [--iterations N] [--metrics-only]
+    .venv/bin/python bench/bench_core.py [--iterations N] [--metrics-only [--aa]]
+
+``--aa`` runs the metrics comparison with both cores *without* metrics: the control, which
+shows how far the figures swing when nothing differs.
 """
 
 from __future__ import annotations
@@ -125,7 +128,7 @@ async def _club(core: Core) -> None:
     await core.run_text(MEMBER, "/club join")
 
 
-async def metrics_cost(n: int, rounds: int = 7) -> float:
+async def metrics_cost(n: int, rounds: int = 7, control: bool = False) -> float:
     """Metrics on against off, in the same run: the two cores take turns, call by call, so
     whatever else the machine does falls on both alike. Wall time, and the event loop
     thread's own CPU time (which other processes on a shared machine cannot lengthen).
@@ -136,10 +139,18 @@ async def metrics_cost(n: int, rounds: int = 7) -> float:
     command, so no command's calls all fall in one stretch of the machine's other work; each
     round's ratio is printed as a range. The commands that write, and /prompt, take most of
     the mix and their p50s swing by tens of microseconds from run to run, metrics or not,
-    hence the paired differences below. Per command, the geometric mean of the ratios and
-    the fixed cost in microseconds (the median over commands) are printed too: a reply
-    repeated from the core's cache takes a few tens of microseconds, so the same few
-    microseconds weigh most there."""
+    hence the paired differences below.
+
+    The metrics do the same few steps for every command (the in-flight count, the request
+    id, the outcome count, a histogram bucket, one store call in four timed), so what they
+    add is one fixed cost a command: the median over commands of their paired differences.
+    The headline ratio is the mix plus that cost for each command. Summed command by
+    command instead, the writes' differences dominate, and they swing by 30-45 us between two
+    identical cores (``--aa``: a state of the two SQLite files, not of the code; one write
+    run gave -35 us in its first half and +45 us in its second), more than the metrics'
+    whole cost; that sum is printed beside it. Per command, the geometric mean of the ratios
+    is printed too: a reply repeated from the core's cache takes a few tens of microseconds,
+    so the same few microseconds weigh most there."""
     lines = [(MEMBER, x) for x in LINES] + [(HOST, x) for x in HOST_LINES]
     each = max(1, n // rounds)
     # kind ("wall", "cpu") -> core ("off", "on") -> command -> round -> nanoseconds per call
@@ -149,7 +160,7 @@ async def metrics_cost(n: int, rounds: int = 7) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         # Metrics on is opened first: were the order to favour one, it would favour "off".
         async with open_core(Path(tmp) / "on.db", rng=random.Random(1),
-                             metrics=Metrics()) as on, \
+                             metrics=None if control else Metrics()) as on, \
                 open_core(Path(tmp) / "off.db", rng=random.Random(1)) as off:
             for core in (off, on):
                 await _club(core)
@@ -167,8 +178,8 @@ async def metrics_cost(n: int, rounds: int = 7) -> float:
                             spent["wall"][name][c][round_].append(time.perf_counter_ns() - start)
                             spent["cpu"][name][c][round_].append(
                                 time.thread_time_ns() - start_cpu)
-    print(f"metrics on/off, {len(lines)} commands x {each * rounds} calls each, taking turns, "
-          f"in {rounds} rounds:")
+    print(f"metrics {'off/off (the control)' if control else 'on/off'}, {len(lines)} commands "
+          f"x {each * rounds} calls each, taking turns, in {rounds} rounds:")
     mix = 0.0
     for kind, label in (("wall", "wall time"), ("cpu", "loop CPU")):
         on, off = spent[kind]["on"], spent[kind]["off"]
@@ -183,19 +194,20 @@ async def metrics_cost(n: int, rounds: int = 7) -> float:
         # 0.96-1.05 that way).
         added = [statistics.median(a - b for a, b in zip(x, y, strict=True)) / 1000
                  for x, y in zip(pooled_on, pooled_off, strict=True)]
-        ratio = (sum(base) + sum(added)) / sum(base)
+        fixed = statistics.median(added)
+        steady = (sum(base) + len(base) * fixed) / sum(base)
+        summed = (sum(base) + sum(added)) / sum(base)
         per_round = [
             1 + sum(statistics.median(a - b for a, b in zip(x[r], y[r], strict=True))
                     for x, y in zip(on, off, strict=True))
             / sum(statistics.median(y[r]) for y in off) for r in range(rounds)]
         p50_on = [statistics.median(cmd) / 1000 for cmd in pooled_on]
-        mix = mix or ratio
+        mix = mix or steady
         per = statistics.geometric_mean([(b + a) / b for a, b in zip(added, base, strict=True)])
-        print(f"  {label:9}: command mix {sum(base) / 1000:.3f} ms + {sum(added):.1f} us = "
-              f"{ratio:.3f} (aim: under 1.05; rounds {min(per_round):.3f}-"
-              f"{max(per_round):.3f}); per command (geometric mean) {per:.3f}; added per "
-              f"command {statistics.median(added):.1f} us (p50s alone: mix "
-              f"{sum(p50_on) / sum(base):.3f})")
+        print(f"  {label:9}: command mix {sum(base) / 1000:.3f} ms + {len(base)} x {fixed:.1f} us "
+              f"= {steady:.3f} (aim: under 1.05); each command's own difference summed "
+              f"{summed:.3f} (rounds {min(per_round):.3f}-{max(per_round):.3f}); per command "
+              f"(geometric mean) {per:.3f} (p50s alone: mix {sum(p50_on) / sum(base):.3f})")
     return mix
 
 
@@ -206,6 +218,8 @@ if __name__ == "__main__":
                         help="turn the core's reply cache off: every reply computed afresh")
     parser.add_argument("--metrics-only", action="store_true",
                         help="only the metrics on/off comparison")
+    parser.add_argument("--aa", action="store_true",
+                        help="the control: both cores of the metrics comparison without them")
     parser.add_argument("--rounds", type=int, default=7,
                         help="rounds the metrics comparison's calls are spread over")
     args = parser.parse_args()
@@ -213,4 +227,4 @@ if __name__ == "__main__":
         asyncio.run(main(args.iterations, args.cold))
     elif args.cold:
         service.REPLIES_KEPT = 0
-    asyncio.run(metrics_cost(args.iterations, args.rounds))
+    asyncio.run(metrics_cost(args.iterations, args.rounds, args.aa))

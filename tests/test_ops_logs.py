@@ -102,13 +102,17 @@ async def test_a_command_in_a_club_logs_its_club(captured: io.StringIO, library:
         await core.run_text(you, "/club info")
         logs.new_request("console")
         await core.run_text(Invocation(CONSOLE, "elsewhere", "you"), "/help")
+        # Requests the core begins itself (no adapter's edge), one after another in one task:
+        # words that name no command never read the club, so they name none.
+        await core.run_text(you, "/club info")
+        await core.run_text(you, "/nonsense")
         club = (await core.store.context(CONSOLE, "general", "you")).club
     assert club is not None
     done = [e for e in lines(captured) if e["event"] == "command"]
     # No club where there is none, and never the last command's.
     assert [(e["command"], e.get("club")) for e in done] == [
         ("help", None), ("club create", str(club.id)), ("club info", str(club.id)),
-        ("help", None)]
+        ("help", None), ("club info", str(club.id)), ("unknown", None)]
 
 
 async def test_a_discord_request_begins_as_the_interaction_arrives(

@@ -5,16 +5,11 @@ command handler carries any of it."""
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from enum import StrEnum
 from typing import Protocol
 
 from bot.core.call import Invocation
 from bot.core.reply import Reply
-
-# The club the running command is in, once the core has read it (None: no club, or not read
-# yet): the logs name it. A value, not a call to the observer, so no command pays for a hook.
-CLUB: ContextVar[int | None] = ContextVar("bot_club", default=None)
 
 # What a member is told when a command arrives while the service is stopping.
 RESTARTING = "The bot is restarting. Please try again in a minute."
@@ -35,6 +30,11 @@ class Observer(Protocol):
     def admit(self, inv: Invocation, command: str) -> bool:
         """A command is about to run; False (the service is stopping) answers it with
         ``RESTARTING`` instead. A True is always followed by ``done``."""
+        ...
+
+    def placed(self, club: int | None) -> None:
+        """The running command has read where it runs: its channel's club (None: none there),
+        for its later log lines to name."""
         ...
 
     def done(self, inv: Invocation, command: str, outcome: Outcome, seconds: float,

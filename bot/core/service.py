@@ -26,7 +26,7 @@ from bot.core.coerce import coerce
 from bot.core.content.model import CardKind
 from bot.core.errors import APOLOGY, BadInput, BadWords, NotAllowed, UserError
 from bot.core.library import Library, Work
-from bot.core.observe import CLUB, RESTARTING, Observer, Outcome
+from bot.core.observe import RESTARTING, Observer, Outcome
 from bot.core.registry import (
     SECTIONS,
     WORK_OPTION,
@@ -250,7 +250,8 @@ class Core:
 
     async def _answer(self, inv: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
         ctx = await self.store.context(inv.scope, inv.channel, inv.user)
-        CLUB.set(ctx.club.id if ctx.club is not None else None)
+        if (observer := self.observer) is not None:
+            observer.placed(ctx.club.id if ctx.club is not None else None)
         work = work_for(self.library, command, raw, ctx)
         args = coerce(command, raw, work.timeline)
         if command.host_only and not (ctx.is_host or inv.is_admin):
@@ -272,7 +273,8 @@ class Core:
                                                if k != WORK_OPTION})
         if command.moves_audience:
             ctx = await self.store.context(inv.scope, inv.channel, inv.user)
-            CLUB.set(ctx.club.id if ctx.club is not None else None)
+            if observer is not None:
+                observer.placed(ctx.club.id if ctx.club is not None else None)
             work = work_for(self.library, command, raw, ctx)
             progress, mode, who = audience(ctx, visibility, work)
         if private and draft.visibility is not Visibility.PRIVATE:

@@ -23,8 +23,6 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from bot.core.observe import CLUB
-
 SECRET_SETTINGS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 # Slack tokens (xoxb-, xoxp-, xapp-...) and Discord's three dot-separated base64 parts.
 _TOKEN_SHAPES = re.compile(
@@ -38,19 +36,23 @@ class Request:
     """One interaction, begun by an adapter as it arrives (the Slack listener's edge): the
     commands the core runs inside it fill in what they are, in place."""
 
-    __slots__ = ("command", "fields", "number", "platform", "workspace")
+    __slots__ = ("club", "command", "fields", "number", "platform", "workspace")
 
     def __init__(self, number: int, platform: str = "", fields: dict[str, str] | None = None
                  ) -> None:
         self.number = number  # the id, as a number: formatted only when a line is logged
         self.platform, self.command, self.workspace = platform, "", ""
+        self.club: int | None = None  # once the running command has read it
         self.fields = fields
 
 
-# What is running now: an adapter's Request, or, for a command no adapter began (the console,
-# a Discord interaction, which discord.py gives a task of its own), the core's own
-# (number, platform, command, workspace), a tuple because it is made on every command.
-Current = Request | tuple[int, str, str, str]
+# What is running now: an adapter's Request, or, for a command no adapter began (the console),
+# the core's own [number, platform, command, workspace, club], a list because it is made on
+# every command and its club is filled in once read. The club lives in the request, not in a
+# ContextVar of its own: setting a ContextVar in a task costs more than the rest of a
+# command's bookkeeping, and a new request then starts with no club, never the last one's.
+Current = Request | list[Any]
+CLUB_AT = 4  # where a core-made request keeps its club
 REQUEST: ContextVar[Current | None] = ContextVar("bot_request", default=None)
 ids = itertools.count(1)  # request numbers, in this process
 _PROCESS = f"{os.getpid():x}"
@@ -69,13 +71,12 @@ def current() -> dict[str, str]:
     if request is None:
         return {}
     if isinstance(request, Request):
-        number, platform, command, workspace = (request.number, request.platform,
-                                                request.command, request.workspace)
+        number, platform, command, workspace, club = (
+            request.number, request.platform, request.command, request.workspace, request.club)
         extra = request.fields or {}
     else:
-        number, platform, command, workspace = request
+        number, platform, command, workspace, club = request
         extra = {}
-    club = CLUB.get()
     found = {"request_id": f"{_PROCESS}-{number:x}", "platform": platform,
              "command": command, "workspace": workspace,
              "club": str(club) if club is not None else ""}

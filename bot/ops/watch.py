@@ -14,7 +14,6 @@ from bisect import bisect_left
 from bot.core.call import Invocation
 from bot.core.clubs import SpoilerMode
 from bot.core.commands.discuss import DECLINED
-from bot.core.observe import CLUB as _CLUB
 from bot.core.observe import Outcome
 from bot.core.reply import PartState, Reply
 from bot.ops import logs
@@ -22,7 +21,7 @@ from bot.ops.metrics import Metrics
 
 log = logging.getLogger("bot.ops.commands")
 UNKNOWN = "unknown"  # the label of words that named no command
-_REQUEST, _EDGE, _IDS = logs.REQUEST, logs.Request, logs.ids
+_REQUEST, _EDGE, _IDS, _CLUB_AT = logs.REQUEST, logs.Request, logs.ids, logs.CLUB_AT
 # Looked up once: an enum member read through its class costs a lookup on every command.
 _TAGGED = PartState.TAG
 _TAG, _OK, _REFUSED, _ERROR = SpoilerMode.TAG, Outcome.OK, Outcome.REFUSED, Outcome.ERROR
@@ -53,15 +52,21 @@ class Watch:
             log.info("turned away while stopping", extra={"command": command or UNKNOWN})
             return False
         self._running += 1
-        _CLUB.set(None)  # not known until the core reads it; never the last command's
         scope = inv.scope
         request = _REQUEST.get()
         if type(request) is _EDGE:  # the adapter began it: this command runs inside it
             request.platform, request.command = scope.platform, command or UNKNOWN
-            request.workspace = scope.workspace
+            request.workspace, request.club = scope.workspace, None  # not read yet
         else:  # a request of its own
-            _REQUEST.set((next(_IDS), scope.platform, command or UNKNOWN, scope.workspace))
+            _REQUEST.set([next(_IDS), scope.platform, command or UNKNOWN, scope.workspace, None])
         return True
+
+    def placed(self, club: int | None) -> None:
+        request = _REQUEST.get()
+        if type(request) is _EDGE:
+            request.club = club
+        elif request is not None:
+            request[_CLUB_AT] = club
 
     def done(self, inv: Invocation, command: str, outcome: Outcome, seconds: float,
              reply: Reply) -> None:
