@@ -188,6 +188,10 @@ async def test_a_vote_with_its_buttons_moves_the_club_on(world: World) -> None:
         return await world.fake.click(message, by_label[label], user=user, channel="voting",
                                       permissions=permissions)
 
+    outsider = await click(f"Vote: {REMAINS}", 30)  # members choose: 30 has not joined
+    assert outsider.final_ephemeral() and "Only members" in embed(outsider)["description"]
+    for member in (30, 31, 32):
+        await world.fake.interact("club join", user=member, channel="voting")
     voted = await click(f"Vote: {REMAINS}", 30)
     assert voted.final_ephemeral() and "You voted for The Remains" in embed(voted)["description"]
     changed = await click(f"Vote: {NLMG}", 30)

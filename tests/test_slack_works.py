@@ -135,6 +135,10 @@ async def test_a_vote_with_block_kit_buttons(world: World) -> None:
                                         channel=channel)
         return posted[-1]
 
+    outsider = await click(f"Vote: {REMAINS}", "UV1")  # members choose: UV1 has not joined
+    assert outsider["response_type"] == "ephemeral" and "Only members" in everything(outsider)
+    for member in ("UV1", "UV2"):
+        await world.run("/club join", user=member, channel=channel)
     voted = await click(f"Vote: {REMAINS}", "UV1")
     assert voted["response_type"] == "ephemeral" and "You voted for" in everything(voted)
     changed = await click(f"Vote: {NLMG}", "UV1")

@@ -170,9 +170,12 @@ async def test_a_vote_from_open_to_the_move(works_core: Core) -> None:
     assert await _votes(works_core) == {W: 1, R: 2}
     poll = await works_core.store.open_poll_of((await the_club(works_core)).id)
     assert poll is not None and await works_core.store.vote_of(poll.id, "ann") == R
-    # Bad input is refused and counts for nothing.
+    # Bad input is refused and counts for nothing; so is a vote from outside the club.
     assert "I don't have a work called `middlemarch`" in await refused(
         works_core, "/club vote middlemarch", user="sam")
+    outsider = await refused(works_core, "/club vote nlmg", user="lee")
+    assert outsider.startswith("Only members of this club vote on its next work.")
+    assert "/club join" in outsider
     assert await _votes(works_core) == {W: 1, R: 2}
     results = render_text(await ok(works_core, "/club vote results", user="sam"))
     assert f"{REMAINS}, `{R}`: 2 votes" in results
@@ -200,6 +203,7 @@ async def test_a_vote_from_open_to_the_move(works_core: Core) -> None:
 
 async def test_a_vote_that_keeps_the_club_where_it_is_moves_nothing(works_core: Core) -> None:
     await ok(works_core, "/club create both work:remains")
+    await ok(works_core, "/club join", user="sam")
     await ok(works_core, "/club vote open")
     await ok(works_core, "/club vote remains", user="sam")
     closed = await ok(works_core, "/club vote close")
@@ -220,6 +224,7 @@ async def test_a_vote_needs_a_club(works_core: Core) -> None:
 async def test_a_closed_votes_result_stays_viewable(works_core: Core) -> None:
     await ok(works_core, "/club create both")
     assert "This club has no vote open." in await refused(works_core, "/club vote results")
+    await ok(works_core, "/club join", user="sam")
     await ok(works_core, "/club vote open")
     await ok(works_core, "/club vote remains", user="sam")
     await ok(works_core, "/club vote close")

@@ -127,6 +127,9 @@ async def vote(call: Call, choice: str | None = None) -> Draft:
         return _closed(call, await call.store.close_poll(poll.id))
     if word == "results":
         return _ballot(call, poll)
+    if not (call.ctx.is_member or host):  # the club's next read is its members' to choose
+        raise NotAllowed("Only members of this club vote on its next work.",
+                         hint="Join it with `/club join` first, then vote.")
     work = _named(call, choice or "")
     if work.id not in poll.choices:
         raise UserError(f"{work.title} is not in this vote.",
