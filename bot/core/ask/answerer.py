@@ -75,7 +75,7 @@ class Answerer:
         """``others``: the titles of the other works installed beside this one."""
         self.content = content
         self.covers = covers  # what a decline says the bot does answer about
-        self.lexicon = Lexicon(load_english(), content.vocabulary)
+        self.lexicon = Lexicon(load_english(), content.vocabulary, content.work.author)
         self.relevance = Relevance(self.lexicon)
         self.timeline = content.work.timeline
         near = asked = None

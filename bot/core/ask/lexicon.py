@@ -53,6 +53,9 @@ class English:
     known: frozenset[str]  # every word the lists name: English the bot understands
     # Prizes by the names people give them: an answer about one never answers another.
     prizes: tuple[frozenset[tuple[str, ...]], ...] = ()
+    # Words that say a question is about the book, or about the film (its medium).
+    book_words: frozenset[str] = frozenset()
+    film_words: frozenset[str] = frozenset()
 
 
 # A word English uses this often (pyspellchecker's counts, from subtitles and books) is a
@@ -95,8 +98,11 @@ def load_english() -> English:
     fillers = frozenset(normalise(str(w)) for w in raw["fillers"])
     prizes = tuple(_phrases(group) for group in raw["prizes"])
     known |= {w for group in prizes for p in group for w in p}
+    book_words, film_words = (frozenset(normalise(str(w)) for w in raw[k])
+                              for k in ("book_words", "film_words"))
+    known |= book_words | film_words
     return English(forms, synonyms, fillers, known=frozenset(known | fillers), prizes=prizes,
-                   **lists)
+                   book_words=book_words, film_words=film_words, **lists)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +129,12 @@ class _Meaning:
 class Lexicon:
     """General English and the pack's links, looked up by word or phrase."""
 
-    def __init__(self, english: English, links: Iterable[Link]) -> None:
+    def __init__(self, english: English, links: Iterable[Link], author: str = "") -> None:
         self.english = english
         self.links = tuple(links)
+        # "what did ishiguro mean by ...": the work's author named speaks of the book.
+        self.book_words = english.book_words | {
+            w for w in normalise(author).split() if len(w) > 2}
         self._table: dict[tuple[str, ...], list[_Meaning]] = {}
         for key, means in english.synonyms.items():
             self._table.setdefault(key, []).append(_Meaning(means, SYNONYM, SAFE))

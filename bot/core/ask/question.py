@@ -43,12 +43,8 @@ _FATE = re.compile(r"\b(what|whatever) (happens|happened|becomes|became) (to|of)
 _CHAPTER = re.compile(r"\bchapter (\d{1,2})\b")
 _PART = re.compile(r"\bpart (one|two|three|1|2|3)\b")
 _PART_NUMBER = {"one": 1, "two": 2, "three": 3, "1": 1, "2": 2, "3": 3}
-_NOVEL_WORDS = frozenset({"book", "novel", "books", "novels", "ishiguro", "chapter", "reading",
-                          "read", "page", "pages"})
 _COMPARE = re.compile(r"\b(differ\w*|change\w*|compare\w*|vs|versus|between|same|"
                       r"unlike|like the (film|book|movie|novel))\b")
-_FILM_WORDS = frozenset({"film", "movie", "movies", "films", "flick", "screen", "onscreen",
-                         "watched", "watching", "adaptation"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +104,11 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
     english = lexicon.english
     shapes = frozenset(name for name, pattern in _SHAPES if pattern.search(text))
     present = set(words)
+    film_words, book_words = present & english.film_words, present & lexicon.book_words
     medium = None
-    if present & _FILM_WORDS and not present & _NOVEL_WORDS:
+    if film_words and not book_words:
         medium = "film"
-    elif present & _NOVEL_WORDS and not present & _FILM_WORDS:
+    elif book_words and not film_words:
         medium = "novel"
     chapters = None
     if match := _CHAPTER.search(text):
@@ -122,7 +119,7 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
         chapters = (first, last)
         if re.search(r"\bend of part\b", text):
             chapters = (last, last)
-    both = bool(present & _FILM_WORDS and present & _NOVEL_WORDS)
+    both = bool(film_words and book_words)
     # "What happens to X" asks where X ends up: the story read from its end.
     later = lexicon.has(words, english.later) or bool(_FATE.search(text))
     earlier = lexicon.has(words, english.earlier)
@@ -150,8 +147,7 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
         medium=medium, chapters=chapters, bias=int(later) - int(earlier),
         request=lexicon.has(words, english.requests) or lexicon.has(words, english.taste),
         media=lexicon.has(words, english.media),
-        compare=both or bool(_COMPARE.search(text) and (present & _FILM_WORDS
-                                                        or present & _NOVEL_WORDS)),
+        compare=both or bool(_COMPARE.search(text) and (film_words or book_words)),
     )
 
 
