@@ -17,12 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.ask import routes
+from bot.core.ask.clauses import JOINING_SIGN, Clauses
 from bot.core.ask.features import INDEX, build
 from bot.core.ask.lexicon import Lexicon, common_english, load_english
 from bot.core.ask.locate import located, where_asked
 from bot.core.ask.meaning import Meaning, text_of
 from bot.core.ask.names import NameTable
-from bot.core.ask.question import Question, read
+from bot.core.ask.question import Question
 from bot.core.ask.rank import Scored, SentenceIndex, ranked, touches
 from bot.core.ask.select import choose, display, sides, vouched_first, with_cause
 from bot.core.ask.sentences import Indexed
@@ -35,13 +36,7 @@ from bot.core.passages import Passage
 from bot.core.timeline import Reveal
 from bot.core.words import STOPWORDS, normalise
 
-_ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|did|do)\b"
-_CLAUSE = re.compile(rf"\s+(?:and|&)\s+(?={_ASKS})")
 _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
-_JOINING_SIGN = re.compile(r"\s+[+&]\s+")
-_WH = re.compile(r"who|what|when|where|which|why|how")
-_ASKING = re.compile(rf"\b(?:{_WH.pattern}|whos|whats|wheres|hows)\b")
-_PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +102,7 @@ class Answerer:
 
         self.names = NameTable(content, lambda w: w in lowercase or w in self.lexicon.known,
                                named_in, others)
+        self.clauses = Clauses(self.lexicon, self.names, self.timeline, self.relevance)
         self._uses = {w: tuple(r) for w, r in uses.items()}
         self._always = self.lexicon.known | self.names.words
         self._cards = {f"character:{c.id}": c for c in content.cards_of(CardKind.CHARACTER)}
@@ -154,31 +150,19 @@ class Answerer:
         against its candidates; an Answer when it is declined outright."""
         usable = rankable or _anything
         # "who wrote it + who scored it": a sign joins two questions as "and" does.
-        question = self._without_remarks(_JOINING_SIGN.sub(" and ", question))
+        question = self.clauses.without_remarks(JOINING_SIGN.sub(" and ", question))
         text = self._without_title(self.correct(question, usable, sees))
         text, locate = where_asked(text)
-        whole = read(text, self.lexicon, self.names, sees, self.timeline)
+        whole = self.clauses.read(text, sees)
         if whole.request:
             return Answer((), "none", "request")
         clauses = []
         # A question naming another adaptation ("a radio play ... and who voiced X") is about
         # it in every part: it is not split, so each answer must speak of that adaptation.
-        for c in [whole] if whole.media else self._clauses(whole, sees):
+        for c in [whole] if whole.media else self.clauses.split(whole, sees):
             routed = self._routed(c, sees, usable)
             clauses.append((c, routed if routed is not None else self.measure(c, usable)))
         return Plan(tuple(clauses), usable, locate)
-
-    def _without_remarks(self, question: str) -> str:
-        """"whos the cinematographer, the film looks gorgeous": a remark beside the question
-        (an opinion, with no question word of its own) is not what is asked."""
-        pieces = [(p, normalise(p)) for p in question.split(",") if p.strip()]
-        if len(pieces) < 2 or not any(_ASKING.search(n) for _p, n in pieces):
-            return question
-        english = self.lexicon.english
-        kept = [p for p, n in pieces if _ASKING.search(n) or not (
-            self.lexicon.has(n.split(), english.taste)
-            or self.lexicon.has(n.split(), english.requests))]
-        return ",".join(kept)
 
     def _without_title(self, text: str) -> str:
         """"what happens to X in <this work's title>": the title says which work (the
@@ -189,7 +173,10 @@ class Answerer:
         for name in self._titles:
             # "<title> 2" names a sequel, another work, not this one.
             padded = re.sub(rf" {re.escape(name)} (2|3|ii|iii|two) ", " the sequel ", padded)
-            padded = padded.replace(f" in {name} ", " ").replace(f" {name} ", " ")
+            # "whats <title> about": the title is what the question is of, so "it" stands
+            # for it; "the <title> movie" keeps its own noun.
+            padded = padded.replace(f" in {name} ", " ").replace(f" the {name} ", " the ")
+            padded = padded.replace(f" {name} ", " it ")
         rest = " ".join(padded.split())
         return rest or text
 
@@ -217,52 +204,6 @@ class Answerer:
         if plan.locate:
             shown = located(shown, plan.locate, self.timeline)
         return Answer(shown, found[0].how, missing=missing)
-
-    def _clauses(self, q: Question, sees: Callable[[Reveal], bool]) -> list[Question]:
-        """Two questions in one: "who did the music and who shot it"; "who played X and Y"."""
-        pieces = _CLAUSE.split(q.text)
-        if len(pieces) == 2 and len(pieces[0].split()) > 1:
-            first, second = pieces
-            head = read(first, self.lexicon, self.names, sees, self.timeline)
-            if _PRONOUN.search(second) and not read(second, self.lexicon, self.names,
-                                                   sees, self.timeline).named:
-                names = " ".join(e.names[0] for e in head.entities)
-                # "who is he married to and what does she do": the second asks of the same
-                # private life, so it keeps the first's private words.
-                private = " ".join(" ".join(p) for p in self.lexicon.english.private
-                                   if self.lexicon.has(list(head.words), frozenset({p}))
-                                   ) if self.relevance.outside(head) else ""
-                second = f"{second} {names} {private}".strip()
-            second = self._elided(head, second, sees)
-            return [head, read(second, self.lexicon, self.names, sees, self.timeline)]
-        words = list(q.words)
-        for a, b in zip(q.mentions, q.mentions[1:], strict=False):
-            if a.end + 1 == b.start and words[a.end] in ("and", "or", "&") and \
-                    a.entity.kind == b.entity.kind and a.entity.kind != "work":
-                one = " ".join(words[:a.end] + words[b.end:])
-                two = " ".join(words[:a.start] + words[b.start:])
-                return [read(one, self.lexicon, self.names, sees, self.timeline),
-                        read(two, self.lexicon, self.names, sees, self.timeline)]
-        return [q]
-
-    def _elided(self, head: Question, second: str, sees: Callable[[Reveal], bool]) -> str:
-        """"who starred as X and who as Y": a second part that is only a question
-        word and a name asks the first part again, of that name."""
-        tail = read(second, self.lexicon, self.names, sees, self.timeline)
-        said = {i for m in tail.mentions for i in range(m.start, m.end)}
-        rest = [w for i, w in enumerate(tail.words) if i not in said and w not in STOPWORDS]
-        if rest:
-            return second
-        asks = [w for w in tail.words if _WH.fullmatch(w)]
-        if not tail.mentions and len(asks) == len(tail.words) == 1:
-            # "which book won the prize and when": the first part asked again, by "when".
-            words = list(head.words)
-            at = next((i for i, w in enumerate(words) if _WH.fullmatch(w)), None)
-            return " ".join(asks + words[at + 1:] if at == 0 else asks + words)
-        if not tail.mentions or not head.mentions:
-            return second
-        m, n = head.mentions[0], tail.mentions[0]
-        return " ".join((*head.words[:m.start], *tail.words[n.start:n.end], *head.words[m.end:]))
 
     def _routed(self, q: Question, sees: Callable[[Reveal], bool],
                 usable: Callable[[Reveal], bool]) -> Answer | None:

@@ -56,6 +56,7 @@ class English:
     # Words that say a question is about the book, or about the film (its medium).
     book_words: frozenset[str] = frozenset()
     film_words: frozenset[str] = frozenset()
+    asides: tuple[tuple[str, ...], ...] = ()  # longest first
 
 
 # A word English uses this often (pyspellchecker's counts, from subtitles and books) is a
@@ -101,8 +102,9 @@ def load_english() -> English:
     book_words, film_words = (frozenset(normalise(str(w)) for w in raw[k])
                               for k in ("book_words", "film_words"))
     known |= book_words | film_words
+    asides = tuple(sorted(_phrases(raw["asides"]), key=len, reverse=True))
     return English(forms, synonyms, fillers, known=frozenset(known | fillers), prizes=prizes,
-                   book_words=book_words, film_words=film_words, **lists)
+                   book_words=book_words, film_words=film_words, asides=asides, **lists)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,9 @@ _STRUCTURE = re.compile(r"\b(part (one|two|three|four|\d)|chapter \d+|chapters|s
                         r"begin|begins|end|ends|how many)\b")
 
 
+_OTHER = {"film": re.compile(r"\b(book|novel)\b"), "novel": re.compile(r"\b(film|movie)\b")}
+
+
 def where_asked(text: str) -> tuple[str, str | None]:
     """The question without its "which chapter" words, and which timeline it asks of."""
     found = _WHERE.search(text)
@@ -26,6 +29,10 @@ def where_asked(text: str) -> tuple[str, str | None]:
         return text, None
     medium = "film" if (found.group(1) or found.group(2)) in ("film", "movie") else "novel"
     rest = " ".join(_WHERE.sub(" ", text).split())
+    # "where does she live in the book and where in the film": the other medium asked too
+    # makes it a comparison, not a search for where one medium tells it.
+    if _OTHER[medium].search(rest):
+        return text, None
     return (rest or text), medium
 
 

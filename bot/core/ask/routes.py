@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from bot.core.ask.lexicon import common_english
 from bot.core.ask.names import Entity
 from bot.core.ask.question import Question
 from bot.core.ask.sentences import Indexed
@@ -57,6 +58,8 @@ _CREW: tuple[tuple[str, re.Pattern[str]], ...] = tuple((role, re.compile(p)) for
 _JOB = dict(_CREW)
 _DONE_TO = re.compile(r"\b(?:directed|produced|wrote|composed|edited|shot|scored|designed)"
                       r"\s+(.+)$")
+_ARTICLES = frozenset({"the", "a", "an"})  # "the earlier draft" is the pack's "an earlier draft"
+_SAYS_MORE = re.compile(r"\b(?:that|which|who|because|but)\b")
 _THIS_WORK = frozenset({"it", "this", "that", "one", "film", "movie", "book", "novel",
                         "adaptation", "version", "picture", "thing"})
 _JOINED = re.compile(r"\s+(?:and|plus)\s+")
@@ -171,9 +174,13 @@ def done_to_other(q: Question, known: Callable[[str], bool]) -> bool:
     """"who directed the godfather": a job done on something named that is not this work
     (a word of it no job, no medium and, by ``known``, no passage of this work uses)."""
     done = _DONE_TO.search(q.text)
-    return bool(done) and any(
-        w not in STOPWORDS and w not in _JOB_WORDS and w not in _THIS_WORK and not w.isdigit()
-        and not known(w) for w in done.group(1).split())  # type: ignore[union-attr]
+    if not done:
+        return False
+    # "wrote the earlier draft that got dropped": what follows "that" says more of the thing,
+    # it does not name it.
+    named = _SAYS_MORE.split(done.group(1), maxsplit=1)[0]
+    return any(w not in STOPWORDS and w not in _JOB_WORDS and w not in _THIS_WORK
+               and not w.isdigit() and not known(w) for w in named.split())
 
 
 # "who did <an actor> play in superman", "what role did she have in notting hill".
@@ -190,6 +197,9 @@ _SHORT = 3  # words: "the godfather" is a title; "the scene at the beach" is not
 # "how does it compare to brave new world": set beside another title.
 _COMPARED = re.compile(r"\b(?:compare[sd]?|comparison|similar|better|worse|versus|vs)\s+"
                        r"(?:to|with|than)\s+(.+)$")
+# "did she win an oscar for howards end": a prize won for another title.
+_WON_FOR = re.compile(r"\b(?:win|wins|won|winning|nominated|nomination|nominations|award|awards|"
+                      r"oscar|oscars|bafta|baftas)\b(?:\s+\w+){0,4}?\s+for\s+(.+)$")
 # Words that place a job in time or among others, not name what it was done on.
 _NOT_A_TITLE = frozenset({"before", "after", "since", "else", "besides", "apart", "other",
                           "than", "previously", "earlier", "later", "next", "then", "also"})
@@ -209,13 +219,18 @@ def other_title(q: Question, known: Callable[[str], bool],
     part = _PART_IN.search(q.text) if (
         any(e.kind == "person" for e in q.entities) or _ASKS_ACTOR.search(q.text)) else None
     for found, how in ((part, "part"), (_DONE_TO.search(q.text), "job"),
-                       (_COMPARED.search(q.text), "compared")):
+                       (_COMPARED.search(q.text), "compared"), (_WON_FOR.search(q.text), "prize")):
         if found is None:
             continue
-        phrase = found.group(1).split()
+        phrase = (found.group(1) if how == "part" else
+                  _SAYS_MORE.split(found.group(1), maxsplit=1)[0]).split()
         rest = [w for w in phrase if w not in STOPWORDS and w not in _JOB_WORDS and
                 w not in _THIS_WORK and w not in _OF_THIS and w not in _NOT_A_TITLE and
                 w not in names and not w.isdigit()]
+        if how == "prize":  # "for best director anywhere": only a name no one uses names a title
+            if any(not known(w) and w not in common_english() for w in rest):
+                return True
+            continue
         # "shot the beach scene": a stretch of this film, not a title.
         if not rest or (how != "part" and (phrase[0] in _PLACE_WORDS
                                            or set(phrase) & _OF_THIS)):
@@ -223,7 +238,8 @@ def other_title(q: Question, known: Callable[[str], bool],
         if not all(known(w) for w in rest) or how == "part":
             return True
         # A comparison in known words ("better than her friend at art") is about this work.
-        if how == "job" and len(phrase) <= _SHORT and not in_pack(" ".join(phrase)):
+        if how == "job" and len(phrase) <= _SHORT and not in_pack(" ".join(
+                w for w in phrase if w not in _ARTICLES)):
             return True
     return False
 

@@ -100,11 +100,22 @@ _SIDE = {"novel": "In the novel", "film": "In the film"}
 def _side_asked(q: Question, chosen: list[Indexed], items: list[Indexed],
                 usable: Callable[[Indexed], bool]) -> list[Indexed]:
     """"What year is it in the film": a difference's novel side on top gives way to its film
-    side (kept after it, as the contrast)."""
+    side (kept after it, as the contrast); with neither medium named, both sides."""
     top = chosen[0]
+    label = top.passage.label
+    if not label.endswith(tuple(_SIDE.values())):
+        return chosen
     want = _SIDE.get(q.medium or "")
-    if want is None or top.passage.label.endswith(want) or not top.passage.label.endswith(
-            tuple(_SIDE.values())):
+    if want is None:
+        # Neither medium named ("is the old butler on the pier in it at all"): a difference
+        # is both its sides, the one that ranks first leading.
+        other = next((i for i in items if i.passage.topic == top.passage.topic and usable(i)
+                      and i.passage.label.endswith(tuple(_SIDE.values()))
+                      and not i.passage.label.endswith(label.rsplit(" · ", 1)[-1])), None)
+        if other is None or other in chosen[:2]:
+            return chosen
+        return [top, other, *[c for c in chosen[1:] if c is not other]][:MOST]
+    if label.endswith(want):
         return chosen
     other = next((i for i in items if i.passage.topic == top.passage.topic and usable(i)
                   and i.passage.label.endswith(want)), None)
