@@ -57,6 +57,8 @@ DECLINED = [
     (R, "did emma thompson win an oscar for howards end"),  # a prize for another title
     (R, "what did mike nichols go on to direct after he dropped this project"),  # beyond
     (R, "are they remaking the film with new actors"),  # a remake: another adaptation
+    (W, "domhnall gleeson was in star wars right, who did he play in that"),  # been in a title
+    (W, "what was andrew garfields very first acting job"),  # a career beyond this work
 ]
 
 ANSWERED = [
@@ -111,6 +113,8 @@ ANSWERED = [
     (R, "where does miss kenton live in the book and where in the film", "Clevedon"),
     (R, "where does miss kenton live in the book and where in the film", "Cornwall"),
     (R, "who wrote the screenplay, also who wrote the earlier draft that got dropped", "Pinter"),
+    (R, "wait christopher reeve is in this?? who does he play", "Lewis"),  # "in this": here
+    (W, "why did the boarding school shut down in the end", "Morningdale"),  # another entry's cause
     # a difference asked of neither medium shows both its sides
     (R, "do we ever actually see mr benn or is he just talked about", "Pigott-Smith"),
 ]

@@ -186,6 +186,9 @@ def done_to_other(q: Question, known: Callable[[str], bool]) -> bool:
 # "who did <an actor> play in superman", "what role did she have in notting hill".
 _PART_IN = re.compile(r"\b(?:play|plays|played|playing|star|stars|starred|starring|appear\w*|"
                       r"act|acted|role|roles|part|parts)\b(?:\s+\w+){0,4}?\s+in\s+(.+)$")
+# "domhnall gleeson was in star wars right": been in a title, up to a comma or a tag word.
+_WAS_IN = re.compile(r"\b(?:was|were|been|is)\s+in\s+(.+?)(?:\s+(?:right|too|as well|yes|"
+                     r"no|who|whos|what|whats|which|where|when|how)\b|,|$)")
 _ASKS_ACTOR = re.compile(r"\b(who did (she|he|they) play|actor|actress|actors)\b")
 # After "in", words that name this work or a stretch of it ("in the school scenes").
 _OF_THIS = frozenset({"story", "plot", "scene", "scenes", "section", "sections", "part", "bit",
@@ -216,9 +219,10 @@ def other_title(q: Question, known: Callable[[str], bool],
     has ("the godfather"; "who wrote the letter" asks of the story's letter), or set beside
     a title in words no passage uses ("how does it compare to the hunger games")."""
     names = {q.words[i] for m in q.mentions for i in range(m.start, m.end)}
-    part = _PART_IN.search(q.text) if (
-        any(e.kind == "person" for e in q.entities) or _ASKS_ACTOR.search(q.text)) else None
-    for found, how in ((part, "part"), (_DONE_TO.search(q.text), "job"),
+    person = any(e.kind == "person" for e in q.entities)
+    part = _PART_IN.search(q.text) if person or _ASKS_ACTOR.search(q.text) else None
+    been = _WAS_IN.search(q.text) if person else None
+    for found, how in ((part, "part"), (been, "part"), (_DONE_TO.search(q.text), "job"),
                        (_COMPARED.search(q.text), "compared"), (_WON_FOR.search(q.text), "prize")):
         if found is None:
             continue

@@ -25,6 +25,7 @@ VOUCH_GAP = 0.05
 # A candidate's features by id(): what ``decide`` measured, looked up once per question.
 Features = Mapping[int, list[float]]
 VOUCHED_DEPTH = 6  # how far down a passage nearness vouches for may come up to answer
+NEAR_CAUSE = 0.65  # of the top score: a cause from another entry this close comes with it
 CAUSE_DEPTH = 10  # how far down the part of an entry that gives a cause is looked for
 
 
@@ -191,4 +192,10 @@ def with_cause(q: Question, chosen: list[Indexed], scored: list[Scored],
         for _score, item in scored[1:CAUSE_DEPTH]:
             if item.passage.topic == top.passage.topic and gives(item):
                 return [top, item, *[c for c in chosen[1:] if c is not item]][:MOST]
+    # No cause in the top entry: another entry's, ranked all but level with the top, is the
+    # reason the event's own entry leaves out ("why did the school close": the scandal).
+    best = scored[0][0]
+    for score, item in scored[1:CAUSE_DEPTH]:
+        if score >= best * NEAR_CAUSE and (strong(item) or weak(item)):
+            return [top, item, *[c for c in chosen[1:] if c is not item]][:MOST]
     return chosen
