@@ -114,7 +114,7 @@ ANSWERED = [
     (R, "where does miss kenton live in the book and where in the film", "Cornwall"),
     (R, "who wrote the screenplay, also who wrote the earlier draft that got dropped", "Pinter"),
     (R, "wait christopher reeve is in this?? who does he play", "Lewis"),  # "in this": here
-    (W, "why did the boarding school shut down in the end", "Morningdale"),  # another entry's cause
+    (W, "why did the boarding school shut down in the end", "backers"),  # another entry's cause
     # a difference asked of neither medium shows both its sides
     (R, "do we ever actually see mr benn or is he just talked about", "Pigott-Smith"),
 ]
