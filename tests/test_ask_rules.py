@@ -59,6 +59,8 @@ DECLINED = [
     (R, "are they remaking the film with new actors"),  # a remake: another adaptation
     (W, "domhnall gleeson was in star wars right, who did he play in that"),  # been in a title
     (W, "what was andrew garfields very first acting job"),  # a career beyond this work
+    (W, "what else was carey mulligan in"),
+    (W, "how much was carey mulligan payed for never let me go"),  # a typo of the private word
 ]
 
 ANSWERED = [
@@ -115,6 +117,10 @@ ANSWERED = [
     (R, "who wrote the screenplay, also who wrote the earlier draft that got dropped", "Pinter"),
     (R, "wait christopher reeve is in this?? who does he play", "Lewis"),  # "in this": here
     (W, "why did the boarding school shut down in the end", "backers"),  # another entry's cause
+    # a statement after the question, or a feeling beside it, is not what is asked
+    (W, "Who precisely is Madame? She seems to hover about the edges of the story.", "outsider"),
+    (W, "what does complete mean in this book, its creepy", "completing"),
+    (W, "who played chrissie? and rodney?", "Gleeson"),  # a short follow-up still asks
     # a difference asked of neither medium shows both its sides
     (R, "do we ever actually see mr benn or is he just talked about", "Pigott-Smith"),
 ]

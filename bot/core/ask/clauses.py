@@ -23,7 +23,19 @@ _WH = re.compile(r"who|what|when|where|which|why|how")
 _ASKING = re.compile(rf"\b(?:{_WH.pattern}|whos|whats|wheres|hows)\b")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 _IT = re.compile(r"\b(it|its)\b")
+_AFTER_QUESTION = re.compile(r"(?<=\?)\s+(?=\w)")
+_FOLLOW_UP = re.compile(r"(and|or|also|plus|what about|how about|in the|vs|versus)\b")
+_STATEMENT_WORDS = 4
+_YES_NO = re.compile(r"(is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b")
 _MEDIUM_WORD = {"novel": "book", "film": "film"}
+
+
+def _statement(sentence: str) -> bool:
+    """A sentence after a question that only says something ("She seems to hover at the
+    edges"), not a short follow-up that asks more ("and rodney?", "book vs movie")."""
+    words = sentence.split()
+    return len(words) >= _STATEMENT_WORDS and not (
+        _ASKING.search(sentence) or _YES_NO.match(sentence) or _FOLLOW_UP.match(sentence))
 
 
 class Clauses:
@@ -47,13 +59,19 @@ class Clauses:
         for aside in self._asides:
             question = aside.sub(" ", question)
         question = question.strip(" :;,-")
+        # "Who is Madame? She seems to hover at the edges": a statement after the question.
+        sentences = _AFTER_QUESTION.split(question)
+        if len(sentences) > 1 and _ASKING.search(normalise(sentences[0])):
+            question = " ".join([sentences[0], *(t for t in sentences[1:]
+                                                 if not _statement(normalise(t)))])
         pieces = [(p, normalise(p)) for p in question.split(",") if p.strip()]
         if len(pieces) < 2 or not any(_ASKING.search(n) for _p, n in pieces):
             return question
         english = self.lexicon.english
         kept = [p for p, n in pieces if _ASKING.search(n) or not (
             self.lexicon.has(n.split(), english.taste)
-            or self.lexicon.has(n.split(), english.requests))]
+            or self.lexicon.has(n.split(), english.requests)
+            or self.lexicon.has(n.split(), english.feelings))]
         return ",".join(kept)
 
     # -- two questions in one ------------------------------------------------------------------

@@ -50,6 +50,7 @@ class English:
     later: frozenset[tuple[str, ...]]
     earlier: frozenset[tuple[str, ...]]
     relations: frozenset[tuple[str, ...]]  # "X's father": a word that names someone by X
+    feelings: frozenset[tuple[str, ...]]  # how a member feels: a remark beside the question
     known: frozenset[str]  # every word the lists name: English the bot understands
     # Prizes by the names people give them: an answer about one never answers another.
     prizes: tuple[frozenset[tuple[str, ...]], ...] = ()
@@ -92,7 +93,7 @@ def load_english() -> English:
             synonyms[key] = tuple(dict.fromkeys((*synonyms.get(key, ()), *means)))
     lists = {k: _phrases(raw[k])
              for k in ("requests", "taste", "media", "private", "beyond", "later", "earlier",
-                       "relations")}
+                       "relations", "feelings")}
     known = {w for key in synonyms for w in key} | set(forms)
     known |= {w for means in synonyms.values() for m in means for w in m.split()}
     known |= {w for k in lists.values() for p in k for w in p}

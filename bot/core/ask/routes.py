@@ -186,6 +186,8 @@ def done_to_other(q: Question, known: Callable[[str], bool]) -> bool:
 # "who did <an actor> play in superman", "what role did she have in notting hill".
 _PART_IN = re.compile(r"\b(?:play|plays|played|playing|star|stars|starred|starring|appear\w*|"
                       r"act|acted|role|roles|part|parts)\b(?:\s+\w+){0,4}?\s+in\s+(.+)$")
+# "what else was carey mulligan in": the rest of a career.
+_ELSE_IN = re.compile(r"\bwhat else (?:was|is|has|have|had|did)\b.*\b(?:in|done|do)$")
 # "domhnall gleeson was in star wars right": been in a title, up to a comma or a tag word.
 _WAS_IN = re.compile(r"\b(?:was|were|been|is)\s+in\s+(.+?)(?:\s+(?:right|too|as well|yes|"
                      r"no|who|whos|what|whats|which|where|when|how)\b|,|$)")
@@ -221,6 +223,8 @@ def other_title(q: Question, known: Callable[[str], bool],
     names = {q.words[i] for m in q.mentions for i in range(m.start, m.end)}
     person = any(e.kind == "person" for e in q.entities)
     part = _PART_IN.search(q.text) if person or _ASKS_ACTOR.search(q.text) else None
+    if person and _ELSE_IN.search(q.text):
+        return True
     been = _WAS_IN.search(q.text) if person else None
     for found, how in ((part, "part"), (been, "part"), (_DONE_TO.search(q.text), "job"),
                        (_COMPARED.search(q.text), "compared"), (_WON_FOR.search(q.text), "prize")):
