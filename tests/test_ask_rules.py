@@ -61,6 +61,8 @@ DECLINED = [
     (W, "what was andrew garfields very first acting job"),  # a career beyond this work
     (W, "what else was carey mulligan in"),
     (W, "how much was carey mulligan payed for never let me go"),  # a typo of the private word
+    (R, "what other film scores did richard robbins write"),  # other work of the crew
+    (R, "is dyrham park open on mondays and how much are tickets"),  # a visit, not a fact
 ]
 
 ANSWERED = [
@@ -121,6 +123,9 @@ ANSWERED = [
     (W, "Who precisely is Madame? She seems to hover about the edges of the story.", "outsider"),
     (W, "what does complete mean in this book, its creepy", "completing"),
     (W, "who played chrissie? and rodney?", "Gleeson"),  # a short follow-up still asks
+    (R, "what were the cocao meetings", "parlour"),  # two letters swapped is one typo
+    (R, "did harold pinter write a script for this", "Pinter"),  # asked of, not a request
+    (R, "What is The Wonder of England that he keeps consulting before he sets off?", "travel"),
     # a difference asked of neither medium shows both its sides
     (R, "do we ever actually see mr benn or is he just talked about", "Pigott-Smith"),
 ]

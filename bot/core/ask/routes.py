@@ -303,6 +303,9 @@ def involvement(q: Question) -> tuple[Passage, ...] | None:
     return tuple(credit_passage(people[0], c) for c in people[0].credits)
 
 
+_WHICH_CLAUSE = re.compile(r"\s+(?:that|which)\s+.*$")
+
+
 def named(q: Question) -> Entity | None:
     """The one name a "who is X" / "what is X" question asks about, with nothing else asked."""
     match = _FRAME.match(q.text)
@@ -310,6 +313,8 @@ def named(q: Question) -> Entity | None:
         return None
     rest = q.text[match.end():].strip()
     rest = re.sub(r"(\s+(mean|in the (book|novel|film|movie|story)|in it))+$", "", rest)
+    # "what is the wonder of england that he keeps consulting": the clause says which.
+    rest = _WHICH_CLAUSE.sub("", rest)
     for entity in q.entities:
         if rest in entity.names:
             return entity

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.core.words import STOPWORDS, normalise
 
@@ -34,11 +34,16 @@ def closest(word: str, spellings: Sequence[str], known: Callable[[str], bool]) -
     """The word the content uses that ``word`` is a typo of, or ``word`` itself."""
     # Short words need a closer match: "musc" is music.
     cutoff = 85 if len(word) <= 4 else 83 if len(word) <= 6 else 80
-    for best, _score, _i in process.extract(word, spellings, scorer=fuzz.ratio,
-                                             score_cutoff=cutoff, limit=5):
+    most = 1 if len(word) <= 6 else 2
+    found = [b for b, _s, _i in process.extract(word, spellings, scorer=fuzz.ratio,
+                                                score_cutoff=cutoff, limit=5)]
+    if len(word) >= 5:  # two letters swapped is one slip ("cocao"), however ratio scores it
+        found += [b for b, _d, _i in process.extract(word, spellings, scorer=OSA.distance,
+                                                     score_cutoff=1, limit=5) if b not in found]
+    for best in found:
         # A typo is a letter or two astray, not a shorter word: "related" is not "rated".
-        if abs(len(best) - len(word)) > 1 or Levenshtein.distance(word, best) > (
-                1 if len(word) <= 6 else 2):
+        if abs(len(best) - len(word)) > 1 or min(Levenshtein.distance(word, best),
+                                                 OSA.distance(word, best)) > most:
             continue
         # A correction into a word with no subject ("weather" -> "whether") is no
         # correction: the word stays, and counts against the answer.
