@@ -126,6 +126,8 @@ ANSWERED = [
     (R, "what were the cocao meetings", "parlour"),  # two letters swapped is one typo
     (R, "did harold pinter write a script for this", "Pinter"),  # asked of, not a request
     (R, "What is The Wonder of England that he keeps consulting before he sets off?", "travel"),
+    (R, "when did stevens dad turn up at darlington hall and what job was he given", "Vaughan"),
+    (W, "what did tommy think the gallery was for", "love"),  # a theory is what he thought
     # a difference asked of neither medium shows both its sides
     (R, "do we ever actually see mr benn or is he just talked about", "Pigott-Smith"),
 ]

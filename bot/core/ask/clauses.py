@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 from bot.core.ask.lexicon import Lexicon
-from bot.core.ask.names import NameTable
+from bot.core.ask.names import Entity, NameTable
 from bot.core.ask.question import Question, read
 from bot.core.ask.speaks import Relevance
 from bot.core.timeline import Reveal
@@ -28,6 +28,15 @@ _FOLLOW_UP = re.compile(r"(and|or|also|plus|what about|how about|in the|vs|versu
 _STATEMENT_WORDS = 4
 _YES_NO = re.compile(r"(is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b")
 _MEDIUM_WORD = {"novel": "book", "film": "film"}
+
+
+def _who(head: Question) -> list[Entity]:
+    """Whom "he" or "she" in a second part means: the first part's people, not its places,
+    and of "stevens" and "stevens' father" (his dad), the one the first part is about."""
+    people = [e for e in head.entities if e.kind in ("character", "person")] or list(
+        head.entities)
+    return [e for e in people if not any(
+        o is not e and set(e.names[0].split()) < set(o.names[0].split()) for o in people)]
 
 
 def _statement(sentence: str) -> bool:
@@ -84,7 +93,7 @@ class Clauses:
             if self._one_difference(head, tail):
                 return [q]
             if _PRONOUN.search(second) and not tail.named:
-                names = " ".join(e.names[0] for e in head.entities)
+                names = " ".join(e.names[0] for e in _who(head))
                 # "who is he married to and what does she do": the second asks of the same
                 # private life, so it keeps the first's private words.
                 private = " ".join(" ".join(p) for p in self.lexicon.english.private

@@ -25,7 +25,8 @@ _REPORTS = re.compile(r"\b(say|says|said|saying|tell|tells|told|call|calls|calle
                       r"repl\w+|answer\w*|announc\w+|recall\w*|remark\w*|prais\w+|wrote|"
                       r"writes|review\w*|thought|thinks|think|felt|feels|believ\w+|quot\w+|"
                       r"asks?|asked|spoke|speaks?|speech|interview\w*|words|complain\w*|"
-                      r"protest\w*|suggest\w*|pictures?|imagin\w+)\b|[\"“:]", re.IGNORECASE)
+                      r"protest\w*|suggest\w*|pictures?|imagin\w+|decid\w+|concludes?|"
+                      r"concluded|theory|guess\w*|convinced|sure that)\b|[\"“:]", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _SCREENED = re.compile(r"\b(premiere\w*|screen\w*|shown|show|showed|debut\w*|festival)\b")
 _WINNING = re.compile(r"\b(win|wins|won|winning|award\w*|prize\w*|nominat\w*|palme|compet\w*)\b")
