@@ -29,6 +29,11 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(p)) f
             r"best|up|out|in)\b)\w+( \w+)? for\b"),
     ("who", r"\b(who|whos|whom|whose|which (actor|actress|person|guy|man|woman|girl|boy))\b"),
 ))
+# "when" after another question's words, not after "and": a conjunction ("what does he do
+# when ..."), unless a date is asked in so many words.
+_ONLY_WHILE = re.compile(r"^(?!.*\b(?:and|or|but)\s+when\b).*\b(?:why|who|whos|what|whats|where|"
+                         r"how|which|did|does|do|is|was|were|are)\b.*?\bwhen\b")
+_WHEN_ASKED = re.compile(r"\b(what|which) (year|date|day|month|decade)\b|^when\b")
 _YES_NO = re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
                      r"should)\b")
 _LIST = re.compile(r"\b(what|which|list|name|all)\s+(the\s+)?(?!(is|was|has|does|its|this|"
@@ -103,6 +108,8 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
     words = text.split()
     english = lexicon.english
     shapes = frozenset(name for name, pattern in _SHAPES if pattern.search(text))
+    if "when" in shapes and _ONLY_WHILE.search(text) and not _WHEN_ASKED.search(text):
+        shapes -= {"when"}  # "why didn't she leave when the maids were fired": not a date
     present = set(words)
     film_words, book_words = present & english.film_words, present & lexicon.book_words
     medium = None

@@ -26,6 +26,7 @@ VOUCH_GAP = 0.05
 Features = Mapping[int, list[float]]
 VOUCHED_DEPTH = 6  # how far down a passage nearness vouches for may come up to answer
 NEAR_CAUSE = 0.65  # of the top score: a cause from another entry this close comes with it
+NEAR_PARTS = 2  # parts of one entry apart: a cause this near is the event's own
 CAUSE_DEPTH = 10  # how far down the part of an entry that gives a cause is looked for
 
 
@@ -186,8 +187,11 @@ def with_cause(q: Question, chosen: list[Indexed], scored: list[Scored],
 
     # A cause said outright first ("because"), then one only hinted at ("after the").
     for gives in (strong, weak):
+        # A cause among the shown parts of the same entry, told beside the event (a card's
+        # parts keep story order: a reason three parts on is another event's).
         if gives(top) or any(gives(c) for c in chosen[1:]
-                             if c.passage.topic == top.passage.topic):
+                             if c.passage.topic == top.passage.topic
+                             and abs(c.order - top.order) <= NEAR_PARTS):
             return chosen
         for _score, item in scored[1:CAUSE_DEPTH]:
             if item.passage.topic == top.passage.topic and gives(item):

@@ -34,7 +34,9 @@ CAUSE = re.compile(r"\b(because|so that|so as|to prove|since|reason|in order|why
 # A cause said outright, not only hinted at ("after the", "until"): what a "why" is owed.
 STRONG_CAUSE = re.compile(r"\b(because|so that|so as to|in order to|reasons?|due to|led to|why|"
                           r"as a result|caused by|for fear|hoping to|wanted to|afraid|purpose|"
-                          r"to prove|to show that|meant to)\b", re.IGNORECASE)
+                          r"to prove|to show that|meant to|out of (?:fear|cowardice|pride|"
+                          r"loyalty|duty|love|spite|jealousy|guilt|shame|habit|kindness|pity|"
+                          r"respect)|nowhere else to go)\b", re.IGNORECASE)
 ORDER = re.compile(r"\b(first|second|third|fourth|after|before|later|years|during|while|"
                    r"chapter|at the end|next|then|when)\b", re.IGNORECASE)
 # A place is a capitalised name after a preposition, but not a person's title ("to Mr Jones").
