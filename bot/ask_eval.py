@@ -23,7 +23,7 @@ import yaml
 
 SETS_DIR = Path(__file__).resolve().parent.parent / "tests" / "ask"
 SETS = ("dev", "probe", "probe2", "probe3", "probe4", "probe5", "probe6", "probe7", "probe8",
-        "probe9", "heldout")
+        "probe9", "probe10", "heldout")
 HELD_OUT = "heldout"
 
 
