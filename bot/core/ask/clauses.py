@@ -17,14 +17,16 @@ from bot.core.work import Timeline
 
 _ASKS = r"(?:who|whos|what|whats|when|where|which|how|why|is|are|was|were|does|did|do)\b"
 # "who wrote it and who scored it", "... also who ...", "... plus when ...".
-_CLAUSE = re.compile(rf"\s+(?:and|&|and also|also|plus)\s+(?={_ASKS})")
+_CLAUSE = re.compile(rf"\s+and also\s+|\s+(?:and|&|also|plus)\s+(?={_ASKS})")
 JOINING_SIGN = re.compile(r"\s+[+&]\s+")
 _WH = re.compile(r"who|what|when|where|which|why|how")
 _ASKING = re.compile(rf"\b(?:{_WH.pattern}|whos|whats|wheres|hows)\b")
 _PRONOUN = re.compile(r"\b(her|his|their|she|he|they|them|him)\b")
 _IT = re.compile(r"\b(it|its)\b")
 _AFTER_QUESTION = re.compile(r"(?<=\?)\s+(?=\w)")
-_FOLLOW_UP = re.compile(r"(and|or|also|plus|what about|how about|in the|vs|versus)\b")
+_FOLLOW_UP = re.compile(r"(and|or|also|plus|what about|how about|in the|vs|versus|"
+                        r"(the )?(book|novel|film|movie)s? (vs|versus|or|and|compared)|"
+                        r"(book|novel|film|movie)s?$)\b")
 _STATEMENT_WORDS = 4
 _YES_NO = re.compile(r"(is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b")
 _MEDIUM_WORD = {"novel": "book", "film": "film"}
@@ -70,9 +72,14 @@ class Clauses:
         question = question.strip(" :;,-")
         # "Who is Madame? She seems to hover at the edges": a statement after the question.
         sentences = _AFTER_QUESTION.split(question)
-        if len(sentences) > 1 and _ASKING.search(normalise(sentences[0])):
-            question = " ".join([sentences[0], *(t for t in sentences[1:]
-                                                 if not _statement(normalise(t)))])
+        if len(sentences) > 1:
+            asks = _ASKING.search(normalise(sentences[0]))
+            kept = [sentences[0], *(t for t in sentences[1:]
+                                    if not (asks and _statement(normalise(t))))]
+            # "metacritic score? rotten tomatoes?": two questions, each asked on its own;
+            # "who played chrissie? and rodney?" goes on with the first.
+            question = kept[0] + "".join(
+                (" " if _FOLLOW_UP.match(normalise(t)) else " and also ") + t for t in kept[1:])
         pieces = [(p, normalise(p)) for p in question.split(",") if p.strip()]
         if len(pieces) < 2 or not any(_ASKING.search(n) for _p, n in pieces):
             return question
