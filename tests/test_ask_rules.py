@@ -63,6 +63,7 @@ DECLINED = [
     (W, "how much was carey mulligan payed for never let me go"),  # a typo of the private word
     (R, "what other film scores did richard robbins write"),  # other work of the crew
     (R, "is dyrham park open on mondays and how much are tickets"),  # a visit, not a fact
+    (R, "did anthony hopkins win an oscar for silence of the lambs"),  # a cast member's other film
 ]
 
 ANSWERED = [
@@ -128,6 +129,11 @@ ANSWERED = [
     (R, "What is The Wonder of England that he keeps consulting before he sets off?", "travel"),
     (R, "when did stevens dad turn up at darlington hall and what job was he given", "Vaughan"),
     (W, "what did tommy think the gallery was for", "love"),  # a theory is what he thought
+    (W, "metacritic score? rotten tomatoes score?", "69"),  # two questions, one after the other
+    (W, "metacritic score? rotten tomatoes score?", "70"),
+    (R, "wait is christopher reeve in this?? like superman reeve? who does he play", "Lewis"),
+    (R, "who plays the french guy with the bad feet", "Lonsdale"),  # the pack's own words
+    (R, "what goes wrong with the car in dorset", "overheated"),
     # a difference asked of neither medium shows both its sides
     (R, "do we ever actually see mr benn or is he just talked about", "Pigott-Smith"),
 ]

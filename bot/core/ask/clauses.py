@@ -28,6 +28,8 @@ _FOLLOW_UP = re.compile(r"(and|or|also|plus|what about|how about|in the|vs|versu
                         r"(the )?(book|novel|film|movie)s? (vs|versus|or|and|compared)|"
                         r"(book|novel|film|movie)s?$)\b")
 _STATEMENT_WORDS = 4
+# "is christopher reeve in this? like superman reeve?": who is meant, said again.
+_BY_THE_WAY = re.compile(r"(like|as in|you know|i mean)\b(?!.*\b(who|what|when|where|why|how)\b)")
 _YES_NO = re.compile(r"(is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b")
 _MEDIUM_WORD = {"novel": "book", "film": "film"}
 
@@ -75,7 +77,8 @@ class Clauses:
         if len(sentences) > 1:
             asks = _ASKING.search(normalise(sentences[0]))
             kept = [sentences[0], *(t for t in sentences[1:]
-                                    if not (asks and _statement(normalise(t))))]
+                                    if not (asks and _statement(normalise(t)))
+                                    and not _BY_THE_WAY.match(normalise(t)))]
             # "metacritic score? rotten tomatoes?": two questions, each asked on its own;
             # "who played chrissie? and rodney?" goes on with the first.
             question = kept[0] + "".join(
