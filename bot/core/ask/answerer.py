@@ -36,6 +36,7 @@ from bot.core.passages import Passage
 from bot.core.timeline import Reveal
 from bot.core.words import STOPWORDS, normalise
 
+_POINTS_BACK = re.compile(r"\b(that|it|its|there|this one|that one|then)\b")
 _ABOUT_TITLE = re.compile(r"\b(called|named|titled|title|song|track|album|name of)\b")
 
 
@@ -162,6 +163,13 @@ class Answerer:
         for c in [whole] if whole.media else self.clauses.split(whole, sees):
             routed = self._routed(c, sees, usable)
             clauses.append((c, routed if routed is not None else self.measure(c, usable)))
+        # "X was in moonraker right? what was that character called": a part that points
+        # back ("that", "it") at another work asks of that work too.
+        other = next((a for _c, a in clauses if isinstance(a, Answer)
+                      and a.declined == "other-work"), None)
+        if other is not None:
+            clauses = [(c, other if not c.named and _POINTS_BACK.search(c.text) else a)
+                       for c, a in clauses]
         return Plan(tuple(clauses), usable, locate)
 
     def _without_title(self, text: str) -> str:
