@@ -36,7 +36,7 @@ _MEDIUM_WORD = {"novel": "book", "film": "film"}
 
 def _who(head: Question) -> list[Entity]:
     """Whom "he" or "she" in a second part means: the first part's people, not its places,
-    and of "stevens" and "stevens' father" (his dad), the one the first part is about."""
+    and of "X" and "X's father" ("X's dad"), the one the first part is about."""
     people = [e for e in head.entities if e.kind in ("character", "person")] or list(
         head.entities)
     return [e for e in people if not any(
@@ -45,7 +45,7 @@ def _who(head: Question) -> list[Entity]:
 
 def _statement(sentence: str) -> bool:
     """A sentence after a question that only says something ("She seems to hover at the
-    edges"), not a short follow-up that asks more ("and rodney?", "book vs movie")."""
+    edges"), not a short follow-up that asks more ("and Y?", "book vs movie")."""
     words = sentence.split()
     return len(words) >= _STATEMENT_WORDS and not (
         _ASKING.search(sentence) or _YES_NO.match(sentence) or _FOLLOW_UP.match(sentence))
@@ -72,7 +72,7 @@ class Clauses:
         for aside in self._asides:
             question = aside.sub(" ", question)
         question = question.strip(" :;,-")
-        # "Who is Madame? She seems to hover at the edges": a statement after the question.
+        # "Who is X? She seems to hover at the edges": a statement after the question.
         sentences = _AFTER_QUESTION.split(question)
         if len(sentences) > 1:
             asks = _ASKING.search(normalise(sentences[0]))
@@ -80,7 +80,7 @@ class Clauses:
                                     if not (asks and _statement(normalise(t)))
                                     and not _BY_THE_WAY.match(normalise(t)))]
             # "metacritic score? rotten tomatoes?": two questions, each asked on its own;
-            # "who played chrissie? and rodney?" goes on with the first.
+            # "who played X? and Y?" goes on with the first.
             question = kept[0] + "".join(
                 (" " if _FOLLOW_UP.match(normalise(t)) else " and also ") + t for t in kept[1:])
         pieces = [(p, normalise(p)) for p in question.split(",") if p.strip()]

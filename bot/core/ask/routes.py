@@ -313,7 +313,7 @@ def named(q: Question) -> Entity | None:
         return None
     rest = q.text[match.end():].strip()
     rest = re.sub(r"(\s+(mean|in the (book|novel|film|movie|story)|in it))+$", "", rest)
-    # "what is the wonder of england that he keeps consulting": the clause says which.
+    # "what is the <term> that he keeps consulting": the clause says which.
     rest = _WHICH_CLAUSE.sub("", rest)
     for entity in q.entities:
         if rest in entity.names:
