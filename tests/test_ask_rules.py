@@ -134,6 +134,9 @@ ANSWERED = [
     (R, "wait is christopher reeve in this?? like superman reeve? who does he play", "Lewis"),
     (R, "who plays the french guy with the bad feet", "Lonsdale"),  # the pack's own words
     (R, "what goes wrong with the car in dorset", "overheated"),
+    (R, "what does the doctor do for stevens in the morning", "Driving"),  # level, and covers it
+    (R, "ok so what happened to stevens older brother, something in south africa?", "Boer"),
+    (W, "who watchs kathy dancing from the door", "Madame"),  # watching is seeing
     # a difference asked of neither medium shows both its sides
     (R, "do we ever actually see mr benn or is he just talked about", "Pigott-Smith"),
 ]

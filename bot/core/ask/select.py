@@ -26,6 +26,7 @@ VOUCH_GAP = 0.05
 Features = Mapping[int, list[float]]
 VOUCHED_DEPTH = 6  # how far down a passage nearness vouches for may come up to answer
 NEAR_CAUSE = 0.65  # of the top score: a cause from another entry this close comes with it
+NEAR_COVERED = 0.9  # of the top score: a passage this close that covers the question answers
 NEAR_PARTS = 2  # parts of one entry apart: a cause this near is the event's own
 CAUSE_DEPTH = 10  # how far down the part of an entry that gives a cause is looked for
 
@@ -165,7 +166,10 @@ def vouched_first(scored: list[Scored], features: Features, weights: Weights) ->
     for k, (score, item) in enumerate(scored[1:VOUCHED_DEPTH], start=1):
         if score < weights.threshold:
             break
-        if vouched(features[id(item)], weights):
+        # ... or, scored all but level with it, one that covers the question.
+        if vouched(features[id(item)], weights) or (
+                score >= scored[0][0] * NEAR_COVERED
+                and features[id(item)][INDEX["coverage"]] >= weights.min_coverage):
             return [scored[k], *scored[:k], *scored[k + 1:]]
     return scored
 
