@@ -20,13 +20,13 @@ FLOORS = {
     "never-let-me-go/probe2": 0.94, "never-let-me-go/probe3": 0.97,
     "never-let-me-go/probe4": 0.95, "never-let-me-go/probe5": 0.96,
     "never-let-me-go/probe6": 0.91, "never-let-me-go/probe7": 0.94,
-    "never-let-me-go/probe8": 0.92, "never-let-me-go/probe9": 0.84,
-    "never-let-me-go/probe10": 0.89, "never-let-me-go/heldout": 0.83,
-    "remains-of-the-day/dev": 0.94, "remains-of-the-day/probe": 0.92,
+    "never-let-me-go/probe8": 0.92, "never-let-me-go/probe9": 0.85,
+    "never-let-me-go/probe10": 0.90, "never-let-me-go/heldout": 0.83,
+    "remains-of-the-day/dev": 0.94, "remains-of-the-day/probe": 0.93,
     "remains-of-the-day/probe3": 0.98, "remains-of-the-day/probe4": 0.94,
     "remains-of-the-day/probe5": 0.96, "remains-of-the-day/probe6": 0.91,
     "remains-of-the-day/probe7": 0.95, "remains-of-the-day/probe8": 0.94,
-    "remains-of-the-day/probe9": 0.88, "remains-of-the-day/probe10": 0.91,
+    "remains-of-the-day/probe9": 0.89, "remains-of-the-day/probe10": 0.92,
     "remains-of-the-day/heldout": 0.89,
 }
 SETS = {f"{w}/{n}": (w, p) for w, n, p in sets_in()}
