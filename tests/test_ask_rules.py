@@ -137,6 +137,7 @@ ANSWERED = [
     (R, "what does the doctor do for stevens in the morning", "Driving"),  # level, and covers it
     (R, "ok so what happened to stevens older brother, something in south africa?", "Boer"),
     (W, "who watchs kathy dancing from the door", "Madame"),  # watching is seeing
+    (W, "what are the cottages", "farm buildings"),  # the part that says what it is, first
     # a difference asked of neither medium shows both its sides
     (R, "do we ever actually see mr benn or is he just talked about", "Pigott-Smith"),
 ]
