@@ -202,6 +202,11 @@ async def serving(db_path: str | PathLike[str], platform: str,
             raise StartupError(str(err)) from None
         core = await stack.enter_async_context(service_core(db_path, ops))
         ops.store = core.store
+        # A service builds each work's /ask index before it connects (half a second for two
+        # works, which the first question would otherwise wait for, inside the platform's 3 s)
+        # and before its heap is frozen, so the index is frozen with the rest of the content.
+        for work in core.library:
+            _ = work.answerer
         adapter = build(core, adapter_state(core))
         if isinstance(adapter, AbstractAsyncContextManager):
             await stack.enter_async_context(adapter)

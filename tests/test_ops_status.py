@@ -4,6 +4,7 @@ from the library; the store's kind and size; the last backup once one was taken.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import random
 from datetime import UTC, datetime
@@ -83,6 +84,8 @@ async def test_status_names_the_shards_and_the_worker(tmp_path: Path,
                         await asyncio.sleep(0.02)
                 host = Invocation(Scope("discord", str(GUILD_ID)), "100", "1", is_admin=True)
                 shown = await built[0].run_text(host, "/status")
+                # Built before serving, and frozen with the rest of what the service built.
+                assert all(w.answering for w in built[0].library) and gc.get_freeze_count()
                 ops.stop.set()
                 await stopping.until(ops.stop, started)
             await started

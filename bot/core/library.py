@@ -51,6 +51,11 @@ class Work:
         return self._answerer[0]
 
     @property
+    def answering(self) -> bool:
+        """Is the /ask index built yet?"""
+        return bool(self._answerer)
+
+    @property
     def info(self) -> WorkInfo:
         return self.content.work
 
