@@ -342,7 +342,7 @@ def _defines(card: Card, text: str) -> bool:
     """A definition: "X is one of ...", "X, the head of ...", "A term is someone ..."."""
     lead = text.lower()
     names = [card.name.lower(), *(a.name.lower() for a in card.aliases)]
-    # ... or names it in passing with what it is ("moves to the cottages, a run-down ...").
+    # ... or names it in passing with what it is ("moves to the X, a run-down ...").
     return any(re.match(rf"^((a|an|the)\s+)?{re.escape(n)}('s)?(\s+\w+)?\s+(is|are|was|were|"
                         rf"means)\b|^((a|an|the)\s+)?{re.escape(n)},\s+(the|a|an|one)\b",
                         lead) or re.search(rf"\b{re.escape(n)},\s+(a|an)\s", lead)
