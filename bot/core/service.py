@@ -248,10 +248,14 @@ class Core:
                           inv.scope.platform, inv.channel)
             return self.error_reply(UserError(APOLOGY), command.path), Outcome.ERROR
 
+    def _placed(self, ctx: Context) -> None:
+        """The observer (if any) is told the club the running command has read, for its logs."""
+        if self.observer is not None:
+            self.observer.placed(ctx.club.id if ctx.club is not None else None)
+
     async def _answer(self, inv: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
         ctx = await self.store.context(inv.scope, inv.channel, inv.user)
-        if (observer := self.observer) is not None:
-            observer.placed(ctx.club.id if ctx.club is not None else None)
+        self._placed(ctx)
         work = work_for(self.library, command, raw, ctx)
         args = coerce(command, raw, work.timeline)
         if command.host_only and not (ctx.is_host or inv.is_admin):
@@ -273,8 +277,7 @@ class Core:
                                                if k != WORK_OPTION})
         if command.moves_audience:
             ctx = await self.store.context(inv.scope, inv.channel, inv.user)
-            if observer is not None:
-                observer.placed(ctx.club.id if ctx.club is not None else None)
+            self._placed(ctx)
             work = work_for(self.library, command, raw, ctx)
             progress, mode, who = audience(ctx, visibility, work)
         if private and draft.visibility is not Visibility.PRIVATE:

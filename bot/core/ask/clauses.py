@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from bot.core.ask.lexicon import Lexicon
 from bot.core.ask.names import Entity, NameTable
-from bot.core.ask.question import Question, read
+from bot.core.ask.question import YES_NO, Question, read
 from bot.core.ask.speaks import Relevance
 from bot.core.timeline import Reveal
 from bot.core.words import STOPWORDS, normalise
@@ -30,7 +30,6 @@ _FOLLOW_UP = re.compile(r"(and|or|also|plus|what about|how about|in the|vs|versu
 _STATEMENT_WORDS = 4
 # "is christopher reeve in this? like superman reeve?": who is meant, said again.
 _BY_THE_WAY = re.compile(r"(like|as in|you know|i mean)\b(?!.*\b(who|what|when|where|why|how)\b)")
-_YES_NO = re.compile(r"(is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b")
 _MEDIUM_WORD = {"novel": "book", "film": "film"}
 
 
@@ -48,7 +47,7 @@ def _statement(sentence: str) -> bool:
     edges"), not a short follow-up that asks more ("and Y?", "book vs movie")."""
     words = sentence.split()
     return len(words) >= _STATEMENT_WORDS and not (
-        _ASKING.search(sentence) or _YES_NO.match(sentence) or _FOLLOW_UP.match(sentence))
+        _ASKING.search(sentence) or YES_NO.match(sentence) or _FOLLOW_UP.match(sentence))
 
 
 class Clauses:
@@ -57,9 +56,10 @@ class Clauses:
         self.lexicon, self.names, self.timeline = lexicon, names, timeline
         self.relevance = relevance
         english = lexicon.english
-        # Built once: each aside's words with anything but letters between them.
-        self._asides = [re.compile(r"\b" + r"\W+".join(map(re.escape, p)) + r"\b", re.I)
-                        for p in english.asides]
+        # Built once, one pattern for all: each aside's words with anything but letters
+        # between them, longest first.
+        self._asides = re.compile(r"\b(?:" + "|".join(
+            r"\W+".join(map(re.escape, p)) for p in english.asides) + r")\b", re.I)
 
     def read(self, text: str, sees: Callable[[Reveal], bool]) -> Question:
         return read(text, self.lexicon, self.names, sees, self.timeline)
@@ -69,9 +69,7 @@ class Clauses:
         """"whos the cinematographer, the film looks gorgeous": a remark beside the question
         (an opinion, with no question word of its own) is not what is asked; nor is an aside
         on why it is asked ("for discussion night: what are the themes")."""
-        for aside in self._asides:
-            question = aside.sub(" ", question)
-        question = question.strip(" :;,-")
+        question = self._asides.sub(" ", question).strip(" :;,-")
         # "Who is X? She seems to hover at the edges": a statement after the question.
         sentences = _AFTER_QUESTION.split(question)
         if len(sentences) > 1:

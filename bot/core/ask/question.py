@@ -34,7 +34,7 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(p)) f
 _ONLY_WHILE = re.compile(r"^(?!.*\b(?:and|or|but)\s+when\b).*\b(?:why|who|whos|what|whats|where|"
                          r"how|which|did|does|do|is|was|were|are)\b.*?\bwhen\b")
 _WHEN_ASKED = re.compile(r"\b(what|which) (year|date|day|month|decade)\b|^when\b")
-_YES_NO = re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
+YES_NO = re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|"
                      r"should)\b")
 _LIST = re.compile(r"\b(what|which|list|name|all)\s+(the\s+)?(?!(is|was|has|does|its|this|"
                    r"thats|whats|us)\b)\w+(s)\b(?! it| its)|"
@@ -150,7 +150,7 @@ def read(text: str, lexicon: Lexicon, names: NameTable,
     return Question(
         text=text, words=tuple(words), units=tuple(units),
         mentions=tuple(mentions), shapes=shapes,
-        yes_no=bool(_YES_NO.match(text)), listing=bool(_LIST.search(text)),
+        yes_no=bool(YES_NO.match(text)), listing=bool(_LIST.search(text)),
         medium=medium, chapters=chapters, bias=int(later) - int(earlier),
         request=lexicon.has(words, english.requests) or lexicon.has(words, english.taste),
         media=lexicon.has(words, english.media),
